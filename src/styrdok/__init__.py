@@ -1,0 +1,93 @@
+"""styrdok: a registry of governing documents (styrdokument) and their dispensations.
+
+The public API is re-exported here. ``Registry`` is loaded on first use, so importing the
+package (as the CLI does for ``--help``) does not import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from styrdok._version import __version__
+from styrdok.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+    RegistryUnavailable,
+    RuleViolation,
+    StyrdokError,
+)
+from styrdok.model import (
+    AuditEvent,
+    Body,
+    BodyLevel,
+    Decision,
+    DispensationRequest,
+    DispensationRules,
+    Dispensation,
+    DispStatus,
+    Disposition,
+    Document,
+    DocumentVersion,
+    DocStatus,
+    DocType,
+    DueItem,
+    DueKind,
+    Evaluation,
+    FaqEntry,
+    FollowUp,
+    Funding,
+    Person,
+    Question,
+    Review,
+    ReviewOutcome,
+)
+
+if TYPE_CHECKING:
+    from styrdok.registry import Registry
+
+__all__ = [
+    "AlreadyExists",
+    "AuditEvent",
+    "Body",
+    "BodyLevel",
+    "Conflict",
+    "Decision",
+    "DispStatus",
+    "Dispensation",
+    "DispensationRequest",
+    "DispensationRules",
+    "Disposition",
+    "DocStatus",
+    "DocType",
+    "Document",
+    "DocumentVersion",
+    "DueItem",
+    "DueKind",
+    "Evaluation",
+    "FaqEntry",
+    "FollowUp",
+    "Funding",
+    "InvalidValue",
+    "NotFound",
+    "PermissionDenied",
+    "Person",
+    "Question",
+    "RegistryUnavailable",
+    "Registry",
+    "Review",
+    "ReviewOutcome",
+    "RuleViolation",
+    "StyrdokError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Registry":
+        from styrdok.registry import Registry
+
+        return Registry
+    raise AttributeError(f"module 'styrdok' has no attribute {name!r}")

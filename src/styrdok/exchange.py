@@ -1,0 +1,278 @@
+"""Export and import of the whole register.
+
+The JSON format is the domain objects as :mod:`styrdok.serialize` writes them, one record a
+line, sections in foreign-key order, no timestamps: exporting, importing into an empty
+registry and exporting again gives the same bytes. The audit log is not part of an export:
+it is the history of *this* registry, and the import itself is recorded in it.
+
+Import is all or nothing. Every record is rebuilt as a domain object (so every field rule
+applies) and every reference is checked before the first row is written; a problem raises
+one error naming the record, e.g. ``unknown person 'x' @ $.documents[3].owner``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from styrdok.errors import AlreadyExists, InvalidValue, NotFound
+from styrdok.model import Body, Dispensation, Document, DocumentVersion, Person, Question, Review
+from styrdok.serialize import from_data, to_data
+from styrdok.store import convert
+from styrdok.store.sql import SqlStore
+
+FORMAT = "styrdok-export"
+FORMAT_VERSION = 1
+
+
+@attrs.frozen
+class Section:
+    name: str
+    """Key in the JSON file and stem of the CSV file."""
+    table: str
+    cls: type
+    from_row: Callable[[Any], Any]
+    to_row: Callable[[Any], dict[str, Any]]
+
+
+def _with_id(to_row: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    def row(obj: Any) -> dict[str, Any]:
+        return {"id": obj.id, **to_row(obj)}
+
+    return row
+
+
+SECTIONS = (
+    Section("persons", "person", Person, convert.person_from_row, convert.person_to_row),
+    Section("bodies", "body", Body, convert.body_from_row, convert.body_to_row),
+    Section("documents", "document", Document, convert.document_from_row,
+            convert.document_to_row),
+    Section("document_versions", "document_version", DocumentVersion,
+            convert.version_from_row, convert.version_to_row),
+    Section("reviews", "review", Review, convert.review_from_row,
+            _with_id(convert.review_to_row)),
+    Section("dispensations", "dispensation", Dispensation, convert.dispensation_from_row,
+            convert.dispensation_to_row),
+    Section("questions", "question", Question, convert.question_from_row,
+            _with_id(convert.question_to_row)),
+)
+
+
+def iter_records(store: SqlStore, section: Section) -> Iterator[Any]:
+    for row in store.iter_table(section.table):
+        yield section.from_row(row)
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def write_json(store: SqlStore, out: IO[str]) -> None:
+    """Stream the register to ``out``; memory stays flat however large the register."""
+    out.write(f'{{"format": "{FORMAT}", "version": {FORMAT_VERSION}')
+    for section in SECTIONS:
+        out.write(f',\n"{section.name}": [')
+        first = True
+        for record in iter_records(store, section):
+            out.write("\n" if first else ",\n")
+            out.write(json.dumps(to_data(record), ensure_ascii=False, sort_keys=True))
+            first = False
+        out.write("\n]" if not first else "]")
+    out.write("\n}\n")
+
+
+def read_json(source: IO[str]) -> dict[str, Any]:
+    """Parse an export file, refusing anything that is not one."""
+    try:
+        data = json.load(source)
+    except json.JSONDecodeError as exc:
+        raise InvalidValue(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        raise InvalidValue("not a styrdok export: the JSON is nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InvalidValue(f"not a styrdok export (expected \"format\": \"{FORMAT}\")")
+    if data.get("version") != FORMAT_VERSION:
+        raise InvalidValue(f"unsupported export version {data.get('version')!r}; "
+                           f"this styrdok reads version {FORMAT_VERSION}")
+    known = {"format", "version"} | {s.name for s in SECTIONS}
+    extra = sorted(set(data) - known)
+    if extra:
+        raise InvalidValue(f"unknown section {extra[0]!r} in the export")
+    for section in SECTIONS:
+        if not isinstance(data.get(section.name, []), list):
+            raise InvalidValue(f"${section.name} must be a list")
+    return data
+
+
+def load(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
+    """Validate everything in ``data``, then bulk-insert it. Call inside a transaction."""
+    parsed: dict[str, list[Any]] = {}
+    for section in SECTIONS:
+        parsed[section.name] = [
+            from_data(record, section.cls, where=f"$.{section.name}[{i}]")
+            for i, record in enumerate(data.get(section.name, []))
+        ]
+    fresh = store.is_empty()
+    _check_unique(store, parsed, fresh=fresh)
+    _check_references(store, parsed)
+    counts = {}
+    for section in SECTIONS:
+        records = parsed[section.name]
+        if not fresh and section.name in ("reviews", "questions"):
+            # Numbered records get new numbers when merged into a register in use.
+            records = [attrs.evolve(r, id=None) for r in records]
+            rows: Iterable[dict[str, Any]] = (
+                {k: v for k, v in section.to_row(r).items() if k != "id"} for r in records)
+        else:
+            rows = (section.to_row(r) for r in records)
+        counts[section.name] = store.bulk_insert(section.table, rows)
+    return counts
+
+
+def _check_unique(store: SqlStore, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
+    for name, table in (("persons", "person"), ("bodies", "body"), ("documents", "document"),
+                        ("dispensations", "dispensation")):
+        seen: set[str] = set()
+        for i, record in enumerate(parsed[name]):
+            if record.ref in seen:
+                raise AlreadyExists(f"{record.ref} appears twice @ $.{name}[{i}]")
+            seen.add(record.ref)
+        if not fresh:
+            clash = store.existing_refs(table, sorted(seen))
+            if clash:
+                raise AlreadyExists(f"{table} {clash[0]} is already in the registry")
+    for name, key in (("document_versions", lambda v: (v.document_ref, v.version)),
+                      ("reviews", lambda r: r.id), ("questions", lambda q: q.id)):
+        keys: set[Any] = set()
+        for i, record in enumerate(parsed[name]):
+            k = key(record)
+            if k is not None and k in keys:
+                raise AlreadyExists(f"{k} appears twice @ $.{name}[{i}]")
+            keys.add(k)
+
+
+def _check_references(store: SqlStore, parsed: dict[str, list[Any]]) -> None:
+    """Every reference points at a record in the file or already in the registry."""
+    wanted: list[tuple[str, str, str]] = []  # (table, ref, where)
+
+    def need(table: str, ref: str | None, where: str) -> None:
+        if ref is not None:
+            wanted.append((table, ref, where))
+
+    for i, b in enumerate(parsed["bodies"]):
+        need("person", b.contact, f"$.bodies[{i}].contact")
+    for i, d in enumerate(parsed["documents"]):
+        where = f"$.documents[{i}]"
+        need("person", d.owner, f"{where}.owner")
+        need("person", d.guardian, f"{where}.guardian")
+        need("body", d.adopted_by, f"{where}.adopted_by")
+        need("document", d.parent, f"{where}.parent")
+        need("document", d.supersedes, f"{where}.supersedes")
+        for ref in d.related:
+            need("document", ref, f"{where}.related")
+        for ref in d.dispensation_rules.approvers:
+            need("person", ref, f"{where}.dispensation_rules.approvers")
+    for i, v in enumerate(parsed["document_versions"]):
+        need("document", v.document_ref, f"$.document_versions[{i}].document_ref")
+    for i, r in enumerate(parsed["reviews"]):
+        need("document", r.document_ref, f"$.reviews[{i}].document_ref")
+        need("person", r.reviewer, f"$.reviews[{i}].reviewer")
+    for i, x in enumerate(parsed["dispensations"]):
+        where = f"$.dispensations[{i}]"
+        need("document", x.document_ref, f"{where}.document_ref")
+        need("person", x.requested_by, f"{where}.requested_by")
+        need("person", x.responsible, f"{where}.responsible")
+        need("dispensation", x.renewal_of, f"{where}.renewal_of")
+        if x.decision is not None:
+            need("person", x.decision.by, f"{where}.decision.by")
+            need("body", x.decision.reported_to, f"{where}.decision.reported_to")
+        if x.evaluation is not None:
+            need("person", x.evaluation.by, f"{where}.evaluation.by")
+    for i, q in enumerate(parsed["questions"]):
+        need("document", q.document_ref, f"$.questions[{i}].document_ref")
+        need("person", q.asked_by, f"$.questions[{i}].asked_by")
+        need("person", q.answered_by, f"$.questions[{i}].answered_by")
+
+    in_file = {
+        "person": {p.ref for p in parsed["persons"]},
+        "body": {b.ref for b in parsed["bodies"]},
+        "document": {d.ref for d in parsed["documents"]},
+        "dispensation": {x.ref for x in parsed["dispensations"]},
+    }
+    missing = [(t, ref, where) for t, ref, where in wanted if ref not in in_file[t]]
+    for table in in_file:
+        refs = sorted({ref for t, ref, _ in missing if t == table})
+        known = set(store.existing_refs(table, refs)) if refs else set()
+        for t, ref, where in missing:
+            if t == table and ref not in known:
+                raise NotFound(f"unknown {table} {ref!r} @ {where}")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _attrs_class_of(annotation: Any) -> type | None:
+    if isinstance(annotation, type) and attrs.has(annotation):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and attrs.has(arg):
+                return arg
+    return None
+
+
+def csv_columns(cls: type, prefix: str = "") -> list[str]:
+    """Flat column names for ``cls``; nested records become ``field.sub`` columns."""
+    attrs.resolve_types(cls)
+    columns = []
+    for field in attrs.fields(cls):
+        nested = _attrs_class_of(field.type)
+        if nested is not None and nested not in (Document,):
+            columns.extend(csv_columns(nested, f"{prefix}{field.name}."))
+        else:
+            columns.append(prefix + field.name)
+    return columns
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and key != "snapshot":
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat[prefix + key] = "; ".join(value)
+        elif isinstance(value, list | dict):
+            flat[prefix + key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        elif isinstance(value, bool):
+            flat[prefix + key] = "yes" if value else "no"
+        elif isinstance(value, dt.date):
+            flat[prefix + key] = value.isoformat()
+        else:
+            flat[prefix + key] = "" if value is None else value
+    return flat
+
+
+def write_csv(store: SqlStore, directory: str | Any) -> list[str]:
+    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for section in SECTIONS:
+        path = target / f"{section.name}.csv"
+        columns = csv_columns(section.cls)
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            for record in iter_records(store, section):
+                writer.writerow(_flatten(to_data(record)))
+        written.append(path.name)
+    return written

@@ -1,0 +1,458 @@
+"""The domain: governing documents, dispensations and the people around them.
+
+Pure data, no I/O. Every class is frozen; a change is a new object made with
+:func:`attrs.evolve`, so a value read from the registry can never drift from what was
+stored. Field validators reject values that are wrong in themselves (a malformed
+reference, an over-long title); rules that need context (who may approve, how long a
+dispensation may last) live in :mod:`styrdok.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from styrdok.errors import InvalidValue
+from styrdok.text import clean_line, clean_text, valid_email, valid_ref
+
+# --- enums -------------------------------------------------------------------------------
+
+
+class DocType(enum.StrEnum):
+    """Kind of governing document (dokumenttyp)."""
+
+    POLICY = "policy"
+    STRATEGY = "strategy"
+    PROGRAMME = "programme"
+    PLAN = "plan"
+    ACTION_PLAN = "action_plan"
+    GUIDELINE = "guideline"
+    RULE = "rule"
+    ROUTINE = "routine"
+    INSTRUCTION = "instruction"
+    CHARTER = "charter"
+    ORDINANCE = "ordinance"
+    TARIFF = "tariff"
+
+
+class BodyLevel(enum.StrEnum):
+    """Where a deciding body sits in the chain of governance (styrkedjan)."""
+
+    COUNCIL = "council"
+    EXECUTIVE_BOARD = "executive_board"
+    COMMITTEE = "committee"
+    ADMINISTRATION = "administration"
+    UNIT = "unit"
+
+
+class DocStatus(enum.StrEnum):
+    """Life of a document: draft → in_force → superseded | repealed | lapsed."""
+
+    DRAFT = "draft"
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+    REPEALED = "repealed"
+    LAPSED = "lapsed"
+
+
+class DispStatus(enum.StrEnum):
+    """Life of a dispensation: requested → approved | rejected; approved → ended."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    CLOSED = "closed"
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a review (aktualitetsprövning) concluded."""
+
+    CONFIRMED = "confirmed"
+    REVISE = "revise"
+    REPEAL = "repeal"
+
+
+class DueKind(enum.StrEnum):
+    """What falls due."""
+
+    REVIEW = "review"
+    DOCUMENT_EXPIRY = "document_expiry"
+    DISPENSATION_EXPIRY = "dispensation_expiry"
+
+
+class Disposition(enum.StrEnum):
+    """What happens to a document's active dispensations when it is repealed or superseded."""
+
+    END = "end"
+    MOVE = "move"
+
+
+#: Statuses under which a dispensation counts as granted for some period.
+GRANTED_STATUSES = frozenset(
+    {DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED}
+)
+
+# --- field helpers -----------------------------------------------------------------------
+
+
+def _named(convert: Any) -> Any:
+    """Wrap a converter so its errors name the field, e.g. ``owner: invalid reference …``."""
+
+    def named(value: Any, field: attrs.Attribute[Any]) -> Any:
+        try:
+            return convert(value)
+        except InvalidValue as exc:
+            raise InvalidValue(f"{field.name}: {exc}") from None
+
+    return attrs.Converter(named, takes_field=True)  # type: ignore[call-overload]
+
+
+def _enum(kind: type[enum.StrEnum]) -> Any:
+    def convert(value: Any) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(member.value for member in kind)
+            raise InvalidValue(f"{value!r} is not one of: {choices}") from None
+
+    return _named(convert)
+
+
+def _ref(value: str) -> str:
+    return valid_ref(value)
+
+
+def _opt_ref(value: str | None) -> str | None:
+    return None if value in (None, "") else valid_ref(value)
+
+
+def _refs(values: Any) -> tuple[str, ...]:
+    return tuple(valid_ref(v) for v in (values or ()))
+
+
+def _line(limit: int) -> Any:
+    return _named(lambda value: clean_line(value, limit=limit))
+
+
+def _opt_line(limit: int) -> Any:
+    return _named(lambda value: None if value in (None, "") else clean_line(value, limit=limit))
+
+
+def _text(limit: int = 20_000) -> Any:
+    return _named(lambda value: clean_text(value or "", limit=limit))
+
+
+def _lines(limit: int) -> Any:
+    return _named(lambda values: tuple(clean_line(v, limit=limit) for v in (values or ())))
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value <= 0:
+        raise InvalidValue(f"{attribute.name} must be a positive number, not {value}")
+
+
+def _not_negative(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 0:
+        raise InvalidValue(f"{attribute.name} must not be negative, not {value}")
+
+
+# --- people and bodies -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Person:
+    """Someone who owns, guards, requests, approves or answers."""
+
+    ref: str = attrs.field(converter=_named(_ref))
+    """Short unique handle, e.g. ``anna.lind``."""
+    name: str = attrs.field(converter=_line(200))
+    """Full name as shown to others."""
+    email: str | None = attrs.field(default=None, converter=_named(valid_email))
+    """Where reminders go."""
+    unit: str | None = attrs.field(default=None, converter=_opt_line(200))
+    """Organisational unit (förvaltning, enhet)."""
+    title: str | None = attrs.field(default=None, converter=_opt_line(200))
+    """Job title."""
+    is_admin: bool = False
+    """Registry administrators may manage people, bodies and any document."""
+
+
+@attrs.frozen
+class Body:
+    """A deciding body (beslutsinstans): council, board, committee, administration, unit."""
+
+    ref: str = attrs.field(converter=_named(_ref))
+    """Short unique handle, e.g. ``KF`` or ``BUN``."""
+    name: str = attrs.field(converter=_line(200))
+    """Full name, e.g. *Kommunfullmäktige*."""
+    level: BodyLevel = attrs.field(converter=_enum(BodyLevel))
+    """Where it sits in the chain of governance."""
+    contact: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    """Person ref of the registrar told when reviews under this body run late."""
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class FollowUp:
+    """How a document is followed up and by whom (decided when it is written)."""
+
+    method: str = attrs.field(converter=_line(500))
+    """How, e.g. *yearly report to the executive board*."""
+    by: str = attrs.field(converter=_line(200))
+    """By whom: a person, role or body."""
+
+
+@attrs.frozen
+class FaqEntry:
+    """One common question and its answer."""
+
+    question: str = attrs.field(converter=_line(500))
+    answer: str = attrs.field(converter=_text(5_000))
+
+
+@attrs.frozen
+class DispensationRules:
+    """A document's exemption process: whether and how dispensations may be granted."""
+
+    allowed: bool = False
+    """Whether dispensations may be granted at all."""
+    requirements: str = attrs.field(default="", converter=_text(5_000))
+    """What a request must show."""
+    approvers: tuple[str, ...] = attrs.field(default=(), converter=_named(_refs))
+    """Person refs who may approve besides the guardian."""
+    max_duration_days: int | None = attrs.field(default=365, validator=_positive)
+    """Longest period one decision may cover; ``None`` for no limit."""
+    max_renewals: int | None = attrs.field(default=1, validator=_not_negative)
+    """How many times a dispensation may be renewed; ``None`` for no limit."""
+
+
+@attrs.frozen
+class Document:
+    """A governing document (styrdokument) as it stands now."""
+
+    ref: str = attrs.field(converter=_named(_ref))
+    """Unique human reference, e.g. ``POL-IS-01``."""
+    title: str = attrs.field(converter=_line(300))
+    doc_type: DocType = attrs.field(converter=_enum(DocType))
+    owner: str = attrs.field(converter=_named(_ref))
+    """Person ref of the document owner (dokumentägare)."""
+    guardian: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    """Person ref of the guardian (väktare) who referees questions about it."""
+    status: DocStatus = attrs.field(default=DocStatus.DRAFT, converter=_enum(DocStatus))
+    version: int = attrs.field(default=0, validator=_not_negative)
+    """Adopted version; 0 until first adopted, +1 on each adopted change."""
+    adopted_by: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    """Body ref that adopted the current version."""
+    decided_on: dt.date | None = None
+    minute_ref: str | None = attrs.field(default=None, converter=_opt_line(100))
+    """Paragraph in the minutes, e.g. ``§ 45``."""
+    registry_number: str | None = attrs.field(default=None, converter=_opt_line(100))
+    """Diarienummer, e.g. ``KS 2025/123``."""
+    purpose: str = attrs.field(default="", converter=_text())
+    intended_effects: str = attrs.field(default="", converter=_text())
+    audience: str = attrs.field(default="", converter=_text(2_000))
+    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
+    """Units the document applies to."""
+    limits: str = attrs.field(default="", converter=_text())
+    follow_up: FollowUp | None = None
+    review_interval_months: int | None = attrs.field(default=12, validator=_positive)
+    next_review_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    """Last day in force; ``None`` means until further notice (tillsvidare)."""
+    non_compliance: str = attrs.field(default="", converter=_text())
+    dispensation_rules: DispensationRules = attrs.field(factory=DispensationRules)
+    faq: tuple[FaqEntry, ...] = attrs.field(default=(), converter=tuple)
+    parent: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    supersedes: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    related: tuple[str, ...] = attrs.field(default=(), converter=_named(_refs))
+    text_url: str | None = attrs.field(default=None, converter=_opt_line(2_000))
+    word_count: int | None = attrs.field(default=None, validator=_not_negative)
+    revision: int = 0
+    """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
+
+
+@attrs.frozen
+class DocumentVersion:
+    """An adopted version of a document and the period it was in force."""
+
+    document_ref: str
+    version: int
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    """First day no longer in force; ``None`` while still in force."""
+    snapshot: Document
+
+
+@attrs.frozen
+class Review:
+    """A review (aktualitetsprövning) of one document version."""
+
+    document_ref: str = attrs.field(converter=_named(_ref))
+    document_version: int
+    reviewed_on: dt.date
+    reviewer: str = attrs.field(converter=_named(_ref))
+    outcome: ReviewOutcome = attrs.field(converter=_enum(ReviewOutcome))
+    next_review_on: dt.date | None
+    notes: str = attrs.field(default="", converter=_text(5_000))
+    id: int | None = None
+
+
+# --- dispensations -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Funding:
+    """How costs caused by a dispensation are funded. ``no_extra_cost`` is a statement too."""
+
+    funded_by: str | None = attrs.field(default=None, converter=_opt_line(200))
+    """Budget or body that pays."""
+    estimated_cost: Decimal | None = None
+    currency: str = attrs.field(default="SEK", converter=_line(3))
+    no_extra_cost: bool = False
+    note: str = attrs.field(default="", converter=_text(2_000))
+
+    @property
+    def is_stated(self) -> bool:
+        """True when the funding question has been answered one way or the other."""
+        return self.no_extra_cost or bool(self.funded_by)
+
+
+@attrs.frozen
+class Decision:
+    """Who decided a dispensation request, when and why."""
+
+    by: str = attrs.field(converter=_named(_ref))
+    on: dt.date
+    reasoning: str = attrs.field(default="", converter=_text(5_000))
+    delegated: bool = False
+    """Taken under delegation (delegationsbeslut)."""
+    reported_to: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    """Body the delegated decision is reported to (anmälan till nämnd)."""
+
+
+@attrs.frozen
+class Evaluation:
+    """What a dispensation taught (lyckade missar): outcome, lessons, a rule to change?"""
+
+    by: str = attrs.field(converter=_named(_ref))
+    on: dt.date
+    outcome: str = attrs.field(converter=_text(5_000))
+    lessons: str = attrs.field(default="", converter=_text(5_000))
+    rule_change_suggested: bool = False
+
+
+@attrs.frozen
+class DispensationRequest:
+    """What someone asks for when requesting a dispensation."""
+
+    document_ref: str = attrs.field(converter=_named(_ref))
+    scope: str = attrs.field(converter=_text(5_000))
+    """What it covers."""
+    responsible: str = attrs.field(converter=_named(_ref))
+    """Person responsible for the dispensation and its consequences."""
+    valid_from: dt.date
+    valid_until: dt.date
+    funding: Funding
+    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
+    """People, units or systems it applies to."""
+    clause: str = attrs.field(default="", converter=_text(500))
+    limits: str = attrs.field(default="", converter=_text(5_000))
+    justification: str = attrs.field(default="", converter=_text(5_000))
+    conditions: str = attrs.field(default="", converter=_text(5_000))
+    """Compensating measures."""
+
+
+@attrs.frozen
+class Dispensation:
+    """A dispensation (dispens, undantag, avsteg) from a document."""
+
+    ref: str = attrs.field(converter=_named(_ref))
+    """Automatic, e.g. ``D-2026-0001``."""
+    document_ref: str = attrs.field(converter=_named(_ref))
+    scope: str = attrs.field(converter=_text(5_000))
+    requested_by: str = attrs.field(converter=_named(_ref))
+    requested_on: dt.date
+    responsible: str = attrs.field(converter=_named(_ref))
+    valid_from: dt.date
+    valid_until: dt.date
+    funding: Funding
+    status: DispStatus = attrs.field(default=DispStatus.REQUESTED, converter=_enum(DispStatus))
+    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
+    clause: str = attrs.field(default="", converter=_text(500))
+    limits: str = attrs.field(default="", converter=_text(5_000))
+    justification: str = attrs.field(default="", converter=_text(5_000))
+    conditions: str = attrs.field(default="", converter=_text(5_000))
+    decision: Decision | None = None
+    renewal_of: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    """The dispensation this one renews; history is never overwritten."""
+    ended_on: dt.date | None = None
+    """First day no longer in effect after a revoke, close or expiry."""
+    end_reason: str = attrs.field(default="", converter=_text(2_000))
+    evaluation: Evaluation | None = None
+    revision: int = 0
+    """Optimistic-lock token."""
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether this dispensation applied on ``day``."""
+        if self.status not in GRANTED_STATUSES:
+            return False
+        if not (self.valid_from <= day <= self.valid_until):
+            return False
+        return self.ended_on is None or day < self.ended_on
+
+
+# --- questions, audit, due ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Question:
+    """A question to a document's guardian; a good answer may become an FAQ entry."""
+
+    document_ref: str = attrs.field(converter=_named(_ref))
+    asked_by: str = attrs.field(converter=_named(_ref))
+    asked_on: dt.date
+    text: str = attrs.field(converter=_text(5_000))
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_on: dt.date | None = None
+    promoted_to_faq: bool = False
+    id: int | None = None
+
+
+@attrs.frozen
+class AuditEvent:
+    """One entry of the append-only, hash-chained audit log."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    """``kind:ref``, e.g. ``document:POL-IS-01``."""
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
+@attrs.frozen
+class DueItem:
+    """Something that falls due: a review, a document's or a dispensation's end date."""
+
+    kind: DueKind
+    ref: str
+    title: str
+    due_on: dt.date
+    days_left: int
+    """Negative when overdue."""
+    person: str
+    """Who is chiefly responsible: document owner or dispensation responsible."""
+    status: str

@@ -1,0 +1,210 @@
+"""Governance rules as pure functions: who may do what, and what a valid change looks like.
+
+Nothing here touches the database. The registry loads what a rule needs, calls the rule,
+and only then writes; a rule either returns or raises a :class:`~styrdok.errors.StyrdokError`
+whose message can be shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+
+from styrdok.errors import PermissionDenied, RuleViolation
+from styrdok.model import (
+    DispensationRules,
+    Dispensation,
+    DispStatus,
+    Document,
+    DocStatus,
+    Funding,
+    Person,
+)
+
+# --- who may do what ---------------------------------------------------------------------
+
+
+def require_admin(actor: Person, action: str) -> None:
+    """Only registry administrators manage people and bodies."""
+    if not actor.is_admin:
+        raise PermissionDenied(f"{actor.ref} may not {action}: only an administrator may")
+
+
+def may_manage_document(actor: Person, document: Document) -> bool:
+    """Owner, guardian and administrators may edit, adopt, review and repeal a document."""
+    return actor.is_admin or actor.ref in (document.owner, document.guardian)
+
+
+def require_document_manager(actor: Person, document: Document, action: str) -> None:
+    """Raise unless ``actor`` may ``action`` the document."""
+    if not may_manage_document(actor, document):
+        raise PermissionDenied(
+            f"{actor.ref} may not {action} {document.ref}: "
+            "only its owner, its guardian or an administrator may"
+        )
+
+
+def approvers_of(document: Document) -> frozenset[str]:
+    """Who may decide dispensation requests: the guardian and any listed approvers."""
+    approvers = set(document.dispensation_rules.approvers)
+    if document.guardian:
+        approvers.add(document.guardian)
+    return frozenset(approvers)
+
+
+def require_decider(actor: Person, document: Document, dispensation: Dispensation) -> None:
+    """Separation of duties: the guardian or a listed approver decides, never a party."""
+    if actor.ref in (dispensation.requested_by, dispensation.responsible):
+        role = "requested" if actor.ref == dispensation.requested_by else "is responsible for"
+        raise PermissionDenied(
+            f"{actor.ref} may not decide {dispensation.ref}: they {role} it "
+            "(separation of duties)"
+        )
+    if actor.ref not in approvers_of(document):
+        raise PermissionDenied(
+            f"{actor.ref} may not decide {dispensation.ref}: only the guardian of "
+            f"{document.ref} or a listed approver may"
+        )
+
+
+def require_may_end(actor: Person, document: Document, dispensation: Dispensation,
+                    action: str) -> None:
+    """Revoking is for those who could approve, the owner and admins; closing also for
+    the responsible person, who may end a dispensation they no longer need."""
+    allowed = set(approvers_of(document)) | {document.owner}
+    if action == "close":
+        allowed.add(dispensation.responsible)
+    if not (actor.is_admin or actor.ref in allowed):
+        raise PermissionDenied(f"{actor.ref} may not {action} {dispensation.ref}")
+
+
+def require_evaluator(actor: Person, document: Document, dispensation: Dispensation) -> None:
+    """The responsible person evaluates; the guardian may record it on their behalf."""
+    if actor.ref not in (dispensation.responsible, document.guardian) and not actor.is_admin:
+        raise PermissionDenied(
+            f"{actor.ref} may not evaluate {dispensation.ref}: "
+            "only the responsible person or the document's guardian may"
+        )
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def missing_for_force(document: Document) -> list[str]:
+    """What a document lacks before it may enter into force (empty when ready)."""
+    missing = []
+    if not document.owner:
+        missing.append("an owner")
+    if not document.guardian:
+        missing.append("a guardian")
+    if document.follow_up is None:
+        missing.append("a follow-up (how and by whom)")
+    if document.next_review_on is None and document.valid_until is None:
+        missing.append("a review date or a valid-until date")
+    return missing
+
+
+def require_ready_for_force(document: Document) -> None:
+    """A document may not be in force without owner, guardian, follow-up and a date."""
+    missing = missing_for_force(document)
+    if missing:
+        raise RuleViolation(f"{document.ref} cannot be in force without " + ", ".join(missing))
+
+
+def require_document_status(document: Document, allowed: Iterable[DocStatus],
+                            action: str) -> None:
+    """Raise unless the document is in one of the ``allowed`` states."""
+    allowed = tuple(allowed)
+    if document.status not in allowed:
+        wanted = " or ".join(s.value for s in allowed)
+        raise RuleViolation(
+            f"cannot {action} {document.ref}: it is {document.status.value}, not {wanted}"
+        )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review(document: Document, reviewed_on: dt.date) -> dt.date | None:
+    """The default next review date: ``reviewed_on`` plus the document's review interval."""
+    if document.review_interval_months is None:
+        return None
+    return add_months(reviewed_on, document.review_interval_months)
+
+
+def require_no_parent_cycle(ref: str, parent: str | None, parents: dict[str, str | None]) -> None:
+    """A document may not end up beneath itself. ``parents`` maps ref → parent ref."""
+    seen = {ref}
+    while parent is not None:
+        if parent in seen:
+            raise RuleViolation(f"{ref} cannot have {parent} above it: that makes a cycle")
+        seen.add(parent)
+        parent = parents.get(parent)
+
+
+# --- dispensations -----------------------------------------------------------------------
+
+
+def require_dispensable(document: Document) -> None:
+    """Dispensations are only granted from a document in force that allows them."""
+    if document.status is not DocStatus.IN_FORCE:
+        raise RuleViolation(
+            f"{document.ref} is {document.status.value}: dispensations are only granted "
+            "from a document in force"
+        )
+    if not document.dispensation_rules.allowed:
+        raise RuleViolation(f"{document.ref} does not allow dispensations")
+
+
+def require_valid_terms(rules: DispensationRules, *, valid_from: dt.date,
+                        valid_until: dt.date, funding: Funding,
+                        renewal_number: int) -> None:
+    """Dates, duration, renewals and funding of a dispensation request or decision.
+
+    ``renewal_number`` is 0 for a first dispensation, 1 for its first renewal, and so on.
+    """
+    if valid_until <= valid_from:
+        raise RuleViolation(
+            f"valid until ({valid_until}) must be after valid from ({valid_from})"
+        )
+    days = (valid_until - valid_from).days + 1
+    if rules.max_duration_days is not None and days > rules.max_duration_days:
+        raise RuleViolation(
+            f"a dispensation may last at most {rules.max_duration_days} days; "
+            f"{valid_from} to {valid_until} is {days}"
+        )
+    if rules.max_renewals is not None and renewal_number > rules.max_renewals:
+        raise RuleViolation(
+            f"the document allows at most {rules.max_renewals} renewal(s); "
+            f"this would be renewal {renewal_number}"
+        )
+    if not funding.is_stated:
+        raise RuleViolation(
+            "funding must be stated: name who funds the costs, or state 'no extra cost'"
+        )
+
+
+def require_dispensation_status(dispensation: Dispensation, allowed: Iterable[DispStatus],
+                                action: str) -> None:
+    """Raise unless the dispensation is in one of the ``allowed`` states."""
+    allowed = tuple(allowed)
+    if dispensation.status not in allowed:
+        wanted = " or ".join(s.value for s in allowed)
+        raise RuleViolation(
+            f"cannot {action} {dispensation.ref}: it is {dispensation.status.value}, "
+            f"not {wanted}"
+        )
+
+
+def require_end_date(dispensation: Dispensation, on: dt.date) -> None:
+    """An approved dispensation ends on a day within its period (or on its first day)."""
+    if not (dispensation.valid_from <= on <= dispensation.valid_until + dt.timedelta(days=1)):
+        raise RuleViolation(
+            f"{dispensation.ref} runs {dispensation.valid_from} to {dispensation.valid_until}; "
+            f"it cannot end on {on}"
+        )

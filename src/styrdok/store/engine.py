@@ -1,0 +1,68 @@
+"""Engine creation, in one place: URL handling and SQLite's connection settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
+
+DEFAULT_DB = "styrdok.db"
+#: Seconds a writer waits for another writer's lock before giving up with a clear error.
+SQLITE_BUSY_TIMEOUT = 10.0
+
+
+def normalise_url(target: str | os.PathLike[str] | None) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (the common case on the command line)."""
+    if target is None:
+        target = os.environ.get("STYRDOK_DB") or DEFAULT_DB
+    text = os.fspath(target)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` for in-memory and other engines."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine configured for styrdok: WAL and immediate write transactions on SQLite."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    in_memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
+    if in_memory:
+        # One shared connection, or every checkout would see a fresh empty database.
+        kwargs.update(poolclass=StaticPool)
+        kwargs["connect_args"]["check_same_thread"] = False
+    engine = sa.create_engine(url, **kwargs)
+    _configure_sqlite(engine, wal=not in_memory)
+    return engine
+
+
+def _configure_sqlite(engine: sa.Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the sqlite3 module, start transactions, so
+        # writers can take the lock up front (BEGIN IMMEDIATE) instead of failing midway.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        write = connection.get_execution_options().get("styrdok_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

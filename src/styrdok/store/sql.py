@@ -1,0 +1,478 @@
+"""The SQL store: SQLite by default, any SQLAlchemy engine in principle.
+
+Statements are SQLAlchemy Core, not ORM sessions: the registry works with immutable
+domain objects, and the hot paths (due lists, bulk import, export) stay set-based.
+Every method runs inside :meth:`SqlStore.transaction`; the registry opens one per use case
+so a change and its audit event commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable
+from styrdok.model import (
+    AuditEvent,
+    Body,
+    Dispensation,
+    DispStatus,
+    Document,
+    DocumentVersion,
+    DocStatus,
+    DueItem,
+    DueKind,
+    Person,
+    Question,
+    Review,
+)
+from styrdok.store import convert, tables
+from styrdok.store.engine import make_engine, normalise_url, sqlite_path
+
+GENESIS_HASH = "0" * 64
+
+#: Tables in an order that satisfies foreign keys on insert (export/import use it too).
+TABLE_ORDER: tuple[str, ...] = (
+    "person", "body", "document", "document_version", "review", "dispensation", "question",
+)
+_TABLES: dict[str, sa.Table] = {
+    "person": tables.person, "body": tables.body, "document": tables.document,
+    "document_version": tables.document_version, "review": tables.review,
+    "dispensation": tables.dispensation, "question": tables.question,
+    "audit_event": tables.audit_event,
+}
+
+
+def canonical_json(data: Any) -> str:
+    """The exact text an audit hash is computed over."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def audit_hash(*, prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
+               before: Any, after: Any) -> str:
+    """SHA-256 over the previous hash and this event: change any byte and the chain breaks."""
+    body = canonical_json({
+        "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+        "before": before, "after": after,
+    })
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+class SqlStore:
+    """Persistence of the registry in a SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._conn: sa.Connection | None = None
+
+    @classmethod
+    def from_target(cls, target: str | None) -> SqlStore:
+        return cls(normalise_url(target))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[None]:
+        """One unit of work; nested calls join the outer transaction."""
+        if self._conn is not None:
+            yield
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(styrdok_write=write)
+                with conn.begin():
+                    self._conn = conn
+                    try:
+                        yield
+                    finally:
+                        self._conn = None
+        except OperationalError as exc:
+            raise _unavailable(exc) from None
+
+    @property
+    def conn(self) -> sa.Connection:
+        if self._conn is None:
+            raise RuntimeError("store used outside a transaction")
+        return self._conn
+
+    def _rows(self, statement: sa.Executable) -> Sequence[sa.RowMapping]:
+        return self.conn.execute(statement).mappings().all()
+
+    def _one(self, statement: sa.Executable) -> sa.RowMapping | None:
+        return self.conn.execute(statement).mappings().first()
+
+    def _insert(self, table: sa.Table, row: Mapping[str, Any], what: str) -> Any:
+        try:
+            with self.conn.begin_nested():
+                return self.conn.execute(table.insert().values(**row))
+        except IntegrityError:
+            raise AlreadyExists(f"{what} already exists") from None
+
+    # --- schema --------------------------------------------------------------------------
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at, or ``None`` when not initialised."""
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return None
+        inspector = sa.inspect(self.conn)
+        if not inspector.has_table("alembic_version"):
+            return None
+        return self.conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    # --- people and bodies ---------------------------------------------------------------
+
+    def count_persons(self) -> int:
+        return int(self.conn.execute(sa.select(sa.func.count()).select_from(tables.person))
+                   .scalar_one())
+
+    def get_person(self, ref: str) -> Person | None:
+        row = self._one(sa.select(tables.person).where(tables.person.c.ref == ref))
+        return convert.person_from_row(row) if row else None
+
+    def list_persons(self) -> list[Person]:
+        rows = self._rows(sa.select(tables.person).order_by(tables.person.c.ref))
+        return [convert.person_from_row(r) for r in rows]
+
+    def insert_person(self, person: Person) -> None:
+        self._insert(tables.person, convert.person_to_row(person), f"person {person.ref}")
+
+    def update_person(self, person: Person) -> None:
+        self.conn.execute(tables.person.update().where(tables.person.c.ref == person.ref)
+                          .values(**convert.person_to_row(person)))
+
+    def get_body(self, ref: str) -> Body | None:
+        row = self._one(sa.select(tables.body).where(tables.body.c.ref == ref))
+        return convert.body_from_row(row) if row else None
+
+    def list_bodies(self) -> list[Body]:
+        rows = self._rows(sa.select(tables.body).order_by(tables.body.c.ref))
+        return [convert.body_from_row(r) for r in rows]
+
+    def insert_body(self, body: Body) -> None:
+        self._insert(tables.body, convert.body_to_row(body), f"body {body.ref}")
+
+    # --- documents -----------------------------------------------------------------------
+
+    def get_document(self, ref: str) -> Document | None:
+        row = self._one(sa.select(tables.document).where(tables.document.c.ref == ref))
+        return convert.document_from_row(row) if row else None
+
+    def list_documents(self, *, status: str | None = None, doc_type: str | None = None,
+                       adopted_by: str | None = None, person: str | None = None,
+                       parent: str | None = None) -> list[Document]:
+        d = tables.document
+        query = sa.select(d).order_by(d.c.ref)
+        if status:
+            query = query.where(d.c.status == status)
+        if doc_type:
+            query = query.where(d.c.doc_type == doc_type)
+        if adopted_by:
+            query = query.where(d.c.adopted_by == adopted_by)
+        if person:
+            query = query.where(sa.or_(d.c.owner == person, d.c.guardian == person))
+        if parent:
+            query = query.where(d.c.parent == parent)
+        return [convert.document_from_row(r) for r in self._rows(query)]
+
+    def insert_document(self, document: Document) -> None:
+        self._insert(tables.document, convert.document_to_row(document),
+                     f"document {document.ref}")
+
+    def update_document(self, document: Document, *, expected_revision: int) -> Document:
+        """Store ``document`` if nobody changed it since ``expected_revision``."""
+        stored = attrs.evolve(document, revision=expected_revision + 1)
+        result = self.conn.execute(
+            tables.document.update()
+            .where(tables.document.c.ref == document.ref,
+                   tables.document.c.revision == expected_revision)
+            .values(**convert.document_to_row(stored))
+        )
+        if result.rowcount != 1:
+            raise Conflict(
+                f"{document.ref} was changed by someone else (you had revision "
+                f"{expected_revision}); reload it and try again"
+            )
+        return stored
+
+    def insert_version(self, version: DocumentVersion) -> None:
+        self._insert(tables.document_version, convert.version_to_row(version),
+                     f"version {version.version} of {version.document_ref}")
+
+    def end_version(self, document_ref: str, *, version: int, until: dt.date) -> None:
+        v = tables.document_version
+        self.conn.execute(v.update().where(v.c.document_ref == document_ref,
+                                           v.c.version == version)
+                          .values(in_force_until=until))
+
+    def list_versions(self, document_ref: str) -> list[DocumentVersion]:
+        v = tables.document_version
+        rows = self._rows(sa.select(v).where(v.c.document_ref == document_ref)
+                          .order_by(v.c.version))
+        return [convert.version_from_row(r) for r in rows]
+
+    def versions_in_force(self, on: dt.date) -> list[DocumentVersion]:
+        v = tables.document_version
+        rows = self._rows(
+            sa.select(v)
+            .where(v.c.in_force_from <= on,
+                   sa.or_(v.c.in_force_until.is_(None), v.c.in_force_until > on))
+            .order_by(v.c.document_ref)
+        )
+        return [convert.version_from_row(r) for r in rows]
+
+    # --- reviews -------------------------------------------------------------------------
+
+    def insert_review(self, review: Review) -> Review:
+        result = self.conn.execute(tables.review.insert().values(**convert.review_to_row(review)))
+        key = result.inserted_primary_key
+        assert key is not None
+        return attrs.evolve(review, id=int(key[0]))
+
+    def list_reviews(self, document_ref: str) -> list[Review]:
+        r = tables.review
+        rows = self._rows(sa.select(r).where(r.c.document_ref == document_ref)
+                          .order_by(r.c.reviewed_on, r.c.id))
+        return [convert.review_from_row(row) for row in rows]
+
+    # --- dispensations -------------------------------------------------------------------
+
+    def next_dispensation_ref(self, year: int) -> str:
+        prefix = f"D-{year}-"
+        d = tables.dispensation
+        last = self.conn.execute(
+            sa.select(sa.func.max(d.c.ref)).where(d.c.ref.like(prefix + "%"))
+        ).scalar()
+        number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        return f"{prefix}{number:04d}"
+
+    def insert_dispensation(self, disp: Dispensation) -> None:
+        self._insert(tables.dispensation, convert.dispensation_to_row(disp),
+                     f"dispensation {disp.ref}")
+
+    def get_dispensation(self, ref: str) -> Dispensation | None:
+        d = tables.dispensation
+        row = self._one(sa.select(d).where(d.c.ref == ref))
+        return convert.dispensation_from_row(row) if row else None
+
+    def update_dispensation(self, disp: Dispensation, *,
+                            expected_revision: int) -> Dispensation:
+        stored = attrs.evolve(disp, revision=expected_revision + 1)
+        d = tables.dispensation
+        result = self.conn.execute(
+            d.update().where(d.c.ref == disp.ref, d.c.revision == expected_revision)
+            .values(**convert.dispensation_to_row(stored))
+        )
+        if result.rowcount != 1:
+            raise Conflict(
+                f"{disp.ref} was changed by someone else (you had revision "
+                f"{expected_revision}); reload it and try again"
+            )
+        return stored
+
+    def list_dispensations(self, *, status: str | None = None,
+                           document_ref: str | None = None,
+                           person: str | None = None) -> list[Dispensation]:
+        d = tables.dispensation
+        query = sa.select(d).order_by(d.c.ref)
+        if status:
+            query = query.where(d.c.status == status)
+        if document_ref:
+            query = query.where(d.c.document_ref == document_ref)
+        if person:
+            query = query.where(sa.or_(d.c.responsible == person, d.c.requested_by == person,
+                                       d.c.decided_by == person))
+        return [convert.dispensation_from_row(r) for r in self._rows(query)]
+
+    def dispensations_active_on(self, on: dt.date,
+                                document_ref: str | None = None) -> list[Dispensation]:
+        d = tables.dispensation
+        query = (
+            sa.select(d)
+            .where(d.c.status.in_([s.value for s in _GRANTED]), d.c.valid_from <= on,
+                   d.c.valid_until >= on, sa.or_(d.c.ended_on.is_(None), d.c.ended_on > on))
+            .order_by(d.c.ref)
+        )
+        if document_ref:
+            query = query.where(d.c.document_ref == document_ref)
+        return [convert.dispensation_from_row(r) for r in self._rows(query)]
+
+    def renewals_of(self, ref: str) -> list[Dispensation]:
+        d = tables.dispensation
+        rows = self._rows(sa.select(d).where(d.c.renewal_of == ref).order_by(d.c.ref))
+        return [convert.dispensation_from_row(r) for r in rows]
+
+    def open_dispensations_of(self, document_ref: str) -> list[Dispensation]:
+        """Requested or approved dispensations: those a repeal must decide the fate of."""
+        d = tables.dispensation
+        rows = self._rows(
+            sa.select(d).where(d.c.document_ref == document_ref,
+                               d.c.status.in_([DispStatus.REQUESTED.value,
+                                               DispStatus.APPROVED.value]))
+            .order_by(d.c.ref)
+        )
+        return [convert.dispensation_from_row(r) for r in rows]
+
+    # --- questions -----------------------------------------------------------------------
+
+    def insert_question(self, question: Question) -> Question:
+        result = self.conn.execute(
+            tables.question.insert().values(**convert.question_to_row(question)))
+        key = result.inserted_primary_key
+        assert key is not None
+        return attrs.evolve(question, id=int(key[0]))
+
+    def get_question(self, question_id: int) -> Question | None:
+        q = tables.question
+        row = self._one(sa.select(q).where(q.c.id == question_id))
+        return convert.question_from_row(row) if row else None
+
+    def update_question(self, question: Question) -> None:
+        q = tables.question
+        self.conn.execute(q.update().where(q.c.id == question.id)
+                          .values(**convert.question_to_row(question)))
+
+    def list_questions(self, document_ref: str | None = None) -> list[Question]:
+        q = tables.question
+        query = sa.select(q).order_by(q.c.id)
+        if document_ref:
+            query = query.where(q.c.document_ref == document_ref)
+        return [convert.question_from_row(r) for r in self._rows(query)]
+
+    # --- audit ---------------------------------------------------------------------------
+
+    def append_audit(self, *, at: dt.datetime, actor: str, action: str, entity: str,
+                     before: Any, after: Any) -> AuditEvent:
+        a = tables.audit_event
+        last = self._one(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1))
+        seq = last["seq"] + 1 if last else 1
+        prev_hash = last["hash"] if last else GENESIS_HASH
+        at_text = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        digest = audit_hash(prev_hash=prev_hash, seq=seq, at=at_text, actor=actor,
+                            action=action, entity=entity, before=before, after=after)
+        self.conn.execute(a.insert().values(
+            seq=seq, at=at_text, actor=actor, action=action, entity=entity, before=before,
+            after=after, prev_hash=prev_hash, hash=digest,
+        ))
+        return AuditEvent(seq=seq, at=dt.datetime.fromisoformat(at_text), actor=actor,
+                          action=action, entity=entity, before=before, after=after,
+                          prev_hash=prev_hash, hash=digest)
+
+    def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]:
+        a = tables.audit_event
+        query = sa.select(a).order_by(a.c.seq)
+        if entity:
+            query = query.where(a.c.entity == entity)
+        for row in self.conn.execute(query).mappings():
+            yield AuditEvent(
+                seq=row["seq"], at=dt.datetime.fromisoformat(row["at"]), actor=row["actor"],
+                action=row["action"], entity=row["entity"], before=row["before"],
+                after=row["after"], prev_hash=row["prev_hash"], hash=row["hash"],
+            )
+
+    # --- due and lapses (set-based: these run over the whole register) -------------------
+
+    def due(self, *, today: dt.date, until: dt.date) -> list[DueItem]:
+        d, x = tables.document, tables.dispensation
+        in_force = DocStatus.IN_FORCE.value
+        reviews = sa.select(
+            sa.literal(DueKind.REVIEW.value).label("kind"), d.c.ref, d.c.title,
+            d.c.next_review_on.label("due_on"), d.c.owner.label("person"), d.c.status,
+        ).where(d.c.status == in_force, d.c.next_review_on <= until)
+        doc_ends = sa.select(
+            sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"), d.c.ref, d.c.title,
+            d.c.valid_until.label("due_on"), d.c.owner.label("person"), d.c.status,
+        ).where(d.c.status == in_force, d.c.valid_until <= until)
+        disp_ends = sa.select(
+            sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"), x.c.ref,
+            sa.func.substr(x.c.scope, 1, 80).label("title"), x.c.valid_until.label("due_on"),
+            x.c.responsible.label("person"), x.c.status,
+        ).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until)
+        union = sa.union_all(reviews, doc_ends, disp_ends).subquery()
+        query = sa.select(union).order_by(union.c.due_on, union.c.kind, union.c.ref)
+        date_type = sa.Date()
+        to_date = date_type.result_processor(self.conn.dialect, None)
+        items = []
+        for kind, ref, title, due_on, person, status in self.conn.execute(query):
+            # A union's column loses its Date type on SQLite; convert the text once here.
+            if to_date is not None and isinstance(due_on, str):
+                due_on = to_date(due_on)
+            items.append(DueItem(kind=DueKind(kind), ref=ref, title=" ".join(title.split()),
+                                 due_on=due_on, days_left=(due_on - today).days,
+                                 person=person, status=status))
+        return items
+
+    def lapsed_documents(self, today: dt.date) -> list[Document]:
+        d = tables.document
+        rows = self._rows(sa.select(d).where(d.c.status == DocStatus.IN_FORCE.value,
+                                             d.c.valid_until < today))
+        return [convert.document_from_row(r) for r in rows]
+
+    def expired_dispensations(self, today: dt.date) -> list[Dispensation]:
+        x = tables.dispensation
+        rows = self._rows(sa.select(x).where(x.c.status == DispStatus.APPROVED.value,
+                                             x.c.valid_until < today))
+        return [convert.dispensation_from_row(r) for r in rows]
+
+    # --- bulk export / import ------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        for name in TABLE_ORDER:
+            if self.conn.execute(sa.select(_TABLES[name]).limit(1)).first() is not None:
+                return False
+        return True
+
+    def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
+        """Stream a table's rows in primary-key order, ``batch`` rows at a time."""
+        table = _TABLES[name]
+        result = self.conn.execution_options(stream_results=True, yield_per=batch).execute(
+            sa.select(table).order_by(*table.primary_key.columns))
+        for row in result.mappings():
+            yield dict(row)
+
+    def bulk_insert(self, name: str, rows: Iterable[Mapping[str, Any]],
+                    *, batch: int = 5_000) -> int:
+        """``executemany`` in batches; returns the number of rows written."""
+        table = _TABLES[name]
+        count, chunk = 0, []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                self.conn.execute(table.insert(), chunk)
+                count, chunk = count + len(chunk), []
+        if chunk:
+            self.conn.execute(table.insert(), chunk)
+            count += len(chunk)
+        return count
+
+    def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
+        table = _TABLES[name]
+        found: list[str] = []
+        for start in range(0, len(refs), 500):
+            part = refs[start:start + 500]
+            found.extend(self.conn.execute(
+                sa.select(table.c.ref).where(table.c.ref.in_(part))).scalars())
+        return found
+
+
+_GRANTED = (DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
+
+
+def _unavailable(exc: OperationalError) -> RegistryUnavailable:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in message or "busy" in message:
+        return RegistryUnavailable(
+            "the database is locked by another styrdok process; try again in a moment")
+    return RegistryUnavailable(f"database error: {message.splitlines()[0]}")

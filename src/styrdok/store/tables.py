@@ -1,0 +1,207 @@
+"""All tables, in one module (SQLModel metadata is the source of truth for Alembic).
+
+Rows are not domain objects: :mod:`styrdok.store.convert` maps between the two, so the
+business model and the storage format can change independently. References (``ref``) are
+the natural keys users know, so they are the primary keys too. Every foreign key is
+checked at commit (DEFERRABLE INITIALLY DEFERRED) so a bulk import can insert documents
+that point at each other in any order and still never commit a dangling reference.
+
+Queries that must stay fast at national scale (300 000 documents, 1 000 000
+dispensations) each have an index that serves them; the comment beside it names the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# SQLModel reads these annotations at class creation, so no postponed evaluation trickery
+# beyond `from __future__ import annotations`, which SQLModel supports.
+
+
+def _fk(target: str, **kwargs: Any) -> Any:
+    return sa.ForeignKey(target, deferrable=True, initially="DEFERRED", **kwargs)
+
+
+def _ref_fk(target: str, *, nullable: bool, index: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_column=sa.Column(sa.String(64), _fk(target), nullable=nullable, index=index),
+    )
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(sa.JSON, nullable=nullable))
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+
+    ref: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    unit: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    is_admin: bool = False
+
+
+class BodyRow(SQLModel, table=True):
+    __tablename__ = "body"
+
+    ref: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=20)
+    contact: str | None = _ref_fk("person.ref", nullable=True)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "document"
+    __table_args__ = (
+        # due: reviews coming up among documents in force
+        sa.Index("ix_document_status_review", "status", "next_review_on"),
+        # due: documents whose validity ends
+        sa.Index("ix_document_status_valid_until", "status", "valid_until"),
+    )
+
+    ref: str = Field(primary_key=True, max_length=64)
+    title: str = Field(max_length=300)
+    doc_type: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    version: int = 0
+    adopted_by: str | None = _ref_fk("body.ref", nullable=True, index=True)
+    decided_on: dt.date | None = None
+    minute_ref: str | None = Field(default=None, max_length=100)
+    registry_number: str | None = Field(default=None, max_length=100)
+    owner: str = _ref_fk("person.ref", nullable=False, index=True)
+    guardian: str | None = _ref_fk("person.ref", nullable=True, index=True)
+    purpose: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    intended_effects: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    audience: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    applies_to: list[str] = _json()
+    limits: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    follow_up: dict[str, Any] | None = _json(nullable=True)
+    review_interval_months: int | None = None
+    next_review_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    non_compliance: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    dispensation_rules: dict[str, Any] = _json()
+    faq: list[dict[str, Any]] = _json()
+    parent: str | None = _ref_fk("document.ref", nullable=True, index=True)
+    supersedes: str | None = _ref_fk("document.ref", nullable=True)
+    related: list[str] = _json()
+    text_url: str | None = Field(default=None, max_length=2000)
+    word_count: int | None = None
+    revision: int = 0
+
+
+class DocumentVersionRow(SQLModel, table=True):
+    __tablename__ = "document_version"
+    __table_args__ = (
+        # documents_in_force(on=…): versions whose period covers a day
+        sa.Index("ix_document_version_period", "in_force_from", "in_force_until"),
+    )
+
+    document_ref: str = Field(
+        sa_column=sa.Column(sa.String(64), _fk("document.ref"), primary_key=True)
+    )
+    version: int = Field(primary_key=True)
+    in_force_from: dt.date
+    in_force_until: dt.date | None = None
+    snapshot: dict[str, Any] = _json()
+
+
+class ReviewRow(SQLModel, table=True):
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_ref: str = _ref_fk("document.ref", nullable=False, index=True)
+    document_version: int
+    reviewed_on: dt.date
+    reviewer: str = _ref_fk("person.ref", nullable=False)
+    outcome: str = Field(max_length=20)
+    next_review_on: dt.date | None = None
+    notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class DispensationRow(SQLModel, table=True):
+    __tablename__ = "dispensation"
+    __table_args__ = (
+        # due: approved dispensations whose end date is near or past
+        sa.Index("ix_dispensation_status_valid_until", "status", "valid_until"),
+    )
+
+    ref: str = Field(primary_key=True, max_length=64)
+    document_ref: str = _ref_fk("document.ref", nullable=False, index=True)
+    clause: str = Field(default="", max_length=500)
+    scope: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    limits: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    applies_to: list[str] = _json()
+    justification: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    conditions: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    requested_by: str = _ref_fk("person.ref", nullable=False)
+    requested_on: dt.date
+    responsible: str = _ref_fk("person.ref", nullable=False, index=True)
+    # Funding as columns, not JSON: reports sum costs per funder in SQL.
+    funded_by: str | None = Field(default=None, max_length=200)
+    estimated_cost: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    currency: str = Field(default="SEK", max_length=3)
+    no_extra_cost: bool = False
+    funding_note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    valid_from: dt.date
+    valid_until: dt.date
+    status: str = Field(max_length=20)
+    decided_by: str | None = _ref_fk("person.ref", nullable=True)
+    decided_on: dt.date | None = None
+    decision_reasoning: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    delegated: bool = False
+    reported_to: str | None = _ref_fk("body.ref", nullable=True)
+    renewal_of: str | None = _ref_fk("dispensation.ref", nullable=True, index=True)
+    ended_on: dt.date | None = None
+    end_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    evaluation: dict[str, Any] | None = _json(nullable=True)
+    revision: int = 0
+
+
+class QuestionRow(SQLModel, table=True):
+    __tablename__ = "question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_ref: str = _ref_fk("document.ref", nullable=False, index=True)
+    asked_by: str = _ref_fk("person.ref", nullable=False)
+    asked_on: dt.date
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    answer: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    answered_by: str | None = _ref_fk("person.ref", nullable=True)
+    answered_on: dt.date | None = None
+    promoted_to_faq: bool = False
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # ISO 8601 text, not a DateTime: the hash covers this exact string on every engine.
+    at: str = Field(max_length=40)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=100, index=True)
+    before: dict[str, Any] | None = _json(nullable=True)
+    after: dict[str, Any] | None = _json(nullable=True)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+metadata = SQLModel.metadata
+
+person = PersonRow.__table__  # type: ignore[attr-defined]
+body = BodyRow.__table__  # type: ignore[attr-defined]
+document = DocumentRow.__table__  # type: ignore[attr-defined]
+document_version = DocumentVersionRow.__table__  # type: ignore[attr-defined]
+review = ReviewRow.__table__  # type: ignore[attr-defined]
+dispensation = DispensationRow.__table__  # type: ignore[attr-defined]
+question = QuestionRow.__table__  # type: ignore[attr-defined]
+audit_event = AuditRow.__table__  # type: ignore[attr-defined]
