@@ -1,0 +1,58 @@
+"""``styrdok export`` and ``styrdok import``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from styrdok.cli.app import App, pass_app
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="JSON file to write ('-' for standard output).")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Instead write one CSV file per kind of record into this folder.")
+@pass_app
+def export(app: App, output: str, csv_dir: str | None) -> None:
+    """Export the whole register: lossless JSON, or CSV for spreadsheets.
+
+    \b
+    Examples:
+      styrdok export -o register.json
+      styrdok export --csv register-csv/
+    """
+    registry = app.registry()
+    if csv_dir is not None:
+        names = registry.export_csv(csv_dir)
+        click.echo(f"Wrote {', '.join(names)} to {csv_dir}", err=True)
+        return
+    if output == "-":
+        registry.export_json(sys.stdout)
+        return
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    # Write beside the target and rename, so a failed export never leaves half a file.
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            registry.export_json(handle)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Wrote {target}", err=True)
+
+
+@click.command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@pass_app
+def import_(app: App, source: click.utils.LazyFile) -> None:
+    """Import a JSON export. All or nothing: on any problem nothing is written.
+
+    \b
+    Example:
+      styrdok --db new.db init && styrdok --db new.db import register.json
+    """
+    counts = app.registry().import_json(source, actor=app.actor)  # type: ignore[arg-type]
+    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")

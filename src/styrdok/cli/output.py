@@ -1,0 +1,107 @@
+"""Rendering: one ``--format`` (table, json, csv) for every command that prints records."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def _plain(value: Any) -> Any:
+    from styrdok.serialize import to_data
+
+    return to_data(value)
+
+
+def emit_rows(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str,
+              *, empty: str = "Nothing to show.") -> None:
+    """Print rows (dicts) with ``columns`` as (key, heading) pairs."""
+    if fmt == "json":
+        out = sys.stdout
+        out.write("[")
+        first = True
+        for row in rows:
+            out.write("\n" if first else ",\n")
+            out.write(json.dumps(_plain(row), ensure_ascii=False))
+            first = False
+        out.write("\n]\n" if not first else "]\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow([key for key, _ in columns])
+        for row in rows:
+            writer.writerow([_cell(_plain(row.get(key))) for key, _ in columns])
+        return
+    table = [[_cell(_plain(row.get(key))) for key, _ in columns] for row in rows]
+    if not table:
+        click.echo(empty)
+        return
+    headings = [heading for _, heading in columns]
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(headings)]
+    widths = [min(w, 60) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [(c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(cells, widths)]
+        return "  ".join(parts).rstrip()
+
+    click.echo(line(headings))
+    click.echo(line(["-" * w for w in widths]))
+    for row in table:
+        click.echo(line(row))
+
+
+def emit_object(obj: Any, fmt: str) -> None:
+    """Print one record: ``field: value`` lines, or JSON, or a one-row CSV."""
+    data = _plain(obj)
+    flat = _flatten(data)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(list(flat))
+        writer.writerow([_cell(v) for v in flat.values()])
+    else:
+        width = max((len(k) for k in flat), default=0)
+        for key, value in flat.items():
+            text = _cell(value) if not isinstance(value, str) else value
+            lines = text.splitlines() or [""]
+            click.echo(f"{key.ljust(width)}  {lines[0]}")
+            for more in lines[1:]:
+                click.echo(f"{'':{width}}  {more}")
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        return {prefix.rstrip(".") or "value": data}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, item in enumerate(value, 1):
+                flat.update(_flatten(item, f"{prefix}{key}[{i}]."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def done(message: str, obj: Any, fmt: str) -> None:
+    """After a change: a one-line confirmation, or the stored record in json/csv."""
+    if fmt == "table":
+        click.echo(message)
+    else:
+        emit_object(obj, fmt)

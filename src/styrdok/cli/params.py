@@ -1,0 +1,52 @@
+"""Parameter types: dates, horizons such as ``30d``, and the enum choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+import click
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a real date", param, ctx)
+
+
+class HorizonType(click.ParamType):
+    """A number of days: ``30``, ``30d``, ``6w`` or ``3m`` (months of 30 days)."""
+
+    name = "horizon"
+    _UNITS = {"d": 1, "w": 7, "m": 30}
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"(\d{1,4})([dwm]?)", str(value).strip().lower())
+        if not match:
+            self.fail(f"{value!r} is not a horizon; write e.g. 30d, 6w or 3m", param, ctx)
+        return int(match.group(1)) * self._UNITS[match.group(2) or "d"]
+
+
+DATE = DateType()
+HORIZON = HorizonType()
+
+
+def choice(kind: type[enum.Enum]) -> click.Choice[str]:
+    return click.Choice([str(member.value) for member in kind])

@@ -1,0 +1,111 @@
+"""``styrdok person …`` and ``styrdok body …``."""
+
+from __future__ import annotations
+
+import click
+
+from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.output import done, emit_object, emit_rows
+from styrdok.cli.params import choice
+from styrdok.model import Body, BodyLevel, Person
+
+PERSON_COLUMNS = [("ref", "REF"), ("name", "NAME"), ("email", "E-MAIL"), ("unit", "UNIT"),
+                  ("title", "TITLE"), ("is_admin", "ADMIN")]
+BODY_COLUMNS = [("ref", "REF"), ("name", "NAME"), ("level", "LEVEL"), ("contact", "CONTACT")]
+
+
+@click.group(cls=StyrdokGroup)
+def person() -> None:
+    """People: owners, guardians, requesters, approvers."""
+
+
+@person.command("add")
+@click.argument("ref")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--email", help="E-mail address for reminders.")
+@click.option("--unit", help="Organisational unit.")
+@click.option("--title", help="Job title.")
+@click.option("--admin", "is_admin", is_flag=True, help="Make them a registry administrator.")
+@pass_app
+def person_add(app: App, ref: str, name: str, email: str | None, unit: str | None,
+               title: str | None, is_admin: bool) -> None:
+    """Register a person (administrators only).
+
+    \b
+    Example:
+      styrdok --as ada person add anna.lind --name "Anna Lind" \\
+          --email anna.lind@mittkoping.se --unit "IT-enheten"
+    """
+    new = Person(ref=ref, name=name, email=email, unit=unit, title=title, is_admin=is_admin)
+    stored = app.registry().add_person(new, actor=app.actor)
+    done(f"Added person {stored.ref}.", stored, app.fmt)
+
+
+@person.command("list")
+@pass_app
+def person_list(app: App) -> None:
+    """List everyone in the registry.
+
+    \b
+    Example:
+      styrdok person list --format csv > people.csv
+    """
+    emit_rows((_person_row(p) for p in app.registry().list_persons()), PERSON_COLUMNS,
+              app.fmt)
+
+
+@person.command("show")
+@click.argument("ref")
+@pass_app
+def person_show(app: App, ref: str) -> None:
+    """Show one person.
+
+    \b
+    Example:
+      styrdok person show anna.lind
+    """
+    emit_object(app.registry().get_person(ref), app.fmt)
+
+
+def _person_row(p: Person) -> dict[str, object]:
+    return {"ref": p.ref, "name": p.name, "email": p.email, "unit": p.unit, "title": p.title,
+            "is_admin": p.is_admin}
+
+
+@click.group(cls=StyrdokGroup)
+def body() -> None:
+    """Deciding bodies: council, executive board, committees, administrations, units."""
+
+
+@body.command("add")
+@click.argument("ref")
+@click.option("--name", required=True, help="Full name, e.g. Kommunfullmäktige.")
+@click.option("--level", type=choice(BodyLevel), required=True,
+              help="Where it sits in the chain of governance.")
+@click.option("--contact", metavar="PERSON",
+              help="Registrar told when reviews under this body run late.")
+@pass_app
+def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> None:
+    """Register a deciding body (administrators only).
+
+    \b
+    Example:
+      styrdok --as ada body add KS --name Kommunstyrelsen --level executive_board \\
+          --contact eva.registrator
+    """
+    stored = app.registry().add_body(Body(ref=ref, name=name, level=level, contact=contact),
+                                     actor=app.actor)
+    done(f"Added body {stored.ref}.", stored, app.fmt)
+
+
+@body.command("list")
+@pass_app
+def body_list(app: App) -> None:
+    """List the deciding bodies.
+
+    \b
+    Example:
+      styrdok body list
+    """
+    emit_rows(({"ref": b.ref, "name": b.name, "level": b.level.value, "contact": b.contact}
+               for b in app.registry().list_bodies()), BODY_COLUMNS, app.fmt)
