@@ -1,0 +1,121 @@
+"""Fixtures: every test gets its own real SQLite file, copied from one migrated template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from styrdok import (
+    Body,
+    DispensationRequest,
+    DispensationRules,
+    Document,
+    FaqEntry,
+    FollowUp,
+    Funding,
+    Person,
+)
+from styrdok.cli import main
+from styrdok.registry import Registry
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+DEMO_TODAY = dt.date(2026, 11, 22)
+
+
+def day(offset: int) -> dt.date:
+    """A date ``offset`` days from the tests' fixed today."""
+    return TODAY + dt.timedelta(days=offset)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    Registry.open(path, create=True).close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    path = tmp_path / "register.db"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def registry(db_path: Path) -> Iterator[Registry]:
+    reg = Registry.open(db_path, clock=lambda: NOW)
+    yield reg
+    reg.close()
+
+
+PEOPLE = {
+    "admin": Person("admin", "Ada Admin", email="ada@mittkoping.example", is_admin=True),
+    "owner": Person("owner", "Olga Ägare", email="olga@mittkoping.example"),
+    "guardian": Person("guardian", "Gunnar Väktare", email="gunnar@mittkoping.example"),
+    "approver": Person("approver", "Ann Attest"),
+    "requester": Person("requester", "Rolf Sökande"),
+    "responsible": Person("responsible", "Rut Ansvarig"),
+    "outsider": Person("outsider", "Otto Utomstående"),
+}
+
+
+def policy(ref: str = "POL-1", **changes: Any) -> Document:
+    """A complete draft policy that allows dispensations of up to 180 days, one renewal."""
+    fields: dict[str, Any] = dict(
+        ref=ref, title="Informationssäkerhetspolicy", doc_type="policy", owner="owner",
+        guardian="guardian", purpose="Skydda informationen", audience="Alla medarbetare",
+        follow_up=FollowUp("Årlig rapport", "Kommunstyrelsen"), review_interval_months=12,
+        dispensation_rules=DispensationRules(allowed=True, approvers=("approver",),
+                                             max_duration_days=180, max_renewals=1),
+        faq=(FaqEntry("Vem frågar jag?", "Väktaren."),),
+    )
+    fields.update(changes)
+    return Document(**fields)
+
+
+def request(document: str = "POL-1", **changes: Any) -> DispensationRequest:
+    fields: dict[str, Any] = dict(
+        document_ref=document, scope="Pilot av molntjänst", responsible="responsible",
+        valid_from=day(10), valid_until=day(100), funding=Funding(funded_by="BUN"),
+        applies_to=("Nordskolan",))
+    fields.update(changes)
+    return DispensationRequest(**fields)
+
+
+@pytest.fixture
+def seeded(registry: Registry) -> Registry:
+    """People, a body, and POL-1 in force since 100 days ago."""
+    registry.add_person(PEOPLE["admin"], actor=None)
+    for person in list(PEOPLE.values())[1:]:
+        registry.add_person(person, actor="admin")
+    registry.add_body(Body("KS", "Kommunstyrelsen", "executive_board", contact="admin"),
+                      actor="admin")
+    registry.add_document(policy(), actor="owner")
+    registry.adopt_document("POL-1", actor="owner", body="KS", on=day(-100), minute_ref="§ 1")
+    return registry
+
+
+@pytest.fixture
+def approved(seeded: Registry) -> str:
+    """The ref of an approved dispensation from POL-1, valid day 10 to day 100."""
+    ref = seeded.request_dispensation(request(), actor="requester").ref
+    seeded.approve_dispensation(ref, actor="guardian")
+    return ref
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., Result]:
+    """Run ``styrdok --db <this test's file> ARGS…`` and return the result."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, ["--db", str(db_path), *args], input=input,
+                                  catch_exceptions=False)
+
+    return run
