@@ -152,6 +152,19 @@ def _lines(limit: int) -> Any:
     return _named(lambda values: tuple(clean_line(v, limit=limit) for v in (values or ())))
 
 
+def _amount(value: Any) -> Decimal | None:
+    """Money in whole öre (two decimals), never negative: stored and shown the same way."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        raise InvalidValue(f"{value!r} is not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise InvalidValue(f"{value!r} is not a sensible amount")
+    return amount.quantize(Decimal("0.01"))
+
+
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value <= 0:
         raise InvalidValue(f"{attribute.name} must be a positive number, not {value}")
@@ -314,7 +327,7 @@ class Funding:
 
     funded_by: str | None = attrs.field(default=None, converter=_opt_line(200))
     """Budget or body that pays."""
-    estimated_cost: Decimal | None = None
+    estimated_cost: Decimal | None = attrs.field(default=None, converter=_named(_amount))
     currency: str = attrs.field(default="SEK", converter=_line(3))
     no_extra_cost: bool = False
     note: str = attrs.field(default="", converter=_text(2_000))
