@@ -70,11 +70,17 @@ def require_decider(actor: Person, document: Document, dispensation: Dispensatio
 
 def require_may_end(actor: Person, document: Document, dispensation: Dispensation,
                     action: str) -> None:
-    """Revoking is for those who could approve, the owner and admins; closing also for
-    the responsible person, who may end a dispensation they no longer need."""
+    """Revoking is a sanction: for those who could approve, the owner and admins, but
+    never a party to the dispensation. Closing early is also open to the responsible
+    person, who may end a dispensation they no longer need."""
+    parties = {dispensation.requested_by, dispensation.responsible}
+    if action == "revoke" and actor.ref in parties:
+        raise PermissionDenied(
+            f"{actor.ref} may not revoke {dispensation.ref}: they are a party to it "
+            "(separation of duties); close it instead")
     allowed = set(approvers_of(document)) | {document.owner}
     if action == "close":
-        allowed.add(dispensation.responsible)
+        allowed |= parties
     if not (actor.is_admin or actor.ref in allowed):
         raise PermissionDenied(f"{actor.ref} may not {action} {dispensation.ref}")
 
