@@ -68,23 +68,35 @@ PEOPLE = {
 
 def policy(ref: str = "POL-1", **changes: Any) -> Document:
     """A complete draft policy that allows dispensations of up to 180 days, one renewal."""
-    fields: dict[str, Any] = dict(
-        ref=ref, title="Informationssäkerhetspolicy", doc_type="policy", owner="owner",
-        guardian="guardian", purpose="Skydda informationen", audience="Alla medarbetare",
-        follow_up=FollowUp("Årlig rapport", "Kommunstyrelsen"), review_interval_months=12,
-        dispensation_rules=DispensationRules(allowed=True, approvers=("approver",),
-                                             max_duration_days=180, max_renewals=1),
-        faq=(FaqEntry("Vem frågar jag?", "Väktaren."),),
-    )
+    fields: dict[str, Any] = {
+        "ref": ref,
+        "title": "Informationssäkerhetspolicy",
+        "doc_type": "policy",
+        "owner": "owner",
+        "guardian": "guardian",
+        "purpose": "Skydda informationen",
+        "audience": "Alla medarbetare",
+        "follow_up": FollowUp("Årlig rapport", "Kommunstyrelsen"),
+        "review_interval_months": 12,
+        "dispensation_rules": DispensationRules(
+            allowed=True, approvers=("approver",), max_duration_days=180, max_renewals=1
+        ),
+        "faq": (FaqEntry("Vem frågar jag?", "Väktaren."),),
+    }
     fields.update(changes)
     return Document(**fields)
 
 
 def request(document: str = "POL-1", **changes: Any) -> DispensationRequest:
-    fields: dict[str, Any] = dict(
-        document_ref=document, scope="Pilot av molntjänst", responsible="responsible",
-        valid_from=day(10), valid_until=day(100), funding=Funding(funded_by="BUN"),
-        applies_to=("Nordskolan",))
+    fields: dict[str, Any] = {
+        "document_ref": document,
+        "scope": "Pilot av molntjänst",
+        "responsible": "responsible",
+        "valid_from": day(10),
+        "valid_until": day(100),
+        "funding": Funding(funded_by="BUN"),
+        "applies_to": ("Nordskolan",),
+    }
     fields.update(changes)
     return DispensationRequest(**fields)
 
@@ -95,8 +107,9 @@ def seeded(registry: Registry) -> Registry:
     registry.add_person(PEOPLE["admin"], actor=None)
     for person in list(PEOPLE.values())[1:]:
         registry.add_person(person, actor="admin")
-    registry.add_body(Body("KS", "Kommunstyrelsen", "executive_board", contact="admin"),
-                      actor="admin")
+    registry.add_body(
+        Body("KS", "Kommunstyrelsen", "executive_board", contact="admin"), actor="admin"
+    )
     registry.add_document(policy(), actor="owner")
     registry.adopt_document("POL-1", actor="owner", body="KS", on=day(-100), minute_ref="§ 1")
     return registry
@@ -115,7 +128,8 @@ def cli(db_path: Path) -> Callable[..., Result]:
     """Run ``styrdok --db <this test's file> ARGS…`` and return the result."""
 
     def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, ["--db", str(db_path), *args], input=input,
-                                  catch_exceptions=False)
+        return CliRunner().invoke(
+            main, ["--db", str(db_path), *args], input=input, catch_exceptions=False
+        )
 
     return run

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import request
 
+from conftest import request
 from styrdok import PermissionDenied
 from styrdok.registry import Registry
 from styrdok.store.sql import GENESIS_HASH, audit_hash
@@ -15,9 +15,15 @@ def _verify(events: list) -> None:  # type: ignore[type-arg]
     for event in events:
         assert event.prev_hash == previous
         assert event.hash == audit_hash(
-            prev_hash=previous, seq=event.seq, at=event.at.isoformat(timespec="microseconds"),
-            actor=event.actor, action=event.action, entity=event.entity,
-            before=event.before, after=event.after)
+            prev_hash=previous,
+            seq=event.seq,
+            at=event.at.isoformat(timespec="microseconds"),
+            actor=event.actor,
+            action=event.action,
+            entity=event.entity,
+            before=event.before,
+            after=event.after,
+        )
         previous = event.hash
 
 
@@ -48,10 +54,11 @@ def test_a_refused_change_leaves_no_trace(seeded: Registry) -> None:
     assert len(list(seeded.audit_events())) == before
 
 
-def test_a_failure_after_the_write_rolls_the_change_back(seeded: Registry,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+def test_a_failure_after_the_write_rolls_the_change_back(
+    seeded: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If the audit event cannot be written, the change is not kept either."""
+
     def broken(**_kwargs: object) -> None:
         raise RuntimeError("disk full")
 

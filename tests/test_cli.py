@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -21,8 +21,9 @@ Run = Callable[..., Result]
 
 
 def demo(path: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--db", str(path), *args, "demo", "--today", "2026-11-22"],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--db", str(path), *args, "demo", "--today", "2026-11-22"], catch_exceptions=False
+    )
 
 
 def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
@@ -30,13 +31,25 @@ def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
     result = demo(tmp_path / "demo.db")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == (f"Built the Mittköping register in {tmp_path / 'demo.db'}: "
-                        "17 documents, 10 dispensations, 17 people.")
+    assert lines[0] == (
+        f"Built the Mittköping register in {tmp_path / 'demo.db'}: "
+        "17 documents, 10 dispensations, 17 people."
+    )
     assert "Due within 30 days of 2026-11-22 (overdue first):" in lines
     rows = [line for line in lines if re.match(r"\d{4}-\d{2}-\d{2} ", line)]
     assert [re.split(r"\s{2,}", row)[3] for row in rows] == [
-        "POL-KOM-01", "RIKT-IS-01", "RIKT-MOLN-SKOLA", "POL-DATA-01", "RUT-DOK-01",
-        "D-2026-0009", "RIKT-DISTANS", "RUT-IS-03", "D-2026-0001", "RIKT-IS-02", "D-2026-0002"]
+        "POL-KOM-01",
+        "RIKT-IS-01",
+        "RIKT-MOLN-SKOLA",
+        "POL-DATA-01",
+        "RUT-DOK-01",
+        "D-2026-0009",
+        "RIKT-DISTANS",
+        "RUT-IS-03",
+        "D-2026-0001",
+        "RIKT-IS-02",
+        "D-2026-0002",
+    ]
     assert re.split(r"\s{2,}", rows[0])[:3] == ["2026-10-14", "39 d overdue", "review"]
     assert re.split(r"\s{2,}", rows[6])[:3] == ["2026-12-04", "in 12 d", "document ends"]
 
@@ -63,8 +76,9 @@ def test_start_up_does_not_import_sqlalchemy(args: list[str]) -> None:
         "('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'cattrs'))\n"
         "print(heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
 
@@ -83,7 +97,7 @@ def test_every_command_has_an_example_in_its_help(name: str, command: click.Comm
     result = CliRunner().invoke(main, [*name.split(), "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output, name
-    assert f"styrdok " in result.output.split("Example", 1)[1]
+    assert "styrdok " in result.output.split("Example", 1)[1]
 
 
 def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
@@ -92,22 +106,86 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
     for ref, name in [("anna", "Anna Lind"), ("gustav", "Gustav Berg"), ("lisa", "Lisa Holm")]:
         result = cli("--as", "ada", "person", "add", ref, "--name", name)
         assert (result.exit_code, result.output) == (0, f"Added person {ref}.\n")
-    assert cli("--as", "ada", "body", "add", "KS", "--name", "Kommunstyrelsen", "--level",
-               "executive_board").output == "Added body KS.\n"
-    result = cli("--as", "anna", "doc", "add", "POL-IS-01", "--title",
-                 "Informationssäkerhetspolicy", "--type", "policy", "--owner", "anna",
-                 "--guardian", "gustav", "--follow-up-how", "Årlig rapport", "--follow-up-by",
-                 "KS", "--review-months", "24", "--dispensations", "--max-days", "200",
-                 "--faq", "Vem frågar jag?", "Väktaren.")
+    assert (
+        cli(
+            "--as",
+            "ada",
+            "body",
+            "add",
+            "KS",
+            "--name",
+            "Kommunstyrelsen",
+            "--level",
+            "executive_board",
+        ).output
+        == "Added body KS.\n"
+    )
+    result = cli(
+        "--as",
+        "anna",
+        "doc",
+        "add",
+        "POL-IS-01",
+        "--title",
+        "Informationssäkerhetspolicy",
+        "--type",
+        "policy",
+        "--owner",
+        "anna",
+        "--guardian",
+        "gustav",
+        "--follow-up-how",
+        "Årlig rapport",
+        "--follow-up-by",
+        "KS",
+        "--review-months",
+        "24",
+        "--dispensations",
+        "--max-days",
+        "200",
+        "--faq",
+        "Vem frågar jag?",
+        "Väktaren.",
+    )
     assert result.output == "Added draft POL-IS-01 (revision 0).\n"
-    result = cli("--as", "anna", "doc", "adopt", "POL-IS-01", "--body", "KS", "--on",
-                 "2025-01-15", "--minute", "§ 12")
-    assert result.output == ("POL-IS-01 version 1 in force from 2025-01-15; next review "
-                             "2027-01-15.\n")
-    result = cli("--as", "lisa", "disp", "request", "--document", "POL-IS-01", "--scope",
-                 "Molntjänst i åk 7", "--responsible", "lisa", "--from", "2026-08-17",
-                 "--until", "2027-01-15", "--funded-by", "BUN", "--cost", "12 000,50",
-                 "--on", "2026-06-01")
+    result = cli(
+        "--as",
+        "anna",
+        "doc",
+        "adopt",
+        "POL-IS-01",
+        "--body",
+        "KS",
+        "--on",
+        "2025-01-15",
+        "--minute",
+        "§ 12",
+    )
+    assert result.output == (
+        "POL-IS-01 version 1 in force from 2025-01-15; next review 2027-01-15.\n"
+    )
+    result = cli(
+        "--as",
+        "lisa",
+        "disp",
+        "request",
+        "--document",
+        "POL-IS-01",
+        "--scope",
+        "Molntjänst i åk 7",
+        "--responsible",
+        "lisa",
+        "--from",
+        "2026-08-17",
+        "--until",
+        "2027-01-15",
+        "--funded-by",
+        "BUN",
+        "--cost",
+        "12 000,50",
+        "--on",
+        "2026-06-01",
+    )
     assert result.output == "Requested D-2026-0001 from POL-IS-01.\n"
     result = cli("--as", "gustav", "disp", "approve", "D-2026-0001", "--on", "2026-06-10")
     assert result.output == "Approved D-2026-0001: valid 2026-08-17 to 2027-01-15.\n"
@@ -128,12 +206,18 @@ def test_list_formats_agree(cli: Run, tmp_path: Path) -> None:
     base = ["--db", str(tmp_path / "d.db")]
     runner = CliRunner()
     as_json = json.loads(runner.invoke(main, [*base, "--format", "json", "doc", "list"]).output)
-    as_csv = list(csv.DictReader(io.StringIO(
-        runner.invoke(main, [*base, "--format", "csv", "doc", "list"]).output)))
+    as_csv = list(
+        csv.DictReader(
+            io.StringIO(runner.invoke(main, [*base, "--format", "csv", "doc", "list"]).output)
+        )
+    )
     table = runner.invoke(main, [*base, "doc", "list"]).output.splitlines()[2:]
     assert len(as_json) == len(as_csv) == len(table) == 17
-    assert [d["ref"] for d in as_json] == [r["ref"] for r in as_csv] == [
-        line.split()[0] for line in table]
+    assert (
+        [d["ref"] for d in as_json]
+        == [r["ref"] for r in as_csv]
+        == [line.split()[0] for line in table]
+    )
 
 
 def test_export_and_import_on_the_command_line(tmp_path: Path, template_db: Path) -> None:
@@ -141,8 +225,10 @@ def test_export_and_import_on_the_command_line(tmp_path: Path, template_db: Path
     demo(tmp_path / "a.db")
     runner = CliRunner()
     out = tmp_path / "register.json"
-    assert runner.invoke(main, ["--db", str(tmp_path / "a.db"), "export", "-o",
-                                str(out)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["--db", str(tmp_path / "a.db"), "export", "-o", str(out)]).exit_code
+        == 0
+    )
     assert runner.invoke(main, ["--db", str(tmp_path / "b.db"), "init"]).exit_code == 0
     result = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "import", str(out)])
     assert result.output.startswith("Imported 17 persons, 5 bodies, 17 documents")
@@ -155,8 +241,10 @@ def test_doc_list_on_a_past_date_shows_the_versions_then_in_force(tmp_path: Path
     """--on answers 'what applied then': superseded documents appear, later ones don't."""
     demo(tmp_path / "d.db")
     runner = CliRunner()
-    then = runner.invoke(main, ["--db", str(tmp_path / "d.db"), "--format", "json", "doc",
-                                "list", "--on", "2026-11-01"]).output
+    then = runner.invoke(
+        main,
+        ["--db", str(tmp_path / "d.db"), "--format", "json", "doc", "list", "--on", "2026-11-01"],
+    ).output
     refs = {row["ref"] for row in json.loads(then)}
     assert "RIKT-WEBB-01" in refs and "RIKT-WEBB-02" not in refs
     assert "RIKT-PANDEMI" not in refs and "RIKT-AI-01" not in refs

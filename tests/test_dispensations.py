@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import day, policy, request
 
+from conftest import day, policy, request
 from styrdok import (
     DispensationRules,
     DispStatus,
@@ -20,8 +20,7 @@ def test_requests_get_yearly_numbered_refs(seeded: Registry) -> None:
     first = seeded.request_dispensation(request(), actor="requester")
     second = seeded.request_dispensation(request(), actor="requester")
     later = seeded.request_dispensation(request(), actor="requester", on=day(400))
-    assert [first.ref, second.ref, later.ref] == ["D-2026-0001", "D-2026-0002",
-                                                   "D-2027-0001"]
+    assert [first.ref, second.ref, later.ref] == ["D-2026-0001", "D-2026-0002", "D-2027-0001"]
     assert (first.status, first.requested_by) == (DispStatus.REQUESTED, "requester")
 
 
@@ -32,7 +31,10 @@ def test_approval_records_who_decided_and_when(seeded: Registry) -> None:
     assert disp.status is DispStatus.APPROVED
     assert disp.decision is not None
     assert (disp.decision.by, disp.decision.on, disp.decision.reasoning) == (
-        "approver", day(0), "Kort pilot")
+        "approver",
+        day(0),
+        "Kort pilot",
+    )
 
 
 @pytest.mark.parametrize("party", ["requester", "responsible"])
@@ -63,24 +65,24 @@ def test_unlisted_people_cannot_approve(seeded: Registry) -> None:
 def test_duration_over_the_documents_maximum_is_refused(seeded: Registry) -> None:
     """POL-1 allows 180 days; 181 is refused at request time."""
     with pytest.raises(RuleViolation, match="at most 180 days"):
-        seeded.request_dispensation(request(valid_from=day(0), valid_until=day(180)),
-                                    actor="requester")
-    seeded.request_dispensation(request(valid_from=day(0), valid_until=day(179)),
-                                actor="requester")
+        seeded.request_dispensation(
+            request(valid_from=day(0), valid_until=day(180)), actor="requester"
+        )
+    seeded.request_dispensation(request(valid_from=day(0), valid_until=day(179)), actor="requester")
 
 
 def test_funding_must_be_stated(seeded: Registry) -> None:
     """Silence about costs is refused; 'no extra cost' is accepted."""
     with pytest.raises(RuleViolation, match="funding must be stated"):
         seeded.request_dispensation(request(funding=Funding()), actor="requester")
-    seeded.request_dispensation(request(funding=Funding(no_extra_cost=True)),
-                                actor="requester")
+    seeded.request_dispensation(request(funding=Funding(no_extra_cost=True)), actor="requester")
 
 
 def test_documents_that_forbid_dispensations_grant_none(seeded: Registry) -> None:
     """Only documents that allow dispensations grant them."""
-    seeded.add_document(policy("POL-NO", dispensation_rules=DispensationRules(allowed=False)),
-                        actor="owner")
+    seeded.add_document(
+        policy("POL-NO", dispensation_rules=DispensationRules(allowed=False)), actor="owner"
+    )
     seeded.adopt_document("POL-NO", actor="owner", body="KS", on=day(-1))
     with pytest.raises(RuleViolation, match="does not allow dispensations"):
         seeded.request_dispensation(request("POL-NO"), actor="requester")
@@ -96,8 +98,15 @@ def test_drafts_grant_no_dispensations(seeded: Registry) -> None:
 def test_rules_are_checked_again_at_decision_time(seeded: Registry) -> None:
     """If the document tightens its maximum meanwhile, the old request can't be approved."""
     ref = seeded.request_dispensation(request(), actor="requester").ref
-    seeded.edit_document("POL-1", {"dispensation_rules": DispensationRules(
-        allowed=True, approvers=("approver",), max_duration_days=30)}, actor="owner")
+    seeded.edit_document(
+        "POL-1",
+        {
+            "dispensation_rules": DispensationRules(
+                allowed=True, approvers=("approver",), max_duration_days=30
+            )
+        },
+        actor="owner",
+    )
     with pytest.raises(RuleViolation, match="at most 30 days"):
         seeded.approve_dispensation(ref, actor="approver")
 
@@ -115,8 +124,7 @@ def test_delegated_decisions_name_the_body_they_are_reported_to(seeded: Registry
     ref = seeded.request_dispensation(request(), actor="requester").ref
     with pytest.raises(RuleViolation, match="reported to"):
         seeded.approve_dispensation(ref, actor="approver", delegated=True)
-    disp = seeded.approve_dispensation(ref, actor="approver", delegated=True,
-                                       reported_to="KS")
+    disp = seeded.approve_dispensation(ref, actor="approver", delegated=True, reported_to="KS")
     assert disp.decision is not None and disp.decision.reported_to == "KS"
 
 
@@ -124,7 +132,10 @@ def test_renewal_is_a_new_linked_decision(seeded: Registry, approved: str) -> No
     """Renewing never overwrites: a new request starts the day after the old one ends."""
     renewal = seeded.renew_dispensation(approved, actor="responsible", valid_until=day(200))
     assert (renewal.renewal_of, renewal.valid_from, renewal.status) == (
-        approved, day(101), DispStatus.REQUESTED)
+        approved,
+        day(101),
+        DispStatus.REQUESTED,
+    )
     assert seeded.get_dispensation(approved).status is DispStatus.APPROVED
 
 
@@ -145,20 +156,19 @@ def test_one_pending_renewal_at_a_time(seeded: Registry, approved: str) -> None:
 
 def test_revoke_ends_a_dispensation_from_a_date(seeded: Registry, approved: str) -> None:
     """Revoked from day 50: it applied on day 49, not on day 50."""
-    disp = seeded.revoke_dispensation(approved, actor="guardian", reason="Villkor bröts",
-                                      on=day(50))
+    disp = seeded.revoke_dispensation(
+        approved, actor="guardian", reason="Villkor bröts", on=day(50)
+    )
     assert (disp.status, disp.ended_on) == (DispStatus.REVOKED, day(50))
     assert [d.ref for d in seeded.dispensations_active_on(day(49))] == [approved]
     assert seeded.dispensations_active_on(day(50)) == []
 
 
-def test_the_responsible_person_may_close_but_not_revoke(seeded: Registry,
-                                                         approved: str) -> None:
+def test_the_responsible_person_may_close_but_not_revoke(seeded: Registry, approved: str) -> None:
     """Closing early is theirs; revoking is for those who could approve."""
     with pytest.raises(PermissionDenied):
         seeded.revoke_dispensation(approved, actor="responsible", reason="x", on=day(20))
-    disp = seeded.close_dispensation(approved, actor="responsible", reason="Klart",
-                                     on=day(20))
+    disp = seeded.close_dispensation(approved, actor="responsible", reason="Klart", on=day(20))
     assert disp.status is DispStatus.CLOSED
 
 
@@ -167,18 +177,24 @@ def test_expiry_and_evaluation(seeded: Registry, approved: str) -> None:
     with pytest.raises(RuleViolation, match="cannot evaluate"):
         seeded.evaluate_dispensation(approved, actor="responsible", outcome="?")
     assert seeded.expire(today=day(101)) == [approved]
-    disp = seeded.evaluate_dispensation(approved, actor="responsible", outcome="Bra",
-                                        lessons="Regeln kan ändras",
-                                        rule_change_suggested=True, on=day(102))
+    disp = seeded.evaluate_dispensation(
+        approved,
+        actor="responsible",
+        outcome="Bra",
+        lessons="Regeln kan ändras",
+        rule_change_suggested=True,
+        on=day(102),
+    )
     assert disp.status is DispStatus.EXPIRED and disp.ended_on == day(101)
     assert disp.evaluation is not None and disp.evaluation.rule_change_suggested
     assert [d.ref for d in seeded.dispensations_active_on(day(100))] == [approved]
 
 
-def test_due_lists_overdue_first_with_reviews_and_expiries(seeded: Registry,
-                                                           approved: str) -> None:
+def test_due_lists_overdue_first_with_reviews_and_expiries(seeded: Registry, approved: str) -> None:
     """due() covers reviews and end dates, sorted by date, negative days when overdue."""
     items = seeded.due(today=day(300), within_days=0)
     assert [(i.kind.value, i.ref, i.days_left) for i in items] == [
-        ("dispensation_expiry", approved, -200), ("review", "POL-1", -35)]
+        ("dispensation_expiry", approved, -200),
+        ("review", "POL-1", -35),
+    ]
     assert seeded.due(today=day(0), within_days=30) == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import day, policy, request
 
+from conftest import day, policy, request
 from styrdok import (
     AlreadyExists,
     Conflict,
@@ -32,7 +32,11 @@ def test_adoption_records_the_decision_and_sets_the_first_review(seeded: Registr
     """Adopting puts version 1 in force with its decision and a review a year later."""
     doc = seeded.get_document("POL-1")
     assert (doc.status, doc.version, doc.adopted_by, doc.minute_ref) == (
-        DocStatus.IN_FORCE, 1, "KS", "§ 1")
+        DocStatus.IN_FORCE,
+        1,
+        "KS",
+        "§ 1",
+    )
     assert doc.decided_on == day(-100)
     assert doc.next_review_on == dt.date(2026, 11, 22)
 
@@ -54,11 +58,11 @@ def test_a_guardian_cannot_be_removed_from_a_document_in_force(seeded: Registry)
 def test_a_stale_edit_gets_a_conflict_and_changes_nothing(seeded: Registry) -> None:
     """Optimistic locking: the second of two edits from the same revision loses."""
     revision = seeded.get_document("POL-1").revision
-    seeded.edit_document("POL-1", {"title": "First"}, actor="owner",
-                         expected_revision=revision)
+    seeded.edit_document("POL-1", {"title": "First"}, actor="owner", expected_revision=revision)
     with pytest.raises(Conflict, match="changed by someone else"):
-        seeded.edit_document("POL-1", {"title": "Second"}, actor="guardian",
-                             expected_revision=revision)
+        seeded.edit_document(
+            "POL-1", {"title": "Second"}, actor="guardian", expected_revision=revision
+        )
     assert seeded.get_document("POL-1").title == "First"
 
 
@@ -84,12 +88,13 @@ def test_duplicate_refs_are_refused(seeded: Registry) -> None:
 
 def test_a_revised_version_keeps_the_old_one_in_history(seeded: Registry) -> None:
     """Re-adoption makes version 2; 'what applied then' still answers with version 1."""
-    seeded.edit_document("POL-1", {"title": "Informationssäkerhetspolicy 2026"},
-                         actor="owner")
+    seeded.edit_document("POL-1", {"title": "Informationssäkerhetspolicy 2026"}, actor="owner")
     seeded.adopt_document("POL-1", actor="owner", body="KS", on=day(-10), minute_ref="§ 9")
     versions = seeded.document_versions("POL-1")
     assert [(v.version, v.in_force_from, v.in_force_until) for v in versions] == [
-        (1, day(-100), day(-10)), (2, day(-10), None)]
+        (1, day(-100), day(-10)),
+        (2, day(-10), None),
+    ]
     then = {v.document_ref: v for v in seeded.documents_in_force(day(-50))}
     assert then["POL-1"].snapshot.title == "Informationssäkerhetspolicy"
     now = {v.document_ref: v for v in seeded.documents_in_force(day(0))}
@@ -98,8 +103,9 @@ def test_a_revised_version_keeps_the_old_one_in_history(seeded: Registry) -> Non
 
 def test_review_sets_the_next_review_from_the_interval(seeded: Registry) -> None:
     """A review is kept with the version it reviewed; the next is a year on."""
-    review = seeded.review_document("POL-1", actor="guardian",
-                                    outcome=ReviewOutcome.CONFIRMED, on=day(0))
+    review = seeded.review_document(
+        "POL-1", actor="guardian", outcome=ReviewOutcome.CONFIRMED, on=day(0)
+    )
     assert (review.document_version, review.next_review_on) == (1, dt.date(2027, 3, 2))
     assert seeded.get_document("POL-1").next_review_on == dt.date(2027, 3, 2)
 
@@ -107,12 +113,18 @@ def test_review_sets_the_next_review_from_the_interval(seeded: Registry) -> None
 def test_review_date_must_move_forward(seeded: Registry) -> None:
     """The next review cannot be on or before the review itself."""
     with pytest.raises(RuleViolation, match="must come after"):
-        seeded.review_document("POL-1", actor="guardian", outcome=ReviewOutcome.CONFIRMED,
-                               on=day(0), next_review_on=day(0))
+        seeded.review_document(
+            "POL-1",
+            actor="guardian",
+            outcome=ReviewOutcome.CONFIRMED,
+            on=day(0),
+            next_review_on=day(0),
+        )
 
 
-def test_repeal_with_open_dispensations_must_say_what_happens(seeded: Registry,
-                                                              approved: str) -> None:
+def test_repeal_with_open_dispensations_must_say_what_happens(
+    seeded: Registry, approved: str
+) -> None:
     """Dispensations are never left dangling from a repealed document."""
     with pytest.raises(RuleViolation, match="say whether to end them or move them"):
         seeded.repeal_document("POL-1", actor="owner", on=day(20))
@@ -130,14 +142,14 @@ def test_repeal_can_end_the_dispensations(seeded: Registry, approved: str) -> No
     assert "POL-1" in {v.document_ref for v in seeded.documents_in_force(day(19))}
 
 
-def test_superseding_moves_dispensations_to_the_successor(seeded: Registry,
-                                                          approved: str) -> None:
+def test_superseding_moves_dispensations_to_the_successor(seeded: Registry, approved: str) -> None:
     """Adopting a successor supersedes the old document and can carry its dispensations."""
     seeded.add_document(policy("POL-2", supersedes="POL-1"), actor="owner")
     with pytest.raises(RuleViolation, match="open dispensation"):
         seeded.adopt_document("POL-2", actor="owner", body="KS", on=day(0))
-    seeded.adopt_document("POL-2", actor="owner", body="KS", on=day(0),
-                          dispensations=Disposition.MOVE)
+    seeded.adopt_document(
+        "POL-2", actor="owner", body="KS", on=day(0), dispensations=Disposition.MOVE
+    )
     assert seeded.get_document("POL-1").status is DocStatus.SUPERSEDED
     assert seeded.get_dispensation(approved).document_ref == "POL-2"
 

@@ -15,11 +15,12 @@ def test_references_accept_plain_ascii_handles(ref: str) -> None:
     assert Person(ref, "Namn").ref == ref
 
 
-@pytest.mark.parametrize("ref", ["", "-lead", "has space", "åsa", "a" * 65, "x';DROP--",
-                                 "zero\u200bwidth"])
+@pytest.mark.parametrize(
+    "ref", ["", "-lead", "has space", "åsa", "a" * 65, "x';DROP--", "zero\u200bwidth"]
+)
 def test_references_refuse_anything_else(ref: str) -> None:
     """A malformed ref is refused with the field's name in the message."""
-    with pytest.raises(InvalidValue, match="^ref: invalid reference"):
+    with pytest.raises(InvalidValue, match=r"^ref: invalid reference"):
         Person(ref, "Namn")
 
 
@@ -32,7 +33,7 @@ def test_text_is_normalised_to_nfc() -> None:
 @pytest.mark.parametrize("char", ["\u202e", "\u2066", "\x07", "\x00"])
 def test_hidden_and_control_characters_are_refused(char: str) -> None:
     """Characters that hide or reorder text (Trojan Source) never enter the record."""
-    with pytest.raises(InvalidValue, match="^title: text contains"):
+    with pytest.raises(InvalidValue, match=r"^title: text contains"):
         Document("POL-1", f"Policy{char}", "policy", owner="anna")
 
 
@@ -58,10 +59,18 @@ def test_funding_counts_as_stated_when_no_extra_cost_is_declared() -> None:
 def test_dispensation_active_on_respects_an_early_end() -> None:
     """A closed dispensation applied until the day before it ended, not after."""
     disp = Dispensation(
-        ref="D-2026-0001", document_ref="POL-1", scope="s", requested_by="a",
-        requested_on=dt.date(2026, 1, 1), responsible="b", valid_from=dt.date(2026, 1, 10),
-        valid_until=dt.date(2026, 3, 1), funding=Funding(no_extra_cost=True),
-        status=DispStatus.CLOSED, ended_on=dt.date(2026, 2, 1))
+        ref="D-2026-0001",
+        document_ref="POL-1",
+        scope="s",
+        requested_by="a",
+        requested_on=dt.date(2026, 1, 1),
+        responsible="b",
+        valid_from=dt.date(2026, 1, 10),
+        valid_until=dt.date(2026, 3, 1),
+        funding=Funding(no_extra_cost=True),
+        status=DispStatus.CLOSED,
+        ended_on=dt.date(2026, 2, 1),
+    )
     assert disp.active_on(dt.date(2026, 1, 31))
     assert not disp.active_on(dt.date(2026, 2, 1))
     assert not disp.active_on(dt.date(2026, 1, 9))

@@ -26,13 +26,27 @@ from styrdok.rules import (
     require_valid_terms,
 )
 
-DOC = Document("POL-1", "Policy", "policy", owner="owner", guardian="guardian",
-               dispensation_rules=DispensationRules(allowed=True, approvers=("approver",),
-                                                    max_duration_days=30, max_renewals=1))
-DISP = Dispensation(ref="D-2026-0001", document_ref="POL-1", scope="s", requested_by="req",
-                    requested_on=dt.date(2026, 1, 1), responsible="resp",
-                    valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 1, 30),
-                    funding=Funding(no_extra_cost=True))
+DOC = Document(
+    "POL-1",
+    "Policy",
+    "policy",
+    owner="owner",
+    guardian="guardian",
+    dispensation_rules=DispensationRules(
+        allowed=True, approvers=("approver",), max_duration_days=30, max_renewals=1
+    ),
+)
+DISP = Dispensation(
+    ref="D-2026-0001",
+    document_ref="POL-1",
+    scope="s",
+    requested_by="req",
+    requested_on=dt.date(2026, 1, 1),
+    responsible="resp",
+    valid_from=dt.date(2026, 1, 1),
+    valid_until=dt.date(2026, 1, 30),
+    funding=Funding(no_extra_cost=True),
+)
 
 
 @pytest.mark.parametrize("who", ["guardian", "approver"])
@@ -55,8 +69,7 @@ def test_admins_are_not_approvers_by_default() -> None:
         require_decider(Person("boss", "X", is_admin=True), DOC, DISP)
 
 
-@pytest.mark.parametrize(("who", "admin"), [("owner", False), ("guardian", False),
-                                            ("boss", True)])
+@pytest.mark.parametrize(("who", "admin"), [("owner", False), ("guardian", False), ("boss", True)])
 def test_owner_guardian_and_admin_manage_documents(who: str, admin: bool) -> None:
     """Owner, guardian or admin may edit, adopt, review and repeal."""
     require_document_manager(Person(who, "X", is_admin=admin), DOC, "edit")
@@ -72,29 +85,45 @@ def test_in_force_needs_guardian_follow_up_and_a_date() -> None:
     """A bare document lists everything it lacks before it may enter into force."""
     bare = Document("POL-2", "Policy", "policy", owner="owner")
     assert missing_for_force(bare) == [
-        "a guardian", "a follow-up (how and by whom)", "a review date or a valid-until date"]
+        "a guardian",
+        "a follow-up (how and by whom)",
+        "a review date or a valid-until date",
+    ]
 
 
-@pytest.mark.parametrize(("start", "end", "renewal", "funding", "message"), [
-    (dt.date(2026, 1, 10), dt.date(2026, 1, 10), 0, Funding(no_extra_cost=True), "after"),
-    (dt.date(2026, 1, 10), dt.date(2026, 1, 5), 0, Funding(no_extra_cost=True), "after"),
-    (dt.date(2026, 1, 1), dt.date(2026, 1, 31), 0, Funding(no_extra_cost=True), "at most 30"),
-    (dt.date(2026, 1, 1), dt.date(2026, 1, 30), 2, Funding(no_extra_cost=True), "renewal"),
-    (dt.date(2026, 1, 1), dt.date(2026, 1, 30), 0, Funding(), "funding must be stated"),
-])
-def test_dispensation_terms(start: dt.date, end: dt.date, renewal: int, funding: Funding,
-                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "end", "renewal", "funding", "message"),
+    [
+        (dt.date(2026, 1, 10), dt.date(2026, 1, 10), 0, Funding(no_extra_cost=True), "after"),
+        (dt.date(2026, 1, 10), dt.date(2026, 1, 5), 0, Funding(no_extra_cost=True), "after"),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 31), 0, Funding(no_extra_cost=True), "at most 30"),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 30), 2, Funding(no_extra_cost=True), "renewal"),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 30), 0, Funding(), "funding must be stated"),
+    ],
+)
+def test_dispensation_terms(
+    start: dt.date, end: dt.date, renewal: int, funding: Funding, message: str
+) -> None:
     """Dates in order, within the maximum duration and renewals, funding stated."""
     with pytest.raises(RuleViolation, match=message):
-        require_valid_terms(DOC.dispensation_rules, valid_from=start, valid_until=end,
-                            funding=funding, renewal_number=renewal)
+        require_valid_terms(
+            DOC.dispensation_rules,
+            valid_from=start,
+            valid_until=end,
+            funding=funding,
+            renewal_number=renewal,
+        )
 
 
 def test_a_thirty_day_dispensation_fits_a_thirty_day_maximum() -> None:
     """Both the first and the last day count: 1–30 January is 30 days."""
-    require_valid_terms(DOC.dispensation_rules, valid_from=dt.date(2026, 1, 1),
-                        valid_until=dt.date(2026, 1, 30), funding=Funding(funded_by="KS"),
-                        renewal_number=1)
+    require_valid_terms(
+        DOC.dispensation_rules,
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2026, 1, 30),
+        funding=Funding(funded_by="KS"),
+        renewal_number=1,
+    )
 
 
 def test_parent_cycles_are_refused() -> None:
@@ -103,12 +132,14 @@ def test_parent_cycles_are_refused() -> None:
         require_no_parent_cycle("A", "B", {"B": "C", "C": "A"})
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 1, 1)),
-       st.integers(min_value=0, max_value=600))
-def test_add_months_lands_in_the_right_month_never_overshooting(day: dt.date,
-                                                                months: int) -> None:
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 1, 1)),
+    st.integers(min_value=0, max_value=600),
+)
+def test_add_months_lands_in_the_right_month_never_overshooting(day: dt.date, months: int) -> None:
     """Review dates: +N months is in month M+N, on the same day or the month's last day."""
     result = add_months(day, months)
     assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
-    assert result.day == day.day or (result.day < day.day
-                                     and (result + dt.timedelta(days=1)).day == 1)
+    assert result.day == day.day or (
+        result.day < day.day and (result + dt.timedelta(days=1)).day == 1
+    )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 
 from styrdok import RegistryUnavailable, migrations
 from styrdok.registry import Registry
@@ -47,12 +47,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(registry: Registry) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-@pytest.mark.parametrize(("sql", "index"), [
-    ("SELECT ref FROM document WHERE status = 'in_force' AND next_review_on <= '2026-01-01'",
-     "ix_document_status_review"),
-    ("SELECT ref FROM dispensation WHERE status = 'approved' AND valid_until <= '2026-01-01'",
-     "ix_dispensation_status_valid_until"),
-])
+@pytest.mark.parametrize(
+    ("sql", "index"),
+    [
+        (
+            "SELECT ref FROM document WHERE status = 'in_force' AND next_review_on <= '2026-01-01'",
+            "ix_document_status_review",
+        ),
+        (
+            "SELECT ref FROM dispensation WHERE status = 'approved' AND valid_until <= '2026-01-01'",
+            "ix_dispensation_status_valid_until",
+        ),
+    ],
+)
 def test_due_queries_use_their_index(db_path: Path, sql: str, index: str) -> None:
     """The due list reads an index range, never a full table scan."""
     with sqlite3.connect(db_path) as conn:
@@ -85,8 +92,9 @@ def test_a_registry_behind_the_code_asks_for_an_upgrade(db_path: Path) -> None:
         Registry.open(db_path)
 
 
-def test_a_locked_database_gives_a_clear_error(db_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_database_gives_a_clear_error(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A writer that cannot get the lock reports it instead of hanging or crashing."""
     monkeypatch.setattr("styrdok.store.engine.SQLITE_BUSY_TIMEOUT", 0.1)
     registry = Registry.open(db_path)

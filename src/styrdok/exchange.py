@@ -53,16 +53,29 @@ def _with_id(to_row: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[st
 SECTIONS = (
     Section("persons", "person", Person, convert.person_from_row, convert.person_to_row),
     Section("bodies", "body", Body, convert.body_from_row, convert.body_to_row),
-    Section("documents", "document", Document, convert.document_from_row,
-            convert.document_to_row),
-    Section("document_versions", "document_version", DocumentVersion,
-            convert.version_from_row, convert.version_to_row),
-    Section("reviews", "review", Review, convert.review_from_row,
-            _with_id(convert.review_to_row)),
-    Section("dispensations", "dispensation", Dispensation, convert.dispensation_from_row,
-            convert.dispensation_to_row),
-    Section("questions", "question", Question, convert.question_from_row,
-            _with_id(convert.question_to_row)),
+    Section("documents", "document", Document, convert.document_from_row, convert.document_to_row),
+    Section(
+        "document_versions",
+        "document_version",
+        DocumentVersion,
+        convert.version_from_row,
+        convert.version_to_row,
+    ),
+    Section("reviews", "review", Review, convert.review_from_row, _with_id(convert.review_to_row)),
+    Section(
+        "dispensations",
+        "dispensation",
+        Dispensation,
+        convert.dispensation_from_row,
+        convert.dispensation_to_row,
+    ),
+    Section(
+        "questions",
+        "question",
+        Question,
+        convert.question_from_row,
+        _with_id(convert.question_to_row),
+    ),
 )
 
 
@@ -93,16 +106,20 @@ def read_json(source: IO[str]) -> dict[str, Any]:
     try:
         data = json.load(source)
     except json.JSONDecodeError as exc:
-        raise InvalidValue(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        raise InvalidValue(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     except RecursionError:
         raise InvalidValue("not a styrdok export: the JSON is nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise InvalidValue(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InvalidValue(f"not a styrdok export (expected \"format\": \"{FORMAT}\")")
+        raise InvalidValue(f'not a styrdok export (expected "format": "{FORMAT}")')
     if data.get("version") != FORMAT_VERSION:
-        raise InvalidValue(f"unsupported export version {data.get('version')!r}; "
-                           f"this styrdok reads version {FORMAT_VERSION}")
+        raise InvalidValue(
+            f"unsupported export version {data.get('version')!r}; "
+            f"this styrdok reads version {FORMAT_VERSION}"
+        )
     known = {"format", "version"} | {s.name for s in SECTIONS}
     extra = sorted(set(data) - known)
     if extra:
@@ -131,7 +148,8 @@ def load(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
             # Numbered records get new numbers when merged into a register in use.
             records = [attrs.evolve(r, id=None) for r in records]
             rows: Iterable[dict[str, Any]] = (
-                {k: v for k, v in section.to_row(r).items() if k != "id"} for r in records)
+                {k: v for k, v in section.to_row(r).items() if k != "id"} for r in records
+            )
         else:
             rows = (section.to_row(r) for r in records)
         counts[section.name] = store.bulk_insert(section.table, rows)
@@ -139,8 +157,12 @@ def load(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
 
 
 def _check_unique(store: SqlStore, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
-    for name, table in (("persons", "person"), ("bodies", "body"), ("documents", "document"),
-                        ("dispensations", "dispensation")):
+    for name, table in (
+        ("persons", "person"),
+        ("bodies", "body"),
+        ("documents", "document"),
+        ("dispensations", "dispensation"),
+    ):
         seen: set[str] = set()
         for i, record in enumerate(parsed[name]):
             if record.ref in seen:
@@ -150,8 +172,11 @@ def _check_unique(store: SqlStore, parsed: dict[str, list[Any]], *, fresh: bool)
             clash = store.existing_refs(table, sorted(seen))
             if clash:
                 raise AlreadyExists(f"{table} {clash[0]} is already in the registry")
-    for name, key in (("document_versions", lambda v: (v.document_ref, v.version)),
-                      ("reviews", lambda r: r.id), ("questions", lambda q: q.id)):
+    for name, key in (
+        ("document_versions", lambda v: (v.document_ref, v.version)),
+        ("reviews", lambda r: r.id),
+        ("questions", lambda q: q.id),
+    ):
         keys: set[Any] = set()
         for i, record in enumerate(parsed[name]):
             k = key(record)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from styrdok.errors import InvalidValue
-from styrdok.text import clean_line, clean_text, valid_email, valid_ref
+from styrdok.text import check_line, check_text, normalise, valid_email, valid_ref
 
 # --- enums -------------------------------------------------------------------------------
 
@@ -99,57 +100,131 @@ GRANTED_STATUSES = frozenset(
 )
 
 # --- field helpers -----------------------------------------------------------------------
+# Converters only normalise (Unicode NFC, stripped, lists to tuples); validators then check
+# and name the field in their message, e.g. ``owner: invalid reference 'x y'``.
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
-def _named(convert: Any) -> Any:
-    """Wrap a converter so its errors name the field, e.g. ``owner: invalid reference …``."""
-
-    def named(value: Any, field: attrs.Attribute[Any]) -> Any:
-        try:
-            return convert(value)
-        except InvalidValue as exc:
-            raise InvalidValue(f"{field.name}: {exc}") from None
-
-    return attrs.Converter(named, takes_field=True)  # type: ignore[call-overload]
+def _norm(value: Any) -> Any:
+    return normalise(value) if isinstance(value, str) else value
 
 
-def _enum(kind: type[enum.StrEnum]) -> Any:
-    def convert(value: Any) -> Any:
-        try:
-            return kind(value)
-        except ValueError:
+def _norm_opt(value: Any) -> Any:
+    value = _norm(value)
+    return None if value == "" else value
+
+
+def _norm_text(value: Any) -> Any:
+    return "" if value is None else _norm(value)
+
+
+def _norm_tuple(values: Any) -> Any:
+    if values is None:
+        return ()
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return values
+    return tuple(_norm(v) for v in values)
+
+
+def _to_enum(kind: type[enum.StrEnum], value: Any) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        return value  # the validator explains what would have been right
+
+
+def _doc_type(value: Any) -> Any:
+    return _to_enum(DocType, value)
+
+
+def _body_level(value: Any) -> Any:
+    return _to_enum(BodyLevel, value)
+
+
+def _doc_status(value: Any) -> Any:
+    return _to_enum(DocStatus, value)
+
+
+def _disp_status(value: Any) -> Any:
+    return _to_enum(DispStatus, value)
+
+
+def _review_outcome(value: Any) -> Any:
+    return _to_enum(ReviewOutcome, value)
+
+
+def _faq(values: Iterable[FaqEntry]) -> tuple[FaqEntry, ...]:
+    return tuple(values)
+
+
+def _checked(attribute: attrs.Attribute[Any], check: Callable[[Any], Any], value: Any) -> None:
+    try:
+        check(value)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{attribute.name}: {exc}") from None
+
+
+def _ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _checked(attribute, valid_ref, value)
+
+
+def _opt_ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _checked(attribute, valid_ref, value)
+
+
+def _refs(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _checked(attribute, lambda values: [valid_ref(v) for v in _as_tuple(values)], value)
+
+
+def _email(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _checked(attribute, valid_email, value)
+
+
+def _as_tuple(values: Any) -> tuple[Any, ...]:
+    if not isinstance(values, tuple):
+        raise InvalidValue(f"expected a list, got {type(values).__name__}")
+    return values
+
+
+def _line(limit: int) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        _checked(attribute, lambda v: check_line(v, limit=limit), value)
+
+    return check
+
+
+def _opt_line(limit: int) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            _checked(attribute, lambda v: check_line(v, limit=limit), value)
+
+    return check
+
+
+def _text(limit: int = 20_000) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        _checked(attribute, lambda v: check_text(v, limit=limit), value)
+
+    return check
+
+
+def _lines(limit: int) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        _checked(attribute, lambda vs: [check_line(v, limit=limit) for v in _as_tuple(vs)], value)
+
+    return check
+
+
+def _enum(kind: type[enum.StrEnum]) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
             choices = ", ".join(member.value for member in kind)
-            raise InvalidValue(f"{value!r} is not one of: {choices}") from None
+            raise InvalidValue(f"{attribute.name}: {value!r} is not one of: {choices}")
 
-    return _named(convert)
-
-
-def _ref(value: str) -> str:
-    return valid_ref(value)
-
-
-def _opt_ref(value: str | None) -> str | None:
-    return None if value in (None, "") else valid_ref(value)
-
-
-def _refs(values: Any) -> tuple[str, ...]:
-    return tuple(valid_ref(v) for v in (values or ()))
-
-
-def _line(limit: int) -> Any:
-    return _named(lambda value: clean_line(value, limit=limit))
-
-
-def _opt_line(limit: int) -> Any:
-    return _named(lambda value: None if value in (None, "") else clean_line(value, limit=limit))
-
-
-def _text(limit: int = 20_000) -> Any:
-    return _named(lambda value: clean_text(value or "", limit=limit))
-
-
-def _lines(limit: int) -> Any:
-    return _named(lambda values: tuple(clean_line(v, limit=limit) for v in (values or ())))
+    return check
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -159,9 +234,9 @@ def _amount(value: Any) -> Decimal | None:
     try:
         amount = Decimal(value)
     except (ArithmeticError, TypeError, ValueError):
-        raise InvalidValue(f"{value!r} is not an amount") from None
+        raise InvalidValue(f"estimated_cost: {value!r} is not an amount") from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise InvalidValue(f"{value!r} is not a sensible amount")
+        raise InvalidValue(f"estimated_cost: {value!r} is not a sensible amount")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -182,15 +257,15 @@ def _not_negative(_inst: object, attribute: attrs.Attribute[Any], value: int | N
 class Person:
     """Someone who owns, guards, requests, approves or answers."""
 
-    ref: str = attrs.field(converter=_named(_ref))
+    ref: str = attrs.field(validator=_ref)
     """Short unique handle, e.g. ``anna.lind``."""
-    name: str = attrs.field(converter=_line(200))
+    name: str = attrs.field(converter=_norm, validator=_line(200))
     """Full name as shown to others."""
-    email: str | None = attrs.field(default=None, converter=_named(valid_email))
+    email: str | None = attrs.field(default=None, converter=_norm_opt, validator=_email)
     """Where reminders go."""
-    unit: str | None = attrs.field(default=None, converter=_opt_line(200))
+    unit: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_line(200))
     """Organisational unit (förvaltning, enhet)."""
-    title: str | None = attrs.field(default=None, converter=_opt_line(200))
+    title: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_line(200))
     """Job title."""
     is_admin: bool = False
     """Registry administrators may manage people, bodies and any document."""
@@ -200,13 +275,13 @@ class Person:
 class Body:
     """A deciding body (beslutsinstans): council, board, committee, administration, unit."""
 
-    ref: str = attrs.field(converter=_named(_ref))
+    ref: str = attrs.field(validator=_ref)
     """Short unique handle, e.g. ``KF`` or ``BUN``."""
-    name: str = attrs.field(converter=_line(200))
+    name: str = attrs.field(converter=_norm, validator=_line(200))
     """Full name, e.g. *Kommunfullmäktige*."""
-    level: BodyLevel = attrs.field(converter=_enum(BodyLevel))
+    level: BodyLevel = attrs.field(converter=_body_level, validator=_enum(BodyLevel))
     """Where it sits in the chain of governance."""
-    contact: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    contact: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     """Person ref of the registrar told when reviews under this body run late."""
 
 
@@ -217,9 +292,9 @@ class Body:
 class FollowUp:
     """How a document is followed up and by whom (decided when it is written)."""
 
-    method: str = attrs.field(converter=_line(500))
+    method: str = attrs.field(converter=_norm, validator=_line(500))
     """How, e.g. *yearly report to the executive board*."""
-    by: str = attrs.field(converter=_line(200))
+    by: str = attrs.field(converter=_norm, validator=_line(200))
     """By whom: a person, role or body."""
 
 
@@ -227,8 +302,8 @@ class FollowUp:
 class FaqEntry:
     """One common question and its answer."""
 
-    question: str = attrs.field(converter=_line(500))
-    answer: str = attrs.field(converter=_text(5_000))
+    question: str = attrs.field(converter=_norm, validator=_line(500))
+    answer: str = attrs.field(converter=_norm_text, validator=_text(5_000))
 
 
 @attrs.frozen
@@ -237,9 +312,9 @@ class DispensationRules:
 
     allowed: bool = False
     """Whether dispensations may be granted at all."""
-    requirements: str = attrs.field(default="", converter=_text(5_000))
+    requirements: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     """What a request must show."""
-    approvers: tuple[str, ...] = attrs.field(default=(), converter=_named(_refs))
+    approvers: tuple[str, ...] = attrs.field(default=(), converter=_norm_tuple, validator=_refs)
     """Person refs who may approve besides the guardian."""
     max_duration_days: int | None = attrs.field(default=365, validator=_positive)
     """Longest period one decision may cover; ``None`` for no limit."""
@@ -251,42 +326,54 @@ class DispensationRules:
 class Document:
     """A governing document (styrdokument) as it stands now."""
 
-    ref: str = attrs.field(converter=_named(_ref))
+    ref: str = attrs.field(validator=_ref)
     """Unique human reference, e.g. ``POL-IS-01``."""
-    title: str = attrs.field(converter=_line(300))
-    doc_type: DocType = attrs.field(converter=_enum(DocType))
-    owner: str = attrs.field(converter=_named(_ref))
+    title: str = attrs.field(converter=_norm, validator=_line(300))
+    doc_type: DocType = attrs.field(converter=_doc_type, validator=_enum(DocType))
+    owner: str = attrs.field(validator=_ref)
     """Person ref of the document owner (dokumentägare)."""
-    guardian: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    guardian: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     """Person ref of the guardian (väktare) who referees questions about it."""
-    status: DocStatus = attrs.field(default=DocStatus.DRAFT, converter=_enum(DocStatus))
+    status: DocStatus = attrs.field(
+        default=DocStatus.DRAFT,
+        converter=_doc_status,
+        validator=_enum(DocStatus),
+    )
     version: int = attrs.field(default=0, validator=_not_negative)
     """Adopted version; 0 until first adopted, +1 on each adopted change."""
-    adopted_by: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    adopted_by: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     """Body ref that adopted the current version."""
     decided_on: dt.date | None = None
-    minute_ref: str | None = attrs.field(default=None, converter=_opt_line(100))
+    minute_ref: str | None = attrs.field(
+        default=None, converter=_norm_opt, validator=_opt_line(100)
+    )
     """Paragraph in the minutes, e.g. ``§ 45``."""
-    registry_number: str | None = attrs.field(default=None, converter=_opt_line(100))
+    registry_number: str | None = attrs.field(
+        default=None, converter=_norm_opt, validator=_opt_line(100)
+    )
     """Diarienummer, e.g. ``KS 2025/123``."""
-    purpose: str = attrs.field(default="", converter=_text())
-    intended_effects: str = attrs.field(default="", converter=_text())
-    audience: str = attrs.field(default="", converter=_text(2_000))
-    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
+    purpose: str = attrs.field(default="", converter=_norm_text, validator=_text())
+    intended_effects: str = attrs.field(default="", converter=_norm_text, validator=_text())
+    audience: str = attrs.field(default="", converter=_norm_text, validator=_text(2_000))
+    applies_to: tuple[str, ...] = attrs.field(
+        default=(), converter=_norm_tuple, validator=_lines(200)
+    )
     """Units the document applies to."""
-    limits: str = attrs.field(default="", converter=_text())
+    limits: str = attrs.field(default="", converter=_norm_text, validator=_text())
     follow_up: FollowUp | None = None
     review_interval_months: int | None = attrs.field(default=12, validator=_positive)
     next_review_on: dt.date | None = None
     valid_until: dt.date | None = None
     """Last day in force; ``None`` means until further notice (tillsvidare)."""
-    non_compliance: str = attrs.field(default="", converter=_text())
+    non_compliance: str = attrs.field(default="", converter=_norm_text, validator=_text())
     dispensation_rules: DispensationRules = attrs.field(factory=DispensationRules)
-    faq: tuple[FaqEntry, ...] = attrs.field(default=(), converter=tuple)
-    parent: str | None = attrs.field(default=None, converter=_named(_opt_ref))
-    supersedes: str | None = attrs.field(default=None, converter=_named(_opt_ref))
-    related: tuple[str, ...] = attrs.field(default=(), converter=_named(_refs))
-    text_url: str | None = attrs.field(default=None, converter=_opt_line(2_000))
+    faq: tuple[FaqEntry, ...] = attrs.field(default=(), converter=_faq)
+    parent: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
+    supersedes: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
+    related: tuple[str, ...] = attrs.field(default=(), converter=_norm_tuple, validator=_refs)
+    text_url: str | None = attrs.field(
+        default=None, converter=_norm_opt, validator=_opt_line(2_000)
+    )
     word_count: int | None = attrs.field(default=None, validator=_not_negative)
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
@@ -308,13 +395,13 @@ class DocumentVersion:
 class Review:
     """A review (aktualitetsprövning) of one document version."""
 
-    document_ref: str = attrs.field(converter=_named(_ref))
+    document_ref: str = attrs.field(validator=_ref)
     document_version: int
     reviewed_on: dt.date
-    reviewer: str = attrs.field(converter=_named(_ref))
-    outcome: ReviewOutcome = attrs.field(converter=_enum(ReviewOutcome))
+    reviewer: str = attrs.field(validator=_ref)
+    outcome: ReviewOutcome = attrs.field(converter=_review_outcome, validator=_enum(ReviewOutcome))
     next_review_on: dt.date | None
-    notes: str = attrs.field(default="", converter=_text(5_000))
+    notes: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     id: int | None = None
 
 
@@ -325,12 +412,12 @@ class Review:
 class Funding:
     """How costs caused by a dispensation are funded. ``no_extra_cost`` is a statement too."""
 
-    funded_by: str | None = attrs.field(default=None, converter=_opt_line(200))
+    funded_by: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_line(200))
     """Budget or body that pays."""
-    estimated_cost: Decimal | None = attrs.field(default=None, converter=_named(_amount))
-    currency: str = attrs.field(default="SEK", converter=_line(3))
+    estimated_cost: Decimal | None = attrs.field(default=None, converter=_amount)
+    currency: str = attrs.field(default="SEK", converter=_norm, validator=_line(3))
     no_extra_cost: bool = False
-    note: str = attrs.field(default="", converter=_text(2_000))
+    note: str = attrs.field(default="", converter=_norm_text, validator=_text(2_000))
 
     @property
     def is_stated(self) -> bool:
@@ -342,12 +429,12 @@ class Funding:
 class Decision:
     """Who decided a dispensation request, when and why."""
 
-    by: str = attrs.field(converter=_named(_ref))
+    by: str = attrs.field(validator=_ref)
     on: dt.date
-    reasoning: str = attrs.field(default="", converter=_text(5_000))
+    reasoning: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     delegated: bool = False
     """Taken under delegation (delegationsbeslut)."""
-    reported_to: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    reported_to: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     """Body the delegated decision is reported to (anmälan till nämnd)."""
 
 
@@ -355,10 +442,10 @@ class Decision:
 class Evaluation:
     """What a dispensation taught (lyckade missar): outcome, lessons, a rule to change?"""
 
-    by: str = attrs.field(converter=_named(_ref))
+    by: str = attrs.field(validator=_ref)
     on: dt.date
-    outcome: str = attrs.field(converter=_text(5_000))
-    lessons: str = attrs.field(default="", converter=_text(5_000))
+    outcome: str = attrs.field(converter=_norm_text, validator=_text(5_000))
+    lessons: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     rule_change_suggested: bool = False
 
 
@@ -366,20 +453,22 @@ class Evaluation:
 class DispensationRequest:
     """What someone asks for when requesting a dispensation."""
 
-    document_ref: str = attrs.field(converter=_named(_ref))
-    scope: str = attrs.field(converter=_text(5_000))
+    document_ref: str = attrs.field(validator=_ref)
+    scope: str = attrs.field(converter=_norm_text, validator=_text(5_000))
     """What it covers."""
-    responsible: str = attrs.field(converter=_named(_ref))
+    responsible: str = attrs.field(validator=_ref)
     """Person responsible for the dispensation and its consequences."""
     valid_from: dt.date
     valid_until: dt.date
     funding: Funding
-    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
+    applies_to: tuple[str, ...] = attrs.field(
+        default=(), converter=_norm_tuple, validator=_lines(200)
+    )
     """People, units or systems it applies to."""
-    clause: str = attrs.field(default="", converter=_text(500))
-    limits: str = attrs.field(default="", converter=_text(5_000))
-    justification: str = attrs.field(default="", converter=_text(5_000))
-    conditions: str = attrs.field(default="", converter=_text(5_000))
+    clause: str = attrs.field(default="", converter=_norm_text, validator=_text(500))
+    limits: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
+    justification: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
+    conditions: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     """Compensating measures."""
 
 
@@ -387,28 +476,34 @@ class DispensationRequest:
 class Dispensation:
     """A dispensation (dispens, undantag, avsteg) from a document."""
 
-    ref: str = attrs.field(converter=_named(_ref))
+    ref: str = attrs.field(validator=_ref)
     """Automatic, e.g. ``D-2026-0001``."""
-    document_ref: str = attrs.field(converter=_named(_ref))
-    scope: str = attrs.field(converter=_text(5_000))
-    requested_by: str = attrs.field(converter=_named(_ref))
+    document_ref: str = attrs.field(validator=_ref)
+    scope: str = attrs.field(converter=_norm_text, validator=_text(5_000))
+    requested_by: str = attrs.field(validator=_ref)
     requested_on: dt.date
-    responsible: str = attrs.field(converter=_named(_ref))
+    responsible: str = attrs.field(validator=_ref)
     valid_from: dt.date
     valid_until: dt.date
     funding: Funding
-    status: DispStatus = attrs.field(default=DispStatus.REQUESTED, converter=_enum(DispStatus))
-    applies_to: tuple[str, ...] = attrs.field(default=(), converter=_lines(200))
-    clause: str = attrs.field(default="", converter=_text(500))
-    limits: str = attrs.field(default="", converter=_text(5_000))
-    justification: str = attrs.field(default="", converter=_text(5_000))
-    conditions: str = attrs.field(default="", converter=_text(5_000))
+    status: DispStatus = attrs.field(
+        default=DispStatus.REQUESTED,
+        converter=_disp_status,
+        validator=_enum(DispStatus),
+    )
+    applies_to: tuple[str, ...] = attrs.field(
+        default=(), converter=_norm_tuple, validator=_lines(200)
+    )
+    clause: str = attrs.field(default="", converter=_norm_text, validator=_text(500))
+    limits: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
+    justification: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
+    conditions: str = attrs.field(default="", converter=_norm_text, validator=_text(5_000))
     decision: Decision | None = None
-    renewal_of: str | None = attrs.field(default=None, converter=_named(_opt_ref))
+    renewal_of: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     """The dispensation this one renews; history is never overwritten."""
     ended_on: dt.date | None = None
     """First day no longer in effect after a revoke, close or expiry."""
-    end_reason: str = attrs.field(default="", converter=_text(2_000))
+    end_reason: str = attrs.field(default="", converter=_norm_text, validator=_text(2_000))
     evaluation: Evaluation | None = None
     revision: int = 0
     """Optimistic-lock token."""
@@ -429,10 +524,10 @@ class Dispensation:
 class Question:
     """A question to a document's guardian; a good answer may become an FAQ entry."""
 
-    document_ref: str = attrs.field(converter=_named(_ref))
-    asked_by: str = attrs.field(converter=_named(_ref))
+    document_ref: str = attrs.field(validator=_ref)
+    asked_by: str = attrs.field(validator=_ref)
     asked_on: dt.date
-    text: str = attrs.field(converter=_text(5_000))
+    text: str = attrs.field(converter=_norm_text, validator=_text(5_000))
     answer: str | None = None
     answered_by: str | None = None
     answered_on: dt.date | None = None

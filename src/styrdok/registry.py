@@ -30,11 +30,11 @@ from styrdok.model import (
     Decision,
     Dispensation,
     DispensationRequest,
-    DispStatus,
     Disposition,
+    DispStatus,
+    DocStatus,
     Document,
     DocumentVersion,
-    DocStatus,
     DueItem,
     Evaluation,
     FaqEntry,
@@ -53,12 +53,32 @@ T = TypeVar("T")
 SYSTEM_ACTOR = "system"
 
 #: Fields ``edit_document`` may change; the rest change through adopt, review and repeal.
-EDITABLE_FIELDS = frozenset({
-    "title", "doc_type", "owner", "guardian", "registry_number", "purpose",
-    "intended_effects", "audience", "applies_to", "limits", "follow_up",
-    "review_interval_months", "next_review_on", "valid_until", "non_compliance",
-    "dispensation_rules", "faq", "parent", "supersedes", "related", "text_url", "word_count",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "doc_type",
+        "owner",
+        "guardian",
+        "registry_number",
+        "purpose",
+        "intended_effects",
+        "audience",
+        "applies_to",
+        "limits",
+        "follow_up",
+        "review_interval_months",
+        "next_review_on",
+        "valid_until",
+        "non_compliance",
+        "dispensation_rules",
+        "faq",
+        "parent",
+        "supersedes",
+        "related",
+        "text_url",
+        "word_count",
+    }
+)
 
 
 def _utcnow() -> dt.datetime:
@@ -78,8 +98,13 @@ class Registry:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, target: str | os.PathLike[str] | None = None, *, create: bool = False,
-             clock: Callable[[], dt.datetime] = _utcnow) -> Registry:
+    def open(
+        cls,
+        target: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = False,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> Registry:
         """Open the registry at ``target`` (a SQLAlchemy URL or a SQLite file path; default
         ``$STYRDOK_DB`` or ``./styrdok.db``). With ``create=True`` the schema is created or
         upgraded first, as ``styrdok init`` does."""
@@ -135,10 +160,14 @@ class Registry:
             raise NotFound(f"unknown person {ref!r}")
         return person
 
-    def _audit(self, actor: str, action: str, entity: str, before: object,
-               after: object) -> AuditEvent:
+    def _audit(
+        self, actor: str, action: str, entity: str, before: object, after: object
+    ) -> AuditEvent:
         return self.store.append_audit(
-            at=self._clock(), actor=actor, action=action, entity=entity,
+            at=self._clock(),
+            actor=actor,
+            action=action,
+            entity=entity,
             before=to_data(before) if before is not None else None,
             after=to_data(after) if after is not None else None,
         )
@@ -246,8 +275,9 @@ class Registry:
         """Register a new document as a draft. Any registered person may propose one."""
         if document.status is not DocStatus.DRAFT or document.version != 0:
             raise RuleViolation("a new document starts as a draft; adopt it to put it in force")
-        document = self._evolve(document, revision=0, adopted_by=None, decided_on=None,
-                                minute_ref=None)
+        document = self._evolve(
+            document, revision=0, adopted_by=None, decided_on=None, minute_ref=None
+        )
         with self.store.transaction():
             acting = self._actor(actor)
             if self.store.get_document(document.ref) is not None:
@@ -261,24 +291,41 @@ class Registry:
         with self.store.transaction(write=False):
             return self._document(ref)
 
-    def list_documents(self, *, status: DocStatus | None = None, doc_type: str | None = None,
-                       body: str | None = None, person: str | None = None,
-                       parent: str | None = None) -> list[Document]:
+    def list_documents(
+        self,
+        *,
+        status: DocStatus | None = None,
+        doc_type: str | None = None,
+        body: str | None = None,
+        person: str | None = None,
+        parent: str | None = None,
+    ) -> list[Document]:
         """Documents now, filtered by status, type, adopting body, owner/guardian, parent."""
         with self.store.transaction(write=False):
             return self.store.list_documents(
-                status=status.value if status else None, doc_type=doc_type,
-                adopted_by=body, person=person, parent=parent)
+                status=status.value if status else None,
+                doc_type=doc_type,
+                adopted_by=body,
+                person=person,
+                parent=parent,
+            )
 
-    def edit_document(self, ref: str, changes: Mapping[str, Any], *, actor: str | None,
-                      expected_revision: int | None = None) -> Document:
+    def edit_document(
+        self,
+        ref: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None,
+        expected_revision: int | None = None,
+    ) -> Document:
         """Change a document's fields. Pass the ``revision`` you read as
         ``expected_revision``: if someone else changed it since, :class:`Conflict` is raised
         and nothing is written."""
         unknown = sorted(set(changes) - EDITABLE_FIELDS)
         if unknown:
             raise InvalidValue(
-                f"cannot edit {', '.join(unknown)}: use adopt, review or repeal for that")
+                f"cannot edit {', '.join(unknown)}: use adopt, review or repeal for that"
+            )
         with self.store.transaction():
             acting = self._actor(actor)
             before = self._document(ref)
@@ -287,8 +334,10 @@ class Registry:
                 raise RuleViolation(f"{ref} is {before.status.value} and can no longer be edited")
             revision = before.revision if expected_revision is None else expected_revision
             if revision != before.revision:
-                raise Conflict(f"{ref} was changed by someone else (you had revision "
-                               f"{revision}, it is now {before.revision}); reload and try again")
+                raise Conflict(
+                    f"{ref} was changed by someone else (you had revision "
+                    f"{revision}, it is now {before.revision}); reload and try again"
+                )
             after = self._evolve(before, **changes)
             self._check_document_links(after)
             if after.status is DocStatus.IN_FORCE:
@@ -297,10 +346,18 @@ class Registry:
             self._audit(acting.ref, "document.edit", f"document:{ref}", before, stored)
         return stored
 
-    def adopt_document(self, ref: str, *, actor: str | None, body: str, on: dt.date,
-                       minute_ref: str | None = None, registry_number: str | None = None,
-                       dispensations: Disposition | None = None,
-                       expected_revision: int | None = None) -> Document:
+    def adopt_document(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        body: str,
+        on: dt.date,
+        minute_ref: str | None = None,
+        registry_number: str | None = None,
+        dispensations: Disposition | None = None,
+        expected_revision: int | None = None,
+    ) -> Document:
         """Record the decision that puts a draft in force, or a revised version of a document
         already in force (version + 1). If the document supersedes another, that one becomes
         ``superseded`` and ``dispensations`` says what happens to its open dispensations."""
@@ -316,8 +373,12 @@ class Registry:
             if next_review_on is None or next_review_on <= on:
                 next_review_on = rules.next_review(before, on)
             after = self._evolve(
-                before, status=DocStatus.IN_FORCE, version=before.version + 1, adopted_by=body,
-                decided_on=on, minute_ref=minute_ref or before.minute_ref,
+                before,
+                status=DocStatus.IN_FORCE,
+                version=before.version + 1,
+                adopted_by=body,
+                decided_on=on,
+                minute_ref=minute_ref or before.minute_ref,
                 registry_number=registry_number or before.registry_number,
                 next_review_on=next_review_on,
             )
@@ -326,35 +387,64 @@ class Registry:
                 raise RuleViolation(f"{ref} is valid until {after.valid_until}, before {on}")
             if before.status is DocStatus.IN_FORCE:
                 if before.decided_on is not None and on < before.decided_on:
-                    raise RuleViolation(f"version {before.version} of {ref} was adopted on "
-                                        f"{before.decided_on}; a new version cannot predate it")
+                    raise RuleViolation(
+                        f"version {before.version} of {ref} was adopted on "
+                        f"{before.decided_on}; a new version cannot predate it"
+                    )
                 self.store.end_version(ref, version=before.version, until=on)
             if after.supersedes is not None:
-                self._supersede(acting, after.supersedes, successor=after, on=on,
-                                dispensations=dispensations)
+                self._supersede(
+                    acting, after.supersedes, successor=after, on=on, dispensations=dispensations
+                )
             stored = self.store.update_document(after, expected_revision=before.revision)
-            self.store.insert_version(DocumentVersion(
-                document_ref=ref, version=stored.version, in_force_from=on,
-                in_force_until=None, snapshot=stored))
+            self.store.insert_version(
+                DocumentVersion(
+                    document_ref=ref,
+                    version=stored.version,
+                    in_force_from=on,
+                    in_force_until=None,
+                    snapshot=stored,
+                )
+            )
             self._audit(acting.ref, "document.adopt", f"document:{ref}", before, stored)
         return stored
 
-    def _supersede(self, acting: Person, ref: str, *, successor: Document, on: dt.date,
-                   dispensations: Disposition | None) -> None:
+    def _supersede(
+        self,
+        acting: Person,
+        ref: str,
+        *,
+        successor: Document,
+        on: dt.date,
+        dispensations: Disposition | None,
+    ) -> None:
         old = self._document(ref)
         if old.status is not DocStatus.IN_FORCE:
             return
         rules.require_document_manager(acting, old, "supersede")
-        self._settle_dispensations(acting, old, on=on, dispensations=dispensations,
-                                   successor=successor, why=f"superseded by {successor.ref}")
+        self._settle_dispensations(
+            acting,
+            old,
+            on=on,
+            dispensations=dispensations,
+            successor=successor,
+            why=f"superseded by {successor.ref}",
+        )
         after = self._evolve(old, status=DocStatus.SUPERSEDED)
         stored = self.store.update_document(after, expected_revision=old.revision)
         self.store.end_version(ref, version=old.version, until=on)
         self._audit(acting.ref, "document.supersede", f"document:{ref}", old, stored)
 
-    def _settle_dispensations(self, acting: Person, document: Document, *, on: dt.date,
-                              dispensations: Disposition | None,
-                              successor: Document | None, why: str) -> None:
+    def _settle_dispensations(
+        self,
+        acting: Person,
+        document: Document,
+        *,
+        on: dt.date,
+        dispensations: Disposition | None,
+        successor: Document | None,
+        why: str,
+    ) -> None:
         """Never leave a dispensation dangling from a document that stops being in force."""
         open_ones = self.store.open_dispensations_of(document.ref)
         if not open_ones:
@@ -363,33 +453,48 @@ class Registry:
             refs = ", ".join(d.ref for d in open_ones[:5]) + (" …" if len(open_ones) > 5 else "")
             raise RuleViolation(
                 f"{document.ref} has {len(open_ones)} open dispensation(s) ({refs}); "
-                "say whether to end them or move them to the successor")
+                "say whether to end them or move them to the successor"
+            )
         if dispensations is Disposition.MOVE:
             if successor is None:
                 raise RuleViolation("moving dispensations needs a successor document")
             if not successor.dispensation_rules.allowed:
-                raise RuleViolation(f"{successor.ref} does not allow dispensations; "
-                                    "end them instead")
+                raise RuleViolation(
+                    f"{successor.ref} does not allow dispensations; end them instead"
+                )
         for disp in open_ones:
             if dispensations is Disposition.MOVE:
                 assert successor is not None
                 after = self._evolve(disp, document_ref=successor.ref)
                 action = "dispensation.move"
             elif disp.status is DispStatus.REQUESTED:
-                after = self._evolve(disp, status=DispStatus.REJECTED, decision=Decision(
-                    by=acting.ref, on=on, reasoning=f"The document was {why}."))
+                after = self._evolve(
+                    disp,
+                    status=DispStatus.REJECTED,
+                    decision=Decision(by=acting.ref, on=on, reasoning=f"The document was {why}."),
+                )
                 action = "dispensation.reject"
             else:
-                after = self._evolve(disp, status=DispStatus.CLOSED,
-                                     ended_on=max(on, disp.valid_from),
-                                     end_reason=f"The document was {why}.")
+                after = self._evolve(
+                    disp,
+                    status=DispStatus.CLOSED,
+                    ended_on=max(on, disp.valid_from),
+                    end_reason=f"The document was {why}.",
+                )
                 action = "dispensation.close"
             stored = self.store.update_dispensation(after, expected_revision=disp.revision)
             self._audit(acting.ref, action, f"dispensation:{disp.ref}", disp, stored)
 
-    def review_document(self, ref: str, *, actor: str | None, outcome: ReviewOutcome,
-                        on: dt.date | None = None, notes: str = "",
-                        next_review_on: dt.date | None = None) -> Review:
+    def review_document(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        outcome: ReviewOutcome,
+        on: dt.date | None = None,
+        notes: str = "",
+        next_review_on: dt.date | None = None,
+    ) -> Review:
         """Record a review (aktualitetsprövning) and set the next review date (by default
         ``on`` plus the document's review interval)."""
         on = on or self.today()
@@ -399,26 +504,42 @@ class Registry:
             rules.require_document_manager(acting, before, "review")
             rules.require_document_status(before, (DocStatus.IN_FORCE,), "review")
             if before.decided_on is not None and on < before.decided_on:
-                raise RuleViolation(f"{ref} was adopted on {before.decided_on}; "
-                                    f"it cannot be reviewed on {on}")
+                raise RuleViolation(
+                    f"{ref} was adopted on {before.decided_on}; it cannot be reviewed on {on}"
+                )
             following = next_review_on or rules.next_review(before, on)
             if following is not None and following <= on:
                 raise RuleViolation(f"the next review ({following}) must come after {on}")
             if following is None and before.valid_until is None:
-                raise RuleViolation(f"{ref} needs a next review date (it has no review "
-                                    "interval and no valid-until date)")
-            review = Review(document_ref=ref, document_version=before.version, reviewed_on=on,
-                            reviewer=acting.ref, outcome=outcome, notes=notes,
-                            next_review_on=following)
+                raise RuleViolation(
+                    f"{ref} needs a next review date (it has no review "
+                    "interval and no valid-until date)"
+                )
+            review = Review(
+                document_ref=ref,
+                document_version=before.version,
+                reviewed_on=on,
+                reviewer=acting.ref,
+                outcome=outcome,
+                notes=notes,
+                next_review_on=following,
+            )
             stored_review = self.store.insert_review(review)
             after = self._evolve(before, next_review_on=following)
             stored = self.store.update_document(after, expected_revision=before.revision)
             self._audit(acting.ref, "document.review", f"document:{ref}", before, stored)
         return stored_review
 
-    def repeal_document(self, ref: str, *, actor: str | None, on: dt.date | None = None,
-                        reason: str = "", dispensations: Disposition | None = None,
-                        successor: str | None = None) -> Document:
+    def repeal_document(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        on: dt.date | None = None,
+        reason: str = "",
+        dispensations: Disposition | None = None,
+        successor: str | None = None,
+    ) -> Document:
         """Repeal a document. If it has open dispensations, ``dispensations`` must say
         whether they end or move to ``successor``."""
         on = on or self.today()
@@ -426,25 +547,32 @@ class Registry:
             acting = self._actor(actor)
             before = self._document(ref)
             rules.require_document_manager(acting, before, "repeal")
-            rules.require_document_status(before, (DocStatus.IN_FORCE, DocStatus.LAPSED),
-                                          "repeal")
+            rules.require_document_status(before, (DocStatus.IN_FORCE, DocStatus.LAPSED), "repeal")
             if before.decided_on is not None and on < before.decided_on:
-                raise RuleViolation(f"{ref} was adopted on {before.decided_on}; "
-                                    f"it cannot be repealed on {on}")
+                raise RuleViolation(
+                    f"{ref} was adopted on {before.decided_on}; it cannot be repealed on {on}"
+                )
             target = None
             if successor is not None:
                 target = self._document(successor)
                 if target.ref == ref or target.status is not DocStatus.IN_FORCE:
-                    raise RuleViolation(f"the successor {successor} must be another "
-                                        "document in force")
-            self._settle_dispensations(acting, before, on=on, dispensations=dispensations,
-                                       successor=target, why="repealed")
+                    raise RuleViolation(
+                        f"the successor {successor} must be another document in force"
+                    )
+            self._settle_dispensations(
+                acting, before, on=on, dispensations=dispensations, successor=target, why="repealed"
+            )
             after = self._evolve(before, status=DocStatus.REPEALED)
             stored = self.store.update_document(after, expected_revision=before.revision)
             if before.status is DocStatus.IN_FORCE:
                 self.store.end_version(ref, version=before.version, until=on)
-            self._audit(acting.ref, "document.repeal", f"document:{ref}", before,
-                        {"document": to_data(stored), "reason": reason})
+            self._audit(
+                acting.ref,
+                "document.repeal",
+                f"document:{ref}",
+                before,
+                {"document": to_data(stored), "reason": reason},
+            )
         return stored
 
     def document_versions(self, ref: str) -> list[DocumentVersion]:
@@ -470,8 +598,9 @@ class Registry:
 
     # --- dispensations -------------------------------------------------------------------
 
-    def request_dispensation(self, request: DispensationRequest, *, actor: str | None,
-                             on: dt.date | None = None) -> Dispensation:
+    def request_dispensation(
+        self, request: DispensationRequest, *, actor: str | None, on: dt.date | None = None
+    ) -> Dispensation:
         """Ask for a dispensation. It gets the next ``D-YYYY-NNNN`` reference."""
         on = on or self.today()
         with self.store.transaction():
@@ -479,21 +608,38 @@ class Registry:
             document = self._document(request.document_ref)
             rules.require_dispensable(document)
             self._require_person(request.responsible, "responsible")
-            rules.require_valid_terms(document.dispensation_rules, valid_from=request.valid_from,
-                                      valid_until=request.valid_until,
-                                      funding=request.funding, renewal_number=0)
+            rules.require_valid_terms(
+                document.dispensation_rules,
+                valid_from=request.valid_from,
+                valid_until=request.valid_until,
+                funding=request.funding,
+                renewal_number=0,
+            )
             dispensation = Dispensation(
-                ref=self.store.next_dispensation_ref(on.year), requested_by=acting.ref,
-                requested_on=on, **attrs.asdict(request, recurse=False),
+                ref=self.store.next_dispensation_ref(on.year),
+                requested_by=acting.ref,
+                requested_on=on,
+                **attrs.asdict(request, recurse=False),
             )
             self.store.insert_dispensation(dispensation)
-            self._audit(acting.ref, "dispensation.request", f"dispensation:{dispensation.ref}",
-                        None, dispensation)
+            self._audit(
+                acting.ref,
+                "dispensation.request",
+                f"dispensation:{dispensation.ref}",
+                None,
+                dispensation,
+            )
         return dispensation
 
-    def renew_dispensation(self, ref: str, *, actor: str | None, valid_until: dt.date,
-                           justification: str | None = None,
-                           on: dt.date | None = None) -> Dispensation:
+    def renew_dispensation(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        valid_until: dt.date,
+        justification: str | None = None,
+        on: dt.date | None = None,
+    ) -> Dispensation:
         """Request a renewal: a new linked dispensation that starts the day after ``ref``
         ends. It must be approved like any request; the original is never overwritten."""
         on = on or self.today()
@@ -501,26 +647,43 @@ class Registry:
             acting = self._actor(actor)
             original = self._dispensation(ref)
             rules.require_dispensation_status(
-                original, (DispStatus.APPROVED, DispStatus.EXPIRED), "renew")
-            if any(d.status in (DispStatus.REQUESTED, DispStatus.APPROVED)
-                   for d in self.store.renewals_of(ref)):
+                original, (DispStatus.APPROVED, DispStatus.EXPIRED), "renew"
+            )
+            if any(
+                d.status in (DispStatus.REQUESTED, DispStatus.APPROVED)
+                for d in self.store.renewals_of(ref)
+            ):
                 raise RuleViolation(f"{ref} already has a pending or approved renewal")
             document = self._document(original.document_ref)
             rules.require_dispensable(document)
             valid_from = original.valid_until + dt.timedelta(days=1)
-            rules.require_valid_terms(document.dispensation_rules, valid_from=valid_from,
-                                      valid_until=valid_until, funding=original.funding,
-                                      renewal_number=self._renewal_number(original) + 1)
+            rules.require_valid_terms(
+                document.dispensation_rules,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                funding=original.funding,
+                renewal_number=self._renewal_number(original) + 1,
+            )
             renewal = self._evolve(
-                original, ref=self.store.next_dispensation_ref(on.year),
-                status=DispStatus.REQUESTED, requested_by=acting.ref, requested_on=on,
-                valid_from=valid_from, valid_until=valid_until, decision=None, renewal_of=ref,
-                ended_on=None, end_reason="", evaluation=None, revision=0,
+                original,
+                ref=self.store.next_dispensation_ref(on.year),
+                status=DispStatus.REQUESTED,
+                requested_by=acting.ref,
+                requested_on=on,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                decision=None,
+                renewal_of=ref,
+                ended_on=None,
+                end_reason="",
+                evaluation=None,
+                revision=0,
                 justification=justification or original.justification,
             )
             self.store.insert_dispensation(renewal)
-            self._audit(acting.ref, "dispensation.renew", f"dispensation:{renewal.ref}",
-                        None, renewal)
+            self._audit(
+                acting.ref, "dispensation.renew", f"dispensation:{renewal.ref}", None, renewal
+            )
         return renewal
 
     def _renewal_number(self, dispensation: Dispensation) -> int:
@@ -531,10 +694,17 @@ class Registry:
             current = self._dispensation(current.renewal_of)
         return number
 
-    def approve_dispensation(self, ref: str, *, actor: str | None, on: dt.date | None = None,
-                             reasoning: str = "", delegated: bool = False,
-                             reported_to: str | None = None,
-                             expected_revision: int | None = None) -> Dispensation:
+    def approve_dispensation(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        on: dt.date | None = None,
+        reasoning: str = "",
+        delegated: bool = False,
+        reported_to: str | None = None,
+        expected_revision: int | None = None,
+    ) -> Dispensation:
         """Approve a request: only the document's guardian or a listed approver, never the
         requester or the responsible person. The rules are checked again at decision time."""
         on = on or self.today()
@@ -545,27 +715,41 @@ class Registry:
             rules.require_decider(acting, document, before)
             rules.require_dispensation_status(before, (DispStatus.REQUESTED,), "approve")
             rules.require_dispensable(document)
-            rules.require_valid_terms(document.dispensation_rules, valid_from=before.valid_from,
-                                      valid_until=before.valid_until, funding=before.funding,
-                                      renewal_number=self._renewal_number(before))
+            rules.require_valid_terms(
+                document.dispensation_rules,
+                valid_from=before.valid_from,
+                valid_until=before.valid_until,
+                funding=before.funding,
+                renewal_number=self._renewal_number(before),
+            )
             if on > before.valid_until:
-                raise RuleViolation(f"{ref} would have ended on {before.valid_until}; "
-                                    "it cannot be approved afterwards")
+                raise RuleViolation(
+                    f"{ref} would have ended on {before.valid_until}; "
+                    "it cannot be approved afterwards"
+                )
             if delegated and reported_to is None:
                 raise RuleViolation("a delegated decision must name the body it is reported to")
             self._require_body(reported_to, "reported to")
             if expected_revision is not None and expected_revision != before.revision:
                 raise Conflict(f"{ref} was changed by someone else; reload and try again")
-            after = self._evolve(before, status=DispStatus.APPROVED, decision=Decision(
-                by=acting.ref, on=on, reasoning=reasoning, delegated=delegated,
-                reported_to=reported_to))
+            after = self._evolve(
+                before,
+                status=DispStatus.APPROVED,
+                decision=Decision(
+                    by=acting.ref,
+                    on=on,
+                    reasoning=reasoning,
+                    delegated=delegated,
+                    reported_to=reported_to,
+                ),
+            )
             stored = self.store.update_dispensation(after, expected_revision=before.revision)
-            self._audit(acting.ref, "dispensation.approve", f"dispensation:{ref}", before,
-                        stored)
+            self._audit(acting.ref, "dispensation.approve", f"dispensation:{ref}", before, stored)
         return stored
 
-    def reject_dispensation(self, ref: str, *, actor: str | None, reasoning: str,
-                            on: dt.date | None = None) -> Dispensation:
+    def reject_dispensation(
+        self, ref: str, *, actor: str | None, reasoning: str, on: dt.date | None = None
+    ) -> Dispensation:
         """Reject a request, with reasons (the same people may reject as may approve)."""
         on = on or self.today()
         if not reasoning.strip():
@@ -576,27 +760,41 @@ class Registry:
             document = self._document(before.document_ref)
             rules.require_decider(acting, document, before)
             rules.require_dispensation_status(before, (DispStatus.REQUESTED,), "reject")
-            after = self._evolve(before, status=DispStatus.REJECTED,
-                                 decision=Decision(by=acting.ref, on=on, reasoning=reasoning))
+            after = self._evolve(
+                before,
+                status=DispStatus.REJECTED,
+                decision=Decision(by=acting.ref, on=on, reasoning=reasoning),
+            )
             stored = self.store.update_dispensation(after, expected_revision=before.revision)
-            self._audit(acting.ref, "dispensation.reject", f"dispensation:{ref}", before,
-                        stored)
+            self._audit(acting.ref, "dispensation.reject", f"dispensation:{ref}", before, stored)
         return stored
 
-    def revoke_dispensation(self, ref: str, *, actor: str | None, reason: str,
-                            on: dt.date | None = None) -> Dispensation:
+    def revoke_dispensation(
+        self, ref: str, *, actor: str | None, reason: str, on: dt.date | None = None
+    ) -> Dispensation:
         """Withdraw an approved dispensation before it runs out."""
-        return self._end(ref, actor=actor, reason=reason, on=on, action="revoke",
-                         status=DispStatus.REVOKED)
+        return self._end(
+            ref, actor=actor, reason=reason, on=on, action="revoke", status=DispStatus.REVOKED
+        )
 
-    def close_dispensation(self, ref: str, *, actor: str | None, reason: str,
-                           on: dt.date | None = None) -> Dispensation:
+    def close_dispensation(
+        self, ref: str, *, actor: str | None, reason: str, on: dt.date | None = None
+    ) -> Dispensation:
         """End an approved dispensation early because it is no longer needed."""
-        return self._end(ref, actor=actor, reason=reason, on=on, action="close",
-                         status=DispStatus.CLOSED)
+        return self._end(
+            ref, actor=actor, reason=reason, on=on, action="close", status=DispStatus.CLOSED
+        )
 
-    def _end(self, ref: str, *, actor: str | None, reason: str, on: dt.date | None,
-             action: str, status: DispStatus) -> Dispensation:
+    def _end(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        reason: str,
+        on: dt.date | None,
+        action: str,
+        status: DispStatus,
+    ) -> Dispensation:
         on = on or self.today()
         if not reason.strip():
             raise RuleViolation(f"say why the dispensation is {status.value}")
@@ -609,13 +807,19 @@ class Registry:
             rules.require_end_date(before, on)
             after = self._evolve(before, status=status, ended_on=on, end_reason=reason)
             stored = self.store.update_dispensation(after, expected_revision=before.revision)
-            self._audit(acting.ref, f"dispensation.{action}", f"dispensation:{ref}", before,
-                        stored)
+            self._audit(acting.ref, f"dispensation.{action}", f"dispensation:{ref}", before, stored)
         return stored
 
-    def evaluate_dispensation(self, ref: str, *, actor: str | None, outcome: str,
-                              lessons: str = "", rule_change_suggested: bool = False,
-                              on: dt.date | None = None) -> Dispensation:
+    def evaluate_dispensation(
+        self,
+        ref: str,
+        *,
+        actor: str | None,
+        outcome: str,
+        lessons: str = "",
+        rule_change_suggested: bool = False,
+        on: dt.date | None = None,
+    ) -> Dispensation:
         """Record what an ended dispensation taught, and whether the rule should change."""
         on = on or self.today()
         with self.store.transaction():
@@ -624,28 +828,39 @@ class Registry:
             document = self._document(before.document_ref)
             rules.require_evaluator(acting, document, before)
             rules.require_dispensation_status(
-                before, (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED), "evaluate")
-            evaluation = Evaluation(by=acting.ref, on=on, outcome=outcome, lessons=lessons,
-                                    rule_change_suggested=rule_change_suggested)
+                before, (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED), "evaluate"
+            )
+            evaluation = Evaluation(
+                by=acting.ref,
+                on=on,
+                outcome=outcome,
+                lessons=lessons,
+                rule_change_suggested=rule_change_suggested,
+            )
             after = self._evolve(before, evaluation=evaluation)
             stored = self.store.update_dispensation(after, expected_revision=before.revision)
-            self._audit(acting.ref, "dispensation.evaluate", f"dispensation:{ref}", before,
-                        stored)
+            self._audit(acting.ref, "dispensation.evaluate", f"dispensation:{ref}", before, stored)
         return stored
 
     def get_dispensation(self, ref: str) -> Dispensation:
         with self.store.transaction(write=False):
             return self._dispensation(ref)
 
-    def list_dispensations(self, *, status: DispStatus | None = None,
-                           document: str | None = None,
-                           person: str | None = None) -> list[Dispensation]:
+    def list_dispensations(
+        self,
+        *,
+        status: DispStatus | None = None,
+        document: str | None = None,
+        person: str | None = None,
+    ) -> list[Dispensation]:
         with self.store.transaction(write=False):
             return self.store.list_dispensations(
-                status=status.value if status else None, document_ref=document, person=person)
+                status=status.value if status else None, document_ref=document, person=person
+            )
 
-    def dispensations_active_on(self, on: dt.date | None = None, *,
-                                document: str | None = None) -> list[Dispensation]:
+    def dispensations_active_on(
+        self, on: dt.date | None = None, *, document: str | None = None
+    ) -> list[Dispensation]:
         """Dispensations that applied on a day (whatever their status is now)."""
         with self.store.transaction(write=False):
             return self.store.dispensations_active_on(on or self.today(), document)
@@ -662,18 +877,29 @@ class Registry:
                 assert document.valid_until is not None
                 after = self._evolve(document, status=DocStatus.LAPSED)
                 stored = self.store.update_document(after, expected_revision=document.revision)
-                self.store.end_version(document.ref, version=document.version,
-                                       until=document.valid_until + dt.timedelta(days=1))
-                self._audit(SYSTEM_ACTOR, "document.lapse", f"document:{document.ref}",
-                            document, stored)
+                self.store.end_version(
+                    document.ref,
+                    version=document.version,
+                    until=document.valid_until + dt.timedelta(days=1),
+                )
+                self._audit(
+                    SYSTEM_ACTOR, "document.lapse", f"document:{document.ref}", document, stored
+                )
                 changed.append(document.ref)
             for disp in self.store.expired_dispensations(today):
-                after = self._evolve(disp, status=DispStatus.EXPIRED,
-                                     ended_on=disp.valid_until + dt.timedelta(days=1))
-                stored_disp = self.store.update_dispensation(after,
-                                                             expected_revision=disp.revision)
-                self._audit(SYSTEM_ACTOR, "dispensation.expire", f"dispensation:{disp.ref}",
-                            disp, stored_disp)
+                ended = self._evolve(
+                    disp,
+                    status=DispStatus.EXPIRED,
+                    ended_on=disp.valid_until + dt.timedelta(days=1),
+                )
+                stored_disp = self.store.update_dispensation(ended, expected_revision=disp.revision)
+                self._audit(
+                    SYSTEM_ACTOR,
+                    "dispensation.expire",
+                    f"dispensation:{disp.ref}",
+                    disp,
+                    stored_disp,
+                )
                 changed.append(disp.ref)
         return changed
 
@@ -687,20 +913,33 @@ class Registry:
 
     # --- questions -----------------------------------------------------------------------
 
-    def ask(self, document_ref: str, text: str, *, actor: str | None,
-            on: dt.date | None = None) -> Question:
+    def ask(
+        self, document_ref: str, text: str, *, actor: str | None, on: dt.date | None = None
+    ) -> Question:
         """Put a question to a document's guardian."""
         with self.store.transaction():
             acting = self._actor(actor)
             self._document(document_ref)
-            question = self.store.insert_question(Question(
-                document_ref=document_ref, asked_by=acting.ref, asked_on=on or self.today(),
-                text=text))
+            question = self.store.insert_question(
+                Question(
+                    document_ref=document_ref,
+                    asked_by=acting.ref,
+                    asked_on=on or self.today(),
+                    text=text,
+                )
+            )
             self._audit(acting.ref, "question.ask", f"question:{question.id}", None, question)
         return question
 
-    def answer(self, question_id: int, answer: str, *, actor: str | None,
-               promote_to_faq: bool = False, on: dt.date | None = None) -> Question:
+    def answer(
+        self,
+        question_id: int,
+        answer: str,
+        *,
+        actor: str | None,
+        promote_to_faq: bool = False,
+        on: dt.date | None = None,
+    ) -> Question:
         """Answer a question (the guardian or the owner); optionally add it to the FAQ."""
         with self.store.transaction():
             acting = self._actor(actor)
@@ -709,20 +948,26 @@ class Registry:
                 raise NotFound(f"unknown question {question_id}")
             document = self._document(before.document_ref)
             if acting.ref not in (document.guardian, document.owner):
-                raise PermissionDenied(f"{acting.ref} may not answer questions about "
-                                       f"{document.ref}: its guardian or owner does")
-            after = self._evolve(before, answer=answer, answered_by=acting.ref,
-                                 answered_on=on or self.today(),
-                                 promoted_to_faq=promote_to_faq)
+                raise PermissionDenied(
+                    f"{acting.ref} may not answer questions about "
+                    f"{document.ref}: its guardian or owner does"
+                )
+            after = self._evolve(
+                before,
+                answer=answer,
+                answered_by=acting.ref,
+                answered_on=on or self.today(),
+                promoted_to_faq=promote_to_faq,
+            )
             self.store.update_question(after)
             self._audit(acting.ref, "question.answer", f"question:{question_id}", before, after)
             if promote_to_faq:
                 entry = FaqEntry(question=" ".join(before.text.split())[:500], answer=answer)
                 doc_after = self._evolve(document, faq=(*document.faq, entry))
-                stored = self.store.update_document(doc_after,
-                                                    expected_revision=document.revision)
-                self._audit(acting.ref, "document.faq", f"document:{document.ref}", document,
-                            stored)
+                stored = self.store.update_document(doc_after, expected_revision=document.revision)
+                self._audit(
+                    acting.ref, "document.faq", f"document:{document.ref}", document, stored
+                )
         return after
 
     def questions(self, document_ref: str | None = None) -> list[Question]:

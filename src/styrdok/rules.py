@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.model import (
-    DispensationRules,
     Dispensation,
+    DispensationRules,
     DispStatus,
-    Document,
     DocStatus,
+    Document,
     Funding,
     Person,
 )
@@ -58,8 +58,7 @@ def require_decider(actor: Person, document: Document, dispensation: Dispensatio
     if actor.ref in (dispensation.requested_by, dispensation.responsible):
         role = "requested" if actor.ref == dispensation.requested_by else "is responsible for"
         raise PermissionDenied(
-            f"{actor.ref} may not decide {dispensation.ref}: they {role} it "
-            "(separation of duties)"
+            f"{actor.ref} may not decide {dispensation.ref}: they {role} it (separation of duties)"
         )
     if actor.ref not in approvers_of(document):
         raise PermissionDenied(
@@ -68,8 +67,9 @@ def require_decider(actor: Person, document: Document, dispensation: Dispensatio
         )
 
 
-def require_may_end(actor: Person, document: Document, dispensation: Dispensation,
-                    action: str) -> None:
+def require_may_end(
+    actor: Person, document: Document, dispensation: Dispensation, action: str
+) -> None:
     """Revoking is a sanction: for those who could approve, the owner and admins, but
     never a party to the dispensation. Closing early is also open to the responsible
     person, who may end a dispensation they no longer need."""
@@ -77,7 +77,8 @@ def require_may_end(actor: Person, document: Document, dispensation: Dispensatio
     if action == "revoke" and actor.ref in parties:
         raise PermissionDenied(
             f"{actor.ref} may not revoke {dispensation.ref}: they are a party to it "
-            "(separation of duties); close it instead")
+            "(separation of duties); close it instead"
+        )
     allowed = set(approvers_of(document)) | {document.owner}
     if action == "close":
         allowed |= parties
@@ -118,8 +119,7 @@ def require_ready_for_force(document: Document) -> None:
         raise RuleViolation(f"{document.ref} cannot be in force without " + ", ".join(missing))
 
 
-def require_document_status(document: Document, allowed: Iterable[DocStatus],
-                            action: str) -> None:
+def require_document_status(document: Document, allowed: Iterable[DocStatus], action: str) -> None:
     """Raise unless the document is in one of the ``allowed`` states."""
     allowed = tuple(allowed)
     if document.status not in allowed:
@@ -167,17 +167,20 @@ def require_dispensable(document: Document) -> None:
         raise RuleViolation(f"{document.ref} does not allow dispensations")
 
 
-def require_valid_terms(rules: DispensationRules, *, valid_from: dt.date,
-                        valid_until: dt.date, funding: Funding,
-                        renewal_number: int) -> None:
+def require_valid_terms(
+    rules: DispensationRules,
+    *,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    funding: Funding,
+    renewal_number: int,
+) -> None:
     """Dates, duration, renewals and funding of a dispensation request or decision.
 
     ``renewal_number`` is 0 for a first dispensation, 1 for its first renewal, and so on.
     """
     if valid_until <= valid_from:
-        raise RuleViolation(
-            f"valid until ({valid_until}) must be after valid from ({valid_from})"
-        )
+        raise RuleViolation(f"valid until ({valid_until}) must be after valid from ({valid_from})")
     days = (valid_until - valid_from).days + 1
     if rules.max_duration_days is not None and days > rules.max_duration_days:
         raise RuleViolation(
@@ -195,15 +198,15 @@ def require_valid_terms(rules: DispensationRules, *, valid_from: dt.date,
         )
 
 
-def require_dispensation_status(dispensation: Dispensation, allowed: Iterable[DispStatus],
-                                action: str) -> None:
+def require_dispensation_status(
+    dispensation: Dispensation, allowed: Iterable[DispStatus], action: str
+) -> None:
     """Raise unless the dispensation is in one of the ``allowed`` states."""
     allowed = tuple(allowed)
     if dispensation.status not in allowed:
         wanted = " or ".join(s.value for s in allowed)
         raise RuleViolation(
-            f"cannot {action} {dispensation.ref}: it is {dispensation.status.value}, "
-            f"not {wanted}"
+            f"cannot {action} {dispensation.ref}: it is {dispensation.status.value}, not {wanted}"
         )
 
 

@@ -53,7 +53,7 @@ def _datetime(value: Any, _type: type) -> dt.datetime:
 
 def _decimal(value: Any, _type: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError("expected an amount as text, e.g. \"1500.00\"")
+        raise TypeError('expected an amount as text, e.g. "1500.00"')
     try:
         return Decimal(value)
     except InvalidOperation:

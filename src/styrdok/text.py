@@ -44,34 +44,37 @@ def _check_characters(value: str, *, allow_newlines: bool) -> None:
             raise InvalidValue(f"text contains the control character U+{ord(char):04X}")
 
 
-def clean_line(value: Any, *, limit: int) -> str:
-    """Return one line of text, stripped and NFC-normalised, at most ``limit`` characters."""
+def normalise(text: str) -> str:
+    """Unicode NFC, surrounding white space removed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def check_line(value: Any, *, limit: int) -> str:
+    """Check one line of text: not empty, no hidden characters, at most ``limit`` long."""
     if not isinstance(value, str):
         raise InvalidValue(f"expected text, got {type(value).__name__}")
-    text = unicodedata.normalize("NFC", value).strip()
-    if not text:
+    if not value:
         raise InvalidValue("text must not be empty")
-    _check_characters(text, allow_newlines=False)
-    if len(text) > limit:
-        raise InvalidValue(f"text is {len(text)} characters long; at most {limit} are allowed")
-    return text
+    _check_characters(value, allow_newlines=False)
+    if len(value) > limit:
+        raise InvalidValue(f"text is {len(value)} characters long; at most {limit} are allowed")
+    return value
 
 
-def clean_text(value: Any, *, limit: int) -> str:
-    """Return free text (newlines allowed), stripped and NFC-normalised; may be empty."""
+def check_text(value: Any, *, limit: int) -> str:
+    """Check free text (may be empty, newlines allowed)."""
     if not isinstance(value, str):
         raise InvalidValue(f"expected text, got {type(value).__name__}")
-    text = unicodedata.normalize("NFC", value).strip()
-    _check_characters(text, allow_newlines=True)
-    if len(text) > limit:
-        raise InvalidValue(f"text is {len(text)} characters long; at most {limit} are allowed")
-    return text
+    _check_characters(value, allow_newlines=True)
+    if len(value) > limit:
+        raise InvalidValue(f"text is {len(value)} characters long; at most {limit} are allowed")
+    return value
 
 
 def valid_email(value: Any) -> str | None:
     """Return a plausible e-mail address, or ``None`` for none."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value.strip()):
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value):
         raise InvalidValue(f"invalid e-mail address {_shorten(str(value))}")
-    return value.strip()
+    return value

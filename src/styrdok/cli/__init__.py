@@ -15,13 +15,28 @@ from styrdok.cli.app import App, StyrdokGroup
 
 @click.group(cls=StyrdokGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="styrdok")
-@click.option("--db", envvar="STYRDOK_DB", metavar="URL|PATH",
-              help="Registry database: a SQLite file or a SQLAlchemy URL "
-                   "[env STYRDOK_DB; default ./styrdok.db].")
-@click.option("--as", "actor", envvar="STYRDOK_USER", metavar="PERSON",
-              help="Who is acting (a person ref) [env STYRDOK_USER].")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "--db",
+    envvar="STYRDOK_DB",
+    metavar="URL|PATH",
+    help="Registry database: a SQLite file or a SQLAlchemy URL "
+    "[env STYRDOK_DB; default ./styrdok.db].",
+)
+@click.option(
+    "--as",
+    "actor",
+    envvar="STYRDOK_USER",
+    metavar="PERSON",
+    help="Who is acting (a person ref) [env STYRDOK_USER].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str) -> None:
     """Keep governing documents (styrdokument), their guardians, reviews and
@@ -39,7 +54,17 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str) -> Non
 
 
 for command in (
-    setup.init, setup.demo, people.person, people.body, doc.doc, disp.disp, status.due,
-    status.expire, status.ask, status.answer, exchange.export, exchange.import_,
+    setup.init,
+    setup.demo,
+    people.person,
+    people.body,
+    doc.doc,
+    disp.disp,
+    status.due,
+    status.expire,
+    status.ask,
+    status.answer,
+    exchange.export,
+    exchange.import_,
 ):
     main.add_command(command)

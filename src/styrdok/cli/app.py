@@ -45,9 +45,14 @@ class StyrdokGroup(click.Group):
     """A group that turns every error into one line, ``Error: …``, and an exit code:
     1 for a refused or failed operation, 2 for a usage mistake. Never a traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:

@@ -12,9 +12,15 @@ from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.model import Dispensation, DispensationRequest, DispStatus, Funding
 
-LIST_COLUMNS = [("ref", "REF"), ("document_ref", "DOCUMENT"), ("status", "STATUS"),
-                ("valid_from", "FROM"), ("valid_until", "UNTIL"),
-                ("responsible", "RESPONSIBLE"), ("scope", "SCOPE")]
+LIST_COLUMNS = [
+    ("ref", "REF"),
+    ("document_ref", "DOCUMENT"),
+    ("status", "STATUS"),
+    ("valid_from", "FROM"),
+    ("valid_until", "UNTIL"),
+    ("responsible", "RESPONSIBLE"),
+    ("scope", "SCOPE"),
+]
 
 
 def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
@@ -33,11 +39,16 @@ def disp() -> None:
 
 
 @disp.command("request")
-@click.option("--document", "document_ref", required=True, metavar="DOC",
-              help="The document to depart from.")
+@click.option(
+    "--document", "document_ref", required=True, metavar="DOC", help="The document to depart from."
+)
 @click.option("--scope", required=True, help="What the dispensation covers.")
-@click.option("--responsible", required=True, metavar="PERSON",
-              help="Responsible for it and its consequences.")
+@click.option(
+    "--responsible",
+    required=True,
+    metavar="PERSON",
+    help="Responsible for it and its consequences.",
+)
 @click.option("--from", "valid_from", type=DATE, required=True, help="First day.")
 @click.option("--until", "valid_until", type=DATE, required=True, help="Last day (required).")
 @click.option("--funded-by", help="Who pays the costs it causes.")
@@ -45,19 +56,37 @@ def disp() -> None:
 @click.option("--cost", callback=_amount, help="Estimated cost.")
 @click.option("--currency", default="SEK", show_default=True)
 @click.option("--funding-note", default="", help="More about the funding.")
-@click.option("--applies-to", multiple=True, metavar="WHO",
-              help="Person, unit or system it applies to (repeat).")
+@click.option(
+    "--applies-to",
+    multiple=True,
+    metavar="WHO",
+    help="Person, unit or system it applies to (repeat).",
+)
 @click.option("--clause", default="", help="The clause departed from.")
 @click.option("--limits", default="", help="Its limits.")
 @click.option("--justification", default="", help="Why it is needed.")
 @click.option("--conditions", default="", help="Compensating measures.")
 @click.option("--on", "on", type=DATE, help="Request date [default: today].")
 @pass_app
-def disp_request(app: App, document_ref: str, scope: str, responsible: str,
-                 valid_from: dt.date, valid_until: dt.date, funded_by: str | None,
-                 no_extra_cost: bool, cost: Decimal | None, currency: str, funding_note: str,
-                 applies_to: tuple[str, ...], clause: str, limits: str, justification: str,
-                 conditions: str, on: dt.date | None) -> None:
+def disp_request(
+    app: App,
+    document_ref: str,
+    scope: str,
+    responsible: str,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    funded_by: str | None,
+    no_extra_cost: bool,
+    cost: Decimal | None,
+    currency: str,
+    funding_note: str,
+    applies_to: tuple[str, ...],
+    clause: str,
+    limits: str,
+    justification: str,
+    conditions: str,
+    on: dt.date | None,
+) -> None:
     """Request a dispensation from a document in force.
 
     \b
@@ -68,12 +97,24 @@ def disp_request(app: App, document_ref: str, scope: str, responsible: str,
           --cost 12000 --applies-to "Nordskolan åk 7"
     """
     request = DispensationRequest(
-        document_ref=document_ref, scope=scope, responsible=responsible,
-        valid_from=valid_from, valid_until=valid_until,
-        funding=Funding(funded_by=funded_by, estimated_cost=cost, currency=currency,
-                        no_extra_cost=no_extra_cost, note=funding_note),
-        applies_to=applies_to, clause=clause, limits=limits, justification=justification,
-        conditions=conditions)
+        document_ref=document_ref,
+        scope=scope,
+        responsible=responsible,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        funding=Funding(
+            funded_by=funded_by,
+            estimated_cost=cost,
+            currency=currency,
+            no_extra_cost=no_extra_cost,
+            note=funding_note,
+        ),
+        applies_to=applies_to,
+        clause=clause,
+        limits=limits,
+        justification=justification,
+        conditions=conditions,
+    )
     stored = app.registry().request_dispensation(request, actor=app.actor, on=on)
     done(f"Requested {stored.ref} from {stored.document_ref}.", stored, app.fmt)
 
@@ -84,11 +125,22 @@ def disp_request(app: App, document_ref: str, scope: str, responsible: str,
 @click.option("--delegated", is_flag=True, help="A decision under delegation.")
 @click.option("--reported-to", metavar="BODY", help="Body the decision is reported to.")
 @click.option("--on", "on", type=DATE, help="Decision date [default: today].")
-@click.option("--expect-revision", type=int, metavar="N",
-              help="Refuse if the request is no longer at revision N.")
+@click.option(
+    "--expect-revision",
+    type=int,
+    metavar="N",
+    help="Refuse if the request is no longer at revision N.",
+)
 @pass_app
-def disp_approve(app: App, ref: str, reasoning: str, delegated: bool, reported_to: str | None,
-                 on: dt.date | None, expect_revision: int | None) -> None:
+def disp_approve(
+    app: App,
+    ref: str,
+    reasoning: str,
+    delegated: bool,
+    reported_to: str | None,
+    on: dt.date | None,
+    expect_revision: int | None,
+) -> None:
     """Approve a request (the guardian or a listed approver; never a party to it).
 
     \b
@@ -96,10 +148,19 @@ def disp_approve(app: App, ref: str, reasoning: str, delegated: bool, reported_t
       styrdok --as gustav.berg disp approve D-2026-0001 --reasoning "Tidsbegränsad pilot"
     """
     stored = app.registry().approve_dispensation(
-        ref, actor=app.actor, on=on, reasoning=reasoning, delegated=delegated,
-        reported_to=reported_to, expected_revision=expect_revision)
-    done(f"Approved {stored.ref}: valid {stored.valid_from} to {stored.valid_until}.",
-         stored, app.fmt)
+        ref,
+        actor=app.actor,
+        on=on,
+        reasoning=reasoning,
+        delegated=delegated,
+        reported_to=reported_to,
+        expected_revision=expect_revision,
+    )
+    done(
+        f"Approved {stored.ref}: valid {stored.valid_from} to {stored.valid_until}.",
+        stored,
+        app.fmt,
+    )
 
 
 @disp.command("reject")
@@ -114,8 +175,7 @@ def disp_reject(app: App, ref: str, reasoning: str, on: dt.date | None) -> None:
     Example:
       styrdok --as gustav.berg disp reject D-2026-0002 --reasoning "Personuppgifter i USA"
     """
-    stored = app.registry().reject_dispensation(ref, actor=app.actor, reasoning=reasoning,
-                                                on=on)
+    stored = app.registry().reject_dispensation(ref, actor=app.actor, reasoning=reasoning, on=on)
     done(f"Rejected {stored.ref}.", stored, app.fmt)
 
 
@@ -125,16 +185,18 @@ def disp_reject(app: App, ref: str, reasoning: str, on: dt.date | None) -> None:
 @click.option("--justification", help="Why it is still needed.")
 @click.option("--on", "on", type=DATE, help="Request date [default: today].")
 @pass_app
-def disp_renew(app: App, ref: str, valid_until: dt.date, justification: str | None,
-               on: dt.date | None) -> None:
+def disp_renew(
+    app: App, ref: str, valid_until: dt.date, justification: str | None, on: dt.date | None
+) -> None:
     """Request a renewal: a new linked request starting the day after REF ends.
 
     \b
     Example:
       styrdok --as lisa.rektor disp renew D-2026-0001 --until 2027-06-15
     """
-    stored = app.registry().renew_dispensation(ref, actor=app.actor, valid_until=valid_until,
-                                               justification=justification, on=on)
+    stored = app.registry().renew_dispensation(
+        ref, actor=app.actor, valid_until=valid_until, justification=justification, on=on
+    )
     done(f"Requested renewal {stored.ref} of {ref}.", stored, app.fmt)
 
 
@@ -142,13 +204,11 @@ def _ender(action: str, verb: str, example: str) -> click.Command:
     @click.command(action)
     @click.argument("ref")
     @click.option("--reason", required=True, help=f"Why it is {verb}.")
-    @click.option("--on", "on", type=DATE, help="First day it no longer applies "
-                                                "[default: today].")
+    @click.option("--on", "on", type=DATE, help="First day it no longer applies [default: today].")
     @pass_app
     def command(app: App, ref: str, reason: str, on: dt.date | None) -> None:
         registry = app.registry()
-        method = (registry.revoke_dispensation if action == "revoke"
-                  else registry.close_dispensation)
+        method = registry.revoke_dispensation if action == "revoke" else registry.close_dispensation
         stored = method(ref, actor=app.actor, reason=reason, on=on)
         done(f"{verb.capitalize()} {stored.ref} from {stored.ended_on}.", stored, app.fmt)
 
@@ -156,19 +216,31 @@ def _ender(action: str, verb: str, example: str) -> click.Command:
     return command
 
 
-disp.add_command(_ender("revoke", "revoked", """Revoke an approved dispensation.
+disp.add_command(
+    _ender(
+        "revoke",
+        "revoked",
+        """Revoke an approved dispensation.
 
     \b
     Example:
       styrdok --as gustav.berg disp revoke D-2026-0003 --reason "Villkoren följs inte"
-    """))
-disp.add_command(_ender("close", "closed", """Close an approved dispensation early: it is
+    """,
+    )
+)
+disp.add_command(
+    _ender(
+        "close",
+        "closed",
+        """Close an approved dispensation early: it is
     no longer needed.
 
     \b
     Example:
       styrdok --as lisa.rektor disp close D-2026-0001 --reason "Piloten avslutad"
-    """))
+    """,
+    )
+)
 
 
 @disp.command("evaluate")
@@ -178,8 +250,9 @@ disp.add_command(_ender("close", "closed", """Close an approved dispensation ear
 @click.option("--rule-change", is_flag=True, help="The rule itself should change.")
 @click.option("--on", "on", type=DATE, help="Date [default: today].")
 @pass_app
-def disp_evaluate(app: App, ref: str, outcome: str, lessons: str, rule_change: bool,
-                  on: dt.date | None) -> None:
+def disp_evaluate(
+    app: App, ref: str, outcome: str, lessons: str, rule_change: bool, on: dt.date | None
+) -> None:
     """Record the evaluation of an ended dispensation (lyckade missar).
 
     \b
@@ -188,8 +261,13 @@ def disp_evaluate(app: App, ref: str, outcome: str, lessons: str, rule_change: b
           --lessons "Riktlinjen kan tillåta detta" --rule-change
     """
     stored = app.registry().evaluate_dispensation(
-        ref, actor=app.actor, outcome=outcome, lessons=lessons,
-        rule_change_suggested=rule_change, on=on)
+        ref,
+        actor=app.actor,
+        outcome=outcome,
+        lessons=lessons,
+        rule_change_suggested=rule_change,
+        on=on,
+    )
     done(f"Recorded the evaluation of {stored.ref}.", stored, app.fmt)
 
 
@@ -209,12 +287,20 @@ def disp_show(app: App, ref: str) -> None:
 @disp.command("list")
 @click.option("--status", type=choice(DispStatus), help="Only this status.")
 @click.option("--document", metavar="DOC", help="Only dispensations from this document.")
-@click.option("--person", metavar="PERSON",
-              help="Only those this person requested, is responsible for or decided.")
+@click.option(
+    "--person",
+    metavar="PERSON",
+    help="Only those this person requested, is responsible for or decided.",
+)
 @click.option("--active-on", type=DATE, help="Only those that applied on this date.")
 @pass_app
-def disp_list(app: App, status: str | None, document: str | None, person: str | None,
-              active_on: dt.date | None) -> None:
+def disp_list(
+    app: App,
+    status: str | None,
+    document: str | None,
+    person: str | None,
+    active_on: dt.date | None,
+) -> None:
     """List dispensations.
 
     \b
@@ -229,9 +315,23 @@ def disp_list(app: App, status: str | None, document: str | None, person: str | 
             raise click.UsageError("--active-on combines only with --document")
         items = registry.dispensations_active_on(active_on, document=document)
     else:
-        items = registry.list_dispensations(status=DispStatus(status) if status else None,
-                                            document=document, person=person)
-    emit_rows(({"ref": d.ref, "document_ref": d.document_ref, "status": d.status.value,
-                "valid_from": d.valid_from, "valid_until": d.valid_until,
-                "responsible": d.responsible, "scope": d.scope} for d in items),
-              LIST_COLUMNS, app.fmt, empty="No dispensations match.")
+        items = registry.list_dispensations(
+            status=DispStatus(status) if status else None, document=document, person=person
+        )
+    emit_rows(
+        (
+            {
+                "ref": d.ref,
+                "document_ref": d.document_ref,
+                "status": d.status.value,
+                "valid_from": d.valid_from,
+                "valid_until": d.valid_until,
+                "responsible": d.responsible,
+                "scope": d.scope,
+            }
+            for d in items
+        ),
+        LIST_COLUMNS,
+        app.fmt,
+        empty="No dispensations match.",
+    )

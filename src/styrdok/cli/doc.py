@@ -15,19 +15,36 @@ from styrdok.cli.params import DATE, choice
 from styrdok.model import (
     DispensationRules,
     Disposition,
-    Document,
     DocStatus,
     DocType,
+    Document,
     FaqEntry,
     FollowUp,
     ReviewOutcome,
 )
 
-LIST_COLUMNS = [("ref", "REF"), ("doc_type", "TYPE"), ("status", "STATUS"),
-                ("version", "V"), ("title", "TITLE"), ("owner", "OWNER"),
-                ("guardian", "GUARDIAN"), ("next_review_on", "NEXT REVIEW")]
-CLEARABLE = ("guardian", "registry_number", "follow_up", "review_interval_months",
-             "next_review_on", "valid_until", "parent", "supersedes", "text_url", "word_count")
+LIST_COLUMNS = [
+    ("ref", "REF"),
+    ("doc_type", "TYPE"),
+    ("status", "STATUS"),
+    ("version", "V"),
+    ("title", "TITLE"),
+    ("owner", "OWNER"),
+    ("guardian", "GUARDIAN"),
+    ("next_review_on", "NEXT REVIEW"),
+]
+CLEARABLE = (
+    "guardian",
+    "registry_number",
+    "follow_up",
+    "review_interval_months",
+    "next_review_on",
+    "valid_until",
+    "parent",
+    "supersedes",
+    "text_url",
+    "word_count",
+)
 
 _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--title", help="Title."),
@@ -38,28 +55,59 @@ _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--purpose", help="Why the document exists."),
     click.option("--effects", "intended_effects", help="The effects it should achieve."),
     click.option("--audience", help="Who it is written for."),
-    click.option("--applies-to", multiple=True, metavar="UNIT",
-                 help="A unit it applies to (repeat for several)."),
+    click.option(
+        "--applies-to",
+        multiple=True,
+        metavar="UNIT",
+        help="A unit it applies to (repeat for several).",
+    ),
     click.option("--limits", help="What it does not cover."),
     click.option("--follow-up-how", help="How it is followed up."),
     click.option("--follow-up-by", help="By whom it is followed up."),
-    click.option("--review-months", "review_interval_months", type=click.IntRange(1, 120),
-                 help="Months between reviews (e.g. 12, 24, 36, 48)."),
+    click.option(
+        "--review-months",
+        "review_interval_months",
+        type=click.IntRange(1, 120),
+        help="Months between reviews (e.g. 12, 24, 36, 48).",
+    ),
     click.option("--next-review", "next_review_on", type=DATE, help="Next review date."),
-    click.option("--valid-until", type=DATE, help="Last day in force (omit: until further "
-                                                  "notice)."),
+    click.option(
+        "--valid-until", type=DATE, help="Last day in force (omit: until further notice)."
+    ),
     click.option("--non-compliance", help="How non-compliance is handled."),
-    click.option("--dispensations/--no-dispensations", "disp_allowed", default=None,
-                 help="Whether dispensations may be granted."),
+    click.option(
+        "--dispensations/--no-dispensations",
+        "disp_allowed",
+        default=None,
+        help="Whether dispensations may be granted.",
+    ),
     click.option("--requirements", "disp_requirements", help="What a request must show."),
-    click.option("--approver", "disp_approvers", multiple=True, metavar="PERSON",
-                 help="May approve dispensations besides the guardian (repeat)."),
-    click.option("--max-days", "disp_max_days", type=click.IntRange(1, 36_500),
-                 help="Longest dispensation, in days."),
-    click.option("--max-renewals", "disp_max_renewals", type=click.IntRange(0, 100),
-                 help="How many renewals a dispensation may have."),
-    click.option("--faq", nargs=2, multiple=True, metavar="QUESTION ANSWER",
-                 help="A common question and its answer (repeat)."),
+    click.option(
+        "--approver",
+        "disp_approvers",
+        multiple=True,
+        metavar="PERSON",
+        help="May approve dispensations besides the guardian (repeat).",
+    ),
+    click.option(
+        "--max-days",
+        "disp_max_days",
+        type=click.IntRange(1, 36_500),
+        help="Longest dispensation, in days.",
+    ),
+    click.option(
+        "--max-renewals",
+        "disp_max_renewals",
+        type=click.IntRange(0, 100),
+        help="How many renewals a dispensation may have.",
+    ),
+    click.option(
+        "--faq",
+        nargs=2,
+        multiple=True,
+        metavar="QUESTION ANSWER",
+        help="A common question and its answer (repeat).",
+    ),
     click.option("--parent", metavar="DOC", help="The document above this one."),
     click.option("--supersedes", metavar="DOC", help="The document this one replaces."),
     click.option("--related", multiple=True, metavar="DOC", help="A related document."),
@@ -77,10 +125,25 @@ def content_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _changes(current: Document | None, opts: dict[str, Any]) -> dict[str, Any]:
     """Turn the options given into field values, merging nested ones with ``current``."""
     changes: dict[str, Any] = {}
-    for key in ("title", "doc_type", "owner", "guardian", "registry_number", "purpose",
-                "intended_effects", "audience", "limits", "review_interval_months",
-                "next_review_on", "valid_until", "non_compliance", "parent", "supersedes",
-                "text_url", "word_count"):
+    for key in (
+        "title",
+        "doc_type",
+        "owner",
+        "guardian",
+        "registry_number",
+        "purpose",
+        "intended_effects",
+        "audience",
+        "limits",
+        "review_interval_months",
+        "next_review_on",
+        "valid_until",
+        "non_compliance",
+        "parent",
+        "supersedes",
+        "text_url",
+        "word_count",
+    ):
         if opts.get(key) is not None:
             changes[key] = opts[key]
     for key in ("applies_to", "related"):
@@ -97,12 +160,13 @@ def _changes(current: Document | None, opts: dict[str, Any]) -> dict[str, Any]:
             raise click.UsageError("a follow-up needs both --follow-up-how and --follow-up-by")
         changes["follow_up"] = FollowUp(method=how, by=by)
     rule_opts = {
-        "allowed": opts.get("disp_allowed"), "requirements": opts.get("disp_requirements"),
+        "allowed": opts.get("disp_allowed"),
+        "requirements": opts.get("disp_requirements"),
         "approvers": tuple(opts.get("disp_approvers") or ()) or None,
         "max_duration_days": opts.get("disp_max_days"),
         "max_renewals": opts.get("disp_max_renewals"),
     }
-    given = {k: v for k, v in rule_opts.items() if v is not None}
+    given: dict[str, Any] = {k: v for k, v in rule_opts.items() if v is not None}
     if given:
         base = current.dispensation_rules if current else DispensationRules()
         changes["dispensation_rules"] = attrs.evolve(base, **given)
@@ -118,7 +182,7 @@ def doc() -> None:
 @click.argument("ref")
 @content_options
 @pass_app
-def doc_add(app: App, ref: str, **opts: Any) -> None:
+def doc_add(app: App, /, ref: str, **opts: Any) -> None:
     """Register a new document as a draft.
 
     \b
@@ -140,13 +204,19 @@ def doc_add(app: App, ref: str, **opts: Any) -> None:
 @doc.command("edit")
 @click.argument("ref")
 @content_options
-@click.option("--clear", multiple=True, type=click.Choice(CLEARABLE),
-              help="Remove a value (repeat).")
-@click.option("--expect-revision", type=int, metavar="N",
-              help="Refuse the edit if the document is no longer at revision N.")
+@click.option(
+    "--clear", multiple=True, type=click.Choice(CLEARABLE), help="Remove a value (repeat)."
+)
+@click.option(
+    "--expect-revision",
+    type=int,
+    metavar="N",
+    help="Refuse the edit if the document is no longer at revision N.",
+)
 @pass_app
-def doc_edit(app: App, ref: str, clear: tuple[str, ...], expect_revision: int | None,
-             **opts: Any) -> None:
+def doc_edit(
+    app: App, /, ref: str, clear: tuple[str, ...], expect_revision: int | None, **opts: Any
+) -> None:
     """Change a document's fields; only the options given change.
 
     \b
@@ -156,11 +226,12 @@ def doc_edit(app: App, ref: str, clear: tuple[str, ...], expect_revision: int | 
     registry = app.registry()
     current = registry.get_document(ref)
     changes = _changes(current, opts)
-    changes.update({name: None for name in clear})
+    changes.update(dict.fromkeys(clear))
     if not changes:
         raise click.UsageError("nothing to change: give at least one option")
-    stored = registry.edit_document(ref, changes, actor=app.actor,
-                                    expected_revision=expect_revision)
+    stored = registry.edit_document(
+        ref, changes, actor=app.actor, expected_revision=expect_revision
+    )
     done(f"Updated {stored.ref} (revision {stored.revision}).", stored, app.fmt)
 
 
@@ -185,8 +256,15 @@ def doc_show(app: App, ref: str) -> None:
 @click.option("--parent", metavar="DOC", help="Only documents directly beneath this one.")
 @click.option("--on", type=DATE, help="What was in force on this date, as then adopted.")
 @pass_app
-def doc_list(app: App, status: str | None, doc_type: str | None, body: str | None,
-             person: str | None, parent: str | None, on: dt.date | None) -> None:
+def doc_list(
+    app: App,
+    status: str | None,
+    doc_type: str | None,
+    body: str | None,
+    person: str | None,
+    parent: str | None,
+    on: dt.date | None,
+) -> None:
     """List documents, or with --on, the versions in force on a past date.
 
     \b
@@ -199,19 +277,43 @@ def doc_list(app: App, status: str | None, doc_type: str | None, body: str | Non
         if any((status, doc_type, body, person, parent)):
             raise click.UsageError("--on cannot be combined with other filters")
         versions = registry.documents_in_force(on)
-        emit_rows(({"ref": v.document_ref, "version": v.version,
-                    "doc_type": v.snapshot.doc_type.value, "title": v.snapshot.title,
-                    "in_force_from": v.in_force_from, "in_force_until": v.in_force_until}
-                   for v in versions),
-                  [("ref", "REF"), ("version", "V"), ("doc_type", "TYPE"), ("title", "TITLE"),
-                   ("in_force_from", "FROM"), ("in_force_until", "UNTIL")], app.fmt,
-                  empty=f"Nothing was in force on {on}.")
+        emit_rows(
+            (
+                {
+                    "ref": v.document_ref,
+                    "version": v.version,
+                    "doc_type": v.snapshot.doc_type.value,
+                    "title": v.snapshot.title,
+                    "in_force_from": v.in_force_from,
+                    "in_force_until": v.in_force_until,
+                }
+                for v in versions
+            ),
+            [
+                ("ref", "REF"),
+                ("version", "V"),
+                ("doc_type", "TYPE"),
+                ("title", "TITLE"),
+                ("in_force_from", "FROM"),
+                ("in_force_until", "UNTIL"),
+            ],
+            app.fmt,
+            empty=f"Nothing was in force on {on}.",
+        )
         return
     documents = registry.list_documents(
-        status=DocStatus(status) if status else None, doc_type=doc_type, body=body,
-        person=person, parent=parent)
-    emit_rows((attrs.asdict(d, recurse=False) for d in documents), LIST_COLUMNS, app.fmt,
-              empty="No documents match.")
+        status=DocStatus(status) if status else None,
+        doc_type=doc_type,
+        body=body,
+        person=person,
+        parent=parent,
+    )
+    emit_rows(
+        (attrs.asdict(d, recurse=False) for d in documents),
+        LIST_COLUMNS,
+        app.fmt,
+        empty="No documents match.",
+    )
 
 
 @doc.command("adopt")
@@ -220,14 +322,28 @@ def doc_list(app: App, status: str | None, doc_type: str | None, body: str | Non
 @click.option("--on", "on", type=DATE, required=True, help="Date of the decision.")
 @click.option("--minute", "minute_ref", help="Paragraph in the minutes, e.g. '§ 45'.")
 @click.option("--registry-number", help="Diarienummer of the decision.")
-@click.option("--dispensations", type=choice(Disposition),
-              help="If it supersedes a document with open dispensations: end or move them.")
-@click.option("--expect-revision", type=int, metavar="N",
-              help="Refuse if the document is no longer at revision N.")
+@click.option(
+    "--dispensations",
+    type=choice(Disposition),
+    help="If it supersedes a document with open dispensations: end or move them.",
+)
+@click.option(
+    "--expect-revision",
+    type=int,
+    metavar="N",
+    help="Refuse if the document is no longer at revision N.",
+)
 @pass_app
-def doc_adopt(app: App, ref: str, body: str, on: dt.date, minute_ref: str | None,
-              registry_number: str | None, dispensations: str | None,
-              expect_revision: int | None) -> None:
+def doc_adopt(
+    app: App,
+    ref: str,
+    body: str,
+    on: dt.date,
+    minute_ref: str | None,
+    registry_number: str | None,
+    dispensations: str | None,
+    expect_revision: int | None,
+) -> None:
     """Record the decision that puts a document (or a revised version) in force.
 
     \b
@@ -235,25 +351,40 @@ def doc_adopt(app: App, ref: str, body: str, on: dt.date, minute_ref: str | None
       styrdok --as anna.lind doc adopt POL-IS-01 --body KF --on 2025-02-10 --minute "§ 12"
     """
     stored = app.registry().adopt_document(
-        ref, actor=app.actor, body=body, on=on, minute_ref=minute_ref,
+        ref,
+        actor=app.actor,
+        body=body,
+        on=on,
+        minute_ref=minute_ref,
         registry_number=registry_number,
         dispensations=Disposition(dispensations) if dispensations else None,
-        expected_revision=expect_revision)
-    done(f"{stored.ref} version {stored.version} in force from {on}; next review "
-         f"{stored.next_review_on or '-'}.", stored, app.fmt)
+        expected_revision=expect_revision,
+    )
+    done(
+        f"{stored.ref} version {stored.version} in force from {on}; next review "
+        f"{stored.next_review_on or '-'}.",
+        stored,
+        app.fmt,
+    )
 
 
 @doc.command("review")
 @click.argument("ref")
-@click.option("--outcome", type=choice(ReviewOutcome), required=True,
-              help="confirmed, revise or repeal.")
+@click.option(
+    "--outcome", type=choice(ReviewOutcome), required=True, help="confirmed, revise or repeal."
+)
 @click.option("--on", "on", type=DATE, help="Review date [default: today].")
 @click.option("--notes", default="", help="What the review found.")
-@click.option("--next", "next_review_on", type=DATE,
-              help="Next review [default: the review interval from --on].")
+@click.option(
+    "--next",
+    "next_review_on",
+    type=DATE,
+    help="Next review [default: the review interval from --on].",
+)
 @pass_app
-def doc_review(app: App, ref: str, outcome: str, on: dt.date | None, notes: str,
-               next_review_on: dt.date | None) -> None:
+def doc_review(
+    app: App, ref: str, outcome: str, on: dt.date | None, notes: str, next_review_on: dt.date | None
+) -> None:
     """Record a review (aktualitetsprövning) and set the next one.
 
     \b
@@ -261,22 +392,39 @@ def doc_review(app: App, ref: str, outcome: str, on: dt.date | None, notes: str,
       styrdok --as gustav.berg doc review POL-IS-01 --outcome confirmed --notes "Still apt"
     """
     review = app.registry().review_document(
-        ref, actor=app.actor, outcome=ReviewOutcome(outcome), on=on, notes=notes,
-        next_review_on=next_review_on)
-    done(f"Reviewed {ref} ({review.outcome.value}); next review "
-         f"{review.next_review_on or '-'}.", review, app.fmt)
+        ref,
+        actor=app.actor,
+        outcome=ReviewOutcome(outcome),
+        on=on,
+        notes=notes,
+        next_review_on=next_review_on,
+    )
+    done(
+        f"Reviewed {ref} ({review.outcome.value}); next review {review.next_review_on or '-'}.",
+        review,
+        app.fmt,
+    )
 
 
 @doc.command("repeal")
 @click.argument("ref")
 @click.option("--on", "on", type=DATE, help="Date of the decision [default: today].")
 @click.option("--reason", default="", help="Why it is repealed.")
-@click.option("--dispensations", type=choice(Disposition),
-              help="What happens to its open dispensations: end, or move to --successor.")
+@click.option(
+    "--dispensations",
+    type=choice(Disposition),
+    help="What happens to its open dispensations: end, or move to --successor.",
+)
 @click.option("--successor", metavar="DOC", help="Document that takes over.")
 @pass_app
-def doc_repeal(app: App, ref: str, on: dt.date | None, reason: str, dispensations: str | None,
-               successor: str | None) -> None:
+def doc_repeal(
+    app: App,
+    ref: str,
+    on: dt.date | None,
+    reason: str,
+    dispensations: str | None,
+    successor: str | None,
+) -> None:
     """Repeal a document (upphäva). Open dispensations must be ended or moved.
 
     \b
@@ -285,9 +433,13 @@ def doc_repeal(app: App, ref: str, on: dt.date | None, reason: str, dispensation
           --dispensations move --successor RIKT-NEW
     """
     stored = app.registry().repeal_document(
-        ref, actor=app.actor, on=on, reason=reason,
+        ref,
+        actor=app.actor,
+        on=on,
+        reason=reason,
         dispensations=Disposition(dispensations) if dispensations else None,
-        successor=successor)
+        successor=successor,
+    )
     done(f"Repealed {stored.ref}.", stored, app.fmt)
 
 
@@ -306,29 +458,81 @@ def doc_history(app: App, ref: str) -> None:
     reviews = registry.reviews(ref)
     events = registry.history(f"document:{ref}")
     if app.fmt != "table":
-        rows = ([{"what": "version", "on": v.in_force_from, "by": v.snapshot.adopted_by,
-                  "detail": f"v{v.version} until {v.in_force_until or '-'}"} for v in versions]
-                + [{"what": "review", "on": r.reviewed_on, "by": r.reviewer,
-                    "detail": r.outcome.value} for r in reviews]
-                + [{"what": e.action, "on": e.at.date(), "by": e.actor, "detail": e.hash[:12]}
-                   for e in events])
-        emit_rows(rows, [("what", "WHAT"), ("on", "ON"), ("by", "BY"), ("detail", "DETAIL")],
-                  app.fmt)
+        rows = (
+            [
+                {
+                    "what": "version",
+                    "on": v.in_force_from,
+                    "by": v.snapshot.adopted_by,
+                    "detail": f"v{v.version} until {v.in_force_until or '-'}",
+                }
+                for v in versions
+            ]
+            + [
+                {"what": "review", "on": r.reviewed_on, "by": r.reviewer, "detail": r.outcome.value}
+                for r in reviews
+            ]
+            + [
+                {"what": e.action, "on": e.at.date(), "by": e.actor, "detail": e.hash[:12]}
+                for e in events
+            ]
+        )
+        emit_rows(
+            rows, [("what", "WHAT"), ("on", "ON"), ("by", "BY"), ("detail", "DETAIL")], app.fmt
+        )
         return
     click.echo("Versions")
-    emit_rows(({"version": v.version, "from": v.in_force_from, "until": v.in_force_until,
-                "body": v.snapshot.adopted_by, "minute": v.snapshot.minute_ref}
-               for v in versions),
-              [("version", "V"), ("from", "IN FORCE FROM"), ("until", "UNTIL"),
-               ("body", "ADOPTED BY"), ("minute", "MINUTE")], "table",
-              empty="Never adopted.")
+    emit_rows(
+        (
+            {
+                "version": v.version,
+                "from": v.in_force_from,
+                "until": v.in_force_until,
+                "body": v.snapshot.adopted_by,
+                "minute": v.snapshot.minute_ref,
+            }
+            for v in versions
+        ),
+        [
+            ("version", "V"),
+            ("from", "IN FORCE FROM"),
+            ("until", "UNTIL"),
+            ("body", "ADOPTED BY"),
+            ("minute", "MINUTE"),
+        ],
+        "table",
+        empty="Never adopted.",
+    )
     click.echo("\nReviews")
-    emit_rows(({"on": r.reviewed_on, "version": r.document_version, "by": r.reviewer,
-                "outcome": r.outcome.value, "next": r.next_review_on, "notes": r.notes}
-               for r in reviews),
-              [("on", "ON"), ("version", "V"), ("by", "BY"), ("outcome", "OUTCOME"),
-               ("next", "NEXT"), ("notes", "NOTES")], "table", empty="No reviews yet.")
+    emit_rows(
+        (
+            {
+                "on": r.reviewed_on,
+                "version": r.document_version,
+                "by": r.reviewer,
+                "outcome": r.outcome.value,
+                "next": r.next_review_on,
+                "notes": r.notes,
+            }
+            for r in reviews
+        ),
+        [
+            ("on", "ON"),
+            ("version", "V"),
+            ("by", "BY"),
+            ("outcome", "OUTCOME"),
+            ("next", "NEXT"),
+            ("notes", "NOTES"),
+        ],
+        "table",
+        empty="No reviews yet.",
+    )
     click.echo("\nChanges")
-    emit_rows(({"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "action": e.action}
-               for e in events),
-              [("at", "AT (UTC)"), ("actor", "BY"), ("action", "WHAT")], "table")
+    emit_rows(
+        (
+            {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "action": e.action}
+            for e in events
+        ),
+        [("at", "AT (UTC)"), ("actor", "BY"), ("action", "WHAT")],
+        "table",
+    )

@@ -11,10 +11,20 @@ from styrdok.cli.app import App, pass_app
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              show_default=True, help="JSON file to write ('-' for standard output).")
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
-              help="Instead write one CSV file per kind of record into this folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="JSON file to write ('-' for standard output).",
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False),
+    help="Instead write one CSV file per kind of record into this folder.",
+)
 @pass_app
 def export(app: App, output: str, csv_dir: str | None) -> None:
     """Export the whole register: lossless JSON, or CSV for spreadsheets.

@@ -27,8 +27,13 @@ def _plain(value: Any) -> Any:
     return to_data(value)
 
 
-def emit_rows(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str,
-              *, empty: str = "Nothing to show.") -> None:
+def emit_rows(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    empty: str = "Nothing to show.",
+) -> None:
     """Print rows (dicts) with ``columns`` as (key, heading) pairs."""
     if fmt == "json":
         out = sys.stdout
@@ -55,13 +60,16 @@ def emit_rows(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]
     widths = [min(w, 60) for w in widths]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [(c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(cells, widths)]
+        parts = [
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+            for c, w in zip(cells, widths, strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     click.echo(line(headings))
     click.echo(line(["-" * w for w in widths]))
-    for row in table:
-        click.echo(line(row))
+    for cells in table:
+        click.echo(line(cells))
 
 
 def emit_object(obj: Any, fmt: str) -> None:

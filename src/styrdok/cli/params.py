@@ -5,18 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
+if TYPE_CHECKING:  # click's ParamType is generic for type checkers only in recent releases
+    _DateParam = click.ParamType[dt.date]
+    _IntParam = click.ParamType[int]
+else:
+    _DateParam = _IntParam = click.ParamType
 
-class DateType(click.ParamType):
+
+class DateType(_DateParam):
     """A calendar date written YYYY-MM-DD."""
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
@@ -28,14 +35,13 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a real date", param, ctx)
 
 
-class HorizonType(click.ParamType):
+class HorizonType(_IntParam):
     """A number of days: ``30``, ``30d``, ``6w`` or ``3m`` (months of 30 days)."""
 
     name = "horizon"
-    _UNITS = {"d": 1, "w": 7, "m": 30}
+    _UNITS: ClassVar[dict[str, int]] = {"d": 1, "w": 7, "m": 30}
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> int:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
         match = re.fullmatch(r"(\d{1,4})([dwm]?)", str(value).strip().lower())

@@ -9,8 +9,14 @@ from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import choice
 from styrdok.model import Body, BodyLevel, Person
 
-PERSON_COLUMNS = [("ref", "REF"), ("name", "NAME"), ("email", "E-MAIL"), ("unit", "UNIT"),
-                  ("title", "TITLE"), ("is_admin", "ADMIN")]
+PERSON_COLUMNS = [
+    ("ref", "REF"),
+    ("name", "NAME"),
+    ("email", "E-MAIL"),
+    ("unit", "UNIT"),
+    ("title", "TITLE"),
+    ("is_admin", "ADMIN"),
+]
 BODY_COLUMNS = [("ref", "REF"), ("name", "NAME"), ("level", "LEVEL"), ("contact", "CONTACT")]
 
 
@@ -27,8 +33,15 @@ def person() -> None:
 @click.option("--title", help="Job title.")
 @click.option("--admin", "is_admin", is_flag=True, help="Make them a registry administrator.")
 @pass_app
-def person_add(app: App, ref: str, name: str, email: str | None, unit: str | None,
-               title: str | None, is_admin: bool) -> None:
+def person_add(
+    app: App,
+    ref: str,
+    name: str,
+    email: str | None,
+    unit: str | None,
+    title: str | None,
+    is_admin: bool,
+) -> None:
     """Register a person (administrators only).
 
     \b
@@ -50,8 +63,7 @@ def person_list(app: App) -> None:
     Example:
       styrdok person list --format csv > people.csv
     """
-    emit_rows((_person_row(p) for p in app.registry().list_persons()), PERSON_COLUMNS,
-              app.fmt)
+    emit_rows((_person_row(p) for p in app.registry().list_persons()), PERSON_COLUMNS, app.fmt)
 
 
 @person.command("show")
@@ -68,8 +80,14 @@ def person_show(app: App, ref: str) -> None:
 
 
 def _person_row(p: Person) -> dict[str, object]:
-    return {"ref": p.ref, "name": p.name, "email": p.email, "unit": p.unit, "title": p.title,
-            "is_admin": p.is_admin}
+    return {
+        "ref": p.ref,
+        "name": p.name,
+        "email": p.email,
+        "unit": p.unit,
+        "title": p.title,
+        "is_admin": p.is_admin,
+    }
 
 
 @click.group(cls=StyrdokGroup)
@@ -80,10 +98,15 @@ def body() -> None:
 @body.command("add")
 @click.argument("ref")
 @click.option("--name", required=True, help="Full name, e.g. Kommunfullmäktige.")
-@click.option("--level", type=choice(BodyLevel), required=True,
-              help="Where it sits in the chain of governance.")
-@click.option("--contact", metavar="PERSON",
-              help="Registrar told when reviews under this body run late.")
+@click.option(
+    "--level",
+    type=choice(BodyLevel),
+    required=True,
+    help="Where it sits in the chain of governance.",
+)
+@click.option(
+    "--contact", metavar="PERSON", help="Registrar told when reviews under this body run late."
+)
 @pass_app
 def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> None:
     """Register a deciding body (administrators only).
@@ -93,8 +116,9 @@ def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> 
       styrdok --as ada body add KS --name Kommunstyrelsen --level executive_board \\
           --contact eva.registrator
     """
-    stored = app.registry().add_body(Body(ref=ref, name=name, level=level, contact=contact),
-                                     actor=app.actor)
+    stored = app.registry().add_body(
+        Body(ref=ref, name=name, level=level, contact=contact), actor=app.actor
+    )
     done(f"Added body {stored.ref}.", stored, app.fmt)
 
 
@@ -107,5 +131,11 @@ def body_list(app: App) -> None:
     Example:
       styrdok body list
     """
-    emit_rows(({"ref": b.ref, "name": b.name, "level": b.level.value, "contact": b.contact}
-               for b in app.registry().list_bodies()), BODY_COLUMNS, app.fmt)
+    emit_rows(
+        (
+            {"ref": b.ref, "name": b.name, "level": b.level.value, "contact": b.contact}
+            for b in app.registry().list_bodies()
+        ),
+        BODY_COLUMNS,
+        app.fmt,
+    )

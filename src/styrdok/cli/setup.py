@@ -37,8 +37,7 @@ def init(app: App, admin: str | None, name: str | None, email: str | None) -> No
 
 @click.command()
 @click.option("--today", type=DATE, help="Pretend today is this date.")
-@click.option("--within", "within_days", default=30, show_default=True,
-              help="Days ahead to show.")
+@click.option("--within", "within_days", default=30, show_default=True, help="Days ahead to show.")
 @click.option("--force", is_flag=True, help="Replace the demo file if it exists.")
 @click.pass_context
 def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: bool) -> None:

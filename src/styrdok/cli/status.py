@@ -25,20 +25,50 @@ def render_due(items: Sequence[DueItem], fmt: str) -> None:
             return f"{-item.days_left} d overdue"
         return "today" if item.days_left == 0 else f"in {item.days_left} d"
 
-    emit_rows(({"due_on": i.due_on, "when": when(i), "kind": _KIND_LABEL[i.kind]
-                if fmt == "table" else i.kind.value, "days_left": i.days_left, "ref": i.ref,
-                "title": i.title, "person": i.person} for i in items),
-              [("due_on", "DUE"), ("when", "WHEN"), ("kind", "WHAT"), ("ref", "REF"),
-               ("title", "TITLE"), ("person", "RESPONSIBLE")]
-              if fmt == "table" else
-              [("due_on", "due_on"), ("days_left", "days_left"), ("kind", "kind"),
-               ("ref", "ref"), ("title", "title"), ("person", "person")],
-              fmt, empty="Nothing is due.")
+    emit_rows(
+        (
+            {
+                "due_on": i.due_on,
+                "when": when(i),
+                "kind": _KIND_LABEL[i.kind] if fmt == "table" else i.kind.value,
+                "days_left": i.days_left,
+                "ref": i.ref,
+                "title": i.title,
+                "person": i.person,
+            }
+            for i in items
+        ),
+        [
+            ("due_on", "DUE"),
+            ("when", "WHEN"),
+            ("kind", "WHAT"),
+            ("ref", "REF"),
+            ("title", "TITLE"),
+            ("person", "RESPONSIBLE"),
+        ]
+        if fmt == "table"
+        else [
+            ("due_on", "due_on"),
+            ("days_left", "days_left"),
+            ("kind", "kind"),
+            ("ref", "ref"),
+            ("title", "title"),
+            ("person", "person"),
+        ],
+        fmt,
+        empty="Nothing is due.",
+    )
 
 
 @click.command()
-@click.option("--within", "within_days", type=HORIZON, default="30d", show_default=True,
-              help="How far ahead to look: 30d, 6w, 3m.")
+@click.option(
+    "--within",
+    "within_days",
+    type=HORIZON,
+    default="30d",
+    show_default=True,
+    help="How far ahead to look: 30d, 6w, 3m.",
+)
 @click.option("--today", type=DATE, help="Pretend today is this date.")
 @pass_app
 def due(app: App, within_days: int, today: dt.date | None) -> None:
@@ -94,5 +124,8 @@ def answer(app: App, question_id: int, text: str, faq: bool) -> None:
       styrdok --as gustav.berg answer 3 "Ja, med kommunens app för MFA." --faq
     """
     question = app.registry().answer(question_id, text, actor=app.actor, promote_to_faq=faq)
-    done(f"Answered question {question_id}" + (" and added it to the FAQ." if faq else "."),
-         question, app.fmt)
+    done(
+        f"Answered question {question_id}" + (" and added it to the FAQ." if faq else "."),
+        question,
+        app.fmt,
+    )

@@ -34,9 +34,16 @@ def build_demo(registry: Registry, *, today: dt.date) -> str:
 
     for ref, name, title, unit, admin in PEOPLE:
         registry.add_person(
-            Person(ref=ref, name=name, email=f"{ref}@mittkoping.example", unit=unit,
-                   title=title, is_admin=admin),
-            actor=None if admin else ADMIN)
+            Person(
+                ref=ref,
+                name=name,
+                email=f"{ref}@mittkoping.example",
+                unit=unit,
+                title=title,
+                is_admin=admin,
+            ),
+            actor=None if admin else ADMIN,
+        )
     for ref, name, level, contact in BODIES:
         registry.add_body(Body(ref=ref, name=name, level=level, contact=contact), actor=ADMIN)
     for spec in DOCUMENTS:
@@ -53,13 +60,25 @@ def build_demo(registry: Registry, *, today: dt.date) -> str:
 
 def _add_document(registry: Registry, spec: DocSpec, day: Callable[[int], dt.date]) -> None:
     document = Document(
-        ref=spec.ref, title=spec.title, doc_type=spec.doc_type, owner=spec.owner,
-        guardian=spec.guardian, purpose=spec.purpose, intended_effects=spec.effects,
-        audience=spec.audience, applies_to=spec.applies_to, limits=spec.limits,
-        follow_up=spec.follow_up, review_interval_months=spec.review_months,
+        ref=spec.ref,
+        title=spec.title,
+        doc_type=spec.doc_type,
+        owner=spec.owner,
+        guardian=spec.guardian,
+        purpose=spec.purpose,
+        intended_effects=spec.effects,
+        audience=spec.audience,
+        applies_to=spec.applies_to,
+        limits=spec.limits,
+        follow_up=spec.follow_up,
+        review_interval_months=spec.review_months,
         valid_until=day(spec.valid_until) if spec.valid_until is not None else None,
-        non_compliance=spec.non_compliance, dispensation_rules=spec.rules, faq=spec.faq,
-        parent=spec.parent, supersedes=spec.supersedes, registry_number=spec.registry_number,
+        non_compliance=spec.non_compliance,
+        dispensation_rules=spec.rules,
+        faq=spec.faq,
+        parent=spec.parent,
+        supersedes=spec.supersedes,
+        registry_number=spec.registry_number,
         text_url=f"https://mittkoping.example/styrdokument/{spec.ref.lower()}",
         word_count=spec.words,
     )
@@ -67,132 +86,259 @@ def _add_document(registry: Registry, spec: DocSpec, day: Callable[[int], dt.dat
     if spec.adopted is None:
         return  # stays a draft
     body, offset, minute = spec.adopted
-    registry.adopt_document(spec.ref, actor=spec.owner, body=body, on=day(offset),
-                            minute_ref=minute)
+    registry.adopt_document(
+        spec.ref, actor=spec.owner, body=body, on=day(offset), minute_ref=minute
+    )
     for review_offset, outcome, notes in spec.reviews:
-        registry.review_document(spec.ref, actor=spec.guardian, outcome=outcome,
-                                 on=day(review_offset), notes=notes)
+        registry.review_document(
+            spec.ref, actor=spec.guardian, outcome=outcome, on=day(review_offset), notes=notes
+        )
 
 
-def _request(registry: Registry, day: Callable[[int], dt.date], *, document: str, by: str,
-             on: int, scope: str, responsible: str, span: tuple[int, int], funding: Funding,
-             **extra: object) -> str:
-    request = DispensationRequest(document_ref=document, scope=scope, responsible=responsible,
-                                  valid_from=day(span[0]), valid_until=day(span[1]),
-                                  funding=funding, **extra)  # type: ignore[arg-type]
+def _request(
+    registry: Registry,
+    day: Callable[[int], dt.date],
+    *,
+    document: str,
+    by: str,
+    on: int,
+    scope: str,
+    responsible: str,
+    span: tuple[int, int],
+    funding: Funding,
+    **extra: object,
+) -> str:
+    request = DispensationRequest(
+        document_ref=document,
+        scope=scope,
+        responsible=responsible,
+        valid_from=day(span[0]),
+        valid_until=day(span[1]),
+        funding=funding,
+        **extra,
+    )
     return registry.request_dispensation(request, actor=by, on=day(on)).ref
 
 
 def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
     # 1. A school pilots a cloud service for one term, funded by the education committee.
     pilot = _request(
-        registry, day, document="RIKT-MOLN-SKOLA", by="lisa.holm", on=-70,
+        registry,
+        day,
+        document="RIKT-MOLN-SKOLA",
+        by="lisa.holm",
+        on=-70,
         scope="Pilot av digitalt provverktyg (molntjänst) i årskurs 7 under en termin",
-        responsible="lisa.holm", span=(-60, 20),
-        funding=Funding(funded_by="Barn- och utbildningsnämndens budget",
-                        estimated_cost=_sek("18500"), note="Licens för en termin"),
-        applies_to=("Nordskolan, årskurs 7",), clause="3.2 Endast godkända molntjänster",
+        responsible="lisa.holm",
+        span=(-60, 20),
+        funding=Funding(
+            funded_by="Barn- och utbildningsnämndens budget",
+            estimated_cost=_sek("18500"),
+            note="Licens för en termin",
+        ),
+        applies_to=("Nordskolan, årskurs 7",),
+        clause="3.2 Endast godkända molntjänster",
         limits="Inga personnummer eller känsliga personuppgifter i tjänsten",
         justification="Pröva om digitala prov minskar rättningstiden",
-        conditions="Konsekvensbedömning (DPIA) klar; pseudonyma elevkonton")
-    registry.approve_dispensation(pilot, actor="erik.makinen", on=day(-65),
-                                  reasoning="Tidsbegränsad pilot med skyddsåtgärder",
-                                  delegated=True, reported_to="BUN")
+        conditions="Konsekvensbedömning (DPIA) klar; pseudonyma elevkonton",
+    )
+    registry.approve_dispensation(
+        pilot,
+        actor="erik.makinen",
+        on=day(-65),
+        reasoning="Tidsbegränsad pilot med skyddsåtgärder",
+        delegated=True,
+        reported_to="BUN",
+    )
     # 2. A legacy system cannot do multi-factor login; compensating measures instead.
     legacy = _request(
-        registry, day, document="RIKT-IS-02", by="amir.yusuf", on=-160,
+        registry,
+        day,
+        document="RIKT-IS-02",
+        by="amir.yusuf",
+        on=-160,
         scope="Verksamhetssystemet Omsorg 4 saknar stöd för tvåfaktorsinloggning",
-        responsible="amir.yusuf", span=(-150, 30),
+        responsible="amir.yusuf",
+        span=(-150, 30),
         funding=Funding(no_extra_cost=True),
-        applies_to=("Hemtjänsten", "Omsorg 4"), clause="2.1 Tvåfaktorsautentisering",
-        conditions="Åtkomst endast från kommunens nät; loggar granskas varje månad")
-    registry.approve_dispensation(legacy, actor="gustav.berg", on=day(-155),
-                                  reasoning="Systemet byts ut inom ett år")
+        applies_to=("Hemtjänsten", "Omsorg 4"),
+        clause="2.1 Tvåfaktorsautentisering",
+        conditions="Åtkomst endast från kommunens nät; loggar granskas varje månad",
+    )
+    registry.approve_dispensation(
+        legacy, actor="gustav.berg", on=day(-155), reasoning="Systemet byts ut inom ett år"
+    )
     # 3. Its renewal has been requested and waits for a decision.
-    registry.renew_dispensation(legacy, actor="amir.yusuf", valid_until=day(200),
-                                justification="Upphandlingen av nytt system är försenad",
-                                on=day(-3))
+    registry.renew_dispensation(
+        legacy,
+        actor="amir.yusuf",
+        valid_until=day(200),
+        justification="Upphandlingen av nytt system är försenad",
+        on=day(-3),
+    )
     # 4. A youth centre wants to try TikTok: requested, not yet decided.
-    _request(registry, day, document="RIKT-SOC-01", by="maria.nystrom", on=-2,
-             scope="Ungdomens hus testar ett TikTok-konto för att nå unga",
-             responsible="maria.nystrom", span=(10, 130),
-             funding=Funding(funded_by="Kultur- och fritidsförvaltningen",
-                             estimated_cost=_sek("0")),
-             applies_to=("Ungdomens hus",), clause="4 Godkända kanaler",
-             justification="Unga finns inte i kommunens nuvarande kanaler")
+    _request(
+        registry,
+        day,
+        document="RIKT-SOC-01",
+        by="maria.nystrom",
+        on=-2,
+        scope="Ungdomens hus testar ett TikTok-konto för att nå unga",
+        responsible="maria.nystrom",
+        span=(10, 130),
+        funding=Funding(funded_by="Kultur- och fritidsförvaltningen", estimated_cost=_sek("0")),
+        applies_to=("Ungdomens hus",),
+        clause="4 Godkända kanaler",
+        justification="Unga finns inte i kommunens nuvarande kanaler",
+    )
     # 5. Personal Dropbox for class photos: rejected.
-    dropbox = _request(registry, day, document="RIKT-MOLN-SKOLA", by="sara.jansson",
-                       on=-40, scope="Dela klassfoton via lärarens privata Dropbox",
-                       responsible="sara.jansson", span=(-30, 60),
-                       funding=Funding(no_extra_cost=True), applies_to=("Södra skolan 4B",))
-    registry.reject_dispensation(dropbox, actor="erik.makinen", on=day(-35),
-                                 reasoning="Privata konton saknar avtal; använd skolans "
-                                           "lärplattform")
+    dropbox = _request(
+        registry,
+        day,
+        document="RIKT-MOLN-SKOLA",
+        by="sara.jansson",
+        on=-40,
+        scope="Dela klassfoton via lärarens privata Dropbox",
+        responsible="sara.jansson",
+        span=(-30, 60),
+        funding=Funding(no_extra_cost=True),
+        applies_to=("Södra skolan 4B",),
+    )
+    registry.reject_dispensation(
+        dropbox,
+        actor="erik.makinen",
+        on=day(-35),
+        reasoning="Privata konton saknar avtal; använd skolans lärplattform",
+    )
     # 6. A finished pilot that expired and was evaluated (see _after_expiry).
-    chat = _request(registry, day, document="RIKT-SOC-01", by="olle.strand", on=-215,
-                    scope="Chattfunktion på webben bemannas av extern leverantör",
-                    responsible="maria.nystrom", span=(-200, -30),
-                    funding=Funding(funded_by="Kommunstyrelsens utvecklingsmedel",
-                                    estimated_cost=_sek("45000")),
-                    applies_to=("Kontaktcenter",))
-    registry.approve_dispensation(chat, actor="karin.sjoberg",
-                                  on=day(-205), reasoning="Pröva under en säsong")
+    chat = _request(
+        registry,
+        day,
+        document="RIKT-SOC-01",
+        by="olle.strand",
+        on=-215,
+        scope="Chattfunktion på webben bemannas av extern leverantör",
+        responsible="maria.nystrom",
+        span=(-200, -30),
+        funding=Funding(
+            funded_by="Kommunstyrelsens utvecklingsmedel", estimated_cost=_sek("45000")
+        ),
+        applies_to=("Kontaktcenter",),
+    )
+    registry.approve_dispensation(
+        chat, actor="karin.sjoberg", on=day(-205), reasoning="Pröva under en säsong"
+    )
     # 7. Shared login in home care: revoked when the conditions were not kept.
-    shared = _request(registry, day, document="RIKT-IS-02", by="amir.yusuf", on=-100,
-                      scope="Gemensamt konto för nattpersonal på surfplattor",
-                      responsible="lena.oberg", span=(-90, 90),
-                      funding=Funding(no_extra_cost=True), applies_to=("Hemtjänst natt",),
-                      conditions="Namnad inloggning i verksamhetssystemet efteråt")
+    shared = _request(
+        registry,
+        day,
+        document="RIKT-IS-02",
+        by="amir.yusuf",
+        on=-100,
+        scope="Gemensamt konto för nattpersonal på surfplattor",
+        responsible="lena.oberg",
+        span=(-90, 90),
+        funding=Funding(no_extra_cost=True),
+        applies_to=("Hemtjänst natt",),
+        conditions="Namnad inloggning i verksamhetssystemet efteråt",
+    )
     registry.approve_dispensation(shared, actor="gustav.berg", on=day(-95))
-    registry.revoke_dispensation(shared, actor="gustav.berg", on=day(-20),
-                                 reason="Villkoret om namngiven inloggning följdes inte")
+    registry.revoke_dispensation(
+        shared,
+        actor="gustav.berg",
+        on=day(-20),
+        reason="Villkoret om namngiven inloggning följdes inte",
+    )
     # 8. Remote-work exception closed early when no longer needed.
-    remote = _request(registry, day, document="POL-IS-01", by="jonas.ali", on=-130,
-                      scope="Distansarbete från Åland under sommaren för en utvecklare",
-                      responsible="hanna.persson", span=(-120, 40),
-                      funding=Funding(no_extra_cost=True), applies_to=("jonas.ali",))
+    remote = _request(
+        registry,
+        day,
+        document="POL-IS-01",
+        by="jonas.ali",
+        on=-130,
+        scope="Distansarbete från Åland under sommaren för en utvecklare",
+        responsible="hanna.persson",
+        span=(-120, 40),
+        funding=Funding(no_extra_cost=True),
+        applies_to=("jonas.ali",),
+    )
     registry.approve_dispensation(remote, actor="gustav.berg", on=day(-125))
-    registry.close_dispensation(remote, actor="hanna.persson", on=day(-50),
-                                reason="Uppdraget avslutades i förtid")
+    registry.close_dispensation(
+        remote, actor="hanna.persson", on=day(-50), reason="Uppdraget avslutades i förtid"
+    )
     # 9. A web publishing exception granted under the old guidelines, moved to the new
     #    ones when they replaced the old (supersede with --dispensations move).
-    web = _request(registry, day, document="RIKT-WEBB-01", by="olle.strand", on=-15,
-                   scope="Publicera valresultat i PDF utan tillgänglighetsanpassning",
-                   responsible="olle.strand", span=(-10, 5),
-                   funding=Funding(no_extra_cost=True), applies_to=("Valnämnden",),
-                   justification="Valmyndighetens format; tillgänglig version följer")
+    web = _request(
+        registry,
+        day,
+        document="RIKT-WEBB-01",
+        by="olle.strand",
+        on=-15,
+        scope="Publicera valresultat i PDF utan tillgänglighetsanpassning",
+        responsible="olle.strand",
+        span=(-10, 5),
+        funding=Funding(no_extra_cost=True),
+        applies_to=("Valnämnden",),
+        justification="Valmyndighetens format; tillgänglig version följer",
+    )
     registry.approve_dispensation(web, actor="maria.nystrom", on=day(-12))
-    registry.adopt_document("RIKT-WEBB-02", actor="maria.nystrom", body="KS", on=day(-8),
-                            minute_ref="§ 131", dispensations=Disposition.MOVE)
+    registry.adopt_document(
+        "RIKT-WEBB-02",
+        actor="maria.nystrom",
+        body="KS",
+        on=day(-8),
+        minute_ref="§ 131",
+        dispensations=Disposition.MOVE,
+    )
     # 10. A dispensation from the digital strategy's action plan, approved, long-running.
-    lab = _request(registry, day, document="HPL-DIG-01", by="sofia.karlsson", on=-30,
-                   scope="Innovationslabb får köpa tjänster utan ramavtal upp till 50 000 kr",
-                   responsible="sofia.karlsson", span=(-20, 160),
-                   funding=Funding(funded_by="Digitaliseringsfonden",
-                                   estimated_cost=_sek("50000")),
-                   applies_to=("Innovationslabbet",))
-    registry.approve_dispensation(lab, actor="karin.sjoberg", on=day(-25),
-                                  reasoning="Våga prova på ett sanktionerat sätt")
+    lab = _request(
+        registry,
+        day,
+        document="HPL-DIG-01",
+        by="sofia.karlsson",
+        on=-30,
+        scope="Innovationslabb får köpa tjänster utan ramavtal upp till 50 000 kr",
+        responsible="sofia.karlsson",
+        span=(-20, 160),
+        funding=Funding(funded_by="Digitaliseringsfonden", estimated_cost=_sek("50000")),
+        applies_to=("Innovationslabbet",),
+    )
+    registry.approve_dispensation(
+        lab, actor="karin.sjoberg", on=day(-25), reasoning="Våga prova på ett sanktionerat sätt"
+    )
 
 
 def _after_expiry(registry: Registry, day: Callable[[int], dt.date]) -> None:
     expired = [d for d in registry.list_dispensations() if d.status.value == "expired"]
     for disp in expired:
         registry.evaluate_dispensation(
-            disp.ref, actor=disp.responsible, on=day(-5),
+            disp.ref,
+            actor=disp.responsible,
+            on=day(-5),
             outcome="Invånarna fick svar snabbare; leverantören följde avtalet",
             lessons="Riktlinjen bör tillåta bemannad chatt via upphandlad leverantör",
-            rule_change_suggested=True)
+            rule_change_suggested=True,
+        )
 
 
 def _questions(registry: Registry, day: Callable[[int], dt.date]) -> None:
-    first = registry.ask("RIKT-SOC-01", "Får jag svara på kommentarer från min privata "
-                         "telefon?", actor="sara.jansson", on=day(-20))
-    registry.answer(first.id or 0, "Ja, om du är inloggad i kommunens konto med "
-                    "tvåfaktorsinloggning och inte sparar bilder lokalt.",
-                    actor="olle.strand", promote_to_faq=True, on=day(-18))
-    registry.ask("RIKT-MOLN-SKOLA", "Gäller vägledningen även fritidshemmet?",
-                 actor="lisa.holm", on=day(-4))
+    first = registry.ask(
+        "RIKT-SOC-01",
+        "Får jag svara på kommentarer från min privata telefon?",
+        actor="sara.jansson",
+        on=day(-20),
+    )
+    registry.answer(
+        first.id or 0,
+        "Ja, om du är inloggad i kommunens konto med "
+        "tvåfaktorsinloggning och inte sparar bilder lokalt.",
+        actor="olle.strand",
+        promote_to_faq=True,
+        on=day(-18),
+    )
+    registry.ask(
+        "RIKT-MOLN-SKOLA", "Gäller vägledningen även fritidshemmet?", actor="lisa.holm", on=day(-4)
+    )
 
 
 def _sek(amount: str) -> Decimal:

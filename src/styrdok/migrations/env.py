@@ -8,7 +8,7 @@ from styrdok.store.engine import make_engine
 from styrdok.store.tables import metadata
 
 config = context.config
-url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+url = str(config.attributes.get("url") or config.get_main_option("sqlalchemy.url"))
 connection = config.attributes.get("connection")
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from styrdok.model import (
     Body,
     Decision,
-    DispensationRules,
     Dispensation,
+    DispensationRules,
     Document,
     DocumentVersion,
     Evaluation,
@@ -22,26 +22,33 @@ from styrdok.model import (
 )
 from styrdok.serialize import from_data, to_data
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 
 
 def person_to_row(person: Person) -> dict[str, Any]:
     return {
-        "ref": person.ref, "name": person.name, "email": person.email, "unit": person.unit,
-        "title": person.title, "is_admin": person.is_admin,
+        "ref": person.ref,
+        "name": person.name,
+        "email": person.email,
+        "unit": person.unit,
+        "title": person.title,
+        "is_admin": person.is_admin,
     }
 
 
 def person_from_row(row: Row) -> Person:
     return Person(
-        ref=row["ref"], name=row["name"], email=row["email"], unit=row["unit"],
-        title=row["title"], is_admin=bool(row["is_admin"]),
+        ref=row["ref"],
+        name=row["name"],
+        email=row["email"],
+        unit=row["unit"],
+        title=row["title"],
+        is_admin=bool(row["is_admin"]),
     )
 
 
 def body_to_row(body: Body) -> dict[str, Any]:
-    return {"ref": body.ref, "name": body.name, "level": body.level.value,
-            "contact": body.contact}
+    return {"ref": body.ref, "name": body.name, "level": body.level.value, "contact": body.contact}
 
 
 def body_from_row(row: Row) -> Body:
@@ -50,19 +57,34 @@ def body_from_row(row: Row) -> Body:
 
 def document_to_row(doc: Document) -> dict[str, Any]:
     return {
-        "ref": doc.ref, "title": doc.title, "doc_type": doc.doc_type.value,
-        "status": doc.status.value, "version": doc.version, "adopted_by": doc.adopted_by,
-        "decided_on": doc.decided_on, "minute_ref": doc.minute_ref,
-        "registry_number": doc.registry_number, "owner": doc.owner, "guardian": doc.guardian,
-        "purpose": doc.purpose, "intended_effects": doc.intended_effects,
-        "audience": doc.audience, "applies_to": list(doc.applies_to), "limits": doc.limits,
+        "ref": doc.ref,
+        "title": doc.title,
+        "doc_type": doc.doc_type.value,
+        "status": doc.status.value,
+        "version": doc.version,
+        "adopted_by": doc.adopted_by,
+        "decided_on": doc.decided_on,
+        "minute_ref": doc.minute_ref,
+        "registry_number": doc.registry_number,
+        "owner": doc.owner,
+        "guardian": doc.guardian,
+        "purpose": doc.purpose,
+        "intended_effects": doc.intended_effects,
+        "audience": doc.audience,
+        "applies_to": list(doc.applies_to),
+        "limits": doc.limits,
         "follow_up": to_data(doc.follow_up) if doc.follow_up else None,
         "review_interval_months": doc.review_interval_months,
-        "next_review_on": doc.next_review_on, "valid_until": doc.valid_until,
+        "next_review_on": doc.next_review_on,
+        "valid_until": doc.valid_until,
         "non_compliance": doc.non_compliance,
         "dispensation_rules": to_data(doc.dispensation_rules),
-        "faq": to_data(list(doc.faq)), "parent": doc.parent, "supersedes": doc.supersedes,
-        "related": list(doc.related), "text_url": doc.text_url, "word_count": doc.word_count,
+        "faq": to_data(list(doc.faq)),
+        "parent": doc.parent,
+        "supersedes": doc.supersedes,
+        "related": list(doc.related),
+        "text_url": doc.text_url,
+        "word_count": doc.word_count,
         "revision": doc.revision,
     }
 
@@ -70,75 +92,112 @@ def document_to_row(doc: Document) -> dict[str, Any]:
 def document_from_row(row: Row) -> Document:
     follow_up = row["follow_up"]
     return Document(
-        ref=row["ref"], title=row["title"], doc_type=row["doc_type"], status=row["status"],
-        version=row["version"], adopted_by=row["adopted_by"], decided_on=row["decided_on"],
-        minute_ref=row["minute_ref"], registry_number=row["registry_number"],
-        owner=row["owner"], guardian=row["guardian"], purpose=row["purpose"],
-        intended_effects=row["intended_effects"], audience=row["audience"],
-        applies_to=row["applies_to"], limits=row["limits"],
+        ref=row["ref"],
+        title=row["title"],
+        doc_type=row["doc_type"],
+        status=row["status"],
+        version=row["version"],
+        adopted_by=row["adopted_by"],
+        decided_on=row["decided_on"],
+        minute_ref=row["minute_ref"],
+        registry_number=row["registry_number"],
+        owner=row["owner"],
+        guardian=row["guardian"],
+        purpose=row["purpose"],
+        intended_effects=row["intended_effects"],
+        audience=row["audience"],
+        applies_to=row["applies_to"],
+        limits=row["limits"],
         follow_up=FollowUp(**follow_up) if follow_up else None,
         review_interval_months=row["review_interval_months"],
-        next_review_on=row["next_review_on"], valid_until=row["valid_until"],
+        next_review_on=row["next_review_on"],
+        valid_until=row["valid_until"],
         non_compliance=row["non_compliance"],
         dispensation_rules=from_data(row["dispensation_rules"], DispensationRules),
-        faq=tuple(FaqEntry(**entry) for entry in row["faq"]), parent=row["parent"],
-        supersedes=row["supersedes"], related=row["related"], text_url=row["text_url"],
-        word_count=row["word_count"], revision=row["revision"],
+        faq=tuple(FaqEntry(**entry) for entry in row["faq"]),
+        parent=row["parent"],
+        supersedes=row["supersedes"],
+        related=row["related"],
+        text_url=row["text_url"],
+        word_count=row["word_count"],
+        revision=row["revision"],
     )
 
 
 def version_to_row(version: DocumentVersion) -> dict[str, Any]:
     return {
-        "document_ref": version.document_ref, "version": version.version,
-        "in_force_from": version.in_force_from, "in_force_until": version.in_force_until,
+        "document_ref": version.document_ref,
+        "version": version.version,
+        "in_force_from": version.in_force_from,
+        "in_force_until": version.in_force_until,
         "snapshot": to_data(version.snapshot),
     }
 
 
 def version_from_row(row: Row) -> DocumentVersion:
     return DocumentVersion(
-        document_ref=row["document_ref"], version=row["version"],
-        in_force_from=row["in_force_from"], in_force_until=row["in_force_until"],
+        document_ref=row["document_ref"],
+        version=row["version"],
+        in_force_from=row["in_force_from"],
+        in_force_until=row["in_force_until"],
         snapshot=from_data(row["snapshot"], Document),
     )
 
 
 def review_to_row(review: Review) -> dict[str, Any]:
     return {
-        "document_ref": review.document_ref, "document_version": review.document_version,
-        "reviewed_on": review.reviewed_on, "reviewer": review.reviewer,
-        "outcome": review.outcome.value, "next_review_on": review.next_review_on,
+        "document_ref": review.document_ref,
+        "document_version": review.document_version,
+        "reviewed_on": review.reviewed_on,
+        "reviewer": review.reviewer,
+        "outcome": review.outcome.value,
+        "next_review_on": review.next_review_on,
         "notes": review.notes,
     }
 
 
 def review_from_row(row: Row) -> Review:
     return Review(
-        id=row["id"], document_ref=row["document_ref"],
-        document_version=row["document_version"], reviewed_on=row["reviewed_on"],
-        reviewer=row["reviewer"], outcome=row["outcome"],
-        next_review_on=row["next_review_on"], notes=row["notes"],
+        id=row["id"],
+        document_ref=row["document_ref"],
+        document_version=row["document_version"],
+        reviewed_on=row["reviewed_on"],
+        reviewer=row["reviewer"],
+        outcome=row["outcome"],
+        next_review_on=row["next_review_on"],
+        notes=row["notes"],
     )
 
 
 def dispensation_to_row(disp: Dispensation) -> dict[str, Any]:
     decision = disp.decision
     return {
-        "ref": disp.ref, "document_ref": disp.document_ref, "clause": disp.clause,
-        "scope": disp.scope, "limits": disp.limits, "applies_to": list(disp.applies_to),
-        "justification": disp.justification, "conditions": disp.conditions,
-        "requested_by": disp.requested_by, "requested_on": disp.requested_on,
-        "responsible": disp.responsible, "funded_by": disp.funding.funded_by,
-        "estimated_cost": disp.funding.estimated_cost, "currency": disp.funding.currency,
-        "no_extra_cost": disp.funding.no_extra_cost, "funding_note": disp.funding.note,
-        "valid_from": disp.valid_from, "valid_until": disp.valid_until,
+        "ref": disp.ref,
+        "document_ref": disp.document_ref,
+        "clause": disp.clause,
+        "scope": disp.scope,
+        "limits": disp.limits,
+        "applies_to": list(disp.applies_to),
+        "justification": disp.justification,
+        "conditions": disp.conditions,
+        "requested_by": disp.requested_by,
+        "requested_on": disp.requested_on,
+        "responsible": disp.responsible,
+        "funded_by": disp.funding.funded_by,
+        "estimated_cost": disp.funding.estimated_cost,
+        "currency": disp.funding.currency,
+        "no_extra_cost": disp.funding.no_extra_cost,
+        "funding_note": disp.funding.note,
+        "valid_from": disp.valid_from,
+        "valid_until": disp.valid_until,
         "status": disp.status.value,
         "decided_by": decision.by if decision else None,
         "decided_on": decision.on if decision else None,
         "decision_reasoning": decision.reasoning if decision else "",
         "delegated": decision.delegated if decision else False,
         "reported_to": decision.reported_to if decision else None,
-        "renewal_of": disp.renewal_of, "ended_on": disp.ended_on,
+        "renewal_of": disp.renewal_of,
+        "ended_on": disp.ended_on,
         "end_reason": disp.end_reason,
         "evaluation": to_data(disp.evaluation) if disp.evaluation else None,
         "revision": disp.revision,
@@ -149,23 +208,38 @@ def dispensation_from_row(row: Row) -> Dispensation:
     decision = None
     if row["decided_by"] is not None:
         decision = Decision(
-            by=row["decided_by"], on=row["decided_on"], reasoning=row["decision_reasoning"],
-            delegated=bool(row["delegated"]), reported_to=row["reported_to"],
+            by=row["decided_by"],
+            on=row["decided_on"],
+            reasoning=row["decision_reasoning"],
+            delegated=bool(row["delegated"]),
+            reported_to=row["reported_to"],
         )
     evaluation = row["evaluation"]
     return Dispensation(
-        ref=row["ref"], document_ref=row["document_ref"], clause=row["clause"],
-        scope=row["scope"], limits=row["limits"], applies_to=row["applies_to"],
-        justification=row["justification"], conditions=row["conditions"],
-        requested_by=row["requested_by"], requested_on=row["requested_on"],
+        ref=row["ref"],
+        document_ref=row["document_ref"],
+        clause=row["clause"],
+        scope=row["scope"],
+        limits=row["limits"],
+        applies_to=row["applies_to"],
+        justification=row["justification"],
+        conditions=row["conditions"],
+        requested_by=row["requested_by"],
+        requested_on=row["requested_on"],
         responsible=row["responsible"],
         funding=Funding(
-            funded_by=row["funded_by"], estimated_cost=row["estimated_cost"],
-            currency=row["currency"], no_extra_cost=bool(row["no_extra_cost"]),
+            funded_by=row["funded_by"],
+            estimated_cost=row["estimated_cost"],
+            currency=row["currency"],
+            no_extra_cost=bool(row["no_extra_cost"]),
             note=row["funding_note"],
         ),
-        valid_from=row["valid_from"], valid_until=row["valid_until"], status=row["status"],
-        decision=decision, renewal_of=row["renewal_of"], ended_on=row["ended_on"],
+        valid_from=row["valid_from"],
+        valid_until=row["valid_until"],
+        status=row["status"],
+        decision=decision,
+        renewal_of=row["renewal_of"],
+        ended_on=row["ended_on"],
         end_reason=row["end_reason"],
         evaluation=from_data(evaluation, Evaluation) if evaluation else None,
         revision=row["revision"],
@@ -174,17 +248,26 @@ def dispensation_from_row(row: Row) -> Dispensation:
 
 def question_to_row(question: Question) -> dict[str, Any]:
     return {
-        "document_ref": question.document_ref, "asked_by": question.asked_by,
-        "asked_on": question.asked_on, "text": question.text, "answer": question.answer,
-        "answered_by": question.answered_by, "answered_on": question.answered_on,
+        "document_ref": question.document_ref,
+        "asked_by": question.asked_by,
+        "asked_on": question.asked_on,
+        "text": question.text,
+        "answer": question.answer,
+        "answered_by": question.answered_by,
+        "answered_on": question.answered_on,
         "promoted_to_faq": question.promoted_to_faq,
     }
 
 
 def question_from_row(row: Row) -> Question:
     return Question(
-        id=row["id"], document_ref=row["document_ref"], asked_by=row["asked_by"],
-        asked_on=row["asked_on"], text=row["text"], answer=row["answer"],
-        answered_by=row["answered_by"], answered_on=row["answered_on"],
+        id=row["id"],
+        document_ref=row["document_ref"],
+        asked_by=row["asked_by"],
+        asked_on=row["asked_on"],
+        text=row["text"],
+        answer=row["answer"],
+        answered_by=row["answered_by"],
+        answered_on=row["answered_on"],
         promoted_to_faq=bool(row["promoted_to_faq"]),
     )

@@ -25,9 +25,9 @@ from styrdok.model import (
     Body,
     Dispensation,
     DispStatus,
+    DocStatus,
     Document,
     DocumentVersion,
-    DocStatus,
     DueItem,
     DueKind,
     Person,
@@ -41,12 +41,22 @@ GENESIS_HASH = "0" * 64
 
 #: Tables in an order that satisfies foreign keys on insert (export/import use it too).
 TABLE_ORDER: tuple[str, ...] = (
-    "person", "body", "document", "document_version", "review", "dispensation", "question",
+    "person",
+    "body",
+    "document",
+    "document_version",
+    "review",
+    "dispensation",
+    "question",
 )
 _TABLES: dict[str, sa.Table] = {
-    "person": tables.person, "body": tables.body, "document": tables.document,
-    "document_version": tables.document_version, "review": tables.review,
-    "dispensation": tables.dispensation, "question": tables.question,
+    "person": tables.person,
+    "body": tables.body,
+    "document": tables.document,
+    "document_version": tables.document_version,
+    "review": tables.review,
+    "dispensation": tables.dispensation,
+    "question": tables.question,
     "audit_event": tables.audit_event,
 }
 
@@ -56,13 +66,29 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def audit_hash(*, prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
-               before: Any, after: Any) -> str:
+def audit_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    before: Any,
+    after: Any,
+) -> str:
     """SHA-256 over the previous hash and this event: change any byte and the chain breaks."""
-    body = canonical_json({
-        "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-        "before": before, "after": after,
-    })
+    body = canonical_json(
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "before": before,
+            "after": after,
+        }
+    )
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
@@ -135,8 +161,9 @@ class SqlStore:
     # --- people and bodies ---------------------------------------------------------------
 
     def count_persons(self) -> int:
-        return int(self.conn.execute(sa.select(sa.func.count()).select_from(tables.person))
-                   .scalar_one())
+        return int(
+            self.conn.execute(sa.select(sa.func.count()).select_from(tables.person)).scalar_one()
+        )
 
     def get_person(self, ref: str) -> Person | None:
         row = self._one(sa.select(tables.person).where(tables.person.c.ref == ref))
@@ -150,8 +177,11 @@ class SqlStore:
         self._insert(tables.person, convert.person_to_row(person), f"person {person.ref}")
 
     def update_person(self, person: Person) -> None:
-        self.conn.execute(tables.person.update().where(tables.person.c.ref == person.ref)
-                          .values(**convert.person_to_row(person)))
+        self.conn.execute(
+            tables.person.update()
+            .where(tables.person.c.ref == person.ref)
+            .values(**convert.person_to_row(person))
+        )
 
     def get_body(self, ref: str) -> Body | None:
         row = self._one(sa.select(tables.body).where(tables.body.c.ref == ref))
@@ -170,9 +200,15 @@ class SqlStore:
         row = self._one(sa.select(tables.document).where(tables.document.c.ref == ref))
         return convert.document_from_row(row) if row else None
 
-    def list_documents(self, *, status: str | None = None, doc_type: str | None = None,
-                       adopted_by: str | None = None, person: str | None = None,
-                       parent: str | None = None) -> list[Document]:
+    def list_documents(
+        self,
+        *,
+        status: str | None = None,
+        doc_type: str | None = None,
+        adopted_by: str | None = None,
+        person: str | None = None,
+        parent: str | None = None,
+    ) -> list[Document]:
         d = tables.document
         query = sa.select(d).order_by(d.c.ref)
         if status:
@@ -188,16 +224,17 @@ class SqlStore:
         return [convert.document_from_row(r) for r in self._rows(query)]
 
     def insert_document(self, document: Document) -> None:
-        self._insert(tables.document, convert.document_to_row(document),
-                     f"document {document.ref}")
+        self._insert(tables.document, convert.document_to_row(document), f"document {document.ref}")
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
         """Store ``document`` if nobody changed it since ``expected_revision``."""
         stored = attrs.evolve(document, revision=expected_revision + 1)
         result = self.conn.execute(
             tables.document.update()
-            .where(tables.document.c.ref == document.ref,
-                   tables.document.c.revision == expected_revision)
+            .where(
+                tables.document.c.ref == document.ref,
+                tables.document.c.revision == expected_revision,
+            )
             .values(**convert.document_to_row(stored))
         )
         if result.rowcount != 1:
@@ -208,27 +245,35 @@ class SqlStore:
         return stored
 
     def insert_version(self, version: DocumentVersion) -> None:
-        self._insert(tables.document_version, convert.version_to_row(version),
-                     f"version {version.version} of {version.document_ref}")
+        self._insert(
+            tables.document_version,
+            convert.version_to_row(version),
+            f"version {version.version} of {version.document_ref}",
+        )
 
     def end_version(self, document_ref: str, *, version: int, until: dt.date) -> None:
         v = tables.document_version
-        self.conn.execute(v.update().where(v.c.document_ref == document_ref,
-                                           v.c.version == version)
-                          .values(in_force_until=until))
+        self.conn.execute(
+            v.update()
+            .where(v.c.document_ref == document_ref, v.c.version == version)
+            .values(in_force_until=until)
+        )
 
     def list_versions(self, document_ref: str) -> list[DocumentVersion]:
         v = tables.document_version
-        rows = self._rows(sa.select(v).where(v.c.document_ref == document_ref)
-                          .order_by(v.c.version))
+        rows = self._rows(
+            sa.select(v).where(v.c.document_ref == document_ref).order_by(v.c.version)
+        )
         return [convert.version_from_row(r) for r in rows]
 
     def versions_in_force(self, on: dt.date) -> list[DocumentVersion]:
         v = tables.document_version
         rows = self._rows(
             sa.select(v)
-            .where(v.c.in_force_from <= on,
-                   sa.or_(v.c.in_force_until.is_(None), v.c.in_force_until > on))
+            .where(
+                v.c.in_force_from <= on,
+                sa.or_(v.c.in_force_until.is_(None), v.c.in_force_until > on),
+            )
             .order_by(v.c.document_ref)
         )
         return [convert.version_from_row(r) for r in rows]
@@ -243,8 +288,9 @@ class SqlStore:
 
     def list_reviews(self, document_ref: str) -> list[Review]:
         r = tables.review
-        rows = self._rows(sa.select(r).where(r.c.document_ref == document_ref)
-                          .order_by(r.c.reviewed_on, r.c.id))
+        rows = self._rows(
+            sa.select(r).where(r.c.document_ref == document_ref).order_by(r.c.reviewed_on, r.c.id)
+        )
         return [convert.review_from_row(row) for row in rows]
 
     # --- dispensations -------------------------------------------------------------------
@@ -259,20 +305,21 @@ class SqlStore:
         return f"{prefix}{number:04d}"
 
     def insert_dispensation(self, disp: Dispensation) -> None:
-        self._insert(tables.dispensation, convert.dispensation_to_row(disp),
-                     f"dispensation {disp.ref}")
+        self._insert(
+            tables.dispensation, convert.dispensation_to_row(disp), f"dispensation {disp.ref}"
+        )
 
     def get_dispensation(self, ref: str) -> Dispensation | None:
         d = tables.dispensation
         row = self._one(sa.select(d).where(d.c.ref == ref))
         return convert.dispensation_from_row(row) if row else None
 
-    def update_dispensation(self, disp: Dispensation, *,
-                            expected_revision: int) -> Dispensation:
+    def update_dispensation(self, disp: Dispensation, *, expected_revision: int) -> Dispensation:
         stored = attrs.evolve(disp, revision=expected_revision + 1)
         d = tables.dispensation
         result = self.conn.execute(
-            d.update().where(d.c.ref == disp.ref, d.c.revision == expected_revision)
+            d.update()
+            .where(d.c.ref == disp.ref, d.c.revision == expected_revision)
             .values(**convert.dispensation_to_row(stored))
         )
         if result.rowcount != 1:
@@ -282,9 +329,13 @@ class SqlStore:
             )
         return stored
 
-    def list_dispensations(self, *, status: str | None = None,
-                           document_ref: str | None = None,
-                           person: str | None = None) -> list[Dispensation]:
+    def list_dispensations(
+        self,
+        *,
+        status: str | None = None,
+        document_ref: str | None = None,
+        person: str | None = None,
+    ) -> list[Dispensation]:
         d = tables.dispensation
         query = sa.select(d).order_by(d.c.ref)
         if status:
@@ -292,17 +343,25 @@ class SqlStore:
         if document_ref:
             query = query.where(d.c.document_ref == document_ref)
         if person:
-            query = query.where(sa.or_(d.c.responsible == person, d.c.requested_by == person,
-                                       d.c.decided_by == person))
+            query = query.where(
+                sa.or_(
+                    d.c.responsible == person, d.c.requested_by == person, d.c.decided_by == person
+                )
+            )
         return [convert.dispensation_from_row(r) for r in self._rows(query)]
 
-    def dispensations_active_on(self, on: dt.date,
-                                document_ref: str | None = None) -> list[Dispensation]:
+    def dispensations_active_on(
+        self, on: dt.date, document_ref: str | None = None
+    ) -> list[Dispensation]:
         d = tables.dispensation
         query = (
             sa.select(d)
-            .where(d.c.status.in_([s.value for s in _GRANTED]), d.c.valid_from <= on,
-                   d.c.valid_until >= on, sa.or_(d.c.ended_on.is_(None), d.c.ended_on > on))
+            .where(
+                d.c.status.in_([s.value for s in _GRANTED]),
+                d.c.valid_from <= on,
+                d.c.valid_until >= on,
+                sa.or_(d.c.ended_on.is_(None), d.c.ended_on > on),
+            )
             .order_by(d.c.ref)
         )
         if document_ref:
@@ -318,9 +377,11 @@ class SqlStore:
         """Requested or approved dispensations: those a repeal must decide the fate of."""
         d = tables.dispensation
         rows = self._rows(
-            sa.select(d).where(d.c.document_ref == document_ref,
-                               d.c.status.in_([DispStatus.REQUESTED.value,
-                                               DispStatus.APPROVED.value]))
+            sa.select(d)
+            .where(
+                d.c.document_ref == document_ref,
+                d.c.status.in_([DispStatus.REQUESTED.value, DispStatus.APPROVED.value]),
+            )
             .order_by(d.c.ref)
         )
         return [convert.dispensation_from_row(r) for r in rows]
@@ -329,7 +390,8 @@ class SqlStore:
 
     def insert_question(self, question: Question) -> Question:
         result = self.conn.execute(
-            tables.question.insert().values(**convert.question_to_row(question)))
+            tables.question.insert().values(**convert.question_to_row(question))
+        )
         key = result.inserted_primary_key
         assert key is not None
         return attrs.evolve(question, id=int(key[0]))
@@ -341,8 +403,9 @@ class SqlStore:
 
     def update_question(self, question: Question) -> None:
         q = tables.question
-        self.conn.execute(q.update().where(q.c.id == question.id)
-                          .values(**convert.question_to_row(question)))
+        self.conn.execute(
+            q.update().where(q.c.id == question.id).values(**convert.question_to_row(question))
+        )
 
     def list_questions(self, document_ref: str | None = None) -> list[Question]:
         q = tables.question
@@ -353,22 +416,48 @@ class SqlStore:
 
     # --- audit ---------------------------------------------------------------------------
 
-    def append_audit(self, *, at: dt.datetime, actor: str, action: str, entity: str,
-                     before: Any, after: Any) -> AuditEvent:
+    def append_audit(
+        self, *, at: dt.datetime, actor: str, action: str, entity: str, before: Any, after: Any
+    ) -> AuditEvent:
         a = tables.audit_event
         last = self._one(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1))
         seq = last["seq"] + 1 if last else 1
         prev_hash = last["hash"] if last else GENESIS_HASH
         at_text = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        digest = audit_hash(prev_hash=prev_hash, seq=seq, at=at_text, actor=actor,
-                            action=action, entity=entity, before=before, after=after)
-        self.conn.execute(a.insert().values(
-            seq=seq, at=at_text, actor=actor, action=action, entity=entity, before=before,
-            after=after, prev_hash=prev_hash, hash=digest,
-        ))
-        return AuditEvent(seq=seq, at=dt.datetime.fromisoformat(at_text), actor=actor,
-                          action=action, entity=entity, before=before, after=after,
-                          prev_hash=prev_hash, hash=digest)
+        digest = audit_hash(
+            prev_hash=prev_hash,
+            seq=seq,
+            at=at_text,
+            actor=actor,
+            action=action,
+            entity=entity,
+            before=before,
+            after=after,
+        )
+        self.conn.execute(
+            a.insert().values(
+                seq=seq,
+                at=at_text,
+                actor=actor,
+                action=action,
+                entity=entity,
+                before=before,
+                after=after,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        return AuditEvent(
+            seq=seq,
+            at=dt.datetime.fromisoformat(at_text),
+            actor=actor,
+            action=action,
+            entity=entity,
+            before=before,
+            after=after,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
 
     def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]:
         a = tables.audit_event
@@ -377,9 +466,15 @@ class SqlStore:
             query = query.where(a.c.entity == entity)
         for row in self.conn.execute(query).mappings():
             yield AuditEvent(
-                seq=row["seq"], at=dt.datetime.fromisoformat(row["at"]), actor=row["actor"],
-                action=row["action"], entity=row["entity"], before=row["before"],
-                after=row["after"], prev_hash=row["prev_hash"], hash=row["hash"],
+                seq=row["seq"],
+                at=dt.datetime.fromisoformat(row["at"]),
+                actor=row["actor"],
+                action=row["action"],
+                entity=row["entity"],
+                before=row["before"],
+                after=row["after"],
+                prev_hash=row["prev_hash"],
+                hash=row["hash"],
             )
 
     # --- due and lapses (set-based: these run over the whole register) -------------------
@@ -388,17 +483,28 @@ class SqlStore:
         d, x = tables.document, tables.dispensation
         in_force = DocStatus.IN_FORCE.value
         reviews = sa.select(
-            sa.literal(DueKind.REVIEW.value).label("kind"), d.c.ref, d.c.title,
-            d.c.next_review_on.label("due_on"), d.c.owner.label("person"), d.c.status,
+            sa.literal(DueKind.REVIEW.value).label("kind"),
+            d.c.ref,
+            d.c.title,
+            d.c.next_review_on.label("due_on"),
+            d.c.owner.label("person"),
+            d.c.status,
         ).where(d.c.status == in_force, d.c.next_review_on <= until)
         doc_ends = sa.select(
-            sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"), d.c.ref, d.c.title,
-            d.c.valid_until.label("due_on"), d.c.owner.label("person"), d.c.status,
+            sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"),
+            d.c.ref,
+            d.c.title,
+            d.c.valid_until.label("due_on"),
+            d.c.owner.label("person"),
+            d.c.status,
         ).where(d.c.status == in_force, d.c.valid_until <= until)
         disp_ends = sa.select(
-            sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"), x.c.ref,
-            sa.func.substr(x.c.scope, 1, 80).label("title"), x.c.valid_until.label("due_on"),
-            x.c.responsible.label("person"), x.c.status,
+            sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"),
+            x.c.ref,
+            sa.func.substr(x.c.scope, 1, 80).label("title"),
+            x.c.valid_until.label("due_on"),
+            x.c.responsible.label("person"),
+            x.c.status,
         ).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until)
         union = sa.union_all(reviews, doc_ends, disp_ends).subquery()
         query = sa.select(union).order_by(union.c.due_on, union.c.kind, union.c.ref)
@@ -409,21 +515,31 @@ class SqlStore:
             # A union's column loses its Date type on SQLite; convert the text once here.
             if to_date is not None and isinstance(due_on, str):
                 due_on = to_date(due_on)
-            items.append(DueItem(kind=DueKind(kind), ref=ref, title=" ".join(title.split()),
-                                 due_on=due_on, days_left=(due_on - today).days,
-                                 person=person, status=status))
+            items.append(
+                DueItem(
+                    kind=DueKind(kind),
+                    ref=ref,
+                    title=" ".join(title.split()),
+                    due_on=due_on,
+                    days_left=(due_on - today).days,
+                    person=person,
+                    status=status,
+                )
+            )
         return items
 
     def lapsed_documents(self, today: dt.date) -> list[Document]:
         d = tables.document
-        rows = self._rows(sa.select(d).where(d.c.status == DocStatus.IN_FORCE.value,
-                                             d.c.valid_until < today))
+        rows = self._rows(
+            sa.select(d).where(d.c.status == DocStatus.IN_FORCE.value, d.c.valid_until < today)
+        )
         return [convert.document_from_row(r) for r in rows]
 
     def expired_dispensations(self, today: dt.date) -> list[Dispensation]:
         x = tables.dispensation
-        rows = self._rows(sa.select(x).where(x.c.status == DispStatus.APPROVED.value,
-                                             x.c.valid_until < today))
+        rows = self._rows(
+            sa.select(x).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until < today)
+        )
         return [convert.dispensation_from_row(r) for r in rows]
 
     # --- bulk export / import ------------------------------------------------------------
@@ -438,12 +554,14 @@ class SqlStore:
         """Stream a table's rows in primary-key order, ``batch`` rows at a time."""
         table = _TABLES[name]
         result = self.conn.execution_options(stream_results=True, yield_per=batch).execute(
-            sa.select(table).order_by(*table.primary_key.columns))
+            sa.select(table).order_by(*table.primary_key.columns)
+        )
         for row in result.mappings():
             yield dict(row)
 
-    def bulk_insert(self, name: str, rows: Iterable[Mapping[str, Any]],
-                    *, batch: int = 5_000) -> int:
+    def bulk_insert(
+        self, name: str, rows: Iterable[Mapping[str, Any]], *, batch: int = 5_000
+    ) -> int:
         """``executemany`` in batches; returns the number of rows written."""
         table = _TABLES[name]
         count, chunk = 0, []
@@ -461,9 +579,10 @@ class SqlStore:
         table = _TABLES[name]
         found: list[str] = []
         for start in range(0, len(refs), 500):
-            part = refs[start:start + 500]
-            found.extend(self.conn.execute(
-                sa.select(table.c.ref).where(table.c.ref.in_(part))).scalars())
+            part = refs[start : start + 500]
+            found.extend(
+                self.conn.execute(sa.select(table.c.ref).where(table.c.ref.in_(part))).scalars()
+            )
         return found
 
 
@@ -474,5 +593,6 @@ def _unavailable(exc: OperationalError) -> RegistryUnavailable:
     message = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in message or "busy" in message:
         return RegistryUnavailable(
-            "the database is locked by another styrdok process; try again in a moment")
+            "the database is locked by another styrdok process; try again in a moment"
+        )
     return RegistryUnavailable(f"database error: {message.splitlines()[0]}")
