@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,10 @@ def test_request_against_unknown_document(seeded: Registry) -> None:
     """Requests name a real document."""
     with pytest.raises(NotFound, match="unknown document 'NOPE'"):
         seeded.request_dispensation(request("NOPE"), actor="requester")
+
+
+def test_today_is_the_swedish_date_not_the_utc_date(db_path: Path) -> None:
+    """At 23:30 UTC on New Year's Eve it is already 1 January in Sweden."""
+    late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    with Registry.open(db_path, clock=lambda: late) as registry:
+        assert registry.today() == dt.date(2027, 1, 1)

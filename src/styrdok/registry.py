@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -81,6 +82,14 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+def local_zone() -> dt.tzinfo:
+    """The municipality's time zone; the machine's own if the zone database is missing."""
+    try:
+        return ZoneInfo(os.environ.get("STYRDOK_TZ") or "Europe/Stockholm")
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -148,7 +157,9 @@ class Registry:
         self.close()
 
     def today(self) -> dt.date:
-        return self._clock().date()
+        """Today's date where the municipality is (``STYRDOK_TZ``, default Europe/Stockholm):
+        a review due on the 1st is due from local midnight, not from 01:00 or 02:00."""
+        return self._clock().astimezone(local_zone()).date()
 
     # --- helpers -------------------------------------------------------------------------
 

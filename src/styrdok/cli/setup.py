@@ -62,11 +62,16 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
             raise click.ClickException(f"{target} exists; use --force to replace it")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    today = today or dt.date.today()
+    if today is None:
+        from styrdok.registry import local_zone
+
+        today = dt.datetime.now(local_zone()).date()
     with Registry.open(target, create=True) as registry:
         summary = build_demo(registry, today=today)
-        click.echo(f"Built the Mittköping register in {target}: {summary}.")
-        click.echo(f"\nDue within {within_days} days of {today} (overdue first):\n")
+        # Keep standard output machine-readable when a format other than table is asked for.
+        to_stderr = app.fmt != "table"
+        click.echo(f"Built the Mittköping register in {target}: {summary}.", err=to_stderr)
+        click.echo(f"\nDue within {within_days} days of {today} (overdue first):\n", err=to_stderr)
         from styrdok.cli.status import render_due
 
         render_due(registry.due(today=today, within_days=within_days), app.fmt)
