@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -57,12 +58,12 @@ def export(app: App, output: str, csv_dir: str | None) -> None:
 @click.command("import")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @pass_app
-def import_(app: App, source: click.utils.LazyFile) -> None:
+def import_(app: App, source: IO[str]) -> None:
     """Import a JSON export. All or nothing: on any problem nothing is written.
 
     \b
     Example:
       styrdok --db new.db init && styrdok --db new.db import register.json
     """
-    counts = app.registry().import_json(source, actor=app.actor)  # type: ignore[arg-type]
+    counts = app.registry().import_json(source, actor=app.actor)
     click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")
