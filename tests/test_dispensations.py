@@ -198,3 +198,14 @@ def test_due_lists_overdue_first_with_reviews_and_expiries(seeded: Registry, app
         ("review", "POL-1", -35),
     ]
     assert seeded.due(today=day(0), within_days=30) == []
+
+
+def test_numbering_continues_past_9999(seeded: Registry) -> None:
+    """D-2026-9999 is followed by D-2026-10000 and then D-2026-10001, never a clash."""
+    seeded.request_dispensation(request(), actor="requester")
+    with seeded.store.transaction():
+        seeded.store.conn.exec_driver_sql(
+            "UPDATE dispensation SET ref = 'D-2026-9999' WHERE ref = 'D-2026-0001'"
+        )
+    refs = [seeded.request_dispensation(request(), actor="requester").ref for _ in range(2)]
+    assert refs == ["D-2026-10000", "D-2026-10001"]

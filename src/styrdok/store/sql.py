@@ -298,11 +298,13 @@ class SqlStore:
     def next_dispensation_ref(self, year: int) -> str:
         prefix = f"D-{year}-"
         d = tables.dispensation
+        # A range on the primary key (not LIKE, which SQLite cannot serve from the index),
+        # and a numeric max: as text, D-2026-10000 would sort before D-2026-9999.
+        number = sa.cast(sa.func.substr(d.c.ref, len(prefix) + 1), sa.Integer)
         last = self.conn.execute(
-            sa.select(sa.func.max(d.c.ref)).where(d.c.ref.like(prefix + "%"))
+            sa.select(sa.func.max(number)).where(d.c.ref > prefix, d.c.ref < f"D-{year}.")
         ).scalar()
-        number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-        return f"{prefix}{number:04d}"
+        return f"{prefix}{(last or 0) + 1:04d}"
 
     def insert_dispensation(self, disp: Dispensation) -> None:
         self._insert(
