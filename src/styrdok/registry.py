@@ -53,34 +53,6 @@ T = TypeVar("T")
 #: The actor recorded for automatic transitions (expiry, lapse); no person may take it.
 SYSTEM_ACTOR = "system"
 
-#: Fields ``edit_document`` may change; the rest change through adopt, review and repeal.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "doc_type",
-        "owner",
-        "guardian",
-        "registry_number",
-        "purpose",
-        "intended_effects",
-        "audience",
-        "applies_to",
-        "limits",
-        "follow_up",
-        "review_interval_months",
-        "next_review_on",
-        "valid_until",
-        "non_compliance",
-        "dispensation_rules",
-        "faq",
-        "parent",
-        "supersedes",
-        "related",
-        "text_url",
-        "word_count",
-    }
-)
-
 
 def local_zone() -> dt.tzinfo:
     """The municipality's time zone; the machine's own if the zone database is missing."""
@@ -332,7 +304,7 @@ class Registry:
         """Change a document's fields. Pass the ``revision`` you read as
         ``expected_revision``: if someone else changed it since, :class:`Conflict` is raised
         and nothing is written."""
-        unknown = sorted(set(changes) - EDITABLE_FIELDS)
+        unknown = sorted(set(changes) - rules.EDITABLE_FIELDS)
         if unknown:
             raise InvalidValue(
                 f"cannot edit {', '.join(unknown)}: use adopt, review or repeal for that"

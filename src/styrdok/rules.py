@@ -22,6 +22,35 @@ from styrdok.model import (
     Person,
 )
 
+#: Fields ``edit_document`` may change; the rest change through adopt, review and repeal.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "doc_type",
+        "owner",
+        "guardian",
+        "registry_number",
+        "purpose",
+        "intended_effects",
+        "audience",
+        "applies_to",
+        "limits",
+        "follow_up",
+        "review_interval_months",
+        "next_review_on",
+        "valid_until",
+        "non_compliance",
+        "dispensation_rules",
+        "faq",
+        "parent",
+        "supersedes",
+        "related",
+        "text_url",
+        "word_count",
+    }
+)
+
+
 # --- who may do what ---------------------------------------------------------------------
 
 

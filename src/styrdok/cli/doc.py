@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import click
 
+from styrdok import rules
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
@@ -122,28 +123,14 @@ def content_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_COMPOSITE_FIELDS = {"applies_to", "related", "faq", "follow_up", "dispensation_rules"}
+
+
 def _changes(current: Document | None, opts: dict[str, Any]) -> dict[str, Any]:
     """Turn the options given into field values, merging nested ones with ``current``."""
     changes: dict[str, Any] = {}
-    for key in (
-        "title",
-        "doc_type",
-        "owner",
-        "guardian",
-        "registry_number",
-        "purpose",
-        "intended_effects",
-        "audience",
-        "limits",
-        "review_interval_months",
-        "next_review_on",
-        "valid_until",
-        "non_compliance",
-        "parent",
-        "supersedes",
-        "text_url",
-        "word_count",
-    ):
+    # Scalar options are named after the fields they set; lists and nested records follow.
+    for key in sorted(rules.EDITABLE_FIELDS - _COMPOSITE_FIELDS):
         if opts.get(key) is not None:
             changes[key] = opts[key]
     for key in ("applies_to", "related"):
