@@ -1,0 +1,88 @@
+"""Hook specifications: what a styrdok plugin can implement.
+
+A plugin is a module or object with functions marked ``@hookimpl`` whose names match the
+specs below. Installed packages announce plugins through the ``styrdok`` entry-point group::
+
+    [project.entry-points.styrdok]
+    smtp = "styrdok_smtp"
+
+Every hook is documented with an example in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from styrdok.config import Config
+    from styrdok.events import Event
+    from styrdok.model import Document
+    from styrdok.notify import Notifier
+    from styrdok.store.sql import SqlStore
+
+hookspec = pluggy.HookspecMarker("styrdok")
+hookimpl = pluggy.HookimplMarker("styrdok")
+
+# --- backends: called once when the registry or a reminder run starts -------------------
+
+
+@hookspec
+def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Config) -> None:
+    """Offer delivery channels for reminder digests.
+
+    Called at the start of each ``styrdok remind`` run. Call ``register(notifier)`` once per
+    channel you provide; ``config`` is the parsed ``styrdok.toml`` (your settings are in
+    ``config.section("yourname")``). Register nothing if your settings are missing.
+    """
+
+
+@hookspec
+def styrdok_register_stores(register: Callable[[str, Callable[[str], SqlStore]], None]) -> None:
+    """Offer storage backends by URL scheme.
+
+    Called when a registry is opened. Call ``register(scheme, factory)``; ``factory(url)``
+    returns an object with the store's methods. The built-in SQL store registers
+    ``sqlite`` and ``postgresql``; the first registration of a scheme wins.
+    """
+
+
+# --- lifecycle: called as things happen ------------------------------------------------
+
+
+@hookspec
+def styrdok_event(event: Event) -> None:
+    """Observe a change after it has been committed (adopted, reviewed, requested,
+    approved, rejected, revoked, closed, expired, evaluated, …).
+
+    ``event.action`` names it, e.g. ``dispensation.approve``; ``event.entity`` is
+    ``kind:ref``; ``event.after`` is the stored record as plain data. Return nothing. An
+    exception in one plugin is logged and never undoes the change or stops other plugins.
+    """
+
+
+@hookspec
+def styrdok_check_document(document: Document) -> list[str] | None:
+    """Check a document against your municipality's own rules.
+
+    Return a list of findings (one short sentence each; empty or ``None`` when the document
+    passes). Used by ``styrdok doc check`` together with the built-in checklist.
+    """
+
+
+# --- command line ----------------------------------------------------------------------
+
+
+@hookspec
+def styrdok_register_commands(cli: click.Group) -> None:
+    """Add commands to the ``styrdok`` command line: ``cli.add_command(my_command)``.
+
+    Called once when the CLI starts (only when plugins are loaded).
+    """
+
+
+__all__ = ["hookimpl", "hookspec"]

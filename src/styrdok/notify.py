@@ -1,0 +1,157 @@
+"""Delivery of reminders: the Notifier protocol, digests, and how a digest reads.
+
+A *digest* is everything one person should hear about in one run, through one channel: the
+reminder engine builds it, a notifier delivers it (e-mail, chat, console …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from styrdok.i18n import long_date, translations
+from styrdok.model import Person
+
+
+class NoticeKind(enum.StrEnum):
+    """Why someone is reminded."""
+
+    REVIEW = "review"
+    """A review date is coming up or is today."""
+    OVERDUE = "overdue"
+    """A review date has passed (sent weekly)."""
+    ESCALATION = "escalation"
+    """A review is long overdue; the adopting body's contact is told."""
+    DOCUMENT_EXPIRY = "document_expiry"
+    DISPENSATION_EXPIRY = "dispensation_expiry"
+    EVALUATION = "evaluation"
+    """A dispensation has ended; the responsible person is asked how it went."""
+
+
+@attrs.frozen
+class DigestItem:
+    kind: NoticeKind
+    ref: str
+    title: str
+    due_on: dt.date
+    days_left: int
+    """Negative when overdue."""
+    owner: str = ""
+    """For escalations: whose review is late."""
+
+
+@attrs.frozen
+class Digest:
+    """One person's reminders in one run, through one channel."""
+
+    recipient: Person
+    run_on: dt.date
+    language: str
+    items: tuple[DigestItem, ...]
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """A delivery channel. Register one with ``styrdok_register_notifiers``."""
+
+    name: str
+    """Channel name, unique, e.g. ``smtp``. Kept in the outbox ledger with each notice."""
+
+    def wants(self, recipient: Person) -> bool:
+        """Whether this channel can reach ``recipient`` (e.g. e-mail needs an address)."""
+        ...
+
+    def deliver(self, digest: Digest) -> None:
+        """Deliver one digest, or raise: the notices then stay pending and are retried on
+        the next run, with the error recorded. Must not take longer than its own timeout."""
+        ...
+
+
+def subject(digest: Digest) -> str:
+    ngettext = translations(digest.language).ngettext
+    count = len(digest.items)
+    return ngettext(
+        "styrdok: {count} item needs your attention",
+        "styrdok: {count} items need your attention",
+        count,
+    ).format(count=count)
+
+
+def item_line(item: DigestItem, language: str) -> str:
+    """One sentence about one item, in the recipient's language."""
+    _ = translations(language).gettext
+    ngettext = translations(language).ngettext
+    date = long_date(item.due_on, language)
+    days = abs(item.days_left)
+    values = {"ref": item.ref, "title": item.title, "date": date, "days": days, "owner": item.owner}
+    if item.kind is NoticeKind.REVIEW:
+        if item.days_left == 0:
+            text = _("The review of {ref} {title} is due today, {date}.")
+        else:
+            text = ngettext(
+                "The review of {ref} {title} is due on {date} (in {days} day).",
+                "The review of {ref} {title} is due on {date} (in {days} days).",
+                days,
+            )
+    elif item.kind is NoticeKind.OVERDUE:
+        text = ngettext(
+            "The review of {ref} {title} was due on {date}: {days} day overdue.",
+            "The review of {ref} {title} was due on {date}: {days} days overdue.",
+            days,
+        )
+    elif item.kind is NoticeKind.ESCALATION:
+        text = _(
+            "Escalation: the review of {ref} {title} (owner {owner}) was due on {date} "
+            "and is {days} days overdue."
+        )
+    elif item.kind is NoticeKind.DOCUMENT_EXPIRY:
+        text = _("{ref} {title} stops being valid after {date}. Extend or replace it in time.")
+    elif item.kind is NoticeKind.DISPENSATION_EXPIRY:
+        text = ngettext(
+            "Dispensation {ref} ({title}) ends on {date}, in {days} day. "
+            "Apply for a renewal in time, or let it end.",
+            "Dispensation {ref} ({title}) ends on {date}, in {days} days. "
+            "Apply for a renewal in time, or let it end.",
+            days,
+        )
+    else:
+        text = _(
+            "Dispensation {ref} ({title}) ended on {date}. Please record how it went: "
+            "styrdok disp evaluate {ref}"
+        )
+    return text.format(**values)
+
+
+def render_text(digest: Digest) -> str:
+    """The digest as plain text (e-mail body, console, chat)."""
+    _ = translations(digest.language).gettext
+    lines = [
+        _("Hello {name},").format(name=digest.recipient.name),
+        "",
+        _("These governing documents and dispensations need your attention:"),
+        "",
+    ]
+    lines += [f"* {item_line(item, digest.language)}" for item in digest.items]
+    lines += ["", _("This is an automatic reminder from styrdok: one summary per run.")]
+    return "\n".join(lines)
+
+
+def render_html(digest: Digest) -> str:
+    """The digest as a small, accessible HTML document (for e-mail)."""
+    _ = translations(digest.language).gettext
+    hello = _("Hello {name},").format(name=digest.recipient.name)
+    intro = _("These governing documents and dispensations need your attention:")
+    footer = _("This is an automatic reminder from styrdok: one summary per run.")
+    items = "\n".join(
+        f"<li>{html.escape(item_line(item, digest.language))}</li>" for item in digest.items
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{digest.language}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject(digest))}</title></head><body>\n"
+        f"<p>{html.escape(hello)}</p>\n<p>{html.escape(intro)}</p>\n<ul>\n{items}\n</ul>\n"
+        f"<p><small>{html.escape(footer)}</small></p>\n</body></html>\n"
+    )
