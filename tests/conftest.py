@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from styrdok import (
 )
 from styrdok.cli import main
 from styrdok.registry import Registry
+
+# Installed plugins must not change test results: tests register what they need.
+sys._styrdok_testing = True  # type: ignore[attr-defined]
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -240,6 +240,34 @@ def _amount(value: Any) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+#: How far ahead a per-document reminder may be (the reminder run looks this far).
+MAX_REMINDER_OFFSET_DAYS = 180
+
+
+def _offsets_or_none(values: Any) -> Any:
+    if values is None:
+        return None
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return values
+    values = tuple(values)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return values
+    return tuple(sorted(set(values), reverse=True)) or None
+
+
+def _offsets(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_REMINDER_OFFSET_DAYS
+        for v in value
+    ):
+        raise InvalidValue(
+            f"{attribute.name}: give whole days between 0 and {MAX_REMINDER_OFFSET_DAYS}, "
+            "e.g. 90, 30, 0"
+        )
+
+
 def _positive(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value <= 0:
         raise InvalidValue(f"{attribute.name} must be a positive number, not {value}")
@@ -371,6 +399,10 @@ class Document:
     parent: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     supersedes: str | None = attrs.field(default=None, converter=_norm_opt, validator=_opt_ref)
     related: tuple[str, ...] = attrs.field(default=(), converter=_norm_tuple, validator=_refs)
+    reminder_offsets: tuple[int, ...] | None = attrs.field(
+        default=None, converter=_offsets_or_none, validator=_offsets
+    )
+    """Days before a review or end date to remind; ``None`` uses the global setting."""
     text_url: str | None = attrs.field(
         default=None, converter=_norm_opt, validator=_opt_line(2_000)
     )

@@ -88,16 +88,18 @@ def item_line(item: DigestItem, language: str) -> str:
     date = long_date(item.due_on, language)
     days = abs(item.days_left)
     values = {"ref": item.ref, "title": item.title, "date": date, "days": days, "owner": item.owner}
-    if item.kind is NoticeKind.REVIEW:
-        if item.days_left == 0:
-            text = _("The review of {ref} {title} is due today, {date}.")
-        else:
-            text = ngettext(
-                "The review of {ref} {title} is due on {date} (in {days} day).",
-                "The review of {ref} {title} is due on {date} (in {days} days).",
-                days,
-            )
-    elif item.kind is NoticeKind.OVERDUE:
+    review = item.kind in (NoticeKind.REVIEW, NoticeKind.OVERDUE)
+    # The sentence follows the days actually left, not the threshold that triggered it:
+    # a day-0 reminder sent late after a missed run must say "overdue", not "in 5 days".
+    if review and item.days_left > 0:
+        text = ngettext(
+            "The review of {ref} {title} is due on {date} (in {days} day).",
+            "The review of {ref} {title} is due on {date} (in {days} days).",
+            days,
+        )
+    elif review and item.days_left == 0:
+        text = _("The review of {ref} {title} is due today, {date}.")
+    elif review:
         text = ngettext(
             "The review of {ref} {title} was due on {date}: {days} day overdue.",
             "The review of {ref} {title} was due on {date}: {days} days overdue.",
@@ -110,7 +112,7 @@ def item_line(item: DigestItem, language: str) -> str:
         )
     elif item.kind is NoticeKind.DOCUMENT_EXPIRY:
         text = _("{ref} {title} stops being valid after {date}. Extend or replace it in time.")
-    elif item.kind is NoticeKind.DISPENSATION_EXPIRY:
+    elif item.kind is NoticeKind.DISPENSATION_EXPIRY and item.days_left > 0:
         text = ngettext(
             "Dispensation {ref} ({title}) ends on {date}, in {days} day. "
             "Apply for a renewal in time, or let it end.",
@@ -118,6 +120,8 @@ def item_line(item: DigestItem, language: str) -> str:
             "Apply for a renewal in time, or let it end.",
             days,
         )
+    elif item.kind is NoticeKind.DISPENSATION_EXPIRY:
+        text = _("Dispensation {ref} ({title}) ends on {date}.")
     else:
         text = _(
             "Dispensation {ref} ({title}) ended on {date}. Please record how it went: "

@@ -100,6 +100,18 @@ def implementations(hook_name: str) -> Iterator[tuple[str, Callable[..., Any]]]:
         yield impl.plugin_name, impl.function
 
 
+def store_factories() -> dict[str, Callable[[str], Any]]:
+    """Storage backends by URL scheme; the first plugin to offer a scheme wins."""
+    found: dict[str, Callable[[str], Any]] = {}
+
+    def register(scheme: str, factory: Callable[[str], Any]) -> None:
+        found.setdefault(scheme, factory)
+
+    for _name, function in reversed(list(implementations("styrdok_register_stores"))):
+        function(register=register)
+    return found
+
+
 def call_each(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Call every implementation of a hook on its own: one plugin that raises is logged
     and skipped, and the others still run (pluggy alone would stop at the first error)."""

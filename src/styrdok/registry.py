@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import IO, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +26,7 @@ from styrdok.errors import (
     RegistryUnavailable,
     RuleViolation,
 )
+from styrdok.events import Event
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -47,6 +49,20 @@ from styrdok.model import (
 from styrdok.serialize import to_data
 from styrdok.store.engine import normalise_url, sqlite_path
 from styrdok.store.sql import SqlStore
+
+
+def open_store(url: str) -> SqlStore:
+    """The store for ``url``'s scheme, from the plugins that offer storage backends."""
+    from styrdok.plugins import store_factories
+
+    scheme = url.split("://", 1)[0].split("+", 1)[0]
+    factories = store_factories()
+    if scheme not in factories:
+        known = ", ".join(sorted(factories)) or "none"
+        raise RegistryUnavailable(f"no storage backend for {scheme!r} (installed: {known})")
+    store: SqlStore = factories[scheme](url)
+    return store
+
 
 T = TypeVar("T")
 
@@ -72,9 +88,32 @@ class Registry:
     Open one with :meth:`open`; use it as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, store: SqlStore, *, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(
+        self, store: SqlStore, *, clock: Callable[[], dt.datetime] = _utcnow, events: bool = True
+    ) -> None:
         self.store = store
         self._clock = clock
+        self._events = events
+        self._pending: list[Event] | None = None
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A write transaction; its events reach plugins only after it has committed."""
+        if self._pending is not None:  # nested: the outer one commits and emits
+            yield
+            return
+        self._pending = []
+        try:
+            with self.store.transaction():
+                yield
+            committed = self._pending
+        finally:
+            self._pending = None
+        if self._events and committed:
+            from styrdok.plugins import call_each
+
+            for event in committed:
+                call_each("styrdok_event", event=event)
 
     # --- opening -------------------------------------------------------------------------
 
@@ -102,7 +141,7 @@ class Registry:
                 migrations.upgrade(url)
             except Exception as exc:
                 raise RegistryUnavailable(f"cannot initialise {url}: {exc}") from None
-        store = SqlStore(url)
+        store = open_store(url)
         try:
             with store.transaction(write=False):
                 revision = store.schema_revision()
@@ -128,6 +167,10 @@ class Registry:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def now(self) -> dt.datetime:
+        """The registry's clock (UTC); tests and simulations may set their own."""
+        return self._clock()
+
     def today(self) -> dt.date:
         """Today's date where the municipality is (``STYRDOK_TZ``, default Europe/Stockholm):
         a review due on the 1st is due from local midnight, not from 01:00 or 02:00."""
@@ -146,7 +189,7 @@ class Registry:
     def _audit(
         self, actor: str, action: str, entity: str, before: object, after: object
     ) -> AuditEvent:
-        return self.store.append_audit(
+        event = self.store.append_audit(
             at=self._clock(),
             actor=actor,
             action=action,
@@ -154,6 +197,17 @@ class Registry:
             before=to_data(before) if before is not None else None,
             after=to_data(after) if after is not None else None,
         )
+        if self._pending is not None:
+            self._pending.append(
+                Event(
+                    action=event.action,
+                    entity=event.entity,
+                    actor=event.actor,
+                    at=event.at,
+                    after=event.after,
+                )
+            )
+        return event
 
     def _document(self, ref: str) -> Document:
         document = self.store.get_document(ref)
@@ -209,7 +263,7 @@ class Registry:
         be an administrator and so bootstraps the registry."""
         if person.ref == SYSTEM_ACTOR:
             raise InvalidValue(f"{SYSTEM_ACTOR!r} is reserved for automatic changes")
-        with self.store.transaction():
+        with self._write():
             if self.store.count_persons() == 0:
                 if not person.is_admin:
                     raise RuleViolation("the first person in a registry must be an administrator")
@@ -234,7 +288,7 @@ class Registry:
 
     def add_body(self, body: Body, *, actor: str | None) -> Body:
         """Register a deciding body (administrators only)."""
-        with self.store.transaction():
+        with self._write():
             rules.require_admin(self._actor(actor), "add bodies")
             self._require_person(body.contact, "contact")
             self.store.insert_body(body)
@@ -261,7 +315,7 @@ class Registry:
         document = self._evolve(
             document, revision=0, adopted_by=None, decided_on=None, minute_ref=None
         )
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             if self.store.get_document(document.ref) is not None:
                 raise AlreadyExists(f"document {document.ref} already exists")
@@ -309,7 +363,7 @@ class Registry:
             raise InvalidValue(
                 f"cannot edit {', '.join(unknown)}: use adopt, review or repeal for that"
             )
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._document(ref)
             rules.require_document_manager(acting, before, "edit")
@@ -344,7 +398,7 @@ class Registry:
         """Record the decision that puts a draft in force, or a revised version of a document
         already in force (version + 1). If the document supersedes another, that one becomes
         ``superseded`` and ``dispensations`` says what happens to its open dispensations."""
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._document(ref)
             rules.require_document_manager(acting, before, "adopt")
@@ -481,7 +535,7 @@ class Registry:
         """Record a review (aktualitetsprövning) and set the next review date (by default
         ``on`` plus the document's review interval)."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._document(ref)
             rules.require_document_manager(acting, before, "review")
@@ -526,7 +580,7 @@ class Registry:
         """Repeal a document. If it has open dispensations, ``dispensations`` must say
         whether they end or move to ``successor``."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._document(ref)
             rules.require_document_manager(acting, before, "repeal")
@@ -586,7 +640,7 @@ class Registry:
     ) -> Dispensation:
         """Ask for a dispensation. It gets the next ``D-YYYY-NNNN`` reference."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             document = self._document(request.document_ref)
             rules.require_dispensable(document)
@@ -626,7 +680,7 @@ class Registry:
         """Request a renewal: a new linked dispensation that starts the day after ``ref``
         ends. It must be approved like any request; the original is never overwritten."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             original = self._dispensation(ref)
             rules.require_dispensation_status(
@@ -691,7 +745,7 @@ class Registry:
         """Approve a request: only the document's guardian or a listed approver, never the
         requester or the responsible person. The rules are checked again at decision time."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._dispensation(ref)
             document = self._document(before.document_ref)
@@ -737,7 +791,7 @@ class Registry:
         on = on or self.today()
         if not reasoning.strip():
             raise RuleViolation("a rejection must give its reasons")
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._dispensation(ref)
             document = self._document(before.document_ref)
@@ -781,7 +835,7 @@ class Registry:
         on = on or self.today()
         if not reason.strip():
             raise RuleViolation(f"say why the dispensation is {status.value}")
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._dispensation(ref)
             document = self._document(before.document_ref)
@@ -805,7 +859,7 @@ class Registry:
     ) -> Dispensation:
         """Record what an ended dispensation taught, and whether the rule should change."""
         on = on or self.today()
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self._dispensation(ref)
             document = self._document(before.document_ref)
@@ -855,7 +909,7 @@ class Registry:
         theirs as expired. Idempotent; returns the refs it changed."""
         today = today or self.today()
         changed: list[str] = []
-        with self.store.transaction():
+        with self._write():
             for document in self.store.lapsed_documents(today):
                 assert document.valid_until is not None
                 after = self._evolve(document, status=DocStatus.LAPSED)
@@ -900,7 +954,7 @@ class Registry:
         self, document_ref: str, text: str, *, actor: str | None, on: dt.date | None = None
     ) -> Question:
         """Put a question to a document's guardian."""
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             self._document(document_ref)
             question = self.store.insert_question(
@@ -924,7 +978,7 @@ class Registry:
         on: dt.date | None = None,
     ) -> Question:
         """Answer a question (the guardian or the owner); optionally add it to the FAQ."""
-        with self.store.transaction():
+        with self._write():
             acting = self._actor(actor)
             before = self.store.get_question(question_id)
             if before is None:
@@ -985,7 +1039,7 @@ class Registry:
         from styrdok import exchange
 
         data = exchange.read_json(source)
-        with self.store.transaction():
+        with self._write():
             acting = SYSTEM_ACTOR
             if self.store.count_persons() > 0:
                 person = self._actor(actor)

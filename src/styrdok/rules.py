@@ -46,6 +46,7 @@ EDITABLE_FIELDS = frozenset(
         "supersedes",
         "related",
         "text_url",
+        "reminder_offsets",
         "word_count",
     }
 )

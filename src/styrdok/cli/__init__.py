@@ -9,11 +9,34 @@ from __future__ import annotations
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import disp, doc, exchange, people, setup, status
+from styrdok.cli import disp, doc, exchange, people, remind, setup, status
 from styrdok.cli.app import App, StyrdokGroup
 
 
-@click.group(cls=StyrdokGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class MainGroup(StyrdokGroup):
+    """The top-level group: plugins' commands are added the first time they could be
+    needed (a name not built in, or the list for --help), never for --version."""
+
+    _plugins_loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if not MainGroup._plugins_loaded:
+            MainGroup._plugins_loaded = True
+            from styrdok.plugins import call_each
+
+            call_each("styrdok_register_commands", cli=self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load_plugin_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="styrdok")
 @click.option(
     "--db",
@@ -30,6 +53,18 @@ from styrdok.cli.app import App, StyrdokGroup
     help="Who is acting (a person ref) [env STYRDOK_USER].",
 )
 @click.option(
+    "--config",
+    "config_path",
+    envvar="STYRDOK_CONFIG",
+    metavar="PATH",
+    help="Settings file [env STYRDOK_CONFIG; default ./styrdok.toml if present].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    help="Language of reminders [default: from the settings file, else sv].",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
@@ -38,7 +73,14 @@ from styrdok.cli.app import App, StyrdokGroup
     help="Output format.",
 )
 @click.pass_context
-def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str) -> None:
+def main(
+    ctx: click.Context,
+    db: str | None,
+    actor: str | None,
+    config_path: str | None,
+    lang: str | None,
+    fmt: str,
+) -> None:
     """Keep governing documents (styrdokument), their guardians, reviews and
     dispensations in one trustworthy registry.
 
@@ -48,7 +90,7 @@ def main(ctx: click.Context, db: str | None, actor: str | None, fmt: str) -> Non
       styrdok --db mittkoping.db doc list
       styrdok --db mittkoping.db due --within 60d
     """
-    app = App(db=db, actor=actor, fmt=fmt)
+    app = App(db=db, actor=actor, fmt=fmt, config_path=config_path, lang=lang)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -66,5 +108,7 @@ for command in (
     status.answer,
     exchange.export,
     exchange.import_,
+    remind.remind,
+    remind.plugins_command,
 ):
     main.add_command(command)

@@ -11,6 +11,7 @@ import attrs
 import click
 
 if TYPE_CHECKING:
+    from styrdok.config import Config
     from styrdok.registry import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,7 +24,14 @@ class App:
     db: str | None
     actor: str | None
     fmt: str
+    config_path: str | None = None
+    lang: str | None = None
     _registry: Registry | None = None
+
+    def config(self) -> Config:
+        from styrdok.config import load_config
+
+        return load_config(self.config_path)
 
     def registry(self) -> Registry:
         if self._registry is None:

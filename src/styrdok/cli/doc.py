@@ -45,7 +45,18 @@ CLEARABLE = (
     "supersedes",
     "text_url",
     "word_count",
+    "reminder_offsets",
 )
+
+
+def _offsets(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a list of days such as 90,30,0") from None
+
 
 _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--title", help="Title."),
@@ -113,6 +124,13 @@ _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--supersedes", metavar="DOC", help="The document this one replaces."),
     click.option("--related", multiple=True, metavar="DOC", help="A related document."),
     click.option("--url", "text_url", help="Where the full text is published."),
+    click.option(
+        "--remind-at",
+        "reminder_offsets",
+        callback=_offsets,
+        metavar="DAYS",
+        help="Days before the review to remind, e.g. 90,30,0 [default: the global setting].",
+    ),
     click.option("--words", "word_count", type=click.IntRange(0), help="Length in words."),
 ]
 

@@ -1,0 +1,1 @@
+"""Plugins built into styrdok: the SQL store and the console notifier."""

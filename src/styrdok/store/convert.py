@@ -85,6 +85,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "related": list(doc.related),
         "text_url": doc.text_url,
         "word_count": doc.word_count,
+        "reminder_offsets": list(doc.reminder_offsets) if doc.reminder_offsets else None,
         "revision": doc.revision,
     }
 
@@ -120,6 +121,7 @@ def document_from_row(row: Row) -> Document:
         related=row["related"],
         text_url=row["text_url"],
         word_count=row["word_count"],
+        reminder_offsets=row["reminder_offsets"],
         revision=row["revision"],
     )
 

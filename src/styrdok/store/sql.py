@@ -58,6 +58,7 @@ _TABLES: dict[str, sa.Table] = {
     "dispensation": tables.dispensation,
     "question": tables.question,
     "audit_event": tables.audit_event,
+    "notice": tables.notice,
 }
 
 
@@ -543,6 +544,162 @@ class SqlStore:
             sa.select(x).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until < today)
         )
         return [convert.dispensation_from_row(r) for r in rows]
+
+    # --- reminders: candidates and the outbox ledger (set-based) -------------------------
+
+    def review_candidates(
+        self, *, until: dt.date, own_offsets_until: dt.date
+    ) -> Sequence[sa.RowMapping]:
+        """Documents in force whose review or end date is within reach of a reminder:
+        within the global horizon, or further ahead for documents with their own offsets."""
+        d, b = tables.document, tables.body
+        near = sa.or_(d.c.next_review_on <= until, d.c.valid_until <= until)
+        further = sa.and_(
+            d.c.reminder_offsets.is_not(None),
+            sa.or_(d.c.next_review_on <= own_offsets_until, d.c.valid_until <= own_offsets_until),
+        )
+        query = (
+            sa.select(
+                d.c.ref,
+                d.c.title,
+                d.c.owner,
+                d.c.guardian,
+                d.c.next_review_on,
+                d.c.valid_until,
+                d.c.reminder_offsets,
+                b.c.contact,
+            )
+            .select_from(d.outerjoin(b, b.c.ref == d.c.adopted_by))
+            .where(d.c.status == DocStatus.IN_FORCE.value, sa.or_(near, further))
+        )
+        return self._rows(query)
+
+    def dispensation_candidates(
+        self, *, until: dt.date, ended_since: dt.date
+    ) -> Sequence[sa.RowMapping]:
+        """Approved dispensations ending by ``until``, and expired ones since
+        ``ended_since`` that still lack an evaluation."""
+        x = tables.dispensation
+        query = sa.select(
+            x.c.ref,
+            x.c.scope,
+            x.c.status,
+            x.c.valid_until,
+            x.c.ended_on,
+            x.c.responsible,
+            x.c.decided_by,
+            x.c.evaluation,
+        ).where(
+            sa.or_(
+                sa.and_(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until),
+                sa.and_(
+                    x.c.status == DispStatus.EXPIRED.value,
+                    x.c.ended_on >= ended_since,
+                    x.c.evaluation.is_(None),
+                ),
+            )
+        )
+        return self._rows(query)
+
+    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
+        wanted = sorted(set(refs))
+        found: dict[str, Person] = {}
+        p = tables.person
+        for start in range(0, len(wanted), 500):
+            rows = self._rows(sa.select(p).where(p.c.ref.in_(wanted[start : start + 500])))
+            found.update({r["ref"]: convert.person_from_row(r) for r in rows})
+        return found
+
+    def notice_send_dates(self, items: Sequence[str]) -> dict[tuple[str, str, str, str], dt.date]:
+        """For each (item, cycle due date, recipient, channel): the latest send date
+        already in the ledger. A new notice is only planned past it."""
+        n = tables.notice
+        latest: dict[tuple[str, str, str, str], dt.date] = {}
+        for start in range(0, len(items), 500):
+            rows = self.conn.execute(
+                sa.select(
+                    n.c.item, n.c.due_on, n.c.recipient, n.c.channel, sa.func.max(n.c.send_on)
+                )
+                .where(n.c.item.in_(items[start : start + 500]))
+                .group_by(n.c.item, n.c.due_on, n.c.recipient, n.c.channel)
+            )
+            date_of = sa.Date().result_processor(self.conn.dialect, None)
+            for item, due_on, recipient, channel, send_on in rows:
+                if date_of is not None and isinstance(send_on, str):
+                    send_on = date_of(send_on)
+                latest[(item, str(due_on), recipient, channel)] = send_on
+        return latest
+
+    def insert_notices(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        return self.bulk_insert("notice", rows)
+
+    def claim_notices(
+        self, *, worker: str, now: dt.datetime, lease: dt.timedelta
+    ) -> Sequence[sa.RowMapping]:
+        """Lease every pending notice no other live worker holds, and return them.
+
+        One UPDATE claims the rows, so concurrent workers split the work and a notice is
+        never handed to two of them; a crashed worker's lease simply runs out.
+        """
+        n = tables.notice
+        now_text = now.astimezone(dt.UTC).isoformat()
+        self.conn.execute(
+            n.update()
+            .where(
+                n.c.state == "pending",
+                sa.or_(n.c.claimed_until.is_(None), n.c.claimed_until < now_text),
+            )
+            .values(claimed_by=worker, claimed_until=(now + lease).astimezone(dt.UTC).isoformat())
+        )
+        return self._rows(
+            sa.select(n)
+            .where(n.c.state == "pending", n.c.claimed_by == worker)
+            .order_by(n.c.channel, n.c.recipient, n.c.due_on, n.c.id)
+        )
+
+    def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.id.in_(ids), n.c.claimed_by == worker)
+            .values(
+                state="sent",
+                sent_at=at.astimezone(dt.UTC).isoformat(),
+                attempts=n.c.attempts + 1,
+                last_error="",
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+
+    def mark_failed_attempt(
+        self, ids: Sequence[int], *, worker: str, error: str, max_attempts: int
+    ) -> None:
+        """Keep the notices pending with the error, or give up after ``max_attempts``."""
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.id.in_(ids), n.c.claimed_by == worker)
+            .values(
+                attempts=n.c.attempts + 1,
+                last_error=error[:2000],
+                claimed_by=None,
+                claimed_until=None,
+                state=sa.case((n.c.attempts + 1 >= max_attempts, "failed"), else_="pending"),
+            )
+        )
+
+    def release_claims(self, *, worker: str) -> None:
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.claimed_by == worker, n.c.state == "pending")
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+    def notices(self) -> Sequence[sa.RowMapping]:
+        n = tables.notice
+        return self._rows(sa.select(n).order_by(n.c.id))
 
     # --- bulk export / import ------------------------------------------------------------
 

@@ -95,6 +95,10 @@ class DocumentRow(SQLModel, table=True):
     related: list[str] = _json()
     text_url: str | None = Field(default=None, max_length=2000)
     word_count: int | None = None
+    # SQL NULL (not JSON null) when unset, so "has its own offsets" is a plain IS NOT NULL.
+    reminder_offsets: list[int] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
+    )
     revision: int = 0
 
 
@@ -195,6 +199,41 @@ class AuditRow(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class NoticeRow(SQLModel, table=True):
+    """The outbox ledger: one row per reminder per recipient per channel."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        # Exactly once: a threshold is recorded for a recipient and channel only once.
+        sa.UniqueConstraint(
+            "item", "kind", "threshold", "recipient", "channel", name="uq_notice_key"
+        ),
+        # claiming: pending notices of a channel
+        sa.Index("ix_notice_state_channel", "state", "channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item: str = Field(max_length=100)
+    """``document:REF`` or ``dispensation:REF``."""
+    kind: str = Field(max_length=30)
+    threshold: str = Field(max_length=40)
+    """Due date and offset, e.g. ``2027-01-15/-30`` or ``2027-01-15/+14``."""
+    recipient: str = _ref_fk("person.ref", nullable=False)
+    channel: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    owner: str = Field(default="", max_length=64)
+    due_on: dt.date
+    send_on: dt.date
+    state: str = Field(max_length=20)
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    created_on: dt.date
+    sent_at: str | None = Field(default=None, max_length=40)
+    # A worker leases pending rows before delivering, so two workers never send the same.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: str | None = Field(default=None, max_length=40)
+
+
 metadata = SQLModel.metadata
 
 person = PersonRow.__table__  # type: ignore[attr-defined]
@@ -205,3 +244,4 @@ review = ReviewRow.__table__  # type: ignore[attr-defined]
 dispensation = DispensationRow.__table__  # type: ignore[attr-defined]
 question = QuestionRow.__table__  # type: ignore[attr-defined]
 audit_event = AuditRow.__table__  # type: ignore[attr-defined]
+notice = NoticeRow.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,110 @@
+"""``styrdok remind`` and ``styrdok plugins``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import emit_rows
+from styrdok.cli.params import DATE
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; change nothing.")
+@click.option("--today", type=DATE, help="Pretend today is this date.")
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NAME",
+    help="Only this channel (repeat); default: every configured one.",
+)
+@pass_app
+def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, ...]) -> None:
+    """Send reminder digests: one per person per channel, each notice exactly once.
+
+    Ends lapsed documents and expired dispensations first, then reminds owners and
+    guardians before reviews (60, 30, 7, 0 days; weekly while overdue; the adopting
+    body's contact after 30 days), and responsible people and approvers before
+    dispensations end (30, 7, 1 days). Safe to run as often as you like, e.g. daily
+    from cron; a missed day is caught up without a burst of old reminders.
+
+    \b
+    Examples:
+      styrdok remind --dry-run
+      styrdok --config /etc/styrdok.toml --lang en remind --channel smtp
+    """
+    from styrdok import reminders
+
+    config = app.config()
+    notifiers = reminders.collect_notifiers(config, only=channels or None)
+    if not notifiers:
+        raise click.ClickException("no reminder channel is configured; see docs/plugins.md")
+    report = reminders.run(
+        app.registry(),
+        config=config,
+        notifiers=notifiers,
+        today=today,
+        dry_run=dry_run,
+        language=app.lang,
+    )
+    if dry_run:
+        emit_rows(
+            (
+                {
+                    "channel": channel,
+                    "recipient": digest.recipient.ref,
+                    "kind": item.kind.value,
+                    "ref": item.ref,
+                    "due_on": item.due_on,
+                    "days_left": item.days_left,
+                }
+                for channel, digest in report.digests
+                for item in digest.items
+            ),
+            [
+                ("channel", "CHANNEL"),
+                ("recipient", "TO"),
+                ("kind", "WHY"),
+                ("ref", "REF"),
+                ("due_on", "DUE"),
+                ("days_left", "DAYS"),
+            ],
+            app.fmt,
+            empty="Nothing to send.",
+        )
+        return
+    people = len({digest.recipient.ref for _, digest in report.digests})
+    click.echo(
+        f"{report.today}: {len(report.ended)} item(s) ended, {report.planned} new notice(s), "
+        f"{len(report.digests)} digest(s) delivered to {people} person(s), "
+        f"{len(report.failures)} failed.",
+        err=True,
+    )
+    for channel, recipient, error in report.failures:
+        click.echo(f"  {channel} → {recipient}: {error} (kept for the next run)", err=True)
+    if report.failures:
+        raise SystemExit(1)
+
+
+@click.command("plugins")
+@pass_app
+def plugins_command(app: App) -> None:
+    """List installed plugins, their versions and the hooks each implements.
+
+    \b
+    Example:
+      styrdok plugins --format json
+    """
+    from styrdok.plugins import list_plugins
+
+    emit_rows(
+        (
+            {"name": p.name, "version": p.version, "hooks": ", ".join(p.hooks)}
+            for p in list_plugins()
+        ),
+        [("name", "NAME"), ("version", "VERSION"), ("hooks", "HOOKS")],
+        app.fmt,
+    )

@@ -1,0 +1,36 @@
+"""The built-in console notifier: prints each digest (handy on its own, and in cron logs).
+
+Turn it off with ``[console] enabled = false`` in ``styrdok.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from styrdok.hookspecs import hookimpl
+from styrdok.notify import Digest, Notifier, render_text, subject
+
+if TYPE_CHECKING:
+    from styrdok.config import Config
+    from styrdok.model import Person
+
+
+class ConsoleNotifier:
+    name = "console"
+
+    def wants(self, recipient: Person) -> bool:
+        return True
+
+    def deliver(self, digest: Digest) -> None:
+        email = f" <{digest.recipient.email}>" if digest.recipient.email else ""
+        click.echo(f"── To: {digest.recipient.name}{email}\n── {subject(digest)}\n")
+        click.echo(render_text(digest) + "\n")
+
+
+@hookimpl
+def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Config) -> None:
+    if config.section("console").get("enabled", True):
+        register(ConsoleNotifier())
