@@ -98,6 +98,18 @@ def _before(
     return found
 
 
+def _latest_overdue(due: dt.date, today: dt.date, every: int) -> tuple[int, dt.date] | None:
+    """The latest weekly overdue reminder whose working-day send date has come, as (days
+    after the due date, send date). Earlier weeks are behind us and never sent late."""
+    weeks = (today - due).days // every + 1  # the next one may already be due, moved back
+    while weeks >= 1:
+        send_on = previous_working_day(due + dt.timedelta(days=weeks * every))
+        if send_on <= today:
+            return weeks * every, send_on
+        weeks -= 1
+    return None
+
+
 def review_thresholds(
     row: Mapping[str, Any], today: dt.date, settings: ReminderSettings
 ) -> dict[str, list[Threshold]]:
@@ -109,19 +121,17 @@ def review_thresholds(
     due = row["next_review_on"]
     if due is not None:
         found = _before(item, NoticeKind.REVIEW, due, offsets, today, row["title"])
-        late = (today - due).days
-        if late >= settings.overdue_every_days:
-            # Only the latest weekly reminder counts; earlier weeks are behind us.
-            weeks = late // settings.overdue_every_days * settings.overdue_every_days
-            send_on = previous_working_day(due + dt.timedelta(days=weeks))
+        weekly = _latest_overdue(due, today, settings.overdue_every_days)
+        if weekly is not None:
+            days, send_on = weekly
             found.append(
-                Threshold(item, NoticeKind.OVERDUE, f"{due}/+{weeks}", due, send_on, row["title"])
+                Threshold(item, NoticeKind.OVERDUE, f"{due}/+{days}", due, send_on, row["title"])
             )
         for person in people:
             by_person[person].extend(found)
         contact = row["contact"]
-        if contact and late >= settings.escalate_after_days:
-            send_on = previous_working_day(due + dt.timedelta(days=settings.escalate_after_days))
+        send_on = previous_working_day(due + dt.timedelta(days=settings.escalate_after_days))
+        if contact and send_on <= today:
             by_person[contact].append(
                 Threshold(
                     item,
@@ -150,6 +160,8 @@ def dispensation_thresholds(
     by_person: dict[str, list[Threshold]] = defaultdict(list)
     due = row["valid_until"]
     if row["status"] == "expired":
+        if row["evaluation"] is not None:
+            return by_person
         ended = row["ended_on"] or due + dt.timedelta(days=1)
         by_person[row["responsible"]].append(
             Threshold(item, NoticeKind.EVALUATION, f"{due}/evaluate", due, ended, title)

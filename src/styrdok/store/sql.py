@@ -592,11 +592,9 @@ class SqlStore:
         ).where(
             sa.or_(
                 sa.and_(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until),
-                sa.and_(
-                    x.c.status == DispStatus.EXPIRED.value,
-                    x.c.ended_on >= ended_since,
-                    x.c.evaluation.is_(None),
-                ),
+                # Whether it was evaluated is left to the caller: the JSON column holds
+                # JSON null, which SQL's IS NULL does not see.
+                sa.and_(x.c.status == DispStatus.EXPIRED.value, x.c.ended_on >= ended_since),
             )
         )
         return self._rows(query)
