@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 #: How long a worker holds its claimed notices before another may take them over.
 LEASE = dt.timedelta(minutes=15)
+#: A reminder moved back over weekends and holidays (Christmas to New Year is the longest
+#: stretch) is sent up to this much before its nominal date, so planning looks this much
+#: further ahead than the largest offset.
+WORKDAY_SLACK = dt.timedelta(days=10)
 #: Evaluation requests go out for dispensations that ended at most this long ago.
 EVALUATION_WINDOW = dt.timedelta(days=60)
 
@@ -189,11 +193,10 @@ def plan(
     """The ledger rows this run adds. Call inside a store transaction."""
     store = registry.store
     horizon = max((*settings.review_offsets, *settings.dispensation_offsets))
-    until = today + dt.timedelta(days=horizon)
+    until = today + dt.timedelta(days=horizon) + WORKDAY_SLACK
+    own_until = today + dt.timedelta(days=MAX_REMINDER_OFFSET_DAYS) + WORKDAY_SLACK
     per_person: list[tuple[str, list[Threshold]]] = []
-    for row in store.review_candidates(
-        until=until, own_offsets_until=today + dt.timedelta(days=MAX_REMINDER_OFFSET_DAYS)
-    ):
+    for row in store.review_candidates(until=until, own_offsets_until=own_until):
         per_person.extend(review_thresholds(row, today, settings).items())
     for row in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
         per_person.extend(dispensation_thresholds(row, today, settings).items())

@@ -1,0 +1,36 @@
+"""The Swedish catalog is complete and compiled."""
+
+from __future__ import annotations
+
+from babel.messages.pofile import read_po
+
+from styrdok.i18n import translations
+from styrdok.i18n.__main__ import compiled, extract, po_path
+
+
+def test_every_text_is_translated_to_swedish() -> None:
+    """No English sentence reaches a Swedish reader: every source string has a
+    translation that is not marked fuzzy."""
+    with po_path("sv").open("rb") as handle:
+        catalog = read_po(handle, locale="sv")
+    for message in extract():
+        if not message.id:
+            continue
+        entry = catalog.get(message.id)
+        assert entry is not None, f"not in the catalog: {message.id!r}"
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(strings) and not entry.fuzzy, f"untranslated: {message.id!r}"
+
+
+def test_the_compiled_catalog_is_up_to_date() -> None:
+    """styrdok.mo is what styrdok.po compiles to (run `python -m styrdok.i18n`)."""
+    assert po_path("sv").with_suffix(".mo").read_bytes() == compiled("sv")
+
+
+def test_plural_forms_follow_swedish_rules() -> None:
+    """1 ärende, 2 ärenden."""
+    ngettext = translations("sv").ngettext
+    one = "styrdok: {count} item needs your attention"
+    many = "styrdok: {count} items need your attention"
+    assert ngettext(one, many, 1).format(count=1) == "styrdok: 1 ärende behöver din uppmärksamhet"
+    assert ngettext(one, many, 2).format(count=2) == "styrdok: 2 ärenden behöver din uppmärksamhet"
