@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from styrdok.config import Config, ReminderSettings
+from styrdok.errors import InvalidValue
 from styrdok.model import MAX_REMINDER_OFFSET_DAYS, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
 from styrdok.workdays import previous_working_day
@@ -355,13 +356,13 @@ def collect_notifiers(config: Config, *, only: Sequence[str] | None = None) -> d
     for name, function in implementations("styrdok_register_notifiers"):
         try:
             function(register=register, config=config)
+        except InvalidValue:
+            raise  # a settings mistake must be seen, not silently leave a channel out
         except Exception:
             log.exception("plugin %s failed registering notifiers", name)
     if only:
         missing = sorted(set(only) - set(found))
         if missing:
-            from styrdok.errors import InvalidValue
-
             raise InvalidValue(
                 f"no channel named {missing[0]!r}; available: {', '.join(sorted(found)) or 'none'}"
             )

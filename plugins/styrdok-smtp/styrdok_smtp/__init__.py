@@ -1,0 +1,151 @@
+"""E-mail digests for styrdok: SMTP with STARTTLS or TLS, login, text + HTML + .ics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import smtplib
+import ssl
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from typing import Any
+
+import attrs
+from icalendar import Calendar, Event
+
+from styrdok.config import Config
+from styrdok.errors import InvalidValue
+from styrdok.hookspecs import hookimpl
+from styrdok.model import Person
+from styrdok.notify import Digest, Notifier, item_line, render_html, render_text, subject
+
+__version__ = "0.1.0"
+
+
+@attrs.frozen
+class SmtpSettings:
+    host: str
+    sender: str
+    port: int = 587
+    starttls: bool = True
+    ssl: bool = False
+    username: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+    cafile: str | None = None
+    timeout: float = 30.0
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> SmtpSettings:
+        """Settings from ``[smtp]``; one clear error for anything wrong."""
+        allowed = {
+            "host",
+            "port",
+            "starttls",
+            "ssl",
+            "username",
+            "password_env",
+            "from",
+            "cafile",
+            "timeout",
+        }
+        unknown = sorted(set(section) - allowed)
+        if unknown:
+            raise InvalidValue(f"[smtp]: unknown setting {unknown[0]!r}")
+        if "from" not in section:
+            raise InvalidValue("[smtp]: 'from' (the sender address) is required")
+        password = None
+        if "password_env" in section:
+            password = os.environ.get(section["password_env"])
+            if password is None:
+                raise InvalidValue(f"[smtp]: the variable {section['password_env']} is not set")
+        use_ssl = bool(section.get("ssl", False))
+        return cls(
+            host=str(section["host"]),
+            sender=str(section["from"]),
+            port=int(section.get("port", 465 if use_ssl else 587)),
+            starttls=bool(section.get("starttls", not use_ssl)),
+            ssl=use_ssl,
+            username=section.get("username"),
+            password=password,
+            cafile=section.get("cafile"),
+            timeout=float(section.get("timeout", 30)),
+        )
+
+
+def calendar_for(digest: Digest) -> bytes:
+    """The digest's due dates as an iCalendar file, one all-day event per item. The UID is
+    stable, so a later reminder about the same date updates the event instead of adding."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//styrdok//reminders//SV")
+    calendar.add("version", "2.0")
+    stamp = dt.datetime.combine(digest.run_on, dt.time(), tzinfo=dt.UTC)
+    for item in digest.items:
+        event = Event()
+        event.add("uid", f"{item.kind.value}-{item.ref}-{item.due_on.isoformat()}@styrdok")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due_on)
+        event.add("dtend", item.due_on + dt.timedelta(days=1))
+        event.add("summary", f"{item.ref} {item.title}")
+        event.add("description", item_line(item, digest.language))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def build_message(digest: Digest, settings: SmtpSettings) -> EmailMessage:
+    """The e-mail for one digest: text, an HTML alternative, and the .ics attachment."""
+    assert digest.recipient.email is not None
+    message = EmailMessage()
+    message["Subject"] = subject(digest)
+    message["From"] = settings.sender
+    message["To"] = formataddr((digest.recipient.name, digest.recipient.email))
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> "))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    message.set_content(render_text(digest))
+    message.add_alternative(render_html(digest), subtype="html")
+    # As text with an explicit UTF-8 charset: å, ä and ö must survive every mail client.
+    message.add_attachment(
+        calendar_for(digest).decode("utf-8"),
+        subtype="calendar",
+        charset="utf-8",
+        filename="styrdok.ics",
+    )
+    return message
+
+
+class SmtpNotifier:
+    """Sends each digest as one e-mail."""
+
+    name = "smtp"
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    def wants(self, recipient: Person) -> bool:
+        return bool(recipient.email)
+
+    def _context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.settings.cafile)
+
+    def deliver(self, digest: Digest) -> None:
+        s = self.settings
+        message = build_message(digest, s)
+        client: smtplib.SMTP
+        if s.ssl:
+            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        with client:
+            if s.starttls and not s.ssl:
+                client.starttls(context=self._context())
+            if s.username:
+                client.login(s.username, s.password or "")
+            client.send_message(message)
+
+
+@hookimpl
+def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Config) -> None:
+    section = config.section("smtp")
+    if "host" in section:
+        register(SmtpNotifier(SmtpSettings.from_section(section)))

@@ -1,0 +1,300 @@
+"""The e-mail channel against a real SMTP server (aiosmtpd) on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import smtplib
+import socket
+import ssl
+import sys
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from icalendar import Calendar
+from styrdok_smtp import SmtpNotifier, SmtpSettings, styrdok_register_notifiers
+
+from styrdok.config import Config
+from styrdok.errors import InvalidValue
+from styrdok.model import Person
+from styrdok.notify import Digest, DigestItem, NoticeKind
+
+sys._styrdok_testing = True  # type: ignore[attr-defined]
+
+ANNA = Person("anna.lind", "Anna Lind", email="anna.lind@mittkoping.example")
+DIGEST = Digest(
+    recipient=ANNA,
+    run_on=dt.date(2026, 11, 20),
+    language="sv",
+    items=(
+        DigestItem(
+            NoticeKind.REVIEW, "POL-IS-01", "Informationssäkerhetspolicy", dt.date(2026, 11, 22), 2
+        ),
+        DigestItem(
+            NoticeKind.DISPENSATION_EXPIRY,
+            "D-2026-0001",
+            "Pilot av molntjänst",
+            dt.date(2026, 12, 12),
+            22,
+        ),
+    ),
+)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1, and the file that trusts it."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture
+def secure_server(certificate: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]:
+    """A server that demands STARTTLS before login, and login before mail."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+
+    def authenticator(
+        server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"styrdok",
+            b"hemligt",
+        )
+        return AuthResult(success=ok, handled=False)  # not handled: the server answers 535
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+        auth_required=True,
+    )
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def settings(port: int, **changes: Any) -> SmtpSettings:
+    fields: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "starttls": False,
+        "sender": "Styrdok <styrdok@mittkoping.example>",
+        "timeout": 5,
+    }
+    fields.update(changes)
+    return SmtpSettings(**fields)
+
+
+def test_a_digest_arrives_as_text_html_and_calendar(smtp_server: tuple[Inbox, int]) -> None:
+    """One e-mail per digest: Swedish subject, text and HTML bodies, an .ics of the dates."""
+    inbox, port = smtp_server
+    SmtpNotifier(settings(port)).deliver(DIGEST)
+    assert inbox.recipients == [["anna.lind@mittkoping.example"]]
+    message = inbox.messages[0]
+    assert message["Subject"] == "styrdok: 2 ärenden behöver din uppmärksamhet"
+    assert message["To"] == "Anna Lind <anna.lind@mittkoping.example>"
+    assert message["Auto-Submitted"] == "auto-generated"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "POL-IS-01 Informationssäkerhetspolicy ska aktualitetsprövas senast 22 november" in text
+    assert '<html lang="sv">' in html and "<li>" in html
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    calendar = Calendar.from_ical(attachment.get_content())
+    events = [
+        (str(e["summary"]), e.decoded("dtstart"), str(e["uid"])) for e in calendar.walk("VEVENT")
+    ]
+    assert events == [
+        (
+            "POL-IS-01 Informationssäkerhetspolicy",
+            dt.date(2026, 11, 22),
+            "review-POL-IS-01-2026-11-22@styrdok",
+        ),
+        (
+            "D-2026-0001 Pilot av molntjänst",
+            dt.date(2026, 12, 12),
+            "dispensation_expiry-D-2026-0001-2026-12-12@styrdok",
+        ),
+    ]
+
+
+def test_starttls_and_login(
+    secure_server: tuple[Inbox, int],
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """STARTTLS with the municipality's own CA, then login with a password from the
+    environment: the way a real mail server is reached."""
+    inbox, port = secure_server
+    monkeypatch.setenv("STYRDOK_SMTP_PASSWORD", "hemligt")
+    section = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "styrdok",
+        "password_env": "STYRDOK_SMTP_PASSWORD",
+        "cafile": str(certificate[0]),
+        "from": "styrdok@mittkoping.example",
+        "timeout": 5,
+    }
+    SmtpNotifier(SmtpSettings.from_section(section)).deliver(DIGEST)
+    assert len(inbox.messages) == 1
+
+
+def test_a_wrong_password_raises_so_the_notices_stay_pending(
+    secure_server: tuple[Inbox, int], certificate: tuple[Path, Path]
+) -> None:
+    """A refused login is an error for the reminder engine to keep and retry."""
+    _, port = secure_server
+    notifier = SmtpNotifier(
+        settings(
+            port, starttls=True, username="styrdok", password="fel", cafile=str(certificate[0])
+        )
+    )
+    with pytest.raises(smtplib.SMTPAuthenticationError, match=r"535"):
+        notifier.deliver(DIGEST)
+
+
+def test_an_untrusted_certificate_is_refused(secure_server: tuple[Inbox, int]) -> None:
+    """Without the CA the server's certificate is not accepted: no mail in clear text."""
+    _, port = secure_server
+    with pytest.raises(ssl.SSLCertVerificationError):
+        SmtpNotifier(settings(port, starttls=True)).deliver(DIGEST)
+
+
+def test_a_server_that_is_down_raises_quickly() -> None:
+    """Connection refused is an error, not a hang."""
+    with pytest.raises(ConnectionRefusedError):
+        SmtpNotifier(settings(free_port())).deliver(DIGEST)
+
+
+def test_people_without_an_address_are_not_for_this_channel() -> None:
+    """E-mail needs an address; other channels may still reach them."""
+    notifier = SmtpNotifier(settings(25))
+    assert notifier.wants(ANNA)
+    assert not notifier.wants(Person("nils", "Nils Utan Adress"))
+
+
+def test_the_plugin_registers_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No [smtp] host, no channel; bad settings are one clear error."""
+    found: list[Any] = []
+    styrdok_register_notifiers(found.append, Config())
+    assert found == []
+    styrdok_register_notifiers(
+        found.append, Config(sections={"smtp": {"host": "smtp.example", "from": "styrdok@example"}})
+    )
+    assert [n.name for n in found] == ["smtp"]
+    with pytest.raises(InvalidValue, match="'from'"):
+        styrdok_register_notifiers(found.append, Config(sections={"smtp": {"host": "x"}}))
+    monkeypatch.delenv("NO_SUCH_VARIABLE", raising=False)
+    with pytest.raises(InvalidValue, match="NO_SUCH_VARIABLE is not set"):
+        styrdok_register_notifiers(
+            found.append,
+            Config(
+                sections={"smtp": {"host": "x", "from": "a@b", "password_env": "NO_SUCH_VARIABLE"}}
+            ),
+        )
+
+
+def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None:
+    """Through the reminder engine: a dead server keeps every notice pending with the
+    error; when it is back, the next run delivers each digest exactly once."""
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+    from styrdok.reminders import run
+
+    today = dt.date(2026, 11, 23)
+    port = free_port()
+    notifier = SmtpNotifier(settings(port))
+    with Registry.open(tmp_path / "demo.db", create=True) as registry:
+        build_demo(registry, today=today)
+        down = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
+        people = len(down.failures)
+        assert down.digests == () and people > 10
+        assert {error.split(":")[0] for _, _, error in down.failures} == {"ConnectionRefusedError"}
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            up = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
+            again = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
+        finally:
+            controller.stop()
+    assert len(up.digests) == people and up.failures == ()
+    assert len(inbox.messages) == people and again.digests == ()
+    assert sorted(r[0] for r in inbox.recipients) == sorted(
+        f"{d.recipient.ref}@mittkoping.example" for _, d in up.digests
+    )
