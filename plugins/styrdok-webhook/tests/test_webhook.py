@@ -1,0 +1,166 @@
+"""The chat channel against a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from styrdok_webhook import (
+    WebhookError,
+    WebhookNotifier,
+    WebhookSettings,
+    styrdok_register_notifiers,
+)
+
+from styrdok.config import Config
+from styrdok.errors import InvalidValue
+from styrdok.model import Person
+from styrdok.notify import Digest, DigestItem, NoticeKind
+
+sys._styrdok_testing = True  # type: ignore[attr-defined]
+
+DIGEST = Digest(
+    recipient=Person("anna.lind", "Anna Lind", email="anna@mittkoping.example", unit="IT"),
+    run_on=dt.date(2026, 11, 20),
+    language="sv",
+    items=(DigestItem(NoticeKind.OVERDUE, "RIKT-IS-01", "Riktlinjer", dt.date(2026, 11, 1), -19),),
+)
+
+
+class Hook:
+    """A webhook endpoint: answers with the queued statuses, records what it receives."""
+
+    def __init__(self) -> None:
+        self.statuses: list[int] = []
+        self.delay = 0.0
+        self.received: list[dict[str, Any]] = []
+        self.content_types: list[str] = []
+
+
+@pytest.fixture
+def hook() -> Iterator[tuple[Hook, str]]:
+    state = Hook()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append(json.loads(body))
+            state.content_types.append(self.headers["Content-Type"])
+            time.sleep(state.delay)
+            status = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b"ok" if status == 200 else b"nope")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state, f"http://127.0.0.1:{server.server_address[1]}/hooks/abc"
+    server.shutdown()
+    server.server_close()
+
+
+def notifier(url: str, **changes: Any) -> WebhookNotifier:
+    fields: dict[str, Any] = {"url": url, "timeout": 1.0, "retries": 2, "backoff": 0.01}
+    fields.update(changes)
+    return WebhookNotifier(WebhookSettings(**fields))
+
+
+def test_a_digest_is_posted_as_chat_text(hook: tuple[Hook, str]) -> None:
+    """Teams, Slack and Mattermost all take {"text": …}, in the recipient's language."""
+    state, url = hook
+    notifier(url).deliver(DIGEST)
+    assert state.content_types == ["application/json"]
+    assert state.received == [
+        {
+            "text": (
+                "**styrdok: 1 ärende behöver din uppmärksamhet** (Anna Lind)\n\n"
+                "- Aktualitetsprövningen av RIKT-IS-01 Riktlinjer skulle vara klar 1 november 2026: "
+                "19 dagar försenad."
+            )
+        }
+    ]
+
+
+def test_the_json_format_carries_the_structured_digest(hook: tuple[Hook, str]) -> None:
+    """For systems that want data, not prose."""
+    state, url = hook
+    notifier(url, format="json").deliver(DIGEST)
+    body = state.received[0]
+    assert body["recipient"]["ref"] == "anna.lind"
+    assert body["items"] == [
+        {
+            "kind": "overdue",
+            "ref": "RIKT-IS-01",
+            "title": "Riktlinjer",
+            "due_on": "2026-11-01",
+            "days_left": -19,
+        }
+    ]
+
+
+def test_a_server_error_is_retried(hook: tuple[Hook, str]) -> None:
+    """500 then 200: delivered on the second attempt."""
+    state, url = hook
+    state.statuses = [500]
+    notifier(url).deliver(DIGEST)
+    assert len(state.received) == 2
+
+
+def test_a_webhook_that_keeps_failing_raises_after_the_retries(hook: tuple[Hook, str]) -> None:
+    """Three attempts, then an error for the engine to record; the notices stay pending."""
+    state, url = hook
+    state.statuses = [503, 503, 503]
+    with pytest.raises(WebhookError, match="gave up after 3 attempts; last: HTTP 503"):
+        notifier(url).deliver(DIGEST)
+    assert len(state.received) == 3
+
+
+def test_a_wrong_url_is_not_retried(hook: tuple[Hook, str]) -> None:
+    """404 will not get better by asking again."""
+    state, url = hook
+    state.statuses = [404]
+    with pytest.raises(WebhookError, match="HTTP 404"):
+        notifier(url).deliver(DIGEST)
+    assert len(state.received) == 1
+
+
+def test_a_slow_webhook_times_out(hook: tuple[Hook, str]) -> None:
+    """No answer within the timeout counts as a failure, retried, then given up."""
+    state, url = hook
+    state.delay = 0.5
+    started = time.monotonic()
+    with pytest.raises(WebhookError, match="no answer within 0.2 s"):
+        notifier(url, timeout=0.2, retries=1).deliver(DIGEST)
+    assert time.monotonic() - started < 3
+
+
+def test_units_limit_who_this_channel_reaches() -> None:
+    """A team channel can be limited to its own unit."""
+    only_it = notifier("http://127.0.0.1/x", units=("IT",))
+    assert only_it.wants(DIGEST.recipient)
+    assert not only_it.wants(Person("per", "Per", unit="Skola"))
+
+
+def test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The URL may come from the environment; mistakes are one clear error."""
+    found: list[Any] = []
+    styrdok_register_notifiers(found.append, Config())
+    assert found == []
+    monkeypatch.setenv("HOOK_URL", "https://chat.example/hook")
+    styrdok_register_notifiers(found.append, Config(sections={"webhook": {"url_env": "HOOK_URL"}}))
+    assert [n.name for n in found] == ["webhook"]
+    with pytest.raises(InvalidValue, match="http"):
+        WebhookSettings.from_section({"url": "ftp://x"})
+    with pytest.raises(InvalidValue, match="format"):
+        WebhookSettings.from_section({"url": "https://x", "format": "xml"})
