@@ -88,7 +88,11 @@ def list_plugins() -> list[PluginInfo]:
     for plugin in manager.get_plugins():
         name = manager.get_name(plugin) or repr(plugin)
         hooks = tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
-        infos.append(PluginInfo(name, versions.get(name, __version__), hooks))
+        builtin = getattr(plugin, "__name__", "").startswith("styrdok.default_plugins.")
+        version = versions.get(name) or (
+            __version__ if builtin else str(getattr(plugin, "__version__", "-"))
+        )
+        infos.append(PluginInfo(name, version, hooks))
     return sorted(infos, key=lambda info: info.name)
 
 

@@ -612,6 +612,17 @@ class Registry:
             )
         return stored
 
+    def check_document(self, ref: str) -> list[str]:
+        """Findings about one document: what keeps it from being complete under the core
+        rules, plus every plugin's own checks (``styrdok_check_document``)."""
+        from styrdok.plugins import call_each
+
+        document = self.get_document(ref)
+        findings = [f"lacks {what}" for what in rules.missing_for_force(document)]
+        for _plugin, found in call_each("styrdok_check_document", document=document):
+            findings.extend(str(f) for f in found or ())
+        return findings
+
     def document_versions(self, ref: str) -> list[DocumentVersion]:
         """Every adopted version of a document and when it was in force."""
         with self.store.transaction(write=False):

@@ -448,6 +448,37 @@ def doc_repeal(
     done(f"Repealed {stored.ref}.", stored, app.fmt)
 
 
+@doc.command("check")
+@click.argument("ref", required=False)
+@click.option("--all", "check_all", is_flag=True, help="Check every draft and document in force.")
+@click.option("--strict", is_flag=True, help="Exit 1 if anything is found (for pipelines).")
+@pass_app
+def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
+    """Check documents against the core rules and your plugins' own checks.
+
+    \b
+    Examples:
+      styrdok doc check POL-IS-01
+      styrdok doc check --all --strict
+    """
+    if bool(ref) == check_all:
+        raise click.UsageError("give a document REF or --all")
+    registry = app.registry()
+    refs = (
+        [ref]
+        if ref
+        else [
+            d.ref
+            for d in registry.list_documents()
+            if d.status in (DocStatus.DRAFT, DocStatus.IN_FORCE)
+        ]
+    )
+    rows = [{"ref": r, "finding": f} for r in refs for f in registry.check_document(r)]
+    emit_rows(rows, [("ref", "REF"), ("finding", "FINDING")], app.fmt, empty="No findings.")
+    if strict and rows:
+        raise SystemExit(1)
+
+
 @doc.command("history")
 @click.argument("ref")
 @pass_app
