@@ -189,3 +189,11 @@ def test_today_is_the_swedish_date_not_the_utc_date(db_path: Path) -> None:
     late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
     with Registry.open(db_path, clock=lambda: late) as registry:
         assert registry.today() == dt.date(2027, 1, 1)
+
+
+def test_check_reports_what_a_draft_lacks(seeded: Registry) -> None:
+    """A draft without guardian or follow-up is reported; a review interval is enough."""
+    seeded.add_document(policy("POL-2", guardian=None, follow_up=None), actor="owner")
+    assert seeded.check_document("POL-2") == [
+        "lacks a guardian", "lacks a follow-up (how and by whom)"]
+    assert seeded.check_document("POL-1") == []

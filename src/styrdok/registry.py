@@ -618,7 +618,11 @@ class Registry:
         from styrdok.plugins import call_each
 
         document = self.get_document(ref)
-        findings = [f"lacks {what}" for what in rules.missing_for_force(document)]
+        preview = document
+        if document.next_review_on is None and document.review_interval_months:
+            # Adoption sets the first review date from the interval: not missing.
+            preview = attrs.evolve(document, next_review_on=self.today())
+        findings = [f"lacks {what}" for what in rules.missing_for_force(preview)]
         for _plugin, found in call_each("styrdok_check_document", document=document):
             findings.extend(str(f) for f in found or ())
         return findings
