@@ -248,3 +248,45 @@ def test_doc_list_on_a_past_date_shows_the_versions_then_in_force(tmp_path: Path
     refs = {row["ref"] for row in json.loads(then)}
     assert "RIKT-WEBB-01" in refs and "RIKT-WEBB-02" not in refs
     assert "RIKT-PANDEMI" not in refs and "RIKT-AI-01" not in refs
+
+
+def test_remind_on_the_command_line(tmp_path: Path) -> None:
+    """--dry-run lists what would go out; a real run prints digests (console channel) in
+    the chosen language, and a second run the same day sends nothing."""
+    db = tmp_path / "d.db"
+    demo(db)
+    runner = CliRunner()
+    base = ["--db", str(db)]
+    preview = runner.invoke(
+        main, [*base, "--format", "csv", "remind", "--dry-run", "--today", "2026-11-23"]
+    )
+    assert preview.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(preview.output)))
+    assert {
+        "channel": "console",
+        "recipient": "eva.ek",
+        "kind": "escalation",
+        "ref": "POL-KOM-01",
+        "due_on": "2026-10-14",
+        "days_left": "-40",
+    } in rows
+    sent = runner.invoke(main, [*base, "--lang", "en", "remind", "--today", "2026-11-23"])
+    assert sent.exit_code == 0
+    assert "── To: Eva Ek <eva.ek@mittkoping.example>" in sent.stdout
+    assert (
+        "Escalation: the review of POL-KOM-01 Kommunikationspolicy (owner maria.nystrom) "
+        "was due on 14 October 2026 and is 40 days overdue."
+    ) in sent.stdout
+    assert sent.stderr.startswith(f"2026-11-23: 0 item(s) ended, {len(rows)} new notice(s)")
+    again = runner.invoke(main, [*base, "remind", "--today", "2026-11-23"])
+    assert again.stdout == ""
+    assert "0 new notice(s), 0 digest(s)" in again.stderr
+
+
+def test_remind_with_an_unknown_channel_is_a_clear_error(tmp_path: Path) -> None:
+    """Asking for a channel that is not configured names the ones that are."""
+    db = tmp_path / "d.db"
+    demo(db)
+    result = CliRunner().invoke(main, ["--db", str(db), "remind", "--channel", "sms"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no channel named 'sms'; available: console\n"

@@ -195,5 +195,7 @@ def test_check_reports_what_a_draft_lacks(seeded: Registry) -> None:
     """A draft without guardian or follow-up is reported; a review interval is enough."""
     seeded.add_document(policy("POL-2", guardian=None, follow_up=None), actor="owner")
     assert seeded.check_document("POL-2") == [
-        "lacks a guardian", "lacks a follow-up (how and by whom)"]
+        "lacks a guardian",
+        "lacks a follow-up (how and by whom)",
+    ]
     assert seeded.check_document("POL-1") == []
