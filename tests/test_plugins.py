@@ -142,3 +142,32 @@ def test_a_misspelt_hook_fails_loudly(plugin: Any) -> None:
     plugin(Typo())
     with pytest.raises(PluginValidationError, match="styrdok_evnt"):
         get_plugin_manager().check_pending()
+
+
+def _plugins_listed(**env: str) -> set[str]:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from styrdok.plugins import list_plugins\nprint(','.join(p.name for p in list_plugins()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout
+    return set(out.strip().split(","))
+
+
+def test_installed_plugins_load_unless_switched_off() -> None:
+    """Installed entry points load by default; STYRDOK_LOAD_PLUGINS picks some or none;
+    STYRDOK_DISABLED_PLUGINS blocks any, built-ins included."""
+    everything = _plugins_listed()
+    assert {"console", "sql_store", "smtp", "webhook"} <= everything
+    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="") == {"console", "sql_store"}
+    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="smtp") == {"console", "sql_store", "smtp"}
+    assert "console" not in _plugins_listed(STYRDOK_DISABLED_PLUGINS="console,webhook")
+    assert "webhook" not in _plugins_listed(STYRDOK_DISABLED_PLUGINS="console,webhook")
