@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
@@ -63,7 +64,7 @@ def person_list(app: App) -> None:
     Example:
       styrdok person list --format csv > people.csv
     """
-    emit_rows((_person_row(p) for p in app.registry().list_persons()), PERSON_COLUMNS, app.fmt)
+    emit_rows((attrs.asdict(p) for p in app.registry().list_persons()), PERSON_COLUMNS, app.fmt)
 
 
 @person.command("show")
@@ -77,17 +78,6 @@ def person_show(app: App, ref: str) -> None:
       styrdok person show anna.lind
     """
     emit_object(app.registry().get_person(ref), app.fmt)
-
-
-def _person_row(p: Person) -> dict[str, object]:
-    return {
-        "ref": p.ref,
-        "name": p.name,
-        "email": p.email,
-        "unit": p.unit,
-        "title": p.title,
-        "is_admin": p.is_admin,
-    }
 
 
 @click.group(cls=StyrdokGroup)
