@@ -24,6 +24,7 @@ from styrdok import (
 )
 from styrdok.cli import main
 from styrdok.registry import Registry
+from styrdok.testing.postgres import PostgresServer
 
 # Installed plugins must not change test results: tests register what they need.
 sys._styrdok_testing = True  # type: ignore[attr-defined]
@@ -52,9 +53,37 @@ def db_path(tmp_path: Path, template_db: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throw-away PostgreSQL server for the whole run (installed if missing)."""
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres: PostgresServer) -> str:
+    """A migrated, empty database that each PostgreSQL test copies."""
+    url = postgres.create_database()
+    Registry.open(url, create=True).close()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, template_db: Path) -> str:
+    """A fresh, migrated, empty registry on each engine: a SQLite file, or a new
+    PostgreSQL database on the real test server."""
+    if request.param == "sqlite":
+        path = tmp_path / "register.db"
+        shutil.copy(template_db, path)
+        return str(path)
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database(template=request.getfixturevalue("pg_template"))
+
+
 @pytest.fixture
-def registry(db_path: Path) -> Iterator[Registry]:
-    reg = Registry.open(db_path, clock=lambda: NOW)
+def registry(db_url: str) -> Iterator[Registry]:
+    reg = Registry.open(db_url, clock=lambda: NOW)
     yield reg
     reg.close()
 
@@ -128,12 +157,12 @@ def approved(seeded: Registry) -> str:
 
 
 @pytest.fixture
-def cli(db_path: Path) -> Callable[..., Result]:
-    """Run ``styrdok --db <this test's file> ARGS…`` and return the result."""
+def cli(db_url: str) -> Callable[..., Result]:
+    """Run ``styrdok --db <this test's registry> ARGS…`` and return the result."""
 
     def run(*args: str, input: str | None = None) -> Result:
         return CliRunner().invoke(
-            main, ["--db", str(db_path), *args], input=input, catch_exceptions=False
+            main, ["--db", db_url, *args], input=input, catch_exceptions=False
         )
 
     return run

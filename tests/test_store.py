@@ -39,9 +39,9 @@ def test_init_is_idempotent(db_path: Path) -> None:
     Registry.open(db_path, create=True).close()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(registry: Registry) -> None:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(db_path: Path) -> None:
     """WAL lets readers work while a writer commits; foreign keys are enforced."""
-    with registry.store.transaction(write=False):
+    with Registry.open(db_path) as registry, registry.store.transaction(write=False):
         conn = registry.store.conn
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -299,12 +299,15 @@ class SqlStore:
     def next_dispensation_ref(self, year: int) -> str:
         prefix = f"D-{year}-"
         d = tables.dispensation
-        # A range on the primary key (not LIKE, which SQLite cannot serve from the index),
-        # and a numeric max: as text, D-2026-10000 would sort before D-2026-9999.
+        # A numeric max: as text, D-2026-10000 would sort before D-2026-9999. On SQLite
+        # a range on the primary key finds the year's refs from the index (its LIKE cannot);
+        # elsewhere the collation may not order '-' and '.' bytewise, so LIKE it is.
         number = sa.cast(sa.func.substr(d.c.ref, len(prefix) + 1), sa.Integer)
-        last = self.conn.execute(
-            sa.select(sa.func.max(number)).where(d.c.ref > prefix, d.c.ref < f"D-{year}.")
-        ).scalar()
+        if self.conn.dialect.name == "sqlite":
+            of_year = sa.and_(d.c.ref > prefix, d.c.ref < f"D-{year}.")
+        else:
+            of_year = d.c.ref.startswith(prefix, autoescape=True)
+        last = self.conn.execute(sa.select(sa.func.max(number)).where(of_year)).scalar()
         return f"{prefix}{(last or 0) + 1:04d}"
 
     def insert_dispensation(self, disp: Dispensation) -> None:
