@@ -317,7 +317,7 @@ def run(
         store.insert_notices(rows)
     worker = f"{socket.gethostname()}:{os.getpid()}:{id(rows)}"
     now = registry.now()
-    with store.transaction():
+    with store.transaction(exclusive=False):
         claimed = [dict(r) for r in store.claim_notices(worker=worker, now=now, lease=LEASE)]
         persons = store.persons_by_ref(r["recipient"] for r in claimed)
     delivered: list[tuple[str, Digest]] = []
@@ -329,16 +329,16 @@ def run(
         except Exception as exc:  # isolation: one channel's failure is only its own
             error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
-            with store.transaction():
+            with store.transaction(exclusive=False):
                 store.mark_failed_attempt(
                     ids, worker=worker, error=error, max_attempts=settings.max_attempts
                 )
             failures.append((channel, digest.recipient.ref, error))
             continue
-        with store.transaction():
+        with store.transaction(exclusive=False):
             store.mark_sent(ids, worker=worker, at=registry.now())
         delivered.append((channel, digest))
-    with store.transaction():
+    with store.transaction(exclusive=False):
         store.release_claims(worker=worker)  # e.g. notices of a channel no longer installed
     return RunReport(today, False, tuple(ended), len(rows), tuple(delivered), tuple(failures))
 

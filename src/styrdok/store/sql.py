@@ -38,6 +38,8 @@ from styrdok.store import convert, tables
 from styrdok.store.engine import make_engine, normalise_url, sqlite_path
 
 GENESIS_HASH = "0" * 64
+#: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
+WRITER_LOCK = 0x7374_7972_646F_6B
 
 #: Tables in an order that satisfies foreign keys on insert (export/import use it too).
 TABLE_ORDER: tuple[str, ...] = (
@@ -111,8 +113,14 @@ class SqlStore:
     # --- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[None]:
-        """One unit of work; nested calls join the outer transaction."""
+    def transaction(self, *, write: bool = True, exclusive: bool = True) -> Iterator[None]:
+        """One unit of work; nested calls join the outer transaction.
+
+        An exclusive write transaction runs alone, because it may number things (audit
+        events, ``D-YYYY-NNNN``) from what it reads: SQLite takes its write lock up front
+        (``BEGIN IMMEDIATE``), PostgreSQL a transaction-scoped advisory lock. The outbox
+        delivery bookkeeping passes ``exclusive=False`` and relies on row locks instead.
+        """
         if self._conn is not None:
             yield
             return
@@ -120,6 +128,10 @@ class SqlStore:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(styrdok_write=write)
                 with conn.begin():
+                    if write and exclusive and conn.dialect.name == "postgresql":
+                        conn.execute(
+                            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK}
+                        )
                     self._conn = conn
                     try:
                         yield
@@ -632,7 +644,19 @@ class SqlStore:
         return latest
 
     def insert_notices(self, rows: Sequence[Mapping[str, Any]]) -> int:
-        return self.bulk_insert("notice", rows)
+        """Add ledger rows; a row another worker recorded meanwhile is left as it is."""
+        if not rows:
+            return 0
+        if self.conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        statement = insert(tables.notice).on_conflict_do_nothing(
+            index_elements=["item", "kind", "threshold", "recipient", "channel"]
+        )
+        for start in range(0, len(rows), 5_000):
+            self.conn.execute(statement, list(rows[start : start + 5_000]))
+        return len(rows)
 
     def claim_notices(
         self, *, worker: str, now: dt.datetime, lease: dt.timedelta
@@ -644,12 +668,18 @@ class SqlStore:
         """
         n = tables.notice
         now_text = now.astimezone(dt.UTC).isoformat()
+        claimable = sa.and_(
+            n.c.state == "pending",
+            sa.or_(n.c.claimed_until.is_(None), n.c.claimed_until < now_text),
+        )
+        if self.conn.dialect.name == "postgresql":
+            # Rows another worker is claiming right now are skipped, not waited for.
+            claimable = n.c.id.in_(
+                sa.select(n.c.id).where(claimable).with_for_update(skip_locked=True)
+            )
         self.conn.execute(
             n.update()
-            .where(
-                n.c.state == "pending",
-                sa.or_(n.c.claimed_until.is_(None), n.c.claimed_until < now_text),
-            )
+            .where(claimable)
             .values(claimed_by=worker, claimed_until=(now + lease).astimezone(dt.UTC).isoformat())
         )
         return self._rows(
@@ -733,6 +763,14 @@ class SqlStore:
         if chunk:
             self.conn.execute(table.insert(), chunk)
             count += len(chunk)
+        if count and self.conn.dialect.name == "postgresql" and "id" in table.c:
+            # Rows came with their own ids (a restore): move the id sequence past them.
+            self.conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"GREATEST((SELECT max(id) FROM {table.name}), 1))"
+                )
+            )
         return count
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
