@@ -27,7 +27,7 @@ from styrdok.errors import AlreadyExists, InvalidValue, NotFound
 from styrdok.model import Body, Dispensation, Document, DocumentVersion, Person, Question, Review
 from styrdok.serialize import from_data, to_data
 from styrdok.store import convert
-from styrdok.store.sql import SqlStore
+from styrdok.store.base import Store
 
 FORMAT = "styrdok-export"
 FORMAT_VERSION = 1
@@ -79,7 +79,7 @@ SECTIONS = (
 )
 
 
-def iter_records(store: SqlStore, section: Section) -> Iterator[Any]:
+def iter_records(store: Store, section: Section) -> Iterator[Any]:
     for row in store.iter_table(section.table):
         yield section.from_row(row)
 
@@ -87,7 +87,7 @@ def iter_records(store: SqlStore, section: Section) -> Iterator[Any]:
 # --- JSON --------------------------------------------------------------------------------
 
 
-def write_json(store: SqlStore, out: IO[str]) -> None:
+def write_json(store: Store, out: IO[str]) -> None:
     """Stream the register to ``out``; memory stays flat however large the register."""
     out.write(f'{{"format": "{FORMAT}", "version": {FORMAT_VERSION}')
     for section in SECTIONS:
@@ -130,7 +130,7 @@ def read_json(source: IO[str]) -> dict[str, Any]:
     return data
 
 
-def load(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
+def load(store: Store, data: dict[str, Any]) -> dict[str, int]:
     """Validate everything in ``data``, then bulk-insert it. Call inside a transaction."""
     parsed: dict[str, list[Any]] = {}
     for section in SECTIONS:
@@ -156,7 +156,7 @@ def load(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _check_unique(store: SqlStore, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
+def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
     for name, table in (
         ("persons", "person"),
         ("bodies", "body"),
@@ -185,7 +185,7 @@ def _check_unique(store: SqlStore, parsed: dict[str, list[Any]], *, fresh: bool)
             keys.add(k)
 
 
-def _check_references(store: SqlStore, parsed: dict[str, list[Any]]) -> None:
+def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
     """Every reference points at a record in the file or already in the registry."""
     wanted: list[tuple[str, str, str]] = []  # (table, ref, where)
 
@@ -286,7 +286,7 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def write_csv(store: SqlStore, directory: str | Any) -> list[str]:
+def write_csv(store: Store, directory: str | Any) -> list[str]:
     """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)

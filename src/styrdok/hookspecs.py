@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from styrdok.events import Event
     from styrdok.model import Document
     from styrdok.notify import Notifier
-    from styrdok.store.sql import SqlStore
+    from styrdok.store.base import Store
 
 hookspec = pluggy.HookspecMarker("styrdok")
 hookimpl = pluggy.HookimplMarker("styrdok")
@@ -42,7 +42,7 @@ def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Con
 
 
 @hookspec
-def styrdok_register_stores(register: Callable[[str, Callable[[str], SqlStore]], None]) -> None:
+def styrdok_register_stores(register: Callable[[str, Callable[[str], Store]], None]) -> None:
     """Offer storage backends by URL scheme.
 
     Called when a registry is opened. Call ``register(scheme, factory)``; ``factory(url)``

@@ -47,11 +47,11 @@ from styrdok.model import (
     ReviewOutcome,
 )
 from styrdok.serialize import to_data
+from styrdok.store.base import Store
 from styrdok.store.engine import normalise_url, sqlite_path
-from styrdok.store.sql import SqlStore
 
 
-def open_store(url: str) -> SqlStore:
+def open_store(url: str) -> Store:
     """The store for ``url``'s scheme, from the plugins that offer storage backends."""
     from styrdok.plugins import store_factories
 
@@ -60,7 +60,7 @@ def open_store(url: str) -> SqlStore:
     if scheme not in factories:
         known = ", ".join(sorted(factories)) or "none"
         raise RegistryUnavailable(f"no storage backend for {scheme!r} (installed: {known})")
-    store: SqlStore = factories[scheme](url)
+    store: Store = factories[scheme](url)
     return store
 
 
@@ -89,7 +89,7 @@ class Registry:
     """
 
     def __init__(
-        self, store: SqlStore, *, clock: Callable[[], dt.datetime] = _utcnow, events: bool = True
+        self, store: Store, *, clock: Callable[[], dt.datetime] = _utcnow, events: bool = True
     ) -> None:
         self.store = store
         self._clock = clock
@@ -134,7 +134,8 @@ class Registry:
         path = sqlite_path(url)
         if path is not None and not create and not path.exists():
             raise RegistryUnavailable(f"no registry at {path}; run 'styrdok init' first")
-        if create:
+        sql = url.split("://", 1)[0].split("+", 1)[0] in ("sqlite", "postgresql")
+        if create and sql:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -142,6 +143,9 @@ class Registry:
             except Exception as exc:
                 raise RegistryUnavailable(f"cannot initialise {url}: {exc}") from None
         store = open_store(url)
+        initialise = getattr(store, "initialise", None)
+        if create and not sql and callable(initialise):
+            initialise()  # other backends set up their own storage
         try:
             with store.transaction(write=False):
                 revision = store.schema_revision()
