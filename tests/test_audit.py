@@ -6,8 +6,8 @@ import pytest
 
 from conftest import request
 from styrdok import PermissionDenied
+from styrdok.audit import GENESIS_HASH, audit_hash
 from styrdok.registry import Registry
-from styrdok.store.sql import GENESIS_HASH, audit_hash
 
 
 def _verify(events: list) -> None:  # type: ignore[type-arg]

@@ -9,8 +9,6 @@ so a change and its audit event commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +17,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from styrdok.audit import GENESIS_HASH, audit_hash
 from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable
 from styrdok.model import (
     AuditEvent,
@@ -37,7 +36,6 @@ from styrdok.model import (
 from styrdok.store import convert, tables
 from styrdok.store.engine import make_engine, normalise_url, sqlite_path
 
-GENESIS_HASH = "0" * 64
 #: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
 WRITER_LOCK = 0x7374_7972_646F_6B
 
@@ -62,37 +60,6 @@ _TABLES: dict[str, sa.Table] = {
     "audit_event": tables.audit_event,
     "notice": tables.notice,
 }
-
-
-def canonical_json(data: Any) -> str:
-    """The exact text an audit hash is computed over."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def audit_hash(
-    *,
-    prev_hash: str,
-    seq: int,
-    at: str,
-    actor: str,
-    action: str,
-    entity: str,
-    before: Any,
-    after: Any,
-) -> str:
-    """SHA-256 over the previous hash and this event: change any byte and the chain breaks."""
-    body = canonical_json(
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "entity": entity,
-            "before": before,
-            "after": after,
-        }
-    )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
 class SqlStore:

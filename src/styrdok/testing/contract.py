@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import pytest
 
+from styrdok.audit import GENESIS_HASH, audit_hash
 from styrdok.errors import AlreadyExists, Conflict, RuleViolation
 from styrdok.model import (
     Body,
@@ -43,7 +44,6 @@ from styrdok.model import (
 )
 from styrdok.registry import Registry
 from styrdok.store.base import Store
-from styrdok.store.sql import GENESIS_HASH, audit_hash
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
