@@ -12,7 +12,6 @@ from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 
 import attrs
-from icalendar import Calendar, Event
 
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
@@ -76,6 +75,8 @@ class SmtpSettings:
 def calendar_for(digest: Digest) -> bytes:
     """The digest's due dates as an iCalendar file, one all-day event per item. The UID is
     stable, so a later reminder about the same date updates the event instead of adding."""
+    from icalendar import Calendar, Event  # imported on use: keeps `styrdok --help` fast
+
     calendar = Calendar()
     calendar.add("prodid", "-//styrdok//reminders//SV")
     calendar.add("version", "2.0")

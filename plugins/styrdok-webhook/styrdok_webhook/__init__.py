@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-import httpx
 
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
@@ -102,6 +101,8 @@ class WebhookNotifier:
         return not self.settings.units or recipient.unit in self.settings.units
 
     def deliver(self, digest: Digest) -> None:
+        import httpx  # imported on use: keeps `styrdok --help` fast
+
         s = self.settings
         body = payload(digest, s.format)
         last = ""

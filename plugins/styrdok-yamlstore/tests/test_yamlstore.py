@@ -15,7 +15,7 @@ import pytest
 import styrdok_yamlstore
 import yaml
 from click.testing import CliRunner
-from styrdok_yamlstore import YamlStore
+from styrdok_yamlstore.store import YamlStore
 
 from styrdok import Conflict
 from styrdok.cli import main
