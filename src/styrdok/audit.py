@@ -31,7 +31,14 @@ def audit_hash(
 ) -> str:
     """SHA-256 over the previous hash and this event."""
     body = canonical_json(
-        {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-         "before": before, "after": after}
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "before": before,
+            "after": after,
+        }
     )
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()

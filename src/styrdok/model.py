@@ -18,7 +18,16 @@ from typing import Any
 import attrs
 
 from styrdok.errors import InvalidValue
-from styrdok.text import check_line, check_text, normalise, valid_email, valid_ref
+from styrdok.text import (
+    REF_PATTERN,
+    check_line,
+    check_text,
+    is_clean_line,
+    is_clean_text,
+    normalise,
+    valid_email,
+    valid_ref,
+)
 
 # --- enums -------------------------------------------------------------------------------
 
@@ -154,8 +163,16 @@ def _review_outcome(value: Any) -> Any:
     return _to_enum(ReviewOutcome, value)
 
 
-def _faq(values: Iterable[FaqEntry]) -> tuple[FaqEntry, ...]:
-    return tuple(values)
+def _faq(values: Iterable[Any]) -> tuple[FaqEntry, ...]:
+    entries = []
+    for value in values:
+        if isinstance(value, dict):  # from an import or a JSON column
+            try:
+                value = FaqEntry(**value)
+            except TypeError:
+                raise InvalidValue("faq: each entry needs a question and an answer") from None
+        entries.append(value)
+    return tuple(entries)
 
 
 def _checked(attribute: attrs.Attribute[Any], check: Callable[[Any], Any], value: Any) -> None:
@@ -165,13 +182,20 @@ def _checked(attribute: attrs.Attribute[Any], check: Callable[[Any], Any], value
         raise InvalidValue(f"{attribute.name}: {exc}") from None
 
 
+# Validators run for every field of every record an import reads (about a million at
+# national scale), so each has a fast path for the common, valid case and only falls back
+# to the detailed check, which explains what is wrong, when something is.
+
+
 def _ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is str and REF_PATTERN.fullmatch(value):
+        return
     _checked(attribute, valid_ref, value)
 
 
 def _opt_ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
-        _checked(attribute, valid_ref, value)
+        _ref(_inst, attribute, value)
 
 
 def _refs(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -191,14 +215,15 @@ def _as_tuple(values: Any) -> tuple[Any, ...]:
 
 def _line(limit: int) -> Validator:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        _checked(attribute, lambda v: check_line(v, limit=limit), value)
+        if not is_clean_line(value, limit):
+            _checked(attribute, lambda v: check_line(v, limit=limit), value)
 
     return check
 
 
 def _opt_line(limit: int) -> Validator:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
+        if value is not None and not is_clean_line(value, limit):
             _checked(attribute, lambda v: check_line(v, limit=limit), value)
 
     return check
@@ -206,13 +231,16 @@ def _opt_line(limit: int) -> Validator:
 
 def _text(limit: int = 20_000) -> Validator:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        _checked(attribute, lambda v: check_text(v, limit=limit), value)
+        if not is_clean_text(value, limit):
+            _checked(attribute, lambda v: check_text(v, limit=limit), value)
 
     return check
 
 
 def _lines(limit: int) -> Validator:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is tuple and all(is_clean_line(v, limit) for v in value):
+            return
         _checked(attribute, lambda vs: [check_line(v, limit=limit) for v in _as_tuple(vs)], value)
 
     return check

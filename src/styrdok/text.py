@@ -17,6 +17,10 @@ REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Explicit directional formatting characters (Unicode TR9) and the byte-order mark.
 _HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+# The same rules as one regular expression, for the fast path: control characters (Unicode
+# category Cc is exactly U+0000–001F and U+007F–009F) and the hidden ones above.
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _shorten(value: str, limit: int = 40) -> str:
@@ -26,7 +30,7 @@ def _shorten(value: str, limit: int = 40) -> str:
 
 def valid_ref(value: Any) -> str:
     """Return ``value`` if it is a reference: 1–64 ASCII letters, digits, ``.``, ``_``, ``-``."""
-    if not isinstance(value, str) or not REF_PATTERN.fullmatch(value):
+    if type(value) is not str or not REF_PATTERN.fullmatch(value):
         raise InvalidValue(
             f"invalid reference {_shorten(str(value))}: use 1–64 letters A–Z, digits, "
             "'.', '_' or '-', starting with a letter or digit"
@@ -46,7 +50,19 @@ def _check_characters(value: str, *, allow_newlines: bool) -> None:
 
 def normalise(text: str) -> str:
     """Unicode NFC, surrounding white space removed."""
-    return unicodedata.normalize("NFC", text).strip()
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()
+
+
+def is_clean_line(value: object, limit: int) -> bool:
+    """Fast check: a non-empty line within ``limit`` without forbidden characters."""
+    return type(value) is str and 0 < len(value) <= limit and _BAD_IN_LINE.search(value) is None
+
+
+def is_clean_text(value: object, limit: int) -> bool:
+    """Fast check: free text within ``limit`` without forbidden characters."""
+    return type(value) is str and len(value) <= limit and _BAD_IN_TEXT.search(value) is None
 
 
 def check_line(value: Any, *, limit: int) -> str:

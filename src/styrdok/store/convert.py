@@ -55,6 +55,17 @@ def body_from_row(row: Row) -> Body:
     return Body(ref=row["ref"], name=row["name"], level=row["level"], contact=row["contact"])
 
 
+def _rules_data(rules: DispensationRules) -> dict[str, Any]:
+    # Written out (not via the generic serialiser): this runs for every imported document.
+    return {
+        "allowed": rules.allowed,
+        "requirements": rules.requirements,
+        "approvers": list(rules.approvers),
+        "max_duration_days": rules.max_duration_days,
+        "max_renewals": rules.max_renewals,
+    }
+
+
 def document_to_row(doc: Document) -> dict[str, Any]:
     return {
         "ref": doc.ref,
@@ -73,13 +84,15 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "audience": doc.audience,
         "applies_to": list(doc.applies_to),
         "limits": doc.limits,
-        "follow_up": to_data(doc.follow_up) if doc.follow_up else None,
+        "follow_up": (
+            {"method": doc.follow_up.method, "by": doc.follow_up.by} if doc.follow_up else None
+        ),
         "review_interval_months": doc.review_interval_months,
         "next_review_on": doc.next_review_on,
         "valid_until": doc.valid_until,
         "non_compliance": doc.non_compliance,
-        "dispensation_rules": to_data(doc.dispensation_rules),
-        "faq": to_data(list(doc.faq)),
+        "dispensation_rules": _rules_data(doc.dispensation_rules),
+        "faq": [{"question": f.question, "answer": f.answer} for f in doc.faq],
         "parent": doc.parent,
         "supersedes": doc.supersedes,
         "related": list(doc.related),

@@ -721,14 +721,15 @@ class SqlStore:
     ) -> int:
         """``executemany`` in batches; returns the number of rows written."""
         table = _TABLES[name]
+        insert = self._driver_insert(table) if self.conn.dialect.name == "sqlite" else None
         count, chunk = 0, []
         for row in rows:
             chunk.append(row)
             if len(chunk) >= batch:
-                self.conn.execute(table.insert(), chunk)
+                self._insert_chunk(table, chunk, insert)
                 count, chunk = count + len(chunk), []
         if chunk:
-            self.conn.execute(table.insert(), chunk)
+            self._insert_chunk(table, chunk, insert)
             count += len(chunk)
         if count and self.conn.dialect.name == "postgresql" and "id" in table.c:
             # Rows came with their own ids (a restore): move the id sequence past them.
@@ -739,6 +740,34 @@ class SqlStore:
                 )
             )
         return count
+
+    def _driver_insert(self, table: sa.Table) -> tuple[str, list[str], list[Any]]:
+        """An INSERT for the driver's own ``executemany``, and each column's bind processor
+        as SQLAlchemy would apply it: the values stored are the same, without SQLAlchemy's
+        per-row bookkeeping, which costs more than SQLite's insert itself on a bulk import."""
+        names = [column.name for column in table.columns]
+        processors = [column.type.bind_processor(self.conn.dialect) for column in table.columns]
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        )
+        return sql, names, processors
+
+    def _insert_chunk(
+        self,
+        table: sa.Table,
+        chunk: list[Mapping[str, Any]],
+        insert: tuple[str, list[str], list[Any]] | None,
+    ) -> None:
+        if insert is None:
+            self.conn.execute(table.insert(), chunk)
+            return
+        sql, names, processors = insert
+        pairs = list(zip(names, processors, strict=True))
+        values = [
+            tuple(process(row.get(n)) if process else row.get(n) for n, process in pairs)
+            for row in chunk
+        ]
+        self.conn.exec_driver_sql(sql, values)
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
         table = _TABLES[name]

@@ -1,0 +1,323 @@
+"""The performance benchmark: styrdok beside the same work done with the raw driver.
+
+    python bench/run.py --scale 1.0            # national: 311,000 documents, 1M dispensations
+    python bench/run.py --scale 0.01           # the 1 % smoke run the test suite does
+    python bench/run.py --scale 0.1 --postgres # also (a)–(c) on a throw-away PostgreSQL server
+
+Measures, in one run, on the same generated register:
+
+(a) bulk import: ``Registry.import_json`` vs ``executemany`` of the same rows into the same
+    schema — target ≤ 3×;
+(b) ``due`` within 30 days over the whole register, domain objects included, vs the raw
+    indexed query — target ≤ 1.5×;
+(c) one reminder run (plan the due notices + write the outbox) — target ≥ 20,000 notices/s;
+(d) ``styrdok --version`` start-up vs ``python -c "import click"`` — target ≤ 2×;
+(e) ``styrdok export`` of the whole register, streaming — target peak memory < 250 MB;
+(f) (a)–(c) on PostgreSQL, beside SQLite.
+
+Prints a table and writes ``bench/results-<scale>.json``. Timings are wall-clock seconds,
+best of ``--repeat`` runs where a run is cheap enough to repeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys._styrdok_testing = True  # type: ignore[attr-defined]  # no installed plugins
+
+from generate import TODAY, Register  # noqa: E402
+
+from styrdok.config import Config  # noqa: E402
+from styrdok.exchange import SECTIONS  # noqa: E402
+from styrdok.model import Person  # noqa: E402
+from styrdok.notify import Digest  # noqa: E402
+from styrdok.registry import Registry  # noqa: E402
+from styrdok.reminders import plan, run  # noqa: E402
+from styrdok.serialize import from_data  # noqa: E402
+from styrdok.store import tables  # noqa: E402
+
+RESULTS: list[dict[str, Any]] = []
+
+
+def clock(work: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def record(name: str, engine: str, styrdok_s: float, raw_s: float | None, target: str,
+           ok: bool, note: str = "") -> None:
+    ratio = styrdok_s / raw_s if raw_s else None
+    RESULTS.append({"measure": name, "engine": engine, "styrdok_s": round(styrdok_s, 3),
+                    "raw_s": round(raw_s, 3) if raw_s else None,
+                    "ratio": round(ratio, 2) if ratio else None, "target": target,
+                    "met": ok, "note": note})
+    shown = f"{ratio:5.2f}×" if ratio else "      "
+    raw = f"{raw_s:8.2f}s" if raw_s else "         "
+    print(f"  {name:<34} {engine:<10} {styrdok_s:8.2f}s {raw} {shown}  {target:<22} "
+          f"{'met' if ok else 'MISSED'}  {note}", flush=True)
+
+
+# --- rows exactly as the database stores them, for the raw baseline -------------------------
+
+
+def raw_rows(export_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The export's records as tuples in :func:`columns` order, values as the driver takes
+    them."""
+    data = json.loads(export_path.read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for section in SECTIONS:
+        rows = []
+        columns = table_columns(section.table)
+        for record in data.get(section.name, []):
+            row = section.to_row(from_data(record, section.cls))
+            rows.append(tuple(_raw_value(row.get(c)) for c in columns))
+        out[section.table] = rows
+    return out
+
+
+def table_columns(name: str) -> list[str]:
+    return [c.name for c in getattr(tables, name).columns]
+
+
+def insert_sql(name: str, mark: str) -> str:
+    columns = table_columns(name)
+    return (f"INSERT INTO {name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})")
+
+
+def _raw_value(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is not None and type(value).__name__ == "Decimal":
+        return str(value)
+    return value
+
+
+def raw_import_sqlite(path: Path, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("BEGIN IMMEDIATE")
+    for name, values in rows.items():
+        if values:
+            conn.executemany(insert_sql(name, "?"), values)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def raw_import_postgres(url: str, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
+        with conn.cursor() as cursor:
+            for name, values in rows.items():
+                if values:
+                    cursor.executemany(insert_sql(name, "%s"), values)
+        conn.commit()
+
+
+# --- the measures ------------------------------------------------------------------------------
+
+
+def fresh(url_or_path: str) -> None:
+    Registry.open(url_or_path, create=True).close()
+
+
+def measure_import(engine: str, export_path: Path, target_a: str, target_b: str,
+                   rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    def styrdok_import() -> None:
+        with Registry.open(target_a) as registry, export_path.open(encoding="utf-8") as handle:
+            registry.import_json(handle, actor=None)
+
+    styrdok_s, _ = clock(styrdok_import)
+    if engine == "sqlite":
+        raw_s, _ = clock(lambda: raw_import_sqlite(Path(target_b), rows))
+    else:
+        raw_s, _ = clock(lambda: raw_import_postgres(target_b, rows))
+    ratio = styrdok_s / raw_s
+    record("(a) bulk import", engine, styrdok_s, raw_s, "≤ 3× executemany", ratio <= 3,
+           f"{sum(len(v) for v in rows.values()):,} rows")
+
+
+def due_sql(engine: str) -> str:
+    until = (TODAY + dt.timedelta(days=30)).isoformat()
+    return (
+        "SELECT 'review', ref, title, next_review_on, owner, status FROM document "
+        f"WHERE status = 'in_force' AND next_review_on <= '{until}' "
+        "UNION ALL SELECT 'document_expiry', ref, title, valid_until, owner, status "
+        f"FROM document WHERE status = 'in_force' AND valid_until <= '{until}' "
+        "UNION ALL SELECT 'dispensation_expiry', ref, substr(scope, 1, 80), valid_until, "
+        f"responsible, status FROM dispensation WHERE status = 'approved' "
+        f"AND valid_until <= '{until}' ORDER BY 4, 1, 2"
+    )
+
+
+def measure_due(engine: str, target: str, repeat: int) -> None:
+    with Registry.open(target) as registry:
+        styrdok_s, items = clock(lambda: registry.due(today=TODAY, within_days=30), repeat)
+    sql = due_sql(engine)
+    if engine == "sqlite":
+        conn = sqlite3.connect(target)
+        raw_s, raw = clock(lambda: conn.execute(sql).fetchall(), repeat)
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(target.replace("postgresql+psycopg", "postgresql")) as conn:
+            raw_s, raw = clock(lambda: conn.execute(sql).fetchall(), repeat)  # type: ignore[arg-type]
+    assert len(items) == len(raw), (len(items), len(raw))
+    ratio = styrdok_s / raw_s
+    record("(b) due within 30 days", engine, styrdok_s, raw_s, "≤ 1.5× raw query",
+           ratio <= 1.5, f"{len(items):,} items")
+
+
+class Discard:
+    """A channel that accepts every digest (delivery is not what (c) measures)."""
+
+    name = "bench"
+    digests = 0
+
+    def wants(self, recipient: Person) -> bool:
+        return True
+
+    def deliver(self, digest: Digest) -> None:
+        Discard.digests += 1
+
+
+def measure_reminders(engine: str, target: str) -> None:
+    config = Config()
+    notifiers = {"bench": Discard()}
+    with Registry.open(target) as registry:
+        store = registry.store
+
+        def plan_and_write() -> int:
+            with store.transaction():
+                rows = plan(registry, today=TODAY, settings=config.reminders,
+                            notifiers=notifiers)
+                store.insert_notices(rows)
+            return len(rows)
+
+        seconds, notices = clock(plan_and_write)
+        rate = notices / seconds if seconds else 0.0
+        record("(c) reminder run: plan + outbox", engine, seconds, None,
+               "≥ 20,000 notices/s", rate >= 20_000, f"{notices:,} notices, {rate:,.0f}/s")
+        whole, report = clock(lambda: run(registry, config=config, notifiers=notifiers,
+                                          today=TODAY))
+        record("    … whole run incl. delivery", engine, whole, None, "(information)", True,
+               f"{len(report.digests):,} digests")
+
+
+def measure_startup(repeat: int) -> None:
+    def median(command: list[str]) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    env_cmd = [sys.executable, "-m", "styrdok.cli", "--version"]
+    styrdok_s = median(env_cmd)
+    click_s = median([sys.executable, "-c", "import click"])
+    ratio = styrdok_s / click_s
+    record("(d) styrdok --version", "-", styrdok_s, click_s, "≤ 2× import click",
+           ratio <= 2)
+
+
+def measure_export(target: str) -> None:
+    out = Path(tempfile.mkdtemp()) / "export.json"
+    # Peak memory from /proc/self/status (VmHWM): ru_maxrss would survive execve and
+    # report this benchmark process's own high-water mark instead of the export's.
+    code = ("import sys; sys._styrdok_testing = True\n"
+            "from styrdok.registry import Registry\n"
+            f"r = Registry.open({target!r})\n"
+            f"with open({str(out)!r}, 'w', encoding='utf-8') as f: r.export_json(f)\n"
+            "print(next(l.split()[1] for l in open('/proc/self/status') "
+            "if l.startswith('VmHWM')))")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    seconds = time.perf_counter() - started
+    peak_mb = int(done.stdout.strip().splitlines()[-1]) / 1024
+    record("(e) export, streaming", "sqlite", seconds, None, "peak memory < 250 MB",
+           peak_mb < 250, f"peak {peak_mb:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB file")
+    out.unlink()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="styrdok-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    register = Register(args.scale)
+    export_path = work / "register.json"
+    with export_path.open("w", encoding="utf-8") as handle:
+        counts = register.write_export(handle)
+    print(f"styrdok benchmark, scale {args.scale}: {counts['documents']:,} documents, "
+          f"{counts['dispensations']:,} dispensations ({time.perf_counter() - started:.0f} s "
+          f"to generate); {platform.processor() or platform.machine()}, {os.cpu_count()} "
+          f"cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    print(f"  {'measure':<34} {'engine':<10} {'styrdok':>9} {'raw':>9} {'ratio':>6}  target")
+    rows = raw_rows(export_path)
+
+    a, b = str(work / "styrdok.db"), str(work / "raw.db")
+    fresh(a)
+    fresh(b)
+    measure_import("sqlite", export_path, a, b, rows)
+    measure_due("sqlite", a, args.repeat)
+    measure_reminders("sqlite", a)
+    measure_startup(max(args.repeat, 5))
+    measure_export(a)
+
+    if args.postgres:
+        from styrdok.testing.postgres import PostgresServer
+
+        server = PostgresServer.start()
+        try:
+            pa, pb = server.create_database(), server.create_database()
+            fresh(pa)
+            fresh(pb)
+            measure_import("postgresql", export_path, pa, pb, rows)
+            measure_due("postgresql", pa, args.repeat)
+            measure_reminders("postgresql", pa)
+        finally:
+            server.stop()
+
+    total = time.perf_counter() - started
+    print(f"total {total:.0f} s")
+    out = Path(__file__).resolve().parent / f"results-{args.scale:g}.json"
+    out.write_text(json.dumps({"scale": args.scale, "seconds": round(total),
+                               "counts": counts, "results": RESULTS}, indent=2) + "\n")
+    if not all(r["met"] for r in RESULTS):
+        print("some targets were missed (see above)")
+
+
+if __name__ == "__main__":
+    main()
