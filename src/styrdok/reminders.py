@@ -95,12 +95,16 @@ def _before(
     title: str,
     owner: str = "",
 ) -> list[Threshold]:
-    found = []
-    for offset in offsets:
+    """The most urgent of the reminders before ``due`` whose send date has come, if any.
+
+    The others could never be chosen (only the latest send date per cycle is), so they are
+    not built: this runs for every document and dispensation within reach.
+    """
+    for offset in sorted(offsets):  # the nearest to the due date first
         send_on = previous_working_day(due - dt.timedelta(days=offset))
         if send_on <= today:
-            found.append(Threshold(item, kind, f"{due}/-{offset}", due, send_on, title, owner))
-    return found
+            return [Threshold(item, kind, f"{due}/-{offset}", due, send_on, title, owner)]
+    return []
 
 
 def _latest_overdue(due: dt.date, today: dt.date, every: int) -> tuple[int, dt.date] | None:

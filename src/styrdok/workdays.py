@@ -29,6 +29,7 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _non_working(day.year)
 
 
+@cache  # a reminder run asks about the same few hundred dates again and again
 def previous_working_day(day: dt.date) -> dt.date:
     """``day`` itself if it is a working day, else the closest working day before it."""
     while not is_working_day(day):

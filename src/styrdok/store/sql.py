@@ -9,6 +9,7 @@ so a change and its audit event commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -491,20 +492,27 @@ class SqlStore:
             x.c.responsible.label("person"),
             x.c.status,
         ).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until)
-        union = sa.union_all(reviews, doc_ends, disp_ends).subquery()
-        query = sa.select(union).order_by(union.c.due_on, union.c.kind, union.c.ref)
-        date_type = sa.Date()
-        to_date = date_type.result_processor(self.conn.dialect, None)
+        # Ordered as a compound select, not through a subquery SQLite would materialise.
+        query = sa.union_all(reviews, doc_ends, disp_ends).order_by(
+            sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
+        )
+        # This runs over the whole register: fetch in one call, look kinds up in a dict,
+        # and parse dates with the C ISO parser (a union's column loses its Date type on
+        # SQLite, so dates arrive as text there).
+        kinds = {kind.value: kind for kind in DueKind}
+        dispensation = DueKind.DISPENSATION_EXPIRY
+        from_iso = dt.date.fromisoformat
         items = []
-        for kind, ref, title, due_on, person, status in self.conn.execute(query):
-            # A union's column loses its Date type on SQLite; convert the text once here.
-            if to_date is not None and isinstance(due_on, str):
-                due_on = to_date(due_on)
+        for kind, ref, title, due_on, person, status in self.conn.execute(query).fetchall():
+            if type(due_on) is str:
+                due_on = from_iso(due_on)
+            due_kind = kinds[kind]
             items.append(
                 DueItem(
-                    kind=DueKind(kind),
+                    kind=due_kind,
                     ref=ref,
-                    title=" ".join(title.split()),
+                    # A dispensation's scope is free text; a title is already one line.
+                    title=" ".join(title.split()) if due_kind is dispensation else title,
                     due_on=due_on,
                     days_left=(due_on - today).days,
                     person=person,
@@ -741,32 +749,33 @@ class SqlStore:
             )
         return count
 
-    def _driver_insert(self, table: sa.Table) -> tuple[str, list[str], list[Any]]:
-        """An INSERT for the driver's own ``executemany``, and each column's bind processor
-        as SQLAlchemy would apply it: the values stored are the same, without SQLAlchemy's
-        per-row bookkeeping, which costs more than SQLite's insert itself on a bulk import."""
-        names = [column.name for column in table.columns]
-        processors = [column.type.bind_processor(self.conn.dialect) for column in table.columns]
+    def _driver_insert(self, table: sa.Table) -> dict[str, Any]:
+        """Each column's bind processor as SQLAlchemy would apply it, for the driver's own
+        ``executemany``: the values stored are the same, without SQLAlchemy's per-row
+        bookkeeping, which costs more than SQLite's insert itself on a bulk import."""
+        return {
+            column.name: column.type.bind_processor(self.conn.dialect) for column in table.columns
+        }
+
+    def _insert_chunk(
+        self, table: sa.Table, chunk: list[Mapping[str, Any]], processors: dict[str, Any] | None
+    ) -> None:
+        if processors is None:
+            self.conn.execute(table.insert(), chunk)
+            return
+        # The columns these rows carry (an autoincrement id may be left out).
+        names = [name for name in processors if name in chunk[0]]
+        convert = [(i, processors[name]) for i, name in enumerate(names) if processors[name]]
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         )
-        return sql, names, processors
-
-    def _insert_chunk(
-        self,
-        table: sa.Table,
-        chunk: list[Mapping[str, Any]],
-        insert: tuple[str, list[str], list[Any]] | None,
-    ) -> None:
-        if insert is None:
-            self.conn.execute(table.insert(), chunk)
-            return
-        sql, names, processors = insert
-        pairs = list(zip(names, processors, strict=True))
-        values = [
-            tuple(process(row.get(n)) if process else row.get(n) for n, process in pairs)
-            for row in chunk
-        ]
+        pick = operator.itemgetter(*names)
+        values = []
+        for row in chunk:
+            value = list(pick(row))
+            for i, process in convert:
+                value[i] = process(value[i])
+            values.append(tuple(value))
         self.conn.exec_driver_sql(sql, values)
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
