@@ -272,6 +272,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--results", type=Path, default=None,
+                        help="where to write the JSON results [bench/results-SCALE.json]")
     args = parser.parse_args()
     started = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="styrdok-bench-"))
@@ -312,7 +314,7 @@ def main() -> None:
 
     total = time.perf_counter() - started
     print(f"total {total:.0f} s")
-    out = Path(__file__).resolve().parent / f"results-{args.scale:g}.json"
+    out = args.results or Path(__file__).resolve().parent / f"results-{args.scale:g}.json"
     out.write_text(json.dumps({"scale": args.scale, "seconds": round(total),
                                "counts": counts, "results": RESULTS}, indent=2) + "\n")
     if not all(r["met"] for r in RESULTS):

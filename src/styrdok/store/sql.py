@@ -161,7 +161,7 @@ class SqlStore:
         self.conn.execute(
             tables.person.update()
             .where(tables.person.c.ref == person.ref)
-            .values(**convert.person_to_row(person))
+            .values(**_without_key(convert.person_to_row(person)))
         )
 
     def get_body(self, ref: str) -> Body | None:
@@ -216,7 +216,7 @@ class SqlStore:
                 tables.document.c.ref == document.ref,
                 tables.document.c.revision == expected_revision,
             )
-            .values(**convert.document_to_row(stored))
+            .values(**_without_key(convert.document_to_row(stored)))
         )
         if result.rowcount != 1:
             raise Conflict(
@@ -306,7 +306,7 @@ class SqlStore:
         result = self.conn.execute(
             d.update()
             .where(d.c.ref == disp.ref, d.c.revision == expected_revision)
-            .values(**convert.dispensation_to_row(stored))
+            .values(**_without_key(convert.dispensation_to_row(stored)))
         )
         if result.rowcount != 1:
             raise Conflict(
@@ -790,6 +790,14 @@ class SqlStore:
 
 
 _GRANTED = (DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
+
+
+def _without_key(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for UPDATE without its primary key. Setting ``ref`` (even to itself) makes
+    SQLite check every table that refers to it for orphans — a full scan where the
+    referring column has no index, on every update."""
+    row.pop("ref", None)
+    return row
 
 
 def _unavailable(exc: OperationalError) -> RegistryUnavailable:
