@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from styrdok import rules
+from styrdok.audit import ChainReport, verify_chain
 from styrdok.errors import (
     AlreadyExists,
     Conflict,
@@ -1031,6 +1032,11 @@ class Registry:
             return self.store.list_questions(document_ref)
 
     # --- audit, export, import -----------------------------------------------------------
+
+    def verify_audit(self) -> ChainReport:
+        """Walk the hash chain of the audit log and report the first broken link."""
+        with self.store.transaction(write=False):
+            return verify_chain(self.store.iter_audit())
 
     def audit_events(self) -> Iterator[AuditEvent]:
         """The whole audit log, oldest first (streamed)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import disp, doc, exchange, people, remind, setup, status
+from styrdok.cli import audit, disp, doc, exchange, people, remind, setup, status
 from styrdok.cli.app import App, StyrdokGroup
 
 
@@ -110,5 +110,6 @@ for command in (
     exchange.import_,
     remind.remind,
     remind.plugins_command,
+    audit.audit,
 ):
     main.add_command(command)
