@@ -290,3 +290,17 @@ def test_remind_with_an_unknown_channel_is_a_clear_error(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["--db", str(db), "remind", "--channel", "sms"])
     assert result.exit_code == 1
     assert result.stderr == "Error: no channel named 'sms'; available: console\n"
+
+
+def test_version_does_not_even_build_the_domain_model() -> None:
+    """`styrdok --version` loads the command line and the enums, not the model's classes."""
+    code = (
+        "import sys\n"
+        "from styrdok.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print('styrdok.model' in sys.modules, 'styrdok.rules' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "False False"

@@ -19,34 +19,66 @@ from styrdok.errors import (
     RuleViolation,
     StyrdokError,
 )
-from styrdok.model import (
-    AuditEvent,
-    Body,
-    BodyLevel,
-    Decision,
-    Dispensation,
-    DispensationRequest,
-    DispensationRules,
-    Disposition,
-    DispStatus,
-    DocStatus,
-    DocType,
-    Document,
-    DocumentVersion,
-    DueItem,
-    DueKind,
-    Evaluation,
-    FaqEntry,
-    FollowUp,
-    Funding,
-    Person,
-    Question,
-    Review,
-    ReviewOutcome,
-)
 
 if TYPE_CHECKING:
+    from styrdok.model import (
+        AuditEvent,
+        Body,
+        BodyLevel,
+        Decision,
+        Dispensation,
+        DispensationRequest,
+        DispensationRules,
+        Disposition,
+        DispStatus,
+        DocStatus,
+        DocType,
+        Document,
+        DocumentVersion,
+        DueItem,
+        DueKind,
+        Evaluation,
+        FaqEntry,
+        FollowUp,
+        Funding,
+        Person,
+        Question,
+        Review,
+        ReviewOutcome,
+    )
     from styrdok.registry import Registry
+
+# Loaded on first use, so that importing the package (as the command line does for --help
+# and --version) builds no attrs classes and imports no SQLAlchemy.
+_LAZY = dict.fromkeys(
+    (
+        "AuditEvent",
+        "Body",
+        "BodyLevel",
+        "Decision",
+        "Dispensation",
+        "DispensationRequest",
+        "DispensationRules",
+        "Disposition",
+        "DispStatus",
+        "DocStatus",
+        "DocType",
+        "Document",
+        "DocumentVersion",
+        "DueItem",
+        "DueKind",
+        "Evaluation",
+        "FaqEntry",
+        "FollowUp",
+        "Funding",
+        "Person",
+        "Question",
+        "Review",
+        "ReviewOutcome",
+    ),
+    "styrdok.model",
+)
+_LAZY["Registry"] = "styrdok.registry"
 
 __all__ = [
     "AlreadyExists",
@@ -86,8 +118,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Registry":
-        from styrdok.registry import Registry
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'styrdok' has no attribute {name!r}")
+    import importlib
 
-        return Registry
-    raise AttributeError(f"module 'styrdok' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # next time, a plain attribute
+    return value

@@ -17,6 +17,15 @@ from typing import Any
 
 import attrs
 
+# The enums live in styrdok.enums (no attrs classes to build, so the command line can use
+# them without importing this module); they are re-exported here.
+from styrdok.enums import BodyLevel as BodyLevel
+from styrdok.enums import Disposition as Disposition
+from styrdok.enums import DispStatus as DispStatus
+from styrdok.enums import DocStatus as DocStatus
+from styrdok.enums import DocType as DocType
+from styrdok.enums import DueKind as DueKind
+from styrdok.enums import ReviewOutcome as ReviewOutcome
 from styrdok.errors import InvalidValue
 from styrdok.text import (
     REF_PATTERN,
@@ -28,80 +37,6 @@ from styrdok.text import (
     valid_email,
     valid_ref,
 )
-
-# --- enums -------------------------------------------------------------------------------
-
-
-class DocType(enum.StrEnum):
-    """Kind of governing document (dokumenttyp)."""
-
-    POLICY = "policy"
-    STRATEGY = "strategy"
-    PROGRAMME = "programme"
-    PLAN = "plan"
-    ACTION_PLAN = "action_plan"
-    GUIDELINE = "guideline"
-    RULE = "rule"
-    ROUTINE = "routine"
-    INSTRUCTION = "instruction"
-    CHARTER = "charter"
-    ORDINANCE = "ordinance"
-    TARIFF = "tariff"
-
-
-class BodyLevel(enum.StrEnum):
-    """Where a deciding body sits in the chain of governance (styrkedjan)."""
-
-    COUNCIL = "council"
-    EXECUTIVE_BOARD = "executive_board"
-    COMMITTEE = "committee"
-    ADMINISTRATION = "administration"
-    UNIT = "unit"
-
-
-class DocStatus(enum.StrEnum):
-    """Life of a document: draft → in_force → superseded | repealed | lapsed."""
-
-    DRAFT = "draft"
-    IN_FORCE = "in_force"
-    SUPERSEDED = "superseded"
-    REPEALED = "repealed"
-    LAPSED = "lapsed"
-
-
-class DispStatus(enum.StrEnum):
-    """Life of a dispensation: requested → approved | rejected; approved → ended."""
-
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    CLOSED = "closed"
-
-
-class ReviewOutcome(enum.StrEnum):
-    """What a review (aktualitetsprövning) concluded."""
-
-    CONFIRMED = "confirmed"
-    REVISE = "revise"
-    REPEAL = "repeal"
-
-
-class DueKind(enum.StrEnum):
-    """What falls due."""
-
-    REVIEW = "review"
-    DOCUMENT_EXPIRY = "document_expiry"
-    DISPENSATION_EXPIRY = "dispensation_expiry"
-
-
-class Disposition(enum.StrEnum):
-    """What happens to a document's active dispensations when it is repealed or superseded."""
-
-    END = "end"
-    MOVE = "move"
-
 
 #: Statuses under which a dispensation counts as granted for some period.
 GRANTED_STATUSES = frozenset(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
-from styrdok.model import Dispensation, DispensationRequest, DispStatus, Funding
+from styrdok.enums import DispStatus
+
+if TYPE_CHECKING:
+    from styrdok.model import Dispensation
 
 LIST_COLUMNS = [
     ("ref", "REF"),
@@ -96,6 +100,8 @@ def disp_request(
           --from 2026-08-17 --until 2027-01-15 --funded-by "Barn- och utbildningsnämnden" \\
           --cost 12000 --applies-to "Nordskolan åk 7"
     """
+    from styrdok.model import DispensationRequest, Funding
+
     request = DispensationRequest(
         document_ref=document_ref,
         scope=scope,

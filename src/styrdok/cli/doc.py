@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
-from styrdok import rules
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
-from styrdok.model import (
-    DispensationRules,
-    Disposition,
-    DocStatus,
-    DocType,
-    Document,
-    FaqEntry,
-    FollowUp,
-    ReviewOutcome,
-)
+from styrdok.enums import Disposition, DocStatus, DocType, ReviewOutcome
+
+if TYPE_CHECKING:
+    from styrdok.model import Document
 
 LIST_COLUMNS = [
     ("ref", "REF"),
@@ -146,6 +139,10 @@ _COMPOSITE_FIELDS = {"applies_to", "related", "faq", "follow_up", "dispensation_
 
 def _changes(current: Document | None, opts: dict[str, Any]) -> dict[str, Any]:
     """Turn the options given into field values, merging nested ones with ``current``."""
+    # The domain model is imported here, not at the top: `styrdok --version` stays fast.
+    from styrdok import rules
+    from styrdok.model import DispensationRules, FaqEntry, FollowUp
+
     changes: dict[str, Any] = {}
     # Scalar options are named after the fields they set; lists and nested records follow.
     for key in sorted(rules.EDITABLE_FIELDS - _COMPOSITE_FIELDS):
@@ -202,6 +199,8 @@ def doc_add(app: App, /, ref: str, **opts: Any) -> None:
     if missing:
         flags = {"title": "--title", "doc_type": "--type", "owner": "--owner"}
         raise click.UsageError("missing " + ", ".join(flags[m] for m in missing))
+    from styrdok.model import Document
+
     stored = app.registry().add_document(Document(ref=ref, **changes), actor=app.actor)
     done(f"Added draft {stored.ref} (revision {stored.revision}).", stored, app.fmt)
 

@@ -8,7 +8,7 @@ import click
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import choice
-from styrdok.model import Body, BodyLevel, Person
+from styrdok.enums import BodyLevel
 
 PERSON_COLUMNS = [
     ("ref", "REF"),
@@ -50,6 +50,8 @@ def person_add(
       styrdok --as ada person add anna.lind --name "Anna Lind" \\
           --email anna.lind@mittkoping.se --unit "IT-enheten"
     """
+    from styrdok.model import Person
+
     new = Person(ref=ref, name=name, email=email, unit=unit, title=title, is_admin=is_admin)
     stored = app.registry().add_person(new, actor=app.actor)
     done(f"Added person {stored.ref}.", stored, app.fmt)
@@ -106,6 +108,8 @@ def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> 
       styrdok --as ada body add KS --name Kommunstyrelsen --level executive_board \\
           --contact eva.registrator
     """
+    from styrdok.model import Body
+
     stored = app.registry().add_body(
         Body(ref=ref, name=name, level=level, contact=contact), actor=app.actor
     )

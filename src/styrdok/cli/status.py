@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import done, emit_rows
 from styrdok.cli.params import DATE, HORIZON
-from styrdok.model import DueItem, DueKind
+from styrdok.enums import DueKind
+
+if TYPE_CHECKING:
+    from styrdok.model import DueItem
 
 _KIND_LABEL = {
     DueKind.REVIEW: "review",

@@ -1,0 +1,77 @@
+"""The registry's enumerations (glossary in DESIGN.md), in a module of their own: light
+enough for the command line to import for its option choices without the domain model."""
+
+from __future__ import annotations
+
+import enum
+
+
+class DocType(enum.StrEnum):
+    """Kind of governing document (dokumenttyp)."""
+
+    POLICY = "policy"
+    STRATEGY = "strategy"
+    PROGRAMME = "programme"
+    PLAN = "plan"
+    ACTION_PLAN = "action_plan"
+    GUIDELINE = "guideline"
+    RULE = "rule"
+    ROUTINE = "routine"
+    INSTRUCTION = "instruction"
+    CHARTER = "charter"
+    ORDINANCE = "ordinance"
+    TARIFF = "tariff"
+
+
+class BodyLevel(enum.StrEnum):
+    """Where a deciding body sits in the chain of governance (styrkedjan)."""
+
+    COUNCIL = "council"
+    EXECUTIVE_BOARD = "executive_board"
+    COMMITTEE = "committee"
+    ADMINISTRATION = "administration"
+    UNIT = "unit"
+
+
+class DocStatus(enum.StrEnum):
+    """Life of a document: draft → in_force → superseded | repealed | lapsed."""
+
+    DRAFT = "draft"
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+    REPEALED = "repealed"
+    LAPSED = "lapsed"
+
+
+class DispStatus(enum.StrEnum):
+    """Life of a dispensation: requested → approved | rejected; approved → ended."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    CLOSED = "closed"
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a review (aktualitetsprövning) concluded."""
+
+    CONFIRMED = "confirmed"
+    REVISE = "revise"
+    REPEAL = "repeal"
+
+
+class DueKind(enum.StrEnum):
+    """What falls due."""
+
+    REVIEW = "review"
+    DOCUMENT_EXPIRY = "document_expiry"
+    DISPENSATION_EXPIRY = "dispensation_expiry"
+
+
+class Disposition(enum.StrEnum):
+    """What happens to a document's active dispensations when it is repealed or superseded."""
+
+    END = "end"
+    MOVE = "move"
