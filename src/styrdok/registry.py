@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from styrdok import rules
+from styrdok import checklist, rules
 from styrdok.audit import ChainReport, verify_chain
 from styrdok.errors import (
     AlreadyExists,
@@ -617,20 +617,25 @@ class Registry:
             )
         return stored
 
-    def check_document(self, ref: str) -> list[str]:
-        """Findings about one document: what keeps it from being complete under the core
-        rules, plus every plugin's own checks (``styrdok_check_document``)."""
+    def check_document(
+        self, ref: str, *, max_words: int = checklist.DEFAULT_MAX_WORDS
+    ) -> checklist.CheckResult:
+        """A document against the LEDA checklist, with the lessons its dispensations teach
+        ("the rule may need to change") and every plugin's own checks."""
         from styrdok.plugins import call_each
 
-        document = self.get_document(ref)
-        preview = document
-        if document.next_review_on is None and document.review_interval_months:
-            # Adoption sets the first review date from the interval: not missing.
-            preview = attrs.evolve(document, next_review_on=self.today())
-        findings = [f"lacks {what}" for what in rules.missing_for_force(preview)]
+        with self.store.transaction(write=False):
+            document = self._document(ref)
+            dispensations = self.store.list_dispensations(document_ref=ref)
+        checks = checklist.checklist(
+            document,
+            max_words=max_words,
+            review_date_at_adoption=document.status is DocStatus.DRAFT,
+        )
+        extra = checklist.lessons(dispensations)
         for _plugin, found in call_each("styrdok_check_document", document=document):
-            findings.extend(str(f) for f in found or ())
-        return findings
+            extra.extend(str(f) for f in found or ())
+        return checklist.CheckResult(ref=ref, checks=checks, extra=tuple(extra))
 
     def document_versions(self, ref: str) -> list[DocumentVersion]:
         """Every adopted version of a document and when it was in force."""

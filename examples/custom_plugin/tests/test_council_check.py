@@ -48,9 +48,10 @@ def test_doc_check_reports_the_plugins_findings(installed: None, tmp_path: Path)
         main, ["--db", db, "--format", "csv", "doc", "check", "--all", "--strict"]
     )
     assert result.exit_code == 1
-    assert "POL-PERS-01,adopted by the council but has no registry number (diarienummer)" in (
-        result.output.splitlines()
+    assert (
+        "POL-PERS-01,10/10,adopted by the council but has no registry number (diarienummer)"
+        in result.output.splitlines()
     )
-    assert "POL-IS-01" not in result.output  # it has KS 2023/412
+    assert "POL-IS-01,10/10," in result.output.splitlines()  # it has KS 2023/412
     listed = runner.invoke(main, ["--format", "csv", "plugins"]).output
     assert "council_check,0.1.0,styrdok_check_document" in listed.splitlines()

@@ -453,15 +453,24 @@ def doc_repeal(
 @click.option("--strict", is_flag=True, help="Exit 1 if anything is found (for pipelines).")
 @pass_app
 def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
-    """Check documents against the core rules and your plugins' own checks.
+    """Score documents against the LEDA checklist: purpose, intended effects, audience,
+    follow-up, non-compliance, dispensation process, guardian, FAQ, brevity and review
+    date; plus what their dispensations teach and your plugins' own checks.
+
+    The word limit for brevity is `[checks] max_words` in styrdok.toml (default 2500).
 
     \b
     Examples:
       styrdok doc check POL-IS-01
-      styrdok doc check --all --strict
+      styrdok doc check --all --strict --format csv > findings.csv
     """
+    from styrdok.checklist import DEFAULT_MAX_WORDS
+
     if bool(ref) == check_all:
         raise click.UsageError("give a document REF or --all")
+    max_words = app.config().section("checks").get("max_words", DEFAULT_MAX_WORDS)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 1:
+        raise click.ClickException("[checks] max_words must be a positive whole number")
     registry = app.registry()
     refs = (
         [ref]
@@ -472,9 +481,19 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
             if d.status in (DocStatus.DRAFT, DocStatus.IN_FORCE)
         ]
     )
-    rows = [{"ref": r, "finding": f} for r in refs for f in registry.check_document(r)]
-    emit_rows(rows, [("ref", "REF"), ("finding", "FINDING")], app.fmt, empty="No findings.")
-    if strict and rows:
+    results = [registry.check_document(r, max_words=max_words) for r in refs]
+    rows = [
+        {"ref": result.ref, "score": result.score, "finding": finding}
+        for result in results
+        for finding in (result.findings or [""])
+    ]
+    emit_rows(
+        rows,
+        [("ref", "REF"), ("score", "SCORE"), ("finding", "FINDING")],
+        app.fmt,
+        empty="No documents to check.",
+    )
+    if strict and any(result.findings for result in results):
         raise SystemExit(1)
 
 
