@@ -48,38 +48,6 @@ if TYPE_CHECKING:
     )
     from styrdok.registry import Registry
 
-# Loaded on first use, so that importing the package (as the command line does for --help
-# and --version) builds no attrs classes and imports no SQLAlchemy.
-_LAZY = dict.fromkeys(
-    (
-        "AuditEvent",
-        "Body",
-        "BodyLevel",
-        "Decision",
-        "Dispensation",
-        "DispensationRequest",
-        "DispensationRules",
-        "Disposition",
-        "DispStatus",
-        "DocStatus",
-        "DocType",
-        "Document",
-        "DocumentVersion",
-        "DueItem",
-        "DueKind",
-        "Evaluation",
-        "FaqEntry",
-        "FollowUp",
-        "Funding",
-        "Person",
-        "Question",
-        "Review",
-        "ReviewOutcome",
-    ),
-    "styrdok.model",
-)
-_LAZY["Registry"] = "styrdok.registry"
-
 __all__ = [
     "AlreadyExists",
     "AuditEvent",
@@ -115,6 +83,15 @@ __all__ = [
     "StyrdokError",
     "__version__",
 ]
+
+
+# Everything public that is not imported above comes from the model, loaded on first use,
+# so that importing the package (as the command line does for --help and --version)
+# builds no attrs classes and imports no SQLAlchemy.
+_LAZY = dict.fromkeys(
+    (name for name in __all__ if name not in globals() and name != "Registry"), "styrdok.model"
+)
+_LAZY["Registry"] = "styrdok.registry"
 
 
 def __getattr__(name: str) -> Any:
