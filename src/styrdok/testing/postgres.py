@@ -49,6 +49,16 @@ def _install() -> None:
             raise PostgresUnavailable(f"{' '.join(command)} failed: {done.stderr[-500:]}")
 
 
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,7 +78,8 @@ class PostgresServer:
     @classmethod
     def start(cls) -> PostgresServer:
         bindir = _bindir()
-        if bindir is None:
+        if bindir is None or (os.geteuid() == 0 and not _has_user("postgres")):
+            # The Debian package brings the binaries and creates the postgres user.
             _install()
             bindir = _bindir()
             if bindir is None:
