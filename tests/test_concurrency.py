@@ -105,7 +105,6 @@ def test_reminder_workers_started_together_deliver_each_notice_once(
         sent = [r for r in registry.store.notices() if r["state"] == "sent"]
     assert digests and set(digests.values()) == {1}
     assert items == len(sent) == len({r["id"] for r in sent})
-    assert sum(1 for o, _ in outputs if o) >= 1
 
 
 def test_a_restored_register_keeps_numbering_after_the_import(db_url: str, tmp_path: Path) -> None:

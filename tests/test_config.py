@@ -29,12 +29,14 @@ def test_a_file_overrides_and_keeps_plugin_sections(tmp_path: Path) -> None:
     path = tmp_path / "styrdok.toml"
     path.write_text(
         'language = "en"\n[reminders]\nreview_offsets = [0, 90, 30, 30]\n'
-        '[smtp]\nhost = "smtp.example"\n',
+        '[checks]\nmax_words = 1200\n[smtp]\nhost = "smtp.example"\n',
         encoding="utf-8",
     )
     config = load_config(path)
     assert config.language == "en"
     assert config.reminders.review_offsets == (90, 30, 0)
+    assert config.max_words == 1200
+    assert Config().max_words == 2500
     assert config.section("smtp") == {"host": "smtp.example"}
     assert config.section("webhook") == {}
 
@@ -48,6 +50,8 @@ def test_a_file_overrides_and_keeps_plugin_sections(tmp_path: Path) -> None:
         ("[reminders]\nescalate_after_days = 0", "positive whole number"),
         ("[reminders]\nremind_every = 3", "unknown setting reminders.remind_every"),
         ("[reminders\n", "Expected"),
+        ("[checks]\nmax_words = 'many'", "checks.max_words must be a positive whole number"),
+        ("[checks]\nmin_words = 10", "takes only max_words"),
     ],
 )
 def test_mistakes_are_one_clear_error(tmp_path: Path, text: str, message: str) -> None:

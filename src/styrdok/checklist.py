@@ -17,11 +17,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from styrdok.config import DEFAULT_MAX_WORDS
 from styrdok.enums import DispStatus
 from styrdok.model import Dispensation, Document
 
-#: Above this many words a document is flagged as long (configurable: ``[checks] max_words``).
-DEFAULT_MAX_WORDS = 2_500
 #: This many dispensations against one clause, or renewals of one, suggest the rule is wrong.
 REPEATS_THAT_SUGGEST_CHANGE = 3
 

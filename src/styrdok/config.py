@@ -11,6 +11,9 @@ a file the defaults of DESIGN.md apply. Example::
     overdue_every_days = 7              # while a review is overdue
     escalate_after_days = 30            # then the adopting body's contact is told
 
+    [checks]
+    max_words = 2500                    # brevity, for `styrdok doc check`
+
     [smtp]                              # a plugin's own section
     host = "smtp.mittkoping.example"
 """
@@ -27,6 +30,8 @@ import attrs
 from styrdok.errors import InvalidValue
 
 LANGUAGES = ("sv", "en")
+#: Above this many words a document is flagged as long (brevity, ``[checks] max_words``).
+DEFAULT_MAX_WORDS = 2_500
 #: Per-document offsets may reach this far ahead (and the reminder run looks this far).
 MAX_OFFSET_DAYS = 180
 
@@ -58,6 +63,8 @@ class ReminderSettings:
 @attrs.frozen
 class Config:
     reminders: ReminderSettings = attrs.field(factory=ReminderSettings)
+    max_words: int = DEFAULT_MAX_WORDS
+    """``[checks] max_words``: above this a document is flagged as long (brevity)."""
     language: str = "sv"
     sections: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     path: Path | None = None
@@ -104,9 +111,18 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise InvalidValue(f"{where}: reminders.{name} must be a positive whole number")
             changes[name] = value
-    sections = {k: v for k, v in data.items() if isinstance(v, dict) and k != "reminders"}
+    checks = data.get("checks", {})
+    if not isinstance(checks, dict) or set(checks) - {"max_words"}:
+        raise InvalidValue(f"{where}: [checks] takes only max_words")
+    max_words = checks.get("max_words", DEFAULT_MAX_WORDS)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 1:
+        raise InvalidValue(f"{where}: checks.max_words must be a positive whole number")
+    sections = {
+        k: v for k, v in data.items() if isinstance(v, dict) and k not in ("reminders", "checks")
+    }
     return Config(
         reminders=attrs.evolve(settings, **changes),
+        max_words=max_words,
         language=language,
         sections=sections,
         path=path,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -286,7 +287,7 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def write_csv(store: Store, directory: str | Any) -> list[str]:
+def write_csv(store: Store, directory: str | os.PathLike[str]) -> list[str]:
     """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import attrs
 
 from styrdok import checklist, rules
 from styrdok.audit import ChainReport, verify_chain
+from styrdok.config import DEFAULT_MAX_WORDS
 from styrdok.errors import (
     AlreadyExists,
     Conflict,
@@ -52,11 +53,16 @@ from styrdok.store.base import Store
 from styrdok.store.engine import normalise_url, sqlite_path
 
 
+def url_scheme(url: str) -> str:
+    """``postgresql+psycopg://…`` → ``postgresql``: the key stores are registered under."""
+    return url.split("://", 1)[0].split("+", 1)[0]
+
+
 def open_store(url: str) -> Store:
     """The store for ``url``'s scheme, from the plugins that offer storage backends."""
     from styrdok.plugins import store_factories
 
-    scheme = url.split("://", 1)[0].split("+", 1)[0]
+    scheme = url_scheme(url)
     factories = store_factories()
     if scheme not in factories:
         known = ", ".join(sorted(factories)) or "none"
@@ -135,7 +141,7 @@ class Registry:
         path = sqlite_path(url)
         if path is not None and not create and not path.exists():
             raise RegistryUnavailable(f"no registry at {path}; run 'styrdok init' first")
-        sql = url.split("://", 1)[0].split("+", 1)[0] in ("sqlite", "postgresql")
+        sql = url_scheme(url) in ("sqlite", "postgresql")
         if create and sql:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -618,7 +624,7 @@ class Registry:
         return stored
 
     def check_document(
-        self, ref: str, *, max_words: int = checklist.DEFAULT_MAX_WORDS
+        self, ref: str, *, max_words: int = DEFAULT_MAX_WORDS
     ) -> checklist.CheckResult:
         """A document against the LEDA checklist, with the lessons its dispensations teach
         ("the rule may need to change") and every plugin's own checks."""

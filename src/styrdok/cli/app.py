@@ -95,7 +95,3 @@ class StyrdokGroup(click.Group):
             raise click.ClickException(
                 f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
             ) from None
-
-
-def default_db() -> str | None:
-    return os.environ.get("STYRDOK_DB") or None

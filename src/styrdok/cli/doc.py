@@ -464,13 +464,9 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
       styrdok doc check POL-IS-01
       styrdok doc check --all --strict --format csv > findings.csv
     """
-    from styrdok.checklist import DEFAULT_MAX_WORDS
-
     if bool(ref) == check_all:
         raise click.UsageError("give a document REF or --all")
-    max_words = app.config().section("checks").get("max_words", DEFAULT_MAX_WORDS)
-    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 1:
-        raise click.ClickException("[checks] max_words must be a positive whole number")
+    max_words = app.config().max_words
     registry = app.registry()
     refs = (
         [ref]

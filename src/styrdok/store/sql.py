@@ -35,7 +35,7 @@ from styrdok.model import (
     Review,
 )
 from styrdok.store import convert, tables
-from styrdok.store.engine import make_engine, normalise_url, sqlite_path
+from styrdok.store.engine import make_engine, sqlite_path
 
 #: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
 WRITER_LOCK = 0x7374_7972_646F_6B
@@ -70,10 +70,6 @@ class SqlStore:
         self.url = url
         self.engine = make_engine(url)
         self._conn: sa.Connection | None = None
-
-    @classmethod
-    def from_target(cls, target: str | None) -> SqlStore:
-        return cls(normalise_url(target))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -156,13 +152,6 @@ class SqlStore:
 
     def insert_person(self, person: Person) -> None:
         self._insert(tables.person, convert.person_to_row(person), f"person {person.ref}")
-
-    def update_person(self, person: Person) -> None:
-        self.conn.execute(
-            tables.person.update()
-            .where(tables.person.c.ref == person.ref)
-            .values(**_without_key(convert.person_to_row(person)))
-        )
 
     def get_body(self, ref: str) -> Body | None:
         row = self._one(sa.select(tables.body).where(tables.body.c.ref == ref))
