@@ -21,10 +21,27 @@ from typing import IO, Any
 TODAY = dt.date(2026, 11, 22)
 ORGANISATIONS = [f"K{n:04d}" for n in range(290)] + [f"R{n:02d}" for n in range(21)]
 PEOPLE_PER_ORG = 20
-BODIES = [("KF", "council"), ("KS", "executive_board"), ("BUN", "committee"),
-          ("SN", "committee"), ("KLF", "administration")]
-DOC_TYPES = ["policy", "strategy", "programme", "plan", "action_plan", "guideline", "rule",
-             "routine", "instruction", "charter", "ordinance", "tariff"]
+BODIES = [
+    ("KF", "council"),
+    ("KS", "executive_board"),
+    ("BUN", "committee"),
+    ("SN", "committee"),
+    ("KLF", "administration"),
+]
+DOC_TYPES = [
+    "policy",
+    "strategy",
+    "programme",
+    "plan",
+    "action_plan",
+    "guideline",
+    "rule",
+    "routine",
+    "instruction",
+    "charter",
+    "ordinance",
+    "tariff",
+]
 DOC_WEIGHTS = [8, 3, 3, 6, 5, 25, 8, 25, 10, 2, 3, 2]
 DISP_STATES = ["approved", "expired", "closed", "revoked", "rejected", "requested"]
 DISP_WEIGHTS = [30, 40, 10, 5, 10, 5]
@@ -51,15 +68,24 @@ class Register:
     def persons(self) -> Iterator[dict[str, Any]]:
         for org in self.organisations:
             for n in range(PEOPLE_PER_ORG):
-                yield {"ref": f"{org}.p{n:02d}", "name": f"Person {n} i {org}",
-                       "email": f"p{n}@{org.lower()}.example", "unit": f"{org} enhet {n % 5}",
-                       "title": "Handläggare", "is_admin": n == 0}
+                yield {
+                    "ref": f"{org}.p{n:02d}",
+                    "name": f"Person {n} i {org}",
+                    "email": f"p{n}@{org.lower()}.example",
+                    "unit": f"{org} enhet {n % 5}",
+                    "title": "Handläggare",
+                    "is_admin": n == 0,
+                }
 
     def bodies(self) -> Iterator[dict[str, Any]]:
         for org in self.organisations:
             for code, level in BODIES:
-                yield {"ref": f"{org}-{code}", "name": f"{code} {org}", "level": level,
-                       "contact": f"{org}.p00"}
+                yield {
+                    "ref": f"{org}-{code}",
+                    "name": f"{code} {org}",
+                    "level": level,
+                    "contact": f"{org}.p00",
+                }
 
     def _documents(self) -> Iterator[tuple[dict[str, Any], bool]]:
         rng = random.Random(self.seed)
@@ -76,13 +102,18 @@ class Register:
                 allowed = rng.random() < 0.3
                 owner, guardian = rng.sample(range(PEOPLE_PER_ORG), 2)
                 body = rng.choice(BODIES)[0]
-                valid_until = (TODAY + dt.timedelta(days=rng.randint(-100, 900))
-                               if rng.random() < 0.1 else None)
+                valid_until = (
+                    TODAY + dt.timedelta(days=rng.randint(-100, 900))
+                    if rng.random() < 0.1
+                    else None
+                )
                 doc = {
                     "ref": f"{org}-{doc_type[:4].upper()}-{n:04d}",
                     "title": f"{doc_type.capitalize()} {n} för {org}",
-                    "doc_type": doc_type, "owner": f"{org}.p{owner:02d}",
-                    "guardian": f"{org}.p{guardian:02d}", "status": status,
+                    "doc_type": doc_type,
+                    "owner": f"{org}.p{owner:02d}",
+                    "guardian": f"{org}.p{guardian:02d}",
+                    "status": status,
                     "version": 0 if status == "draft" else 1,
                     "adopted_by": None if status == "draft" else f"{org}-{body}",
                     "decided_on": None if status == "draft" else decided.isoformat(),
@@ -90,19 +121,29 @@ class Register:
                     "registry_number": f"{body} {decided.year}/{rng.randint(1, 999)}",
                     "purpose": "Att styra verksamheten tydligt.",
                     "intended_effects": "Likabehandling och kvalitet.",
-                    "audience": "Medarbetare", "applies_to": [f"{org} alla"],
-                    "limits": "", "follow_up": {"method": "Årlig uppföljning", "by": "KS"},
+                    "audience": "Medarbetare",
+                    "applies_to": [f"{org} alla"],
+                    "limits": "",
+                    "follow_up": {"method": "Årlig uppföljning", "by": "KS"},
                     "review_interval_months": interval,
                     "next_review_on": next_review.isoformat(),
                     "valid_until": valid_until.isoformat() if valid_until else None,
                     "non_compliance": "Avvikelse rapporteras.",
-                    "dispensation_rules": {"allowed": allowed, "requirements": "",
-                                           "approvers": [], "max_duration_days": 365,
-                                           "max_renewals": 1},
+                    "dispensation_rules": {
+                        "allowed": allowed,
+                        "requirements": "",
+                        "approvers": [],
+                        "max_duration_days": 365,
+                        "max_renewals": 1,
+                    },
                     "faq": [{"question": "Vem frågar jag?", "answer": "Väktaren."}],
-                    "parent": None, "supersedes": None, "related": [],
-                    "text_url": None, "word_count": rng.randint(300, 6000),
-                    "reminder_offsets": None, "revision": 1,
+                    "parent": None,
+                    "supersedes": None,
+                    "related": [],
+                    "text_url": None,
+                    "word_count": rng.randint(300, 6000),
+                    "reminder_offsets": None,
+                    "revision": 1,
                 }
                 yield doc, allowed and status == "in_force"
 
@@ -111,8 +152,9 @@ class Register:
             yield doc
 
     def dispensations_(self) -> Iterator[dict[str, Any]]:
-        targets = [(doc["ref"], doc["owner"], doc["guardian"])
-                   for doc, takes in self._documents() if takes]
+        targets = [
+            (doc["ref"], doc["owner"], doc["guardian"]) for doc, takes in self._documents() if takes
+        ]
         rng = random.Random(self.seed + 1)
         counters: dict[int, int] = {}
         for _ in range(self.dispensations):
@@ -130,28 +172,48 @@ class Register:
             counters[requested.year] = counters.get(requested.year, 0) + 1
             requester = f"{org}.p{rng.randint(2, PEOPLE_PER_ORG - 1):02d}"
             decided = status != "requested"
-            ended = {"expired": end + dt.timedelta(days=1),
-                     "closed": start + (end - start) / 2,
-                     "revoked": start + (end - start) / 3}.get(status)
+            ended = {
+                "expired": end + dt.timedelta(days=1),
+                "closed": start + (end - start) / 2,
+                "revoked": start + (end - start) / 3,
+            }.get(status)
             cost = rng.random() < 0.5
             yield {
                 "ref": f"D-{requested.year}-{counters[requested.year]:04d}",
-                "document_ref": ref, "scope": f"Undantag för pilot {counters[requested.year]}",
-                "requested_by": requester, "requested_on": requested.isoformat(),
-                "responsible": requester, "valid_from": start.isoformat(),
+                "document_ref": ref,
+                "scope": f"Undantag för pilot {counters[requested.year]}",
+                "requested_by": requester,
+                "requested_on": requested.isoformat(),
+                "responsible": requester,
+                "valid_from": start.isoformat(),
                 "valid_until": end.isoformat(),
-                "funding": {"funded_by": "Verksamhetens budget" if cost else None,
-                            "estimated_cost": f"{rng.randint(0, 90000)}.00" if cost else None,
-                            "currency": "SEK", "no_extra_cost": not cost, "note": ""},
-                "status": status, "applies_to": [f"{org} enhet {rng.randint(0, 4)}"],
-                "clause": "", "limits": "", "justification": "Behövs för piloten.",
+                "funding": {
+                    "funded_by": "Verksamhetens budget" if cost else None,
+                    "estimated_cost": f"{rng.randint(0, 90000)}.00" if cost else None,
+                    "currency": "SEK",
+                    "no_extra_cost": not cost,
+                    "note": "",
+                },
+                "status": status,
+                "applies_to": [f"{org} enhet {rng.randint(0, 4)}"],
+                "clause": "",
+                "limits": "",
+                "justification": "Behövs för piloten.",
                 "conditions": "",
-                "decision": {"by": guardian, "on": (requested + dt.timedelta(days=3))
-                             .isoformat(), "reasoning": "", "delegated": False,
-                             "reported_to": None} if decided else None,
+                "decision": {
+                    "by": guardian,
+                    "on": (requested + dt.timedelta(days=3)).isoformat(),
+                    "reasoning": "",
+                    "delegated": False,
+                    "reported_to": None,
+                }
+                if decided
+                else None,
                 "renewal_of": None,
-                "ended_on": ended.isoformat() if ended else None, "end_reason": "",
-                "evaluation": None, "revision": 1,
+                "ended_on": ended.isoformat() if ended else None,
+                "end_reason": "",
+                "evaluation": None,
+                "revision": 1,
             }
 
     # --- output ------------------------------------------------------------------------------
@@ -160,10 +222,15 @@ class Register:
         """The register as a styrdok export file, streamed."""
         counts: dict[str, int] = {}
         out.write('{"format": "styrdok-export", "version": 1')
-        sections = (("persons", self.persons()), ("bodies", self.bodies()),
-                    ("documents", self.documents()), ("document_versions", iter(())),
-                    ("reviews", iter(())), ("dispensations", self.dispensations_()),
-                    ("questions", iter(())))
+        sections = (
+            ("persons", self.persons()),
+            ("bodies", self.bodies()),
+            ("documents", self.documents()),
+            ("document_versions", iter(())),
+            ("reviews", iter(())),
+            ("dispensations", self.dispensations_()),
+            ("questions", iter(())),
+        )
         for name, records in sections:
             out.write(f',\n"{name}": [')
             count = 0

@@ -62,17 +62,35 @@ def clock(work: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     return best, result
 
 
-def record(name: str, engine: str, styrdok_s: float, raw_s: float | None, target: str,
-           ok: bool, note: str = "") -> None:
+def record(
+    name: str,
+    engine: str,
+    styrdok_s: float,
+    raw_s: float | None,
+    target: str,
+    ok: bool,
+    note: str = "",
+) -> None:
     ratio = styrdok_s / raw_s if raw_s else None
-    RESULTS.append({"measure": name, "engine": engine, "styrdok_s": round(styrdok_s, 3),
-                    "raw_s": round(raw_s, 3) if raw_s else None,
-                    "ratio": round(ratio, 2) if ratio else None, "target": target,
-                    "met": ok, "note": note})
+    RESULTS.append(
+        {
+            "measure": name,
+            "engine": engine,
+            "styrdok_s": round(styrdok_s, 3),
+            "raw_s": round(raw_s, 3) if raw_s else None,
+            "ratio": round(ratio, 2) if ratio else None,
+            "target": target,
+            "met": ok,
+            "note": note,
+        }
+    )
     shown = f"{ratio:5.2f}×" if ratio else "      "
     raw = f"{raw_s:8.2f}s" if raw_s else "         "
-    print(f"  {name:<34} {engine:<10} {styrdok_s:8.2f}s {raw} {shown}  {target:<22} "
-          f"{'met' if ok else 'MISSED'}  {note}", flush=True)
+    print(
+        f"  {name:<34} {engine:<10} {styrdok_s:8.2f}s {raw} {shown}  {target:<22} "
+        f"{'met' if ok else 'MISSED'}  {note}",
+        flush=True,
+    )
 
 
 # --- rows exactly as the database stores them, for the raw baseline -------------------------
@@ -99,8 +117,7 @@ def table_columns(name: str) -> list[str]:
 
 def insert_sql(name: str, mark: str) -> str:
     columns = table_columns(name)
-    return (f"INSERT INTO {name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join([mark] * len(columns))})")
+    return f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
 
 def _raw_value(value: Any) -> Any:
@@ -144,8 +161,13 @@ def fresh(url_or_path: str) -> None:
     Registry.open(url_or_path, create=True).close()
 
 
-def measure_import(engine: str, export_path: Path, target_a: str, target_b: str,
-                   rows: dict[str, list[tuple[Any, ...]]]) -> None:
+def measure_import(
+    engine: str,
+    export_path: Path,
+    target_a: str,
+    target_b: str,
+    rows: dict[str, list[tuple[Any, ...]]],
+) -> None:
     def styrdok_import() -> None:
         with Registry.open(target_a) as registry, export_path.open(encoding="utf-8") as handle:
             registry.import_json(handle, actor=None)
@@ -156,8 +178,15 @@ def measure_import(engine: str, export_path: Path, target_a: str, target_b: str,
     else:
         raw_s, _ = clock(lambda: raw_import_postgres(target_b, rows))
     ratio = styrdok_s / raw_s
-    record("(a) bulk import", engine, styrdok_s, raw_s, "≤ 3× executemany", ratio <= 3,
-           f"{sum(len(v) for v in rows.values()):,} rows")
+    record(
+        "(a) bulk import",
+        engine,
+        styrdok_s,
+        raw_s,
+        "≤ 3× executemany",
+        ratio <= 3,
+        f"{sum(len(v) for v in rows.values()):,} rows",
+    )
 
 
 def due_sql(engine: str) -> str:
@@ -188,8 +217,15 @@ def measure_due(engine: str, target: str, repeat: int) -> None:
             raw_s, raw = clock(lambda: conn.execute(sql).fetchall(), repeat)  # type: ignore[arg-type]
     assert len(items) == len(raw), (len(items), len(raw))
     ratio = styrdok_s / raw_s
-    record("(b) due within 30 days", engine, styrdok_s, raw_s, "≤ 1.5× raw query",
-           ratio <= 1.5, f"{len(items):,} items")
+    record(
+        "(b) due within 30 days",
+        engine,
+        styrdok_s,
+        raw_s,
+        "≤ 1.5× raw query",
+        ratio <= 1.5,
+        f"{len(items):,} items",
+    )
 
 
 class Discard:
@@ -213,19 +249,33 @@ def measure_reminders(engine: str, target: str) -> None:
 
         def plan_and_write() -> int:
             with store.transaction():
-                rows = plan(registry, today=TODAY, settings=config.reminders,
-                            notifiers=notifiers)
+                rows = plan(registry, today=TODAY, settings=config.reminders, notifiers=notifiers)
                 store.insert_notices(rows)
             return len(rows)
 
         seconds, notices = clock(plan_and_write)
         rate = notices / seconds if seconds else 0.0
-        record("(c) reminder run: plan + outbox", engine, seconds, None,
-               "≥ 20,000 notices/s", rate >= 20_000, f"{notices:,} notices, {rate:,.0f}/s")
-        whole, report = clock(lambda: run(registry, config=config, notifiers=notifiers,
-                                          today=TODAY))
-        record("    … whole run incl. delivery", engine, whole, None, "(information)", True,
-               f"{len(report.digests):,} digests")
+        record(
+            "(c) reminder run: plan + outbox",
+            engine,
+            seconds,
+            None,
+            "≥ 20,000 notices/s",
+            rate >= 20_000,
+            f"{notices:,} notices, {rate:,.0f}/s",
+        )
+        whole, report = clock(
+            lambda: run(registry, config=config, notifiers=notifiers, today=TODAY)
+        )
+        record(
+            "    … whole run incl. delivery",
+            engine,
+            whole,
+            None,
+            "(information)",
+            True,
+            f"{len(report.digests):,} digests",
+        )
 
 
 def measure_startup(repeat: int) -> None:
@@ -241,39 +291,51 @@ def measure_startup(repeat: int) -> None:
     styrdok_s = median(env_cmd)
     click_s = median([sys.executable, "-c", "import click"])
     ratio = styrdok_s / click_s
-    record("(d) styrdok --version", "-", styrdok_s, click_s, "≤ 2× import click",
-           ratio <= 2)
+    record("(d) styrdok --version", "-", styrdok_s, click_s, "≤ 2× import click", ratio <= 2)
 
 
 def measure_export(target: str) -> None:
     out = Path(tempfile.mkdtemp()) / "export.json"
     # Peak memory from /proc/self/status (VmHWM): ru_maxrss would survive execve and
     # report this benchmark process's own high-water mark instead of the export's.
-    code = ("import sys; sys._styrdok_testing = True\n"
-            "from styrdok.registry import Registry\n"
-            f"r = Registry.open({target!r})\n"
-            f"with open({str(out)!r}, 'w', encoding='utf-8') as f: r.export_json(f)\n"
-            "print(next(l.split()[1] for l in open('/proc/self/status') "
-            "if l.startswith('VmHWM')))")
+    code = (
+        "import sys; sys._styrdok_testing = True\n"
+        "from styrdok.registry import Registry\n"
+        f"r = Registry.open({target!r})\n"
+        f"with open({str(out)!r}, 'w', encoding='utf-8') as f: r.export_json(f)\n"
+        "print(next(l.split()[1] for l in open('/proc/self/status') "
+        "if l.startswith('VmHWM')))"
+    )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
     peak_mb = int(done.stdout.strip().splitlines()[-1]) / 1024
-    record("(e) export, streaming", "sqlite", seconds, None, "peak memory < 250 MB",
-           peak_mb < 250, f"peak {peak_mb:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB file")
+    record(
+        "(e) export, streaming",
+        "sqlite",
+        seconds,
+        None,
+        "peak memory < 250 MB",
+        peak_mb < 250,
+        f"peak {peak_mb:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB file",
+    )
     out.unlink()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--results", type=Path, default=None,
-                        help="where to write the JSON results [bench/results-SCALE.json]")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="where to write the JSON results [bench/results-SCALE.json]",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="styrdok-bench-"))
@@ -282,10 +344,12 @@ def main() -> None:
     export_path = work / "register.json"
     with export_path.open("w", encoding="utf-8") as handle:
         counts = register.write_export(handle)
-    print(f"styrdok benchmark, scale {args.scale}: {counts['documents']:,} documents, "
-          f"{counts['dispensations']:,} dispensations ({time.perf_counter() - started:.0f} s "
-          f"to generate); {platform.processor() or platform.machine()}, {os.cpu_count()} "
-          f"cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    print(
+        f"styrdok benchmark, scale {args.scale}: {counts['documents']:,} documents, "
+        f"{counts['dispensations']:,} dispensations ({time.perf_counter() - started:.0f} s "
+        f"to generate); {platform.processor() or platform.machine()}, {os.cpu_count()} "
+        f"cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
     print(f"  {'measure':<34} {'engine':<10} {'styrdok':>9} {'raw':>9} {'ratio':>6}  target")
     rows = raw_rows(export_path)
 
@@ -315,8 +379,13 @@ def main() -> None:
     total = time.perf_counter() - started
     print(f"total {total:.0f} s")
     out = args.results or Path(__file__).resolve().parent / f"results-{args.scale:g}.json"
-    out.write_text(json.dumps({"scale": args.scale, "seconds": round(total),
-                               "counts": counts, "results": RESULTS}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {"scale": args.scale, "seconds": round(total), "counts": counts, "results": RESULTS},
+            indent=2,
+        )
+        + "\n"
+    )
     if not all(r["met"] for r in RESULTS):
         print("some targets were missed (see above)")
 

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -50,6 +50,10 @@ from styrdok.model import (
 )
 from styrdok.serialize import to_data
 from styrdok.store.base import Store
+
+if TYPE_CHECKING:
+    from styrdok.questions import QuestionGroup
+    from styrdok.report import Report
 from styrdok.store.engine import normalise_url, sqlite_path
 
 
@@ -285,6 +289,51 @@ class Registry:
             self.store.insert_person(person)
             self._audit(acting, "person.add", f"person:{person.ref}", None, person)
         return person
+
+    def anonymise_person(self, ref: str, *, actor: str | None) -> Person:
+        """Replace a person's ref, name and e-mail address everywhere — records, free text,
+        version snapshots, reminders and the audit log — with a random pseudonym; their unit
+        stays. Only an administrator may, never on themselves, and only once nobody depends
+        on the person (:func:`styrdok.rules.duties_of`). The audit log is re-sealed from the
+        first event that named them, and the new event records the old chain head."""
+        from styrdok import gdpr
+
+        with self._write():
+            acting = self._actor(actor)
+            rules.require_admin(acting, "anonymise people")
+            person = self.store.get_person(ref)
+            if person is None:
+                raise NotFound(f"unknown person {ref!r}")
+            if person.ref == acting.ref:
+                raise PermissionDenied(f"{ref} may not anonymise themselves: ask another admin")
+            rules.require_no_duties(
+                ref,
+                rules.duties_of(
+                    ref,
+                    documents=self.store.list_documents(),
+                    dispensations=self.store.list_dispensations(person=ref),
+                    bodies=self.store.list_bodies(),
+                ),
+            )
+            pseudonym = gdpr.new_pseudonym(lambda r: self.store.get_person(r) is not None)
+            result = self.store.rewrite_everywhere(
+                gdpr.replacer(person, pseudonym), gdpr.needles(person)
+            )
+            anonymous = Person(pseudonym.ref, pseudonym.name, unit=person.unit)
+            self.store.replace_person(anonymous)
+            self._audit(
+                acting.ref,
+                "person.anonymise",
+                f"person:{anonymous.ref}",
+                None,
+                {
+                    "rows_rewritten": result.rows,
+                    "events_resealed": result.events_resealed,
+                    "resealed_from": result.resealed_from,
+                    "previous_head": result.previous_head,
+                },
+            )
+        return anonymous
 
     def get_person(self, ref: str) -> Person:
         with self.store.transaction(write=False):
@@ -979,6 +1028,31 @@ class Registry:
         with self.store.transaction(write=False):
             return self.store.due(today=today, until=today + dt.timedelta(days=within_days))
 
+    # --- insight -------------------------------------------------------------------------
+
+    def report(self, *, today: dt.date | None = None) -> Report:
+        """The governance report (see :mod:`styrdok.report`) as of ``today``."""
+        from styrdok import report
+
+        with self.store.transaction(write=False):
+            return report.build(
+                today=today or self.today(),
+                documents=self.store.list_documents(),
+                dispensations=self.store.list_dispensations(),
+                persons=self.store.list_persons(),
+                bodies=self.store.list_bodies(),
+            )
+
+    def open_questions(self, *, guardian: str | None = None) -> list[QuestionGroup]:
+        """Unanswered questions, the same question asked by several people counted once,
+        most asked first per guardian (or owner, for documents without a guardian)."""
+        from styrdok import questions
+
+        with self.store.transaction(write=False):
+            documents = {d.ref: d for d in self.store.list_documents()}
+            groups = questions.most_asked_open(self.store.list_questions(), documents)
+        return [g for g in groups if guardian is None or g.guardian == guardian]
+
     # --- questions -----------------------------------------------------------------------
 
     def ask(
@@ -1020,23 +1094,48 @@ class Registry:
                     f"{acting.ref} may not answer questions about "
                     f"{document.ref}: its guardian or owner does"
                 )
+            answered_on = on or self.today()
             after = self._evolve(
                 before,
                 answer=answer,
                 answered_by=acting.ref,
-                answered_on=on or self.today(),
+                answered_on=answered_on,
                 promoted_to_faq=promote_to_faq,
             )
             self.store.update_question(after)
             self._audit(acting.ref, "question.answer", f"question:{question_id}", before, after)
             if promote_to_faq:
-                entry = FaqEntry(question=" ".join(before.text.split())[:500], answer=answer)
-                doc_after = self._evolve(document, faq=(*document.faq, entry))
-                stored = self.store.update_document(doc_after, expected_revision=document.revision)
-                self._audit(
-                    acting.ref, "document.faq", f"document:{document.ref}", document, stored
-                )
+                self._add_faq_entry(acting, document, before.text, answer, on=answered_on)
         return after
+
+    def _add_faq_entry(
+        self, acting: Person, document: Document, question: str, answer: str, *, on: dt.date
+    ) -> Document:
+        """Add an FAQ entry. A document in force gets a new version from ``on``: the FAQ is
+        part of what staff read, so what it said on a given day must stay answerable. The
+        adopting decision is unchanged (an FAQ explains the rule, it does not change it)."""
+        entry = FaqEntry(question=" ".join(question.split())[:500], answer=answer)
+        in_force = document.status is DocStatus.IN_FORCE
+        doc_after = self._evolve(
+            document,
+            faq=(*document.faq, entry),
+            version=document.version + 1 if in_force else document.version,
+        )
+        if in_force:
+            self.store.end_version(document.ref, version=document.version, until=on)
+        stored = self.store.update_document(doc_after, expected_revision=document.revision)
+        if in_force:
+            self.store.insert_version(
+                DocumentVersion(
+                    document_ref=document.ref,
+                    version=stored.version,
+                    in_force_from=on,
+                    in_force_until=None,
+                    snapshot=stored,
+                )
+            )
+        self._audit(acting.ref, "document.faq", f"document:{document.ref}", document, stored)
+        return stored
 
     def questions(self, document_ref: str | None = None) -> list[Question]:
         with self.store.transaction(write=False):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.model import (
+    Body,
     Dispensation,
     DispensationRules,
     DispStatus,
@@ -247,3 +248,40 @@ def require_end_date(dispensation: Dispensation, on: dt.date) -> None:
             f"{dispensation.ref} runs {dispensation.valid_from} to {dispensation.valid_until}; "
             f"it cannot end on {on}"
         )
+
+
+def duties_of(
+    person: str,
+    *,
+    documents: Iterable[Document],
+    dispensations: Iterable[Dispensation],
+    bodies: Iterable[Body],
+) -> list[str]:
+    """What ``person`` is still answerable for: a document in preparation or in force they
+    own, guard or may approve exemptions from; an undecided or running dispensation they
+    are responsible for; a body whose contact they are. Someone has to take these over
+    before the person can be anonymised — a pseudonym cannot answer a question."""
+    duties = []
+    for document in documents:
+        if document.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
+            continue
+        if person == document.owner:
+            duties.append(f"owner of {document.ref}")
+        if person == document.guardian:
+            duties.append(f"guardian of {document.ref}")
+        if person in document.dispensation_rules.approvers:
+            duties.append(f"approver for {document.ref}")
+    for disp in dispensations:
+        if person == disp.responsible and disp.status in (
+            DispStatus.REQUESTED,
+            DispStatus.APPROVED,
+        ):
+            duties.append(f"responsible for {disp.ref}")
+    duties += [f"contact of {b.ref}" for b in bodies if b.contact == person]
+    return duties
+
+
+def require_no_duties(person: str, duties: list[str]) -> None:
+    if duties:
+        shown = ", ".join(duties[:5]) + (f" and {len(duties) - 5} more" if len(duties) > 5 else "")
+        raise RuleViolation(f"{person} is still {shown}: hand these over first")

@@ -38,7 +38,8 @@ import yaml
 
 from styrdok import migrations
 from styrdok.audit import GENESIS_HASH, audit_hash
-from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable
+from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable, RuleViolation
+from styrdok.gdpr import RewriteResult
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -310,6 +311,20 @@ class YamlStore:
             raise AlreadyExists(f"person {person.ref} already exists")
         self._state.persons[person.ref] = person
         self._dirty.add("people:")
+
+    def replace_person(self, person: Person) -> None:
+        self._state.persons[person.ref] = person
+        self._dirty.add("people:")
+
+    def rewrite_everywhere(
+        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
+    ) -> RewriteResult:
+        # Rewriting the files would leave the person in every earlier git commit of the
+        # folder; pretending to anonymise would be worse than refusing.
+        raise RuleViolation(
+            "the YAML store cannot anonymise: the person stays in the folder's git history. "
+            "Export the register, import it into SQLite or PostgreSQL, and anonymise there"
+        )
 
     def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
         return {r: self._state.persons[r] for r in set(refs) if r in self._state.persons}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import audit, disp, doc, exchange, people, remind, setup, status
+from styrdok.cli import audit, disp, doc, exchange, people, remind, report, setup, status
 from styrdok.cli.app import App, StyrdokGroup
 
 
@@ -106,6 +106,8 @@ for command in (
     status.expire,
     status.ask,
     status.answer,
+    report.questions,
+    report.report,
     exchange.export,
     exchange.import_,
     remind.remind,

@@ -69,6 +69,29 @@ def person_list(app: App) -> None:
     emit_rows((attrs.asdict(p) for p in app.registry().list_persons()), PERSON_COLUMNS, app.fmt)
 
 
+@person.command("anonymise")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def person_anonymise(app: App, ref: str, yes: bool) -> None:
+    """Replace a person's ref, name and e-mail address everywhere with a pseudonym (GDPR).
+    History stays: what they decided, asked and answered remains, under the pseudonym. The
+    audit log is re-sealed so it still verifies; the new audit event records the previous
+    chain head. Cannot be undone. Hand over their documents, dispensations and body
+    contacts first (administrators only).
+
+    \b
+    Example:
+      styrdok --as ada person anonymise anna.lind --yes
+    """
+    if not yes:
+        click.confirm(
+            f"Replace {ref} with a pseudonym everywhere? This cannot be undone", abort=True
+        )
+    anonymous = app.registry().anonymise_person(ref, actor=app.actor)
+    done(f"{ref} is now {anonymous.ref} ({anonymous.name}).", anonymous, app.fmt)
+
+
 @person.command("show")
 @click.argument("ref")
 @pass_app

@@ -339,6 +339,19 @@ def _questions(registry: Registry, day: Callable[[int], dt.date]) -> None:
     registry.ask(
         "RIKT-MOLN-SKOLA", "Gäller vägledningen även fritidshemmet?", actor="lisa.holm", on=day(-4)
     )
+    # The same question again, in other words: `styrdok questions` counts it twice.
+    registry.ask(
+        "RIKT-MOLN-SKOLA",
+        "gäller vägledningen även fritidshemmet",
+        actor="sara.jansson",
+        on=day(-2),
+    )
+    registry.ask(
+        "RIKT-IS-02",
+        "Behöver jag tvåfaktorsinloggning när jag arbetar hemifrån?",
+        actor="maria.nystrom",
+        on=day(-6),
+    )
 
 
 def _sek(amount: str) -> Decimal:

@@ -21,10 +21,11 @@ Conventions every method follows:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from styrdok.gdpr import RewriteResult
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -69,6 +70,19 @@ class Store(Protocol):
     def get_person(self, ref: str) -> Person | None: ...
     def list_persons(self) -> list[Person]: ...
     def insert_person(self, person: Person) -> None: ...
+    def replace_person(self, person: Person) -> None:
+        """Overwrite the stored person with the same ref (used by anonymisation)."""
+        ...
+
+    def rewrite_everywhere(
+        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
+    ) -> RewriteResult:
+        """Apply ``rewrite`` to every stored value that may contain one of ``needles``, in
+        every table and in the audit log, and re-seal the audit chain from the first event
+        that changed (see :mod:`styrdok.gdpr`). Stores that cannot rewrite their history
+        (a git-kept folder) raise :class:`~styrdok.errors.RuleViolation` saying why."""
+        ...
+
     def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]: ...
     def get_body(self, ref: str) -> Body | None: ...
     def list_bodies(self) -> list[Body]: ...

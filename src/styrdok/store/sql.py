@@ -9,8 +9,9 @@ so a change and its audit event commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from styrdok.audit import GENESIS_HASH, audit_hash
 from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable
+from styrdok.gdpr import RewriteResult
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -152,6 +154,86 @@ class SqlStore:
 
     def insert_person(self, person: Person) -> None:
         self._insert(tables.person, convert.person_to_row(person), f"person {person.ref}")
+
+    def replace_person(self, person: Person) -> None:
+        p = tables.person
+        row = _without_key(convert.person_to_row(person))
+        self.conn.execute(p.update().where(p.c.ref == person.ref).values(**row))
+
+    def rewrite_everywhere(
+        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
+    ) -> RewriteResult:
+        """Rewrite every row that mentions a needle, then the audit log and its chain.
+
+        Rows are found in SQL (a substring match on text and JSON columns — JSON may hold
+        non-ASCII text escaped, so both spellings are searched) and rewritten in Python, the
+        primary key included: foreign keys are deferred to the commit."""
+        rows = 0
+        for name in TABLE_ORDER:
+            table = _TABLES[name]
+            if table is tables.audit_event:
+                continue
+            key = list(table.primary_key.columns)
+            for row in self.conn.execute(
+                sa.select(table).where(_mentions(table, needles))
+            ).mappings():
+                changes = {
+                    column: new
+                    for column, old in row.items()
+                    if (new := rewrite(old)) is not old and new != old
+                }
+                if changes:
+                    rows += 1
+                    self.conn.execute(
+                        table.update()
+                        .where(*(column == row[column.name] for column in key))
+                        .values(**changes)
+                    )
+        return self._reseal_audit(rewrite, needles, rows)
+
+    def _reseal_audit(
+        self, rewrite: Callable[[Any], Any], needles: Sequence[str], rows: int
+    ) -> RewriteResult:
+        a = tables.audit_event
+        first = self.conn.execute(
+            sa.select(sa.func.min(a.c.seq)).where(_mentions(a, needles))
+        ).scalar_one()
+        if first is None:
+            return RewriteResult(rows, 0, None, None)
+        head = self.conn.execute(sa.select(a.c.hash).order_by(a.c.seq.desc()).limit(1)).scalar()
+        previous = self.conn.execute(sa.select(a.c.hash).where(a.c.seq == first - 1)).scalar()
+        previous = previous or GENESIS_HASH
+        resealed, start = 0, first
+        while True:
+            # In pages by sequence number, so a long log never sits in memory at once.
+            page = (
+                self.conn.execute(
+                    sa.select(a).where(a.c.seq >= start).order_by(a.c.seq).limit(1_000)
+                )
+                .mappings()
+                .all()
+            )
+            if not page:
+                break
+            for row in page:
+                event = {
+                    "actor": rewrite(row["actor"]),
+                    "entity": rewrite(row["entity"]),
+                    "before": rewrite(row["before"]),
+                    "after": rewrite(row["after"]),
+                }
+                digest = audit_hash(
+                    prev_hash=previous, seq=row["seq"], at=row["at"], action=row["action"],
+                    **event,
+                )  # fmt: skip
+                self.conn.execute(
+                    a.update()
+                    .where(a.c.seq == row["seq"])
+                    .values(**event, prev_hash=previous, hash=digest)
+                )
+                previous, resealed = digest, resealed + 1
+            start = page[-1]["seq"] + 1
+        return RewriteResult(rows, resealed, first, head)
 
     def get_body(self, ref: str) -> Body | None:
         row = self._one(sa.select(tables.body).where(tables.body.c.ref == ref))
@@ -787,6 +869,27 @@ def _without_key(row: dict[str, Any]) -> dict[str, Any]:
     referring column has no index, on every update."""
     row.pop("ref", None)
     return row
+
+
+def _is_text(kind: sa.types.TypeEngine[Any]) -> bool:
+    # SQLModel's str columns are a TypeDecorator (AutoString) over String, not String.
+    return isinstance(kind, sa.String) or isinstance(getattr(kind, "impl", None), sa.String)
+
+
+def _mentions(table: sa.Table, needles: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Rows where any text or JSON column contains any needle (a superset: the exact
+    rewrite decides)."""
+    tests = []
+    for column in table.columns:
+        if isinstance(column.type, sa.JSON):
+            text: sa.ColumnElement[Any] = sa.cast(column, sa.Text)
+            spellings = {s for n in needles for s in (n, json.dumps(n)[1:-1])}
+        elif _is_text(column.type):
+            text, spellings = column, set(needles)
+        else:
+            continue
+        tests += [text.icontains(s, autoescape=True) for s in sorted(spellings)]
+    return sa.or_(sa.false(), *tests)
 
 
 def _unavailable(exc: OperationalError) -> RegistryUnavailable:

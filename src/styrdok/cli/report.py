@@ -1,0 +1,187 @@
+"""``styrdok report`` and ``styrdok questions``: where governance is slipping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import emit_rows
+from styrdok.cli.params import DATE
+
+if TYPE_CHECKING:
+    from styrdok.report import Report
+
+
+def _as_json(report: Report) -> dict[str, Any]:
+    def shares(items: Any) -> list[dict[str, Any]]:
+        return [
+            {"group": s.group, "in_force": s.in_force, "overdue": s.overdue,
+             "overdue_share": round(s.share, 4)}
+            for s in items
+        ]  # fmt: skip
+
+    return {
+        "today": report.today.isoformat(),
+        "documents_in_force": report.documents_in_force,
+        "overdue_reviews": report.overdue_reviews,
+        "overdue_share": round(report.overdue_share, 4),
+        "review_by_unit": shares(report.by_unit),
+        "review_by_body": shares(report.by_body),
+        "without_guardian": list(report.without_guardian),
+        "documents_by_type_and_level": [
+            {"doc_type": c.doc_type, "level": c.level, "documents": c.documents}
+            for c in report.per_type_and_level
+        ],
+        "active_dispensations": report.active_dispensations,
+        "renewals": report.renewals,
+        "dispensations_by_document": [
+            {"document": d.document_ref, "active": d.active, "renewals": d.renewals}
+            for d in report.by_document
+        ],
+        "cost_by_funder": [
+            {
+                "funder": f.funder,
+                "currency": f.currency,
+                "dispensations": f.dispensations,
+                "estimated_cost": str(f.estimated_cost),
+            }
+            for f in report.cost_by_funder
+        ],
+    }
+
+
+def _print_table(report: Report) -> None:
+    click.echo(f"Governance report {report.today}")
+    click.echo(
+        f"{report.documents_in_force} documents in force, {report.overdue_reviews} overdue for "
+        f"review ({report.overdue_share:.0%}); {len(report.without_guardian)} without a "
+        f"guardian; {report.active_dispensations} dispensations in effect, "
+        f"{report.renewals} renewals."
+    )
+    share_columns = [("group", "GROUP"), ("in_force", "IN FORCE"), ("overdue", "OVERDUE"),
+                     ("share", "SHARE")]  # fmt: skip
+    for title, shares in (("per unit", report.by_unit), ("per body", report.by_body)):
+        click.echo(f"\nOverdue reviews {title}")
+        emit_rows(
+            ({"group": s.group, "in_force": s.in_force, "overdue": s.overdue,
+              "share": f"{s.share:.0%}"} for s in shares),
+            share_columns,
+            "table",
+        )  # fmt: skip
+    click.echo("\nDocuments without a guardian")
+    click.echo(", ".join(report.without_guardian) or "None.")
+    click.echo("\nDocuments in force per type and level")
+    emit_rows(
+        ({"type": c.doc_type, "level": c.level, "n": c.documents}
+         for c in report.per_type_and_level),
+        [("type", "TYPE"), ("level", "LEVEL"), ("n", "DOCUMENTS")],
+        "table",
+    )  # fmt: skip
+    click.echo("\nDispensations per document")
+    emit_rows(
+        ({"ref": d.document_ref, "active": d.active, "renewals": d.renewals}
+         for d in report.by_document),
+        [("ref", "DOCUMENT"), ("active", "IN EFFECT"), ("renewals", "RENEWALS")],
+        "table",
+        empty="None granted.",
+    )  # fmt: skip
+    click.echo("\nEstimated cost of dispensations by funder")
+    emit_rows(
+        ({"funder": f.funder, "n": f.dispensations,
+          "cost": f"{f.estimated_cost} {f.currency}"} for f in report.cost_by_funder),
+        [("funder", "FUNDER"), ("n", "DISPENSATIONS"), ("cost", "ESTIMATED COST")],
+        "table",
+        empty="None granted.",
+    )  # fmt: skip
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or leave what was there: a temporary file renamed into place."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@click.command()
+@click.option("--today", type=DATE, help="Report as of this date [default: today].")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the report as an HTML page with charts to this file.",
+)
+@click.option("--organisation", default="", help="Name shown in the HTML report's heading.")
+@pass_app
+def report(app: App, today: dt.date | None, html_path: Path | None, organisation: str) -> None:
+    """Where governance is slipping: overdue reviews per unit and body, documents without a
+    guardian, documents per type and level, dispensations in effect and renewed, and their
+    estimated cost by funder.
+
+    \b
+    Examples:
+      styrdok report
+      styrdok --format csv report > report.csv
+      styrdok report --html report.html --organisation "Mittköpings kommun"
+    """
+    from styrdok.report import rows
+
+    result = app.registry().report(today=today)
+    if html_path is not None:
+        from styrdok.report_html import render
+
+        language = app.lang or app.config().language
+        if not html_path.parent.is_dir():
+            raise click.UsageError(f"no such folder: {html_path.parent}")
+        _write_atomically(html_path, render(result, organisation=organisation, language=language))
+    if app.fmt == "json":
+        click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
+    elif app.fmt == "csv":
+        emit_rows(
+            rows(result),
+            [("section", "section"), ("group", "group"), ("measure", "measure"),
+             ("value", "value")],
+            "csv",
+        )  # fmt: skip
+    else:
+        _print_table(result)
+        if html_path is not None:
+            click.echo(f"\nWrote {html_path}.")
+
+
+@click.command()
+@click.option("--guardian", metavar="PERSON", help="Only the questions this person answers.")
+@pass_app
+def questions(app: App, guardian: str | None) -> None:
+    """Unanswered questions, most asked first per guardian. The same question asked by
+    several people is counted once; answer it with `styrdok answer ID "…" --faq`.
+
+    \b
+    Examples:
+      styrdok questions
+      styrdok questions --guardian gustav.berg
+    """
+    groups = app.registry().open_questions(guardian=guardian)
+    emit_rows(
+        (
+            {"guardian": g.guardian, "document": g.document_ref, "asked": g.asked,
+             "since": g.first_asked_on, "ids": list(g.question_ids), "question": g.text}
+            for g in groups
+        ),
+        [("guardian", "GUARDIAN"), ("document", "DOCUMENT"), ("asked", "ASKED"),
+         ("since", "SINCE"), ("ids", "IDS"), ("question", "QUESTION")],
+        app.fmt,
+        empty="No unanswered questions.",
+    )  # fmt: skip

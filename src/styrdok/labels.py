@@ -1,0 +1,56 @@
+"""What the registry's codes are called in the language people read (the glossary of
+DESIGN.md backwards): ``action_plan`` is *handlingsplan* in Swedish, *action plan* in
+English. Used by the HTML report and by intranet pages."""
+
+from __future__ import annotations
+
+from styrdok.i18n import translations
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalog without translating it yet."""
+    return message
+
+
+_LABELS = {
+    # DocType
+    "policy": N_("policy"),
+    "strategy": N_("strategy"),
+    "programme": N_("programme"),
+    "plan": N_("plan"),
+    "action_plan": N_("action plan"),
+    "guideline": N_("guideline"),
+    "rule": N_("rule"),
+    "routine": N_("routine"),
+    "instruction": N_("instruction"),
+    "charter": N_("charter"),
+    "ordinance": N_("ordinance"),
+    "tariff": N_("tariff"),
+    # BodyLevel
+    "council": N_("council"),
+    "executive_board": N_("executive board"),
+    "committee": N_("committee"),
+    "administration": N_("administration"),
+    "unit": N_("unit"),
+    # DocStatus
+    "draft": N_("draft"),
+    "in_force": N_("in force"),
+    "superseded": N_("superseded"),
+    "repealed": N_("repealed"),
+    "lapsed": N_("lapsed"),
+    # DispStatus
+    "requested": N_("requested"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
+    "closed": N_("closed"),
+}
+
+
+def label(code: str, language: str = "sv") -> str:
+    """The readable name of an enum value; unknown codes are shown as they are."""
+    english = _LABELS.get(str(code))
+    if english is None:
+        return str(code)
+    return translations(language).gettext(english)

@@ -1,0 +1,249 @@
+"""Where governance is slipping: the numbers behind ``styrdok report``, as pure functions.
+
+The report answers the questions a municipal director asks of the register: which units and
+bodies let reviews lapse, which documents nobody referees, whether plans are multiplying
+(documents per type and level), how many dispensations apply now and how many were renewed,
+and who pays for them. It is computed from domain objects, so every storage backend gets
+the same numbers; rendering (table, JSON, CSV, HTML) lives at the edges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from styrdok.enums import DocStatus
+from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
+
+#: The group name for documents whose owner has no unit, or that no body adopted yet.
+NONE_GROUP = "–"
+#: The funder group of dispensations stated to cause no extra cost.
+NO_EXTRA_COST = "no extra cost"
+#: The funder group of granted dispensations whose cost nobody stated (older data, imports).
+UNSTATED = "not stated"
+
+
+@attrs.frozen
+class ReviewShare:
+    """Documents in force in one group, and how many of them are past their review date."""
+
+    group: str
+    in_force: int
+    overdue: int
+
+    @property
+    def share(self) -> float:
+        return self.overdue / self.in_force if self.in_force else 0.0
+
+
+@attrs.frozen
+class TypeLevelCount:
+    doc_type: str
+    level: str
+    documents: int
+
+
+@attrs.frozen
+class DocumentDispensations:
+    """Dispensations from one document: how many apply today, how many were renewals."""
+
+    document_ref: str
+    active: int
+    renewals: int
+
+
+@attrs.frozen
+class FunderCost:
+    """Granted dispensations funded by one budget or body, and their estimated cost."""
+
+    funder: str
+    currency: str
+    dispensations: int
+    estimated_cost: Decimal
+
+
+@attrs.frozen
+class Report:
+    """The governance report for one day."""
+
+    today: dt.date
+    documents_in_force: int
+    overdue_reviews: int
+    by_unit: tuple[ReviewShare, ...]
+    by_body: tuple[ReviewShare, ...]
+    without_guardian: tuple[str, ...]
+    """Refs of drafts and documents in force that have no guardian."""
+    per_type_and_level: tuple[TypeLevelCount, ...]
+    active_dispensations: int
+    renewals: int
+    """Granted dispensations that renew an earlier one."""
+    by_document: tuple[DocumentDispensations, ...]
+    cost_by_funder: tuple[FunderCost, ...]
+
+    @property
+    def overdue_share(self) -> float:
+        return self.overdue_reviews / self.documents_in_force if self.documents_in_force else 0.0
+
+
+def _is_overdue(document: Document, today: dt.date) -> bool:
+    return document.next_review_on is not None and document.next_review_on < today
+
+
+def _shares(groups: Mapping[str, list[Document]], today: dt.date) -> tuple[ReviewShare, ...]:
+    shares = [
+        ReviewShare(group, len(docs), sum(_is_overdue(d, today) for d in docs))
+        for group, docs in groups.items()
+    ]
+    # Worst first: that is where attention goes; ties by name for a stable report.
+    return tuple(sorted(shares, key=lambda s: (-s.share, -s.overdue, s.group)))
+
+
+def build(
+    *,
+    today: dt.date,
+    documents: Iterable[Document],
+    dispensations: Iterable[Dispensation],
+    persons: Iterable[Person],
+    bodies: Iterable[Body],
+) -> Report:
+    """Compute the report. Reviews count documents in force; a document belongs to its
+    owner's unit and to the body that adopted its current version."""
+    unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
+    level_of = {b.ref: b.level.value for b in bodies}
+
+    in_force: list[Document] = []
+    without_guardian: list[str] = []
+    type_level: Counter[tuple[str, str]] = Counter()
+    by_unit: dict[str, list[Document]] = defaultdict(list)
+    by_body: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        if document.status in (DocStatus.DRAFT, DocStatus.IN_FORCE) and not document.guardian:
+            without_guardian.append(document.ref)
+        if document.status is not DocStatus.IN_FORCE:
+            continue
+        in_force.append(document)
+        by_unit[unit_of.get(document.owner, NONE_GROUP)].append(document)
+        by_body[document.adopted_by or NONE_GROUP].append(document)
+        level = level_of.get(document.adopted_by or "", NONE_GROUP)
+        type_level[(document.doc_type.value, level)] += 1
+
+    active: Counter[str] = Counter()
+    renewed: Counter[str] = Counter()
+    costs: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for disp in dispensations:
+        if disp.status not in GRANTED_STATUSES:
+            continue
+        if disp.active_on(today):
+            active[disp.document_ref] += 1
+        if disp.renewal_of is not None:
+            renewed[disp.document_ref] += 1
+        funding = disp.funding
+        if funding.funded_by:
+            funder = funding.funded_by
+        elif funding.no_extra_cost:
+            funder = NO_EXTRA_COST
+        else:
+            funder = UNSTATED
+        costs[(funder, funding.currency)].append(funding.estimated_cost or Decimal(0))
+
+    by_document = sorted(
+        (
+            DocumentDispensations(ref, active[ref], renewed[ref])
+            for ref in set(active) | set(renewed)
+        ),
+        key=lambda d: (-d.active, -d.renewals, d.document_ref),
+    )
+    cost_by_funder = sorted(
+        (
+            FunderCost(funder, currency, len(amounts), sum(amounts, Decimal(0)))
+            for (funder, currency), amounts in costs.items()
+        ),
+        key=lambda f: (-f.estimated_cost, -f.dispensations, f.funder, f.currency),
+    )
+    return Report(
+        today=today,
+        documents_in_force=len(in_force),
+        overdue_reviews=sum(_is_overdue(d, today) for d in in_force),
+        by_unit=_shares(by_unit, today),
+        by_body=_shares(by_body, today),
+        without_guardian=tuple(sorted(without_guardian)),
+        per_type_and_level=tuple(
+            TypeLevelCount(doc_type, level, count)
+            for (doc_type, level), count in sorted(type_level.items())
+        ),
+        active_dispensations=sum(active.values()),
+        renewals=sum(renewed.values()),
+        by_document=tuple(by_document),
+        cost_by_funder=tuple(cost_by_funder),
+    )
+
+
+def rows(report: Report) -> list[dict[str, object]]:
+    """The report as long-format rows (section, group, measure, value): one CSV that a
+    spreadsheet pivots, and the same shape for every section."""
+    out: list[dict[str, object]] = [
+        {"section": "summary", "group": "", "measure": "documents_in_force",
+         "value": report.documents_in_force},
+        {"section": "summary", "group": "", "measure": "overdue_reviews",
+         "value": report.overdue_reviews},
+        {"section": "summary", "group": "", "measure": "overdue_share",
+         "value": round(report.overdue_share, 4)},
+        {"section": "summary", "group": "", "measure": "without_guardian",
+         "value": len(report.without_guardian)},
+        {"section": "summary", "group": "", "measure": "active_dispensations",
+         "value": report.active_dispensations},
+        {"section": "summary", "group": "", "measure": "renewals", "value": report.renewals},
+    ]  # fmt: skip
+    for section, shares in (("review_by_unit", report.by_unit), ("review_by_body", report.by_body)):
+        for share in shares:
+            out += [
+                {"section": section, "group": share.group, "measure": "in_force",
+                 "value": share.in_force},
+                {"section": section, "group": share.group, "measure": "overdue",
+                 "value": share.overdue},
+                {"section": section, "group": share.group, "measure": "overdue_share",
+                 "value": round(share.share, 4)},
+            ]  # fmt: skip
+    out += [
+        {"section": "without_guardian", "group": ref, "measure": "document", "value": 1}
+        for ref in report.without_guardian
+    ]
+    out += [
+        {"section": "documents_by_type_and_level", "group": f"{c.doc_type}/{c.level}",
+         "measure": "documents", "value": c.documents}
+        for c in report.per_type_and_level
+    ]  # fmt: skip
+    for d in report.by_document:
+        out += [
+            {"section": "dispensations_by_document", "group": d.document_ref,
+             "measure": "active", "value": d.active},
+            {"section": "dispensations_by_document", "group": d.document_ref,
+             "measure": "renewals", "value": d.renewals},
+        ]  # fmt: skip
+    for f in report.cost_by_funder:
+        group = f"{f.funder} ({f.currency})"
+        out += [
+            {"section": "cost_by_funder", "group": group, "measure": "dispensations",
+             "value": f.dispensations},
+            {"section": "cost_by_funder", "group": group, "measure": "estimated_cost",
+             "value": str(f.estimated_cost)},
+        ]  # fmt: skip
+    return out
+
+
+__all__ = [
+    "NONE_GROUP",
+    "NO_EXTRA_COST",
+    "UNSTATED",
+    "DocumentDispensations",
+    "FunderCost",
+    "Report",
+    "ReviewShare",
+    "TypeLevelCount",
+    "build",
+    "rows",
+]

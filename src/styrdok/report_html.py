@@ -1,0 +1,217 @@
+"""The governance report as one self-contained HTML page with bar charts.
+
+Plain HTML and inline SVG: no JavaScript, no external files, so the page can be mailed,
+archived with the minutes or put on the intranet as it is. Every chart is followed by the
+same numbers as a table, for screen readers and for copying into a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+from styrdok.i18n import long_date, translations
+from styrdok.labels import label
+from styrdok.report import NO_EXTRA_COST, UNSTATED, Report
+
+_BAR_HEIGHT = 22
+_LABEL_WIDTH = 250
+_CHART_WIDTH = 720
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 56rem;
+       color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }
+h1 { margin-bottom: .2rem; } .date { color: #555; margin-top: 0; }
+.tiles { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1.5rem 0; padding: 0; }
+.tiles li { list-style: none; border: 1px solid #ccc; border-radius: 6px;
+            padding: .6rem 1rem; min-width: 9rem; }
+.tiles strong { display: block; font-size: 1.7rem; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #ddd; padding: .25rem .8rem .25rem 0; text-align: left; }
+td.n, th.n { text-align: right; }
+svg text { font: 13px system-ui, sans-serif; fill: #1b1b1b; }
+.bar { fill: #1f6f8b; } .bar.bad { fill: #b3261e; } .track { fill: #eef2f4; }
+"""
+
+
+def _bars(
+    title: str, items: Sequence[tuple[str, float, str]], *, maximum: float, bad: float | None
+) -> str:
+    """A horizontal bar chart: (label, value, text shown after the bar) per row. Bars whose
+    value reaches ``bad`` are drawn in red."""
+    if not items:
+        return ""
+    chart_id = f"c{zlib.crc32(title.encode()):x}"
+    height = len(items) * (_BAR_HEIGHT + 6) + 6
+    span = _CHART_WIDTH - _LABEL_WIDTH - 90
+    parts = [
+        f'<svg role="img" aria-labelledby="{chart_id}" width="{_CHART_WIDTH}" '
+        f'height="{height}" viewBox="0 0 {_CHART_WIDTH} {height}">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
+    for i, (name, value, shown) in enumerate(items):
+        y = 6 + i * (_BAR_HEIGHT + 6)
+        width = 0 if maximum <= 0 else max(value / maximum * span, 0)
+        css = "bar bad" if bad is not None and value >= bad and value > 0 else "bar"
+        short = name if len(name) <= 30 else name[:29] + "…"
+        parts += [
+            f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>',
+            f'<rect class="track" x="{_LABEL_WIDTH}" y="{y}" width="{span}" '
+            f'height="{_BAR_HEIGHT}"/>',
+            f'<rect class="{css}" x="{_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
+            f'height="{_BAR_HEIGHT}"/>',
+            f'<text x="{_LABEL_WIDTH + span + 8}" y="{y + 15}">{escape(shown)}</text>',
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    def cell(value: object, tag: str) -> str:
+        numeric = isinstance(value, int | float | Decimal)
+        return f"<{tag}{' class=n' if numeric else ''}>{escape(str(value))}</{tag}>"
+
+    head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headings)
+    body = "".join("<tr>" + "".join(cell(v, "td") for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _tag(tag: str, text: str) -> str:
+    return f"<{tag}>{escape(text)}</{tag}>"
+
+
+def _money(amount: Decimal, currency: str, language: str) -> str:
+    from babel.numbers import format_currency
+
+    locale = "sv_SE" if language == "sv" else "en_GB"
+    return format_currency(amount, currency, locale=locale, format="#,##0 ¤", currency_digits=False)
+
+
+def render(report: Report, *, organisation: str = "", language: str = "sv") -> str:
+    """The whole page."""
+    _ = translations(language).gettext
+    pct = "{:.0%}".format
+    title = _("Governance report")
+    heading = f"{title} – {organisation}" if organisation else title
+    out = [
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(heading)}</title><style>{_STYLE}</style></head><body><main>",
+        f"<h1>{escape(heading)}</h1>",
+        f'<p class="date">{escape(long_date(report.today, language))}</p>',
+        '<ul class="tiles">',
+    ]
+    for value, caption in (
+        (report.documents_in_force, _("documents in force")),
+        (pct(report.overdue_share), _("of reviews overdue")),
+        (len(report.without_guardian), _("documents without a guardian")),
+        (report.active_dispensations, _("dispensations in effect")),
+        (report.renewals, _("renewals")),
+    ):
+        out.append(f"<li><strong>{escape(str(value))}</strong>{escape(caption)}</li>")
+    out.append("</ul>")
+
+    for section, shares in (
+        (_("Overdue reviews per unit"), report.by_unit),
+        (_("Overdue reviews per body"), report.by_body),
+    ):
+        out.append(f"<h2>{escape(section)}</h2>")
+        if not shares:
+            out.append(_tag("p", _("No documents in force.")))
+            continue
+        out.append(
+            _bars(
+                section,
+                [(s.group, s.share, f"{pct(s.share)} ({s.overdue}/{s.in_force})") for s in shares],
+                maximum=1.0,
+                bad=0.25,
+            )
+        )
+        out.append(
+            _table(
+                [_("Group"), _("In force"), _("Overdue"), _("Share")],
+                [(s.group, s.in_force, s.overdue, pct(s.share)) for s in shares],
+            )
+        )
+
+    section = _("Documents in force per type and level")
+    out.append(f"<h2>{escape(section)}</h2>")
+    counts = report.per_type_and_level
+    out.append(
+        _bars(
+            section,
+            [
+                (
+                    f"{label(c.doc_type, language)} / {label(c.level, language)}",
+                    c.documents,
+                    str(c.documents),
+                )
+                for c in counts
+            ],
+            maximum=max((c.documents for c in counts), default=0),
+            bad=None,
+        )
+    )
+    out.append(
+        _table(
+            [_("Type"), _("Level"), _("Documents")],
+            [(label(c.doc_type, language), label(c.level, language), c.documents) for c in counts],
+        )
+    )
+
+    out.append(_tag("h2", _("Documents without a guardian")))
+    if report.without_guardian:
+        items = "".join(f"<li>{escape(ref)}</li>" for ref in report.without_guardian)
+        out.append(f"<ul>{items}</ul>")
+    else:
+        out.append(_tag("p", _("Every document has a guardian.")))
+
+    out.append(_tag("h2", _("Dispensations per document")))
+    out.append(
+        _table(
+            [_("Document"), _("In effect"), _("Renewals")],
+            [(d.document_ref, d.active, d.renewals) for d in report.by_document],
+        )
+        if report.by_document
+        else _tag("p", _("No dispensations granted."))
+    )
+
+    section = _("Estimated cost of dispensations by funder")
+    out.append(f"<h2>{escape(section)}</h2>")
+    funders = report.cost_by_funder
+    funder_name = {NO_EXTRA_COST: _("no extra cost"), UNSTATED: _("not stated")}
+    if funders:
+        out.append(
+            _bars(
+                section,
+                [
+                    (
+                        funder_name.get(f.funder, f.funder),
+                        float(f.estimated_cost),
+                        _money(f.estimated_cost, f.currency, language),
+                    )
+                    for f in funders
+                ],
+                maximum=float(max(f.estimated_cost for f in funders)),
+                bad=None,
+            )
+        )
+        out.append(
+            _table(
+                [_("Funder"), _("Dispensations"), _("Estimated cost")],
+                [
+                    (
+                        funder_name.get(f.funder, f.funder),
+                        f.dispensations,
+                        _money(f.estimated_cost, f.currency, language),
+                    )
+                    for f in funders
+                ],
+            )
+        )
+    else:
+        out.append(_tag("p", _("No dispensations granted.")))
+    out.append("</main></body></html>\n")
+    return "\n".join(out)
