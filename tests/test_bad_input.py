@@ -491,6 +491,32 @@ CASES: list[tuple[str, list[str], int, str]] = [
         "Missing option '--reason'",
     ),
     ("nothing to edit", ["--as", "anna.lind", "doc", "edit", "POL-IS-01"], 2, "nothing to change"),
+    # governance insight
+    (
+        "anonymise unknown person",
+        ["--as", "eva.ek", "person", "anonymise", "ghost", "--yes"],
+        1,
+        "unknown person 'ghost'",
+    ),
+    (
+        "anonymise someone still a guardian",
+        ["--as", "eva.ek", "person", "anonymise", "gustav.berg", "--yes"],
+        1,
+        "hand these over first",
+    ),
+    (
+        "anonymise as a non-admin",
+        ["--as", "anna.lind", "person", "anonymise", "sara.jansson", "--yes"],
+        1,
+        "only an administrator may",
+    ),
+    ("report bad date", ["report", "--today", "2026-02-30"], 2, "not a real date"),
+    (
+        "html report into a missing folder",
+        ["report", "--html", "{tmp}/no/such/dir/r.html"],
+        2,
+        "no such folder",
+    ),
     # files
     (
         "import malformed json",
