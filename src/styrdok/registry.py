@@ -52,6 +52,7 @@ from styrdok.serialize import to_data
 from styrdok.store.base import Store
 
 if TYPE_CHECKING:
+    from styrdok.public import PeopleChoice as PublicPeople
     from styrdok.questions import QuestionGroup
     from styrdok.report import Report
 from styrdok.store.engine import normalise_url, sqlite_path
@@ -1166,6 +1167,24 @@ class Registry:
 
         with self.store.transaction(write=False):
             return exchange.write_csv(self.store, directory)
+
+    def export_public(
+        self, directory: os.PathLike[str] | str, *, people: PublicPeople = "roles"
+    ) -> list[str]:
+        """Write the register as open data (see :mod:`styrdok.public`) into ``directory``;
+        returns the file names."""
+        from styrdok import public
+
+        with self.store.transaction(write=False):
+            data = public.build(
+                today=self.today(),
+                documents=self.store.list_documents(),
+                dispensations=self.store.list_dispensations(),
+                persons=self.store.list_persons(),
+                bodies=self.store.list_bodies(),
+                people=people,
+            )
+        return public.write(data, directory)
 
     def import_json(self, source: IO[str], *, actor: str | None) -> dict[str, int]:
         """Load an export. All or nothing: any problem names the record and writes nothing.

@@ -26,16 +26,39 @@ from styrdok.cli.app import App, pass_app
     type=click.Path(file_okay=False),
     help="Instead write one CSV file per kind of record into this folder.",
 )
+@click.option(
+    "--public",
+    "public_dir",
+    type=click.Path(file_okay=False),
+    help="Instead write open data for the website into this folder: register.json, "
+    "documents.csv, dispensations.csv — documents in force and decided dispensations, "
+    "no person refs, e-mail addresses, questions or reasoning.",
+)
+@click.option(
+    "--people",
+    type=click.Choice(["none", "roles", "names"]),
+    default="roles",
+    show_default=True,
+    help="With --public: how owners, guardians and responsible people appear (job title and "
+    "unit; also names; or not at all).",
+)
 @pass_app
-def export(app: App, output: str, csv_dir: str | None) -> None:
-    """Export the whole register: lossless JSON, or CSV for spreadsheets.
+def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, people: str) -> None:
+    """Export the whole register: lossless JSON, CSV for spreadsheets, or open data.
 
     \b
     Examples:
       styrdok export -o register.json
       styrdok export --csv register-csv/
+      styrdok export --public www/styrdokument/ --people roles
     """
     registry = app.registry()
+    if csv_dir is not None and public_dir is not None:
+        raise click.UsageError("choose one of --csv and --public")
+    if public_dir is not None:
+        names = registry.export_public(public_dir, people=people)  # type: ignore[arg-type]
+        click.echo(f"Wrote {', '.join(names)} to {public_dir}", err=True)
+        return
     if csv_dir is not None:
         names = registry.export_csv(csv_dir)
         click.echo(f"Wrote {', '.join(names)} to {csv_dir}", err=True)

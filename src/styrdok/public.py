@@ -1,0 +1,234 @@
+"""Open data: the register as a municipality may publish it on its website.
+
+What is published: documents in force (what they are for, who they are for, who adopted
+them and when, when they are reviewed, their FAQ) and the dispensations decided from them
+(what they cover, for how long, how they are funded). What never is: person refs, e-mail
+addresses, questions, the reasoning and conditions of a dispensation, and the audit log.
+People appear only as the municipality chooses (``people``):
+
+* ``none`` — no people at all;
+* ``roles`` (default) — the owner's and guardian's job title and unit ("IT-chef, IT-enheten");
+* ``names`` — also their names ("Anna Lind, IT-chef, IT-enheten").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from styrdok.enums import DispStatus, DocStatus
+from styrdok.model import Body, Dispensation, Document, Person
+
+PeopleChoice = Literal["none", "roles", "names"]
+PEOPLE_CHOICES: tuple[PeopleChoice, ...] = ("none", "roles", "names")
+
+#: Dispensations that were decided in favour: the ones a resident may ask about.
+PUBLISHED_DISPENSATIONS = frozenset(
+    {DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.CLOSED, DispStatus.REVOKED}
+)
+
+DOCUMENT_COLUMNS = (
+    "ref", "title", "doc_type", "version", "adopted_by", "adopted_by_name", "decided_on",
+    "minute_ref", "registry_number", "purpose", "intended_effects", "audience", "applies_to",
+    "next_review_on", "valid_until", "dispensations_allowed", "parent", "supersedes",
+    "text_url", "owner", "guardian", "faq",
+)  # fmt: skip
+DISPENSATION_COLUMNS = (
+    "ref", "document_ref", "clause", "scope", "applies_to", "status", "valid_from",
+    "valid_until", "ended_on", "decided_on", "delegated", "reported_to", "funded_by",
+    "estimated_cost", "currency", "no_extra_cost", "responsible",
+)  # fmt: skip
+
+
+def _scrubber(persons: Iterable[Person], people: PeopleChoice) -> Callable[[Any], Any]:
+    """Replace any person's ref, name or e-mail address in published text by what
+    ``people`` allows of them (or by ``[person]``): lists of whom a dispensation applies to
+    may hold person refs, and free text may name someone. One regex for everyone, so it
+    stays linear in the text at national scale."""
+    shown: dict[str, str] = {}
+    for person in persons:
+        visible = _who(person, people) or "[person]"
+        for key in (person.ref, person.name, person.email):
+            if key and len(key) >= 3:
+                shown[key.casefold()] = visible
+    if not shown:
+        return lambda value: value
+    pattern = re.compile(
+        r"(?<![\w.@-])("
+        + "|".join(re.escape(k) for k in sorted(shown, key=len, reverse=True))
+        + r")(?![\w@-]|\.\w)",
+        re.IGNORECASE,
+    )
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda m: shown[m.group(1).casefold()], value)
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        return value
+
+    return scrub
+
+
+def _who(person: Person | None, people: PeopleChoice) -> str | None:
+    if person is None or people == "none":
+        return None
+    role = ", ".join(part for part in (person.title, person.unit) if part)
+    if people == "roles":
+        return role or None
+    return ", ".join(part for part in (person.name, role) if part)
+
+
+def public_document(
+    document: Document,
+    *,
+    persons: Mapping[str, Person],
+    bodies: Mapping[str, Body],
+    people: PeopleChoice,
+) -> dict[str, Any]:
+    body = bodies.get(document.adopted_by or "")
+    return {
+        "ref": document.ref,
+        "title": document.title,
+        "doc_type": document.doc_type.value,
+        "version": document.version,
+        "adopted_by": document.adopted_by,
+        "adopted_by_name": body.name if body else None,
+        "decided_on": document.decided_on,
+        "minute_ref": document.minute_ref,
+        "registry_number": document.registry_number,
+        "purpose": document.purpose,
+        "intended_effects": document.intended_effects,
+        "audience": document.audience,
+        "applies_to": list(document.applies_to),
+        "next_review_on": document.next_review_on,
+        "valid_until": document.valid_until,
+        "dispensations_allowed": document.dispensation_rules.allowed,
+        "parent": document.parent,
+        "supersedes": document.supersedes,
+        "text_url": document.text_url,
+        "owner": _who(persons.get(document.owner), people),
+        "guardian": _who(persons.get(document.guardian or ""), people),
+        "faq": [{"question": e.question, "answer": e.answer} for e in document.faq],
+    }
+
+
+def public_dispensation(
+    disp: Dispensation, *, persons: Mapping[str, Person], people: PeopleChoice
+) -> dict[str, Any]:
+    decision = disp.decision
+    return {
+        "ref": disp.ref,
+        "document_ref": disp.document_ref,
+        "clause": disp.clause,
+        "scope": disp.scope,
+        "applies_to": list(disp.applies_to),
+        "status": disp.status.value,
+        "valid_from": disp.valid_from,
+        "valid_until": disp.valid_until,
+        "ended_on": disp.ended_on,
+        "decided_on": decision.on if decision else None,
+        "delegated": decision.delegated if decision else None,
+        "reported_to": decision.reported_to if decision else None,
+        "funded_by": disp.funding.funded_by,
+        "estimated_cost": str(disp.funding.estimated_cost)
+        if disp.funding.estimated_cost is not None
+        else None,
+        "currency": disp.funding.currency,
+        "no_extra_cost": disp.funding.no_extra_cost,
+        "responsible": _who(persons.get(disp.responsible), people),
+    }
+
+
+def build(
+    *,
+    today: dt.date,
+    documents: Iterable[Document],
+    dispensations: Iterable[Dispensation],
+    persons: Iterable[Person],
+    bodies: Iterable[Body],
+    people: PeopleChoice = "roles",
+) -> dict[str, Any]:
+    """The publishable register: documents in force and the dispensations decided from
+    them, with people shown as ``people`` says."""
+    if people not in PEOPLE_CHOICES:
+        raise ValueError(f"people must be one of {', '.join(PEOPLE_CHOICES)}")
+    by_ref = {p.ref: p for p in persons}
+    body_by_ref = {b.ref: b for b in bodies}
+    # Names are only ever shown through _who; everything else is scrubbed of people.
+    scrub = _scrubber(by_ref.values(), people)
+    published = []
+    for document in documents:
+        if document.status is DocStatus.IN_FORCE:
+            record = public_document(document, persons=by_ref, bodies=body_by_ref, people=people)
+            published.append({**scrub(record), "owner": record["owner"],
+                              "guardian": record["guardian"]})  # fmt: skip
+    in_force = {d["ref"] for d in published}
+    decided = []
+    for disp in dispensations:
+        if disp.status in PUBLISHED_DISPENSATIONS and disp.document_ref in in_force:
+            record = public_dispensation(disp, persons=by_ref, people=people)
+            decided.append({**scrub(record), "responsible": record["responsible"]})
+    return {
+        "generated_on": today,
+        "people": people,
+        "documents": published,
+        "dispensations": decided,
+    }
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return json.dumps(value, ensure_ascii=False)
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write_atomically(path: Path, write: Callable[[IO[str]], None]) -> None:
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[str]:
+    """Write ``register.json``, ``documents.csv`` and ``dispensations.csv`` (UTF-8, comma
+    separated, one header row) into ``directory``; each file appears whole or not at all."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def as_json(handle: IO[str]) -> None:
+        json.dump(data, handle, ensure_ascii=False, indent=2, default=str)
+        handle.write("\n")
+
+    def as_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Callable[..., None]:
+        def writer(handle: IO[str]) -> None:
+            out = csv.writer(handle)
+            out.writerow(columns)
+            for row in rows:
+                out.writerow([_cell(row[c]) for c in columns])
+
+        return writer
+
+    _write_atomically(folder / "register.json", as_json)
+    _write_atomically(folder / "documents.csv", as_csv(data["documents"], DOCUMENT_COLUMNS))
+    _write_atomically(
+        folder / "dispensations.csv", as_csv(data["dispensations"], DISPENSATION_COLUMNS)
+    )
+    return ["register.json", "documents.csv", "dispensations.csv"]

@@ -1,0 +1,81 @@
+"""`styrdok export --public`: open data for the website, with no personal data beyond the
+names and roles the municipality chooses to publish."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from styrdok.cli import main
+from styrdok.demo import build_demo
+from styrdok.enums import DispStatus, DocStatus
+from styrdok.registry import Registry
+
+DEMO_DAY = "2026-11-22"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import datetime as dt
+
+    path = tmp_path_factory.mktemp("public") / "mittkoping.db"
+    with Registry.open(path, create=True) as registry:
+        build_demo(registry, today=dt.date.fromisoformat(DEMO_DAY))
+    return path
+
+
+def publish(db: Path, target: Path, *extra: str) -> str:
+    result = CliRunner().invoke(main, ["--db", str(db), "export", "--public", str(target), *extra])
+    assert result.exit_code == 0, result.output
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(target.iterdir()))
+
+
+def test_by_default_only_roles_appear_never_refs_names_or_addresses(
+    demo: Path, tmp_path: Path
+) -> None:
+    published = publish(demo, tmp_path / "www")
+    with Registry.open(demo) as registry:
+        people = registry.list_persons()
+    for person in people:
+        assert person.ref not in published
+        assert person.name not in published
+        assert person.email is not None and person.email not in published
+    assert "IT-chef, IT-enheten" in published
+
+
+def test_names_are_published_only_when_chosen(demo: Path, tmp_path: Path) -> None:
+    assert "Anna Lind, IT-chef, IT-enheten" in publish(demo, tmp_path / "n", "--people", "names")
+    data = json.loads((tmp_path / "n" / "register.json").read_text(encoding="utf-8"))
+    assert data["people"] == "names"
+    publish(demo, tmp_path / "none", "--people", "none")
+    data = json.loads((tmp_path / "none" / "register.json").read_text(encoding="utf-8"))
+    assert {d["owner"] for d in data["documents"]} == {None}
+
+
+def test_only_documents_in_force_and_decided_dispensations_are_published(
+    demo: Path, tmp_path: Path
+) -> None:
+    publish(demo, tmp_path / "www")
+    data = json.loads((tmp_path / "www" / "register.json").read_text(encoding="utf-8"))
+    with Registry.open(demo) as registry:
+        in_force = {d.ref for d in registry.list_documents(status=DocStatus.IN_FORCE)}
+        requested = {d.ref for d in registry.list_dispensations(status=DispStatus.REQUESTED)}
+    assert {d["ref"] for d in data["documents"]} == in_force
+    published = {d["ref"] for d in data["dispensations"]}
+    assert published and not published & requested
+    assert not {"justification", "conditions", "requested_by"} & set(data["dispensations"][0])
+    with (tmp_path / "www" / "documents.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["ref"] for r in rows} == in_force
+
+
+def test_public_and_csv_together_is_a_usage_error(demo: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--db", str(demo), "export", "--public", str(tmp_path / "a"), "--csv", "b"]
+    )
+    assert result.exit_code == 2
+    assert not (tmp_path / "a").exists()
