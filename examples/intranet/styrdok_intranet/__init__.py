@@ -1,0 +1,265 @@
+"""The styrdok register on a municipal intranet: a small Flask app that embeds the Registry.
+
+Pages are rendered on the server as plain HTML (works without JavaScript); every page has
+a JSON twin under ``/api`` and the annual cycle is an iCalendar feed. The registry decides
+what each user may do: this app only passes on who they are (:mod:`.identity`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
+
+from styrdok.enums import DocStatus
+from styrdok.errors import NotFound, PermissionDenied, StyrdokError
+from styrdok.labels import label
+from styrdok.model import Document, Person
+from styrdok.registry import Registry
+from styrdok.serialize import to_data
+from styrdok_intranet import calendar
+from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
+
+#: Review dates this close count as "soon" on the pages and the dashboard.
+SOON_DAYS = 60
+
+
+def create_app(
+    db: str,
+    *,
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128"),
+    user_header: str = "X-Remote-User",
+    secret: bytes | None = None,
+    calendar_domain: str = "styrdok.intranet",
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Flask:
+    """The intranet app over the registry at ``db`` (a path or SQLAlchemy URL)."""
+    app = Flask(__name__)
+    app.config["STYRDOK_DB"] = db
+    policy = IdentityPolicy.from_settings(user_header, trusted_proxies)
+    form_secret = (
+        secret
+        or os.environ.get("STYRDOK_INTRANET_SECRET", "").encode()
+        or (secrets.token_bytes(32))
+    )
+    local = threading.local()
+
+    def registry() -> Registry:
+        # One Registry per server thread: a registry holds one connection at a time.
+        if getattr(local, "registry", None) is None:
+            local.registry = Registry.open(db, clock=clock) if clock else Registry.open(db)
+        reg: Registry = local.registry
+        return reg
+
+    @app.before_request
+    def identify() -> None:
+        g.user = policy.user(request.remote_addr, {k.lower(): v for k, v in request.headers})
+        g.person = None
+        if g.user is not None:
+            try:
+                g.person = registry().get_person(g.user)
+            except NotFound:
+                g.person = None
+
+    @app.context_processor
+    def helpers() -> dict[str, Any]:
+        return {
+            "label": label,
+            "today": registry().today(),
+            "user": g.get("user"),
+            "person": g.get("person"),
+            "token": form_token(form_secret, g.user) if g.get("user") else "",
+        }
+
+    def require_form_user() -> str:
+        user: str | None = g.get("user")
+        if user is None:
+            raise PermissionDenied("logga in via intranätet för att ställa eller besvara frågor")
+        if not token_ok(form_secret, user, request.form.get("token", "")):
+            abort(400, "formuläret har gått ut; ladda om sidan och försök igen")
+        return user
+
+    @app.errorhandler(StyrdokError)
+    def refused(exc: StyrdokError) -> tuple[str, int]:
+        status = (
+            404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+        )
+        if request.path.startswith("/api/"):
+            return jsonify(error=str(exc)), status  # type: ignore[return-value]
+        return render_template("error.html", message=str(exc)), status
+
+    # --- pages ----------------------------------------------------------------------------
+
+    @app.get("/")
+    def register() -> str:
+        filters, documents = _filtered(registry())
+        return render_template(
+            "register.html",
+            documents=documents,
+            filters=filters,
+            choices=_choices(registry()),
+            persons={p.ref: p for p in registry().list_persons()},
+        )
+
+    @app.get("/dokument/<ref>")
+    def document(ref: str) -> str:
+        reg = registry()
+        doc = reg.get_document(ref)
+        people = {p.ref: p for p in reg.list_persons()}
+        questions = reg.questions(ref)
+        may_answer = g.user is not None and g.user in (doc.guardian, doc.owner)
+        return render_template(
+            "document.html",
+            doc=doc,
+            owner=people.get(doc.owner),
+            guardian=people.get(doc.guardian or ""),
+            parent=reg.get_document(doc.parent) if doc.parent else None,
+            children=reg.list_documents(parent=ref),
+            active=reg.dispensations_active_on(document=ref),
+            review=_review_state(doc, reg.today()),
+            open_questions=[q for q in questions if q.answer is None] if may_answer else [],
+            asked=request.args.get("fragan") == "skickad",
+        )
+
+    @app.post("/dokument/<ref>/fraga")
+    def ask(ref: str) -> Response:
+        user = require_form_user()
+        registry().ask(ref, request.form.get("text", ""), actor=user)
+        return redirect(url_for("document", ref=ref, fragan="skickad") + "#fraga")  # type: ignore[return-value]
+
+    @app.post("/fragor/<int:question_id>/svar")
+    def answer(question_id: int) -> Response:
+        user = require_form_user()
+        question = registry().answer(
+            question_id,
+            request.form.get("answer", ""),
+            actor=user,
+            promote_to_faq=request.form.get("faq") == "ja",
+        )
+        return redirect(url_for("document", ref=question.document_ref) + "#faq")  # type: ignore[return-value]
+
+    @app.get("/fragor")
+    def my_questions() -> str:
+        groups = registry().open_questions(guardian=g.user) if g.user else []
+        return render_template("questions.html", groups=groups)
+
+    @app.get("/dispens/<ref>")
+    def dispensation(ref: str) -> str:
+        reg = registry()
+        disp = reg.get_dispensation(ref)
+        people = {p.ref: p for p in reg.list_persons()}
+        return render_template(
+            "dispensation.html",
+            disp=disp,
+            doc=reg.get_document(disp.document_ref),
+            people=people,
+            active=disp.active_on(reg.today()),
+        )
+
+    @app.get("/aktuellt")
+    def due() -> str:
+        return render_template("due.html", items=registry().due(within_days=SOON_DAYS))
+
+    # --- JSON API and calendar ------------------------------------------------------------
+
+    @app.get("/api/dokument")
+    def api_documents() -> Response:
+        _filters, documents = _filtered(registry())
+        return jsonify([to_data(d) for d in documents])
+
+    @app.get("/api/dokument/<ref>")
+    def api_document(ref: str) -> Response:
+        reg = registry()
+        return jsonify(
+            {
+                "document": to_data(reg.get_document(ref)),
+                "active_dispensations": [
+                    to_data(d) for d in reg.dispensations_active_on(document=ref)
+                ],
+                "children": [d.ref for d in reg.list_documents(parent=ref)],
+            }
+        )
+
+    @app.get("/api/dispenser/<ref>")
+    def api_dispensation(ref: str) -> Response:
+        return jsonify(to_data(registry().get_dispensation(ref)))
+
+    @app.get("/api/aktuellt")
+    def api_due() -> Response:
+        return jsonify([to_data(i) for i in registry().due(within_days=SOON_DAYS)])
+
+    @app.get("/kalender.ics")
+    def ical() -> Response:
+        reg = registry()
+        body = calendar.feed(
+            reg.list_documents(status=DocStatus.IN_FORCE),
+            reg.dispensations_active_on(),
+            base_url=request.host_url.rstrip("/"),
+            domain=calendar_domain,
+        )
+        return Response(body, mimetype="text/calendar; charset=utf-8")
+
+    return app
+
+
+def _filtered(reg: Registry) -> tuple[dict[str, str], list[Document]]:
+    """The register list as the search form asks: free text, type, body, unit, status and
+    overdue review. Defaults to documents in force."""
+    args = request.args
+    filters = {
+        "q": args.get("q", "").strip(),
+        "typ": args.get("typ", ""),
+        "instans": args.get("instans", ""),
+        "enhet": args.get("enhet", ""),
+        "status": args.get("status", DocStatus.IN_FORCE.value),
+        "forsenad": args.get("forsenad", ""),
+    }
+    status = DocStatus(filters["status"]) if filters["status"] in set(DocStatus) else None
+    documents = reg.list_documents(
+        status=status, doc_type=filters["typ"] or None, body=filters["instans"] or None
+    )
+    units = {p.ref: p.unit for p in reg.list_persons()}
+    today = reg.today()
+
+    def keep(doc: Document) -> bool:
+        if filters["enhet"] and units.get(doc.owner) != filters["enhet"]:
+            return False
+        if filters["forsenad"] and _review_state(doc, today) != "overdue":
+            return False
+        text = filters["q"].casefold()
+        return not text or any(
+            text in field.casefold() for field in (doc.ref, doc.title, doc.purpose, doc.audience)
+        )
+
+    return filters, [d for d in documents if keep(d)]
+
+
+def _choices(reg: Registry) -> dict[str, list[tuple[str, str]]]:
+    persons: list[Person] = reg.list_persons()
+    return {
+        "typ": [
+            (t.value, label(t.value)) for t in sorted({d.doc_type for d in reg.list_documents()})
+        ],
+        "instans": [(b.ref, b.name) for b in reg.list_bodies()],
+        "enhet": [(u, u) for u in sorted({p.unit for p in persons if p.unit})],
+        "status": [(s.value, label(s.value)) for s in DocStatus],
+    }
+
+
+def _review_state(doc: Document, today: dt.date) -> str:
+    """``overdue``, ``soon`` (within 60 days), ``ok`` or ``none`` (no review date)."""
+    if doc.status is not DocStatus.IN_FORCE or doc.next_review_on is None:
+        return "none"
+    if doc.next_review_on < today:
+        return "overdue"
+    if doc.next_review_on <= today + dt.timedelta(days=SOON_DAYS):
+        return "soon"
+    return "ok"
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,72 @@
+"""``styrdok-intranet``: serve the register on the intranet (waitress, a production WSGI
+server in pure Python; put it behind the intranet's login proxy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="STYRDOK_DB",
+    default="styrdok.db",
+    show_default=True,
+    help="Registry: a SQLite file or a SQLAlchemy URL [env STYRDOK_DB].",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Build the Mittköping demo register into --db first if it does not exist.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--trusted-proxy",
+    "proxies",
+    multiple=True,
+    default=("127.0.0.1/32", "::1/128"),
+    show_default=True,
+    metavar="CIDR",
+    help="Address of the login proxy whose user header is believed (repeatable).",
+)
+@click.option(
+    "--user-header",
+    default="X-Remote-User",
+    show_default=True,
+    help="Header in which the proxy names the logged-in person (their styrdok ref).",
+)
+def main(
+    db: str, demo: bool, host: str, port: int, proxies: tuple[str, ...], user_header: str
+) -> None:
+    """Serve the styrdok register as intranet pages, a JSON API and a calendar feed.
+
+    \b
+    Example (the Mittköping demo on http://127.0.0.1:8000):
+      styrdok-intranet --db mittkoping.db --demo
+    """  # fmt: skip
+    import waitress  # type: ignore[import-untyped]
+
+    from styrdok.errors import StyrdokError
+    from styrdok.registry import Registry
+    from styrdok_intranet import create_app
+
+    try:
+        if demo and "://" not in db and not Path(db).exists():
+            from styrdok.demo import build_demo
+
+            with Registry.open(db, create=True) as registry:
+                build_demo(registry, today=registry.today())
+            click.echo(f"Built the Mittköping demo register in {db}.")
+        Registry.open(db).close()  # fail here, clearly, rather than on the first request
+        app = create_app(db, trusted_proxies=proxies, user_header=user_header)
+    except (StyrdokError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)")
+    waitress.serve(app, host=host, port=port, ident="styrdok-intranet")
+
+
+if __name__ == "__main__":
+    main()

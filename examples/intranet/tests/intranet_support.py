@@ -1,0 +1,83 @@
+"""Shared test helpers for the intranet example (not a conftest: the project's tests/ has
+its own, imported by name)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from styrdok_intranet import create_app
+
+from styrdok.demo import build_demo
+from styrdok.registry import Registry
+
+#: The demo's "today"; the app runs on the same clock so dates on the pages are stable.
+DEMO_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+SECRET = b"test-secret"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("intranet") / "mittkoping.db"
+    with Registry.open(path, create=True) as registry:
+        build_demo(registry, today=DEMO_NOW.date())
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "mittkoping.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+def make_app(db: Path) -> Flask:
+    app = create_app(str(db), secret=SECRET, clock=lambda: DEMO_NOW)
+    app.config["TESTING"] = True
+    return app
+
+
+CHROMIUM = "/usr/bin/chromium"
+#: Flags for Chromium as root on a machine with no outside network (see docs/deployment.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed here if missing (the tests never skip for want of it)."""
+    import os
+    import subprocess
+
+    if not Path(CHROMIUM).exists():
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+        ):
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                pytest.fail(
+                    f"could not install Chromium ({' '.join(command)}): {done.stderr[-500:]}"
+                )
+    return CHROMIUM
+
+
+def artifacts_dir() -> Path:
+    """Where screenshots go: $STYRDOK_ARTIFACTS, else artifacts/intranet in the project."""
+    import os
+
+    root = os.environ.get("STYRDOK_ARTIFACTS")
+    base = Path(root) if root else Path(__file__).resolve().parents[3] / "artifacts"
+    folder = base / "intranet"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,97 @@
+"""The intranet example's pages and JSON API, through Flask's test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from intranet_support import SECRET, demo_db, demo_template, make_app
+from styrdok_intranet.identity import form_token
+
+from styrdok.registry import Registry
+
+__all__ = ["demo_db", "demo_template"]  # fixtures used below
+
+PROXY = {"REMOTE_ADDR": "127.0.0.1"}
+ELSEWHERE = {"REMOTE_ADDR": "10.1.2.3"}
+
+
+def client(db: Path) -> FlaskClient:
+    return make_app(db).test_client()
+
+
+def test_the_register_lists_documents_in_force_and_filters_them(demo_db: Path) -> None:
+    web = client(demo_db)
+    page = web.get("/").get_data(as_text=True)
+    assert "14 dokument" in page
+    assert 'lang="sv"' in page
+    overdue = web.get("/?forsenad=ja").get_data(as_text=True)
+    assert "5 dokument" in overdue
+    by_body = web.get("/?instans=BUN").get_data(as_text=True)
+    assert "Vägledning för molntjänster i skolan" in by_body
+    assert "Informationssäkerhetspolicy" not in by_body
+    assert "1 dokument" in web.get("/?q=molntjänster").get_data(as_text=True)
+
+
+def test_a_document_page_shows_contacts_faq_and_dispensations(demo_db: Path) -> None:
+    page = client(demo_db).get("/dokument/RIKT-IS-02").get_data(as_text=True)
+    for expected in ("Gustav Berg", "Vanliga frågor", "Dispenser som gäller nu", "D-2026-0002"):
+        assert expected in page
+
+
+def test_the_user_header_is_believed_only_from_the_trusted_proxy(demo_db: Path) -> None:
+    web = client(demo_db)
+    headers = {"X-Remote-User": "sara.jansson"}
+    assert "Inloggad som Sara Jansson" in web.get(
+        "/", headers=headers, environ_base=PROXY
+    ).get_data(as_text=True)
+    spoofed = web.get("/", headers=headers, environ_base=ELSEWHERE).get_data(as_text=True)
+    assert "Inte inloggad" in spoofed
+    asked = web.post(
+        "/dokument/RIKT-IS-02/fraga",
+        data={"text": "Får jag?", "token": form_token(SECRET, "sara.jansson")},
+        headers=headers,
+        environ_base=ELSEWHERE,
+    )
+    assert asked.status_code == 403
+    with Registry.open(demo_db) as registry:
+        assert len(registry.questions("RIKT-IS-02")) == 1  # only the demo's own question
+
+
+def test_a_form_without_the_users_token_is_refused(demo_db: Path) -> None:
+    response = client(demo_db).post(
+        "/dokument/RIKT-IS-02/fraga",
+        data={"text": "Får jag?", "token": "forged"},
+        headers={"X-Remote-User": "sara.jansson"},
+        environ_base=PROXY,
+    )
+    assert response.status_code == 400
+
+
+def test_the_registry_decides_who_may_answer(demo_db: Path) -> None:
+    response = client(demo_db).post(
+        "/fragor/4/svar",
+        data={"answer": "Ja.", "token": form_token(SECRET, "sara.jansson")},
+        headers={"X-Remote-User": "sara.jansson"},
+        environ_base=PROXY,
+    )
+    assert response.status_code == 403
+    assert "its guardian or owner does" in response.get_data(as_text=True)
+
+
+def test_the_json_api_mirrors_the_pages(demo_db: Path) -> None:
+    web = client(demo_db)
+    documents = web.get("/api/dokument?forsenad=ja").get_json()
+    assert len(documents) == 5
+    one = web.get("/api/dokument/RIKT-IS-02").get_json()
+    assert one["document"]["guardian"] == "gustav.berg"
+    assert [d["ref"] for d in one["active_dispensations"]] == ["D-2026-0002"]
+    assert web.get("/api/dispenser/D-2026-0002").get_json()["status"] == "approved"
+    missing = web.get("/api/dokument/NOPE")
+    assert missing.status_code == 404 and "NOPE" in missing.get_json()["error"]
+
+
+def test_an_unknown_document_is_a_plain_404_page(demo_db: Path) -> None:
+    response = client(demo_db).get("/dokument/NOPE")
+    assert response.status_code == 404
+    assert "Det gick inte" in response.get_data(as_text=True)
