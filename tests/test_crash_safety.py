@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_TODAY
 
+from conftest import DEMO_TODAY
 from styrdok.demo import build_demo
 from styrdok.registry import Registry
 from styrdok.testing.postgres import PostgresServer

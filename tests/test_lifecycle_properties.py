@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import PEOPLE, policy
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -27,6 +26,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from conftest import PEOPLE, policy
 from styrdok import Body, DispensationRequest, DispensationRules, Funding
 from styrdok.enums import Disposition, DispStatus, DocStatus, ReviewOutcome
 from styrdok.errors import StyrdokError

@@ -298,3 +298,71 @@ def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None
     assert sorted(r[0] for r in inbox.recipients) == sorted(
         f"{d.recipient.ref}@mittkoping.example" for _, d in up.digests
     )
+
+
+def test_a_silent_server_times_out_and_other_channels_still_deliver(tmp_path: Path) -> None:
+    """A server that accepts the connection and never answers (overloaded, a firewall
+    black hole): the e-mail channel gives up after its timeout, its notices stay pending
+    with the error, and the same run still delivers through the other channel."""
+    import threading
+    import time
+
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+    from styrdok.reminders import run
+
+    class Recorder:
+        name = "chat"
+
+        def __init__(self) -> None:
+            self.digests: list[Digest] = []
+
+        def wants(self, recipient: Person) -> bool:
+            return True
+
+        def deliver(self, digest: Digest) -> None:
+            self.digests.append(digest)
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(50)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_say_nothing() -> None:
+        silent.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except TimeoutError:
+                continue
+
+    acceptor = threading.Thread(target=accept_and_say_nothing, daemon=True)
+    acceptor.start()
+    today = dt.date(2026, 11, 23)
+    smtp = SmtpNotifier(settings(silent.getsockname()[1], timeout=0.3))
+    chat = Recorder()
+    try:
+        with Registry.open(tmp_path / "demo.db", create=True) as registry:
+            build_demo(registry, today=today)
+            started = time.monotonic()
+            report = run(
+                registry, config=Config(), notifiers={"smtp": smtp, "chat": chat}, today=today
+            )
+            elapsed = time.monotonic() - started
+            with registry.store.transaction(write=False):
+                rows = registry.store.notices()
+    finally:
+        stop.set()
+        acceptor.join(timeout=5)
+        for connection in held:
+            connection.close()
+        silent.close()
+    failed = {person for channel, person, _ in report.failures if channel == "smtp"}
+    assert failed and all("timed out" in error for _, _, error in report.failures)
+    assert elapsed < 0.3 * len(failed) + 10  # one timeout per digest, never a hang
+    smtp_rows = [r for r in rows if r["channel"] == "smtp"]
+    assert {r["state"] for r in smtp_rows} == {"pending"}
+    assert all("timed out" in r["last_error"] for r in smtp_rows)
+    assert {r["state"] for r in rows if r["channel"] == "chat"} == {"sent"}
+    assert {d.recipient.ref for d in chat.digests} >= failed

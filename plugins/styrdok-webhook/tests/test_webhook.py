@@ -164,3 +164,37 @@ def test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         WebhookSettings.from_section({"url": "ftp://x"})
     with pytest.raises(InvalidValue, match="format"):
         WebhookSettings.from_section({"url": "https://x", "format": "xml"})
+
+
+def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_once(
+    hook: tuple[Hook, str], tmp_path: Any
+) -> None:
+    """A chat server answering 500 (then timing out) during a reminder run: every notice
+    stays pending with the error; when it answers again, the next run posts each digest
+    once and a third run posts nothing."""
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+    from styrdok.reminders import run
+
+    state, url = hook
+    today = dt.date(2026, 11, 23)
+    chat = notifier(url, timeout=0.2, retries=0)
+    with Registry.open(tmp_path / "demo.db", create=True) as registry:
+        build_demo(registry, today=today)
+        state.statuses = [500] * 1000
+        broken = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        state.statuses, state.delay = [], 0.5
+        slow = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        with registry.store.transaction(write=False):
+            pending = [r for r in registry.store.notices() if r["state"] == "pending"]
+        state.delay = 0.0
+        received_before = len(state.received)
+        healthy = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        quiet = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+    people = {person for _, person, _ in broken.failures}
+    assert people and broken.digests == ()
+    assert {person for _, person, _ in slow.failures} == people
+    assert pending and all("no answer within 0.2 s" in r["last_error"] for r in pending)
+    assert {d.recipient.ref for _, d in healthy.digests} == people
+    assert len(state.received) - received_before == len(people)
+    assert quiet.digests == () and quiet.failures == ()
