@@ -79,3 +79,26 @@ def test_public_and_csv_together_is_a_usage_error(demo: Path, tmp_path: Path) ->
     )
     assert result.exit_code == 2
     assert not (tmp_path / "a").exists()
+
+
+def test_people_in_free_text_are_replaced_as_whole_words() -> None:
+    import datetime as dt
+
+    from styrdok import Person
+    from styrdok.public import _scrubber
+
+    scrub = _scrubber(
+        [
+            Person("anna.lind", "Anna Lind", email="Anna.Lind@k.se", title="IT-chef"),
+            Person("bo", "Bo Ek"),
+        ],
+        "roles",
+    )
+    assert scrub("Ring anna.lind. Eller Anna Lind, ANNA.LIND@K.SE") == (
+        "Ring IT-chef. Eller IT-chef, IT-chef"
+    )
+    untouched = "anna.lindqvist och Anna Lindström, bo-gruppen, Bo Eklund"
+    assert scrub(untouched) == untouched
+    assert scrub(["bo", {"x": "Bo Ek"}, 3, dt.date(2026, 1, 1)]) == [
+        "[person]", {"x": "[person]"}, 3, dt.date(2026, 1, 1),
+    ]  # fmt: skip

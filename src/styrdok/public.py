@@ -46,29 +46,68 @@ DISPENSATION_COLUMNS = (
 )  # fmt: skip
 
 
+#: A word as refs and e-mail addresses are written: letters, digits and . _ @ + -
+_TOKEN = re.compile(r"[\w.@+-]+")
+
+
 def _scrubber(persons: Iterable[Person], people: PeopleChoice) -> Callable[[Any], Any]:
     """Replace any person's ref, name or e-mail address in published text by what
     ``people`` allows of them (or by ``[person]``): lists of whom a dispensation applies to
-    may hold person refs, and free text may name someone. One regex for everyone, so it
-    stays linear in the text at national scale."""
-    shown: dict[str, str] = {}
+    may hold person refs, and free text may name someone.
+
+    Text is cut into words once and each word looked up in a dict, so the cost is linear
+    in the text whatever the number of people (one regex alternating 20,000 names was
+    measured at 474 s for a 10 %-scale register; this takes seconds)."""
+    refs: dict[str, str] = {}  # as stored: refs are matched exactly ("bo" is not "Bo")
+    words: dict[str, str] = {}  # e-mail addresses and one-word names, any case
+    names: dict[str, list[tuple[str, str]]] = {}
     for person in persons:
         visible = _who(person, people) or "[person]"
-        for key in (person.ref, person.name, person.email):
-            if key and len(key) >= 3:
-                shown[key.casefold()] = visible
-    if not shown:
-        return lambda value: value
-    pattern = re.compile(
-        r"(?<![\w.@-])("
-        + "|".join(re.escape(k) for k in sorted(shown, key=len, reverse=True))
-        + r")(?![\w@-]|\.\w)",
-        re.IGNORECASE,
-    )
+        refs[person.ref] = visible
+        if person.email:
+            words[person.email.casefold()] = visible
+        name = person.name.casefold()
+        if " " in name:  # full names, found by their first word
+            names.setdefault(name.split(" ", 1)[0], []).append((name, visible))
+        elif len(name) >= 3:
+            words.setdefault(name, visible)
+    for candidates in names.values():
+        candidates.sort(key=lambda c: -len(c[0]))  # "Anna Lind Berg" before "Anna Lind"
+
+    def scrub_text(text: str) -> str:
+        folded = text.casefold()
+        if len(folded) != len(text):  # rare letters that change length when folded
+            folded = text.lower()
+        out: list[str] = []
+        done = 0
+        for match in _TOKEN.finditer(text):
+            start, end = match.span()
+            if start < done:
+                continue
+            word = folded[start:end]
+            replacement, stop = None, end
+            for name, visible in names.get(word, ()):
+                after = start + len(name)
+                if folded.startswith(name, start) and (
+                    after == len(text) or not text[after].isalnum()
+                ):
+                    replacement, stop = visible, after
+                    break
+            if replacement is None:
+                core = text[start:end].rstrip(".")  # "… ring anna.lind." ends a sentence
+                replacement = refs.get(core) or words.get(folded[start : start + len(core)])
+                stop = start + len(core)
+            if replacement is not None:
+                out += [text[done:start], replacement]
+                done = stop
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            return pattern.sub(lambda m: shown[m.group(1).casefold()], value)
+            return scrub_text(value)
         if isinstance(value, list):
             return [scrub(v) for v in value]
         if isinstance(value, dict):
