@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from styrdok.enums import DispStatus, DocStatus
+from styrdok.files import write_atomically
 from styrdok.model import Body, Dispensation, Document, Person
 
 PeopleChoice = Literal["none", "roles", "names"]
@@ -236,16 +237,6 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def _write_atomically(path: Path, write: Callable[[IO[str]], None]) -> None:
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[str]:
     """Write ``register.json``, ``documents.csv`` and ``dispensations.csv`` (UTF-8, comma
     separated, one header row) into ``directory``; each file appears whole or not at all."""
@@ -265,9 +256,9 @@ def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[st
 
         return writer
 
-    _write_atomically(folder / "register.json", as_json)
-    _write_atomically(folder / "documents.csv", as_csv(data["documents"], DOCUMENT_COLUMNS))
-    _write_atomically(
+    write_atomically(folder / "register.json", as_json)
+    write_atomically(folder / "documents.csv", as_csv(data["documents"], DOCUMENT_COLUMNS))
+    write_atomically(
         folder / "dispensations.csv", as_csv(data["dispensations"], DISPENSATION_COLUMNS)
     )
     return ["register.json", "documents.csv", "dispensations.csv"]

@@ -97,13 +97,15 @@ def create_app(
 
     @app.get("/")
     def register() -> str:
-        filters, documents = _filtered(registry())
+        reg = registry()
+        persons = reg.list_persons()
+        filters, documents = _filtered(reg, persons)
         return render_template(
             "register.html",
             documents=documents,
             filters=filters,
-            choices=_choices(registry()),
-            persons={p.ref: p for p in registry().list_persons()},
+            choices=_choices(reg, persons),
+            persons={p.ref: p for p in persons},
         )
 
     @app.get("/dokument/<ref>")
@@ -169,7 +171,8 @@ def create_app(
 
     @app.get("/api/dokument")
     def api_documents() -> Response:
-        _filters, documents = _filtered(registry())
+        reg = registry()
+        _filters, documents = _filtered(reg, reg.list_persons())
         return jsonify([to_data(d) for d in documents])
 
     @app.get("/api/dokument/<ref>")
@@ -207,7 +210,7 @@ def create_app(
     return app
 
 
-def _filtered(reg: Registry) -> tuple[dict[str, str], list[Document]]:
+def _filtered(reg: Registry, persons: list[Person]) -> tuple[dict[str, str], list[Document]]:
     """The register list as the search form asks: free text, type, body, unit, status and
     overdue review. Defaults to documents in force."""
     args = request.args
@@ -223,7 +226,7 @@ def _filtered(reg: Registry) -> tuple[dict[str, str], list[Document]]:
     documents = reg.list_documents(
         status=status, doc_type=filters["typ"] or None, body=filters["instans"] or None
     )
-    units = {p.ref: p.unit for p in reg.list_persons()}
+    units = {p.ref: p.unit for p in persons}
     today = reg.today()
 
     def keep(doc: Document) -> bool:
@@ -239,8 +242,7 @@ def _filtered(reg: Registry) -> tuple[dict[str, str], list[Document]]:
     return filters, [d for d in documents if keep(d)]
 
 
-def _choices(reg: Registry) -> dict[str, list[tuple[str, str]]]:
-    persons: list[Person] = reg.list_persons()
+def _choices(reg: Registry, persons: list[Person]) -> dict[str, list[tuple[str, str]]]:
     return {
         "typ": [
             (t.value, label(t.value)) for t in sorted({d.doc_type for d in reg.list_documents()})

@@ -67,14 +67,9 @@ def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, p
         registry.export_json(sys.stdout)
         return
     target = Path(output)
-    partial = target.with_name(target.name + ".partial")
-    # Write beside the target and rename, so a failed export never leaves half a file.
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            registry.export_json(handle)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    from styrdok.files import write_atomically
+
+    write_atomically(target, registry.export_json)
     click.echo(f"Wrote {target}", err=True)
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,19 +100,6 @@ def _print_table(report: Report) -> None:
     )  # fmt: skip
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or leave what was there: a temporary file renamed into place."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 @click.command()
 @click.option("--today", type=DATE, help="Report as of this date [default: today].")
 @click.option(
@@ -145,7 +130,10 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
         language = app.lang or app.config().language
         if not html_path.parent.is_dir():
             raise click.UsageError(f"no such folder: {html_path.parent}")
-        _write_atomically(html_path, render(result, organisation=organisation, language=language))
+        from styrdok.files import write_atomically
+
+        page = render(result, organisation=organisation, language=language)
+        write_atomically(html_path, lambda handle: handle.write(page))
     if app.fmt == "json":
         click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
     elif app.fmt == "csv":
