@@ -46,7 +46,7 @@ from styrdok.exchange import SECTIONS  # noqa: E402
 from styrdok.model import Person  # noqa: E402
 from styrdok.notify import Digest  # noqa: E402
 from styrdok.registry import Registry  # noqa: E402
-from styrdok.reminders import plan, run  # noqa: E402
+from styrdok.reminders import plan  # noqa: E402
 from styrdok.serialize import from_data  # noqa: E402
 from styrdok.store import tables  # noqa: E402
 
@@ -249,7 +249,7 @@ def measure_reminders(engine: str, target: str) -> None:
 
         def plan_and_write() -> int:
             with store.transaction():
-                rows = plan(registry, today=TODAY, settings=config.reminders, notifiers=notifiers)
+                rows = plan(store, today=TODAY, settings=config.reminders, notifiers=notifiers)
                 store.insert_notices(rows)
             return len(rows)
 
@@ -265,7 +265,7 @@ def measure_reminders(engine: str, target: str) -> None:
             f"{notices:,} notices, {rate:,.0f}/s",
         )
         whole, report = clock(
-            lambda: run(registry, config=config, notifiers=notifiers, today=TODAY)
+            lambda: registry.remind(config=config, notifiers=notifiers, today=TODAY)
         )
         record(
             "    … whole run incl. delivery",

@@ -82,10 +82,10 @@ def test_a_failure_after_the_write_rolls_the_change_back(
 ) -> None:
     """If the audit event cannot be written, the change is not kept either."""
 
-    def broken(**_kwargs: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seeded.store, "append_audit", broken)
+    monkeypatch.setattr(seeded.store, "insert_audit", broken)
     with pytest.raises(RuntimeError):
         seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
     monkeypatch.undo()

@@ -102,9 +102,9 @@ def test_reminder_workers_started_together_deliver_each_notice_once(
     digests = Counter(re.findall(r"^── To: (.+)$", "".join(o for o, _ in outputs), re.M))
     items = sum(len(re.findall(r"^\* ", out, re.M)) for out, _ in outputs)
     with Registry.open(db_url) as registry, registry.store.transaction(write=False):
-        sent = [r for r in registry.store.notices() if r["state"] == "sent"]
+        sent = [r for r in registry.store.notices() if r.state == "sent"]
     assert digests and set(digests.values()) == {1}
-    assert items == len(sent) == len({r["id"] for r in sent})
+    assert items == len(sent) == len({r.id for r in sent})
 
 
 def test_a_restored_register_keeps_numbering_after_the_import(db_url: str, tmp_path: Path) -> None:
@@ -128,7 +128,6 @@ def test_workers_with_a_slow_channel_never_deliver_a_notice_twice(db_url: str) -
     import time
 
     from styrdok.config import Config
-    from styrdok.reminders import run
     from test_reminders import Recorder
 
     class Slow(Recorder):
@@ -144,7 +143,7 @@ def test_workers_with_a_slow_channel_never_deliver_a_notice_twice(db_url: str) -
     def work() -> None:
         with Registry.open(db_url) as mine:
             barrier.wait()
-            run(mine, config=Config(), notifiers={"slow": channel}, today=dt.date(2026, 11, 23))
+            mine.remind(config=Config(), notifiers={"slow": channel}, today=dt.date(2026, 11, 23))
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:

@@ -23,6 +23,7 @@ import pytest
 
 from conftest import DEMO_TODAY
 from styrdok.demo import build_demo
+from styrdok.outbox import Notice
 from styrdok.registry import Registry
 from styrdok.testing.postgres import PostgresServer
 
@@ -144,7 +145,6 @@ SLOW_RUN = textwrap.dedent(
     import datetime as dt, os, sys, time
     from styrdok.config import Config
     from styrdok.registry import Registry
-    from styrdok.reminders import run
 
     class FileChannel:
         '''Delivers by appending to a file (fsynced): what was delivered survives a kill.'''
@@ -164,7 +164,7 @@ SLOW_RUN = textwrap.dedent(
     db, log, delay, now = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
     clock = lambda: dt.datetime.fromisoformat(now)
     with Registry.open(db, clock=clock) as registry:
-        run(registry, config=Config(), notifiers={"file": FileChannel(log, delay)},
+        registry.remind(config=Config(), notifiers={"file": FileChannel(log, delay)},
             today=clock().date())
     """
 )
@@ -180,9 +180,9 @@ def remind(
     )
 
 
-def ledger(db: str) -> list[dict[str, object]]:
+def ledger(db: str) -> list[Notice]:
     with Registry.open(db) as registry, registry.store.transaction(write=False):
-        return [dict(r) for r in registry.store.notices()]
+        return registry.store.notices()
 
 
 def test_a_reminder_run_killed_midway_loses_nothing_and_claims_nothing_false(
@@ -207,11 +207,11 @@ def test_a_reminder_run_killed_midway_loses_nothing_and_claims_nothing_false(
         lines = log.read_text(encoding="utf-8").splitlines()
         return Counter(tuple(line.split("|")) for line in lines)  # type: ignore[misc]
 
-    def key(row: dict[str, object]) -> tuple[str, str, str]:
-        return str(row["recipient"]), str(row["kind"]), str(row["item"]).split(":", 1)[1]
+    def key(row: Notice) -> tuple[str, str, str]:
+        return str(row.recipient), str(row.kind), str(row.item).split(":", 1)[1]
 
     rows = ledger(url)
-    sent = [r for r in rows if r["state"] == "sent"]
+    sent = [r for r in rows if r.state == "sent"]
     assert sent, "nothing was delivered before the kill"
     assert len(sent) < len(rows), "nothing was left to deliver after the kill"
     assert {key(r) for r in sent} <= set(delivered()), "marked sent but never delivered"
@@ -220,7 +220,7 @@ def test_a_reminder_run_killed_midway_loses_nothing_and_claims_nothing_false(
     later = now + dt.timedelta(hours=1)
     assert remind(url, log, script, delay=0, now=later).wait(timeout=120) == 0
     rows = ledger(url)
-    assert {r["state"] for r in rows} == {"sent"}, "a notice was lost"
+    assert {r.state for r in rows} == {"sent"}, "a notice was lost"
     assert {key(r) for r in rows} == set(delivered())
     # At most what was in flight at the kill (one digest) can have gone out twice.
     twice = [k for k, n in delivered().items() if n > 1]

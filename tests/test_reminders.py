@@ -11,7 +11,7 @@ from styrdok import Person
 from styrdok.config import Config, ReminderSettings
 from styrdok.notify import Digest, NoticeKind, render_text
 from styrdok.registry import Registry
-from styrdok.reminders import RunReport, run
+from styrdok.reminders import RunReport
 from styrdok.workdays import is_working_day, previous_working_day
 
 D = dt.date
@@ -47,8 +47,7 @@ def remind(
     config: Config | None = None,
     dry_run: bool = False,
 ) -> RunReport:
-    return run(
-        registry,
+    return registry.remind(
         config=config or Config(),
         notifiers={c.name: c for c in channels},
         today=today,
@@ -151,8 +150,8 @@ def test_a_failing_channel_keeps_its_notices_and_the_others_deliver(seeded: Regi
         ("mail", "owner", "ConnectionError: mail server unreachable"),
     )
     with seeded.store.transaction(write=False):
-        pending = [r for r in seeded.store.notices() if r["channel"] == "mail"]
-    assert {(r["state"], r["attempts"], r["last_error"]) for r in pending} == {
+        pending = [r for r in seeded.store.notices() if r.channel == "mail"]
+    assert {(r.state, r.attempts, r.last_error) for r in pending} == {
         ("pending", 1, "ConnectionError: mail server unreachable")
     }
     mail.failing = False
@@ -170,7 +169,7 @@ def test_a_channel_that_keeps_failing_is_given_up_after_max_attempts(seeded: Reg
     remind(seeded, D(2026, 11, 20), mail, config=config)
     remind(seeded, D(2026, 11, 20), mail, config=config)
     with seeded.store.transaction(write=False):
-        assert {r["state"] for r in seeded.store.notices()} == {"failed"}
+        assert {r.state for r in seeded.store.notices()} == {"failed"}
     assert remind(seeded, D(2026, 11, 20), mail, config=config).failures == ()
 
 
@@ -235,7 +234,7 @@ def test_reminders_speak_swedish_by_default_and_english_on_request(seeded: Regis
     """The language comes from the configuration."""
     sv, en = Recorder("sv"), Recorder("en")
     remind(seeded, D(2026, 11, 20), sv)
-    run(seeded, config=Config(language="en"), notifiers={"en": en}, today=D(2026, 11, 20))
+    seeded.remind(config=Config(language="en"), notifiers={"en": en}, today=D(2026, 11, 20))
     assert "ska aktualitetsprövas senast 22 november 2026 (om 2 dagar)" in render_text(
         sv.digests[0]
     )

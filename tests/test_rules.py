@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,13 +18,20 @@ from styrdok import (
     Person,
     RuleViolation,
 )
+from styrdok.checklist import is_checked
+from styrdok.enums import DocStatus
 from styrdok.rules import (
+    REVIEW_SOON_DAYS,
+    ReviewState,
     add_months,
+    may_answer,
     missing_for_force,
     require_decider,
     require_document_manager,
+    require_may_answer,
     require_no_parent_cycle,
     require_valid_terms,
+    review_state,
 )
 
 DOC = Document(
@@ -143,3 +151,82 @@ def test_add_months_lands_in_the_right_month_never_overshooting(day: dt.date, mo
     assert result.day == day.day or (
         result.day < day.day and (result + dt.timedelta(days=1)).day == 1
     )
+
+
+@pytest.mark.parametrize("who", ["guardian", "owner"])
+def test_guardian_and_owner_may_answer_questions(who: str) -> None:
+    """Questions about a document are answered by its guardian or its owner."""
+    assert may_answer(who, DOC)
+    require_may_answer(Person(who, "X"), DOC)
+
+
+@pytest.mark.parametrize("who", ["approver", "boss", None])
+def test_nobody_else_may_answer_questions(who: str | None) -> None:
+    """Approvers, others and nobody signed in may not answer, administrators neither."""
+    assert not may_answer(who, DOC)
+
+
+def test_refusing_an_answer_names_who_does() -> None:
+    """The refusal says who answers instead, in the registry's words."""
+    with pytest.raises(PermissionDenied) as refused:
+        require_may_answer(Person("boss", "X", is_admin=True), DOC)
+    assert str(refused.value) == (
+        "boss may not answer questions about POL-1: its guardian or owner does"
+    )
+
+
+TODAY = dt.date(2026, 6, 1)
+IN_FORCE = Document("POL-3", "Policy", "policy", owner="owner", status=DocStatus.IN_FORCE)
+
+
+@pytest.mark.parametrize(
+    ("next_review_on", "state"),
+    [
+        (TODAY - dt.timedelta(days=1), ReviewState.OVERDUE),
+        (TODAY, ReviewState.SOON),
+        (TODAY + dt.timedelta(days=REVIEW_SOON_DAYS), ReviewState.SOON),
+        (TODAY + dt.timedelta(days=REVIEW_SOON_DAYS + 1), ReviewState.OK),
+        (None, ReviewState.NONE),
+    ],
+)
+def test_review_state_of_a_document_in_force(
+    next_review_on: dt.date | None, state: ReviewState
+) -> None:
+    """Overdue the day after the review date; soon up to 60 days ahead; none without a date."""
+    document = attrs.evolve(IN_FORCE, next_review_on=next_review_on)
+    assert review_state(document, TODAY) is state
+
+
+def test_review_state_takes_its_own_horizon() -> None:
+    """How far ahead counts as soon can be chosen."""
+    document = attrs.evolve(IN_FORCE, next_review_on=TODAY + dt.timedelta(days=10))
+    assert review_state(document, TODAY, soon_days=7) is ReviewState.OK
+
+
+@pytest.mark.parametrize("status", [DocStatus.DRAFT, DocStatus.REPEALED, DocStatus.SUPERSEDED])
+def test_only_documents_in_force_are_due_for_review(status: DocStatus) -> None:
+    """A draft or a document no longer in force is never overdue, whatever its date says."""
+    document = attrs.evolve(IN_FORCE, status=status, next_review_on=TODAY - dt.timedelta(days=9))
+    assert review_state(document, TODAY) is ReviewState.NONE
+
+
+def test_review_states_compare_as_their_names() -> None:
+    """Templates and JSON see the plain words: overdue, soon, ok, none."""
+    assert [str(s) for s in ReviewState] == ["overdue", "soon", "ok", "none"]
+
+
+@pytest.mark.parametrize(
+    ("status", "checked"),
+    [
+        (DocStatus.DRAFT, True),
+        (DocStatus.IN_FORCE, True),
+        (DocStatus.SUPERSEDED, False),
+        (DocStatus.REPEALED, False),
+        (DocStatus.LAPSED, False),
+    ],
+)
+def test_checking_the_register_covers_drafts_and_documents_in_force(
+    status: DocStatus, checked: bool
+) -> None:
+    """`doc check --all` scores what is still worth improving, not history."""
+    assert is_checked(attrs.evolve(IN_FORCE, status=status)) is checked

@@ -20,7 +20,6 @@ from styrdok.config import Config, ReminderSettings
 from styrdok.demo import build_demo
 from styrdok.model import DispensationRequest, DispStatus, DocStatus, Funding, ReviewOutcome
 from styrdok.registry import Registry
-from styrdok.reminders import run
 from styrdok.workdays import previous_working_day
 from test_reminders import Recorder
 
@@ -46,19 +45,19 @@ def test_two_years_of_daily_runs(tmp_path: Path) -> None:
                 continue  # the server was down, or cron forgot
             runs.append(today)
             before = len(mail.digests)
-            run(registry, config=config, notifiers={"mail": mail, "chat": chat}, today=today)
+            registry.remind(config=config, notifiers={"mail": mail, "chat": chat}, today=today)
             per_person = Counter(d.recipient.ref for d in mail.digests[before:])
             assert max(per_person.values(), default=1) == 1, today
             _people_do_their_reviews(registry, today, rng)
             _people_ask_for_dispensations(registry, today, rng)
         with registry.store.transaction(write=False):
-            sent = [r for r in registry.store.notices() if r["state"] == "sent"]
+            sent = [r for r in registry.store.notices() if r.state == "sent"]
 
     # Nothing twice: each delivered item is one ledger row, and each row was sent once.
     for channel in (mail, chat):
         delivered = sum(len(d.items) for d in channel.digests)
-        assert delivered == sum(1 for r in sent if r["channel"] == channel.name)
-    keys = Counter((r["item"], r["threshold"], r["recipient"], r["channel"]) for r in sent)
+        assert delivered == sum(1 for r in sent if r.channel == channel.name)
+    keys = Counter((r.item, r.threshold, r.recipient, r.channel) for r in sent)
     assert max(keys.values()) == 1
 
     # None missed: each cycle reached each person on the first run after its first date.

@@ -21,6 +21,7 @@ from styrdok.errors import (
 )
 
 if TYPE_CHECKING:
+    from styrdok.hookspecs import hookimpl
     from styrdok.model import (
         AuditEvent,
         Body,
@@ -82,16 +83,15 @@ __all__ = [
     "RuleViolation",
     "StyrdokError",
     "__version__",
+    "hookimpl",
 ]
 
 
-# Everything public that is not imported above comes from the model, loaded on first use,
-# so that importing the package (as the command line does for --help and --version)
-# builds no attrs classes and imports no SQLAlchemy.
-_LAZY = dict.fromkeys(
-    (name for name in __all__ if name not in globals() and name != "Registry"), "styrdok.model"
-)
-_LAZY["Registry"] = "styrdok.registry"
+# Everything public that is not imported above is loaded on first use, so that importing
+# the package (as the command line does for --help and --version) builds no attrs classes
+# and imports no SQLAlchemy. Most of it comes from the model.
+_ELSEWHERE = {"Registry": "styrdok.registry", "hookimpl": "styrdok.hookspecs"}
+_LAZY = {name: _ELSEWHERE.get(name, "styrdok.model") for name in __all__ if name not in globals()}
 
 
 def __getattr__(name: str) -> Any:

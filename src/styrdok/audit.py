@@ -6,17 +6,22 @@ change one byte of any stored event and every later hash stops matching.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from styrdok.model import AuditEvent
+
 if TYPE_CHECKING:
-    from styrdok.model import AuditEvent
+    from styrdok.store.base import AuditStore
 
 GENESIS_HASH = "0" * 64
+#: Events re-hashed per read when the chain is re-sealed, so a long log never sits in memory.
+RESEAL_PAGE = 1_000
 
 
 def canonical_json(data: Any) -> str:
@@ -48,6 +53,79 @@ def audit_hash(
         }
     )
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def time_text(at: dt.datetime) -> str:
+    """An event's time as hashed and stored: ISO 8601 in UTC to the microsecond, so the
+    hashed bytes are the same on every engine."""
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def next_event(
+    head: tuple[int, str] | None,
+    *,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    before: Any,
+    after: Any,
+) -> AuditEvent:
+    """The event that follows ``head`` (the last event's ``(seq, hash)``, ``None`` for an
+    empty log), with its hash: the one place an event is chained."""
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    at_text = time_text(at)
+    digest = audit_hash(
+        prev_hash=prev_hash, seq=seq, at=at_text, actor=actor, action=action,
+        entity=entity, before=before, after=after,
+    )  # fmt: skip
+    return AuditEvent(
+        seq=seq,
+        at=dt.datetime.fromisoformat(at_text),
+        actor=actor,
+        action=action,
+        entity=entity,
+        before=before,
+        after=after,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+
+
+def reseal(
+    log: AuditStore, rewrite: Callable[[Any], Any], needles: Sequence[str]
+) -> tuple[int, int | None, str | None]:
+    """Rewrite every event from the first that mentions a needle and re-hash the chain
+    from there (GDPR anonymisation). Returns (events re-sealed, first seq, previous head
+    hash); ``(0, None, None)`` when no event mentions a needle."""
+    first = log.first_audit_mentioning(needles)
+    if first is None:
+        return 0, None, None
+    head = log.audit_head()
+    previous = log.audit_hash_of(first - 1) or GENESIS_HASH
+    resealed, start = 0, first
+    while page := log.audit_page(start, RESEAL_PAGE):
+        for event in page:
+            actor, entity = rewrite(event.actor), rewrite(event.entity)
+            before, after = rewrite(event.before), rewrite(event.after)
+            digest = audit_hash(
+                prev_hash=previous, seq=event.seq, at=time_text(event.at), actor=actor,
+                action=event.action, entity=entity, before=before, after=after,
+            )  # fmt: skip
+            log.replace_audit(
+                attrs.evolve(
+                    event,
+                    actor=actor,
+                    entity=entity,
+                    before=before,
+                    after=after,
+                    prev_hash=previous,
+                    hash=digest,
+                )
+            )
+            previous, resealed = digest, resealed + 1
+        start = page[-1].seq + 1
+    return resealed, first, head[1] if head else None
 
 
 @attrs.frozen
@@ -90,7 +168,7 @@ def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
         digest = audit_hash(
             prev_hash=previous,
             seq=event.seq,
-            at=event.at.isoformat(timespec="microseconds"),
+            at=time_text(event.at),
             actor=event.actor,
             action=event.action,
             entity=event.entity,

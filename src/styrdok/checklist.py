@@ -18,8 +18,12 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from styrdok.config import DEFAULT_MAX_WORDS
-from styrdok.enums import DispStatus
+from styrdok.enums import DispStatus, DocStatus
 from styrdok.model import Dispensation, Document
+
+#: ``doc check --all`` checks drafts and documents in force: those still worth improving.
+#: Superseded, repealed and lapsed documents are history, not work to do.
+CHECKED_STATUSES = frozenset({DocStatus.DRAFT, DocStatus.IN_FORCE})
 
 #: This many dispensations against one clause, or renewals of one, suggest the rule is wrong.
 REPEATS_THAT_SUGGEST_CHANGE = 3
@@ -51,6 +55,11 @@ class CheckResult:
     @property
     def findings(self) -> list[str]:
         return [c.finding for c in self.checks if not c.passed] + list(self.extra)
+
+
+def is_checked(document: Document) -> bool:
+    """Whether a check of the whole register (``doc check --all``) includes ``document``."""
+    return document.status in CHECKED_STATUSES
 
 
 def checklist(

@@ -1,22 +1,199 @@
-"""Lifecycle events handed to plugins (``styrdok_event``) after a change is committed."""
+"""The events styrdok emits: one small documented class per kind of change.
+
+Every change a use case makes is recorded twice with the same name: as an audit event (the
+``action`` column of the hash-chained log) and, after the transaction has committed, as an
+instance of one of the classes below handed to plugins through ``styrdok_event``. Use cases
+name the class, never a string, so an event that is not listed here cannot be emitted; the
+list is :data:`EVENTS`, and ``docs/plugins.md`` documents each one (a test checks both).
+
+Every event has the same four fields (:class:`Event`); the class says what happened and
+what ``after`` holds. Pattern: datasette's ``datasette/events.py``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 
 @attrs.frozen
 class Event:
-    """Something that happened in the registry."""
+    """Something that happened in the registry (the base of every event class)."""
 
-    action: str
-    """What happened, e.g. ``document.adopt`` or ``dispensation.approve``."""
+    name: ClassVar[str] = ""
+    """What happened, e.g. ``document.adopt``: the audit log's ``action``."""
+
     entity: str
-    """``kind:ref``, e.g. ``dispensation:D-2026-0001``."""
+    """``kind:ref``, e.g. ``dispensation:D-2026-0001`` (``registry:`` for the whole one)."""
     actor: str
+    """The person who made the change, or ``system`` for automatic ones."""
     at: dt.datetime
+    """When it was recorded (UTC)."""
     after: dict[str, Any] | None
-    """The record as stored after the change, as plain data."""
+    """The record as stored after the change, as plain data (see each class)."""
+
+    @property
+    def action(self) -> str:
+        """The event's name (the audit log calls it the action)."""
+        return self.name
+
+
+#: Every event class by name, in the order they are documented.
+EVENTS: dict[str, type[Event]] = {}
+
+
+def _listed(name: str) -> Any:
+    """Give an event class its name and list it in :data:`EVENTS`."""
+
+    def decorate(cls: type[Event]) -> type[Event]:
+        if name in EVENTS:
+            raise ValueError(f"event {name!r} is listed twice")
+        cls.name = name
+        EVENTS[name] = cls
+        return cls
+
+    return decorate
+
+
+def event_class(name: str) -> type[Event]:
+    """The class of a listed event; :class:`KeyError` for one that is not listed."""
+    return EVENTS[name]
+
+
+# --- people and bodies ---------------------------------------------------------------------
+
+
+@_listed("person.add")
+class PersonAdded(Event):
+    """A person was registered. ``after``: the person."""
+
+
+@_listed("person.anonymise")
+class PersonAnonymised(Event):
+    """A person was replaced by a pseudonym everywhere and the audit log re-sealed.
+    ``after``: ``rows_rewritten``, ``events_resealed``, ``resealed_from``,
+    ``previous_head`` (the chain head before the re-seal)."""
+
+
+@_listed("body.add")
+class BodyAdded(Event):
+    """A deciding body was registered. ``after``: the body."""
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@_listed("document.add")
+class DocumentAdded(Event):
+    """A document was registered as a draft. ``after``: the document."""
+
+
+@_listed("document.edit")
+class DocumentEdited(Event):
+    """A draft or a document in force was edited. ``after``: the document."""
+
+
+@_listed("document.adopt")
+class DocumentAdopted(Event):
+    """A draft came into force, or a new version of a document in force was adopted.
+    ``after``: the document with its new version."""
+
+
+@_listed("document.supersede")
+class DocumentSuperseded(Event):
+    """A document was replaced by the one that names it in ``supersedes``.
+    ``after``: the superseded document."""
+
+
+@_listed("document.review")
+class DocumentReviewed(Event):
+    """A document's review (aktualitetsprövning) was recorded. ``after``: the document
+    with its next review date."""
+
+
+@_listed("document.repeal")
+class DocumentRepealed(Event):
+    """A document was repealed. ``after``: ``document`` and ``reason``."""
+
+
+@_listed("document.lapse")
+class DocumentLapsed(Event):
+    """A document passed its valid-until date (actor ``system``). ``after``: the document."""
+
+
+@_listed("document.faq")
+class DocumentFaqAdded(Event):
+    """An answer was added to a document's FAQ (a new version if it is in force).
+    ``after``: the document."""
+
+
+# --- dispensations -------------------------------------------------------------------------
+
+
+@_listed("dispensation.request")
+class DispensationRequested(Event):
+    """A dispensation was requested. ``after``: the dispensation."""
+
+
+@_listed("dispensation.renew")
+class DispensationRenewalRequested(Event):
+    """A renewal was requested: a new linked dispensation. ``after``: the renewal."""
+
+
+@_listed("dispensation.approve")
+class DispensationApproved(Event):
+    """A request was approved. ``after``: the dispensation with its decision."""
+
+
+@_listed("dispensation.reject")
+class DispensationRejected(Event):
+    """A request was rejected (or closed unanswered because its document ended).
+    ``after``: the dispensation with its decision."""
+
+
+@_listed("dispensation.revoke")
+class DispensationRevoked(Event):
+    """An approved dispensation was withdrawn. ``after``: the dispensation."""
+
+
+@_listed("dispensation.close")
+class DispensationClosed(Event):
+    """An approved dispensation was ended early (no longer needed, or its document ended).
+    ``after``: the dispensation."""
+
+
+@_listed("dispensation.move")
+class DispensationMoved(Event):
+    """A dispensation was moved to the document that succeeds its own.
+    ``after``: the dispensation."""
+
+
+@_listed("dispensation.expire")
+class DispensationExpired(Event):
+    """An approved dispensation passed its valid-until date (actor ``system``).
+    ``after``: the dispensation."""
+
+
+@_listed("dispensation.evaluate")
+class DispensationEvaluated(Event):
+    """What an ended dispensation taught was recorded. ``after``: the dispensation."""
+
+
+# --- questions and the register ------------------------------------------------------------
+
+
+@_listed("question.ask")
+class QuestionAsked(Event):
+    """A question was put to a document's guardian. ``after``: the question."""
+
+
+@_listed("question.answer")
+class QuestionAnswered(Event):
+    """A question was answered. ``after``: the question."""
+
+
+@_listed("registry.import")
+class RegistryImported(Event):
+    """An export was loaded. ``after``: ``counts``, records per kind."""

@@ -6,7 +6,13 @@ specs below. Installed packages announce plugins through the ``styrdok`` entry-p
     [project.entry-points.styrdok]
     smtp = "styrdok_smtp"
 
-Every hook is documented with an example in ``docs/plugins.md``.
+Every hook is documented with an example in ``docs/plugins.md``. Import the marker as
+``from styrdok import hookimpl``.
+
+One failure policy covers every hook (``styrdok.plugins``): an implementation that raises
+``styrdok.errors.InvalidValue`` (a settings mistake) stops the call and the error, naming
+the plugin, reaches the user; any other exception is logged and that implementation is
+skipped (no result, no registrations) while the other plugins still run.
 """
 
 from __future__ import annotations
@@ -61,7 +67,8 @@ def styrdok_event(event: Event) -> None:
 
     ``event.action`` names it, e.g. ``dispensation.approve``; ``event.entity`` is
     ``kind:ref``; ``event.after`` is the stored record as plain data. Return nothing. An
-    exception in one plugin is logged and never undoes the change or stops other plugins.
+    exception never undoes the change; one other than ``InvalidValue`` is logged and does
+    not stop other plugins.
     """
 
 

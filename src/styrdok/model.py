@@ -43,6 +43,18 @@ GRANTED_STATUSES = frozenset(
     {DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED}
 )
 
+#: How long a one-line title made from a dispensation's scope may be.
+SCOPE_TITLE_LENGTH = 80
+
+
+def scope_title(scope: str) -> str:
+    """A dispensation's scope as a one-line title (reminders, due lists, digests)."""
+    return " ".join(scope.split())[:SCOPE_TITLE_LENGTH]
+
+
+#: Statuses of a dispensation still open: one a document that ends must settle.
+OPEN_STATUSES = frozenset({DispStatus.REQUESTED, DispStatus.APPROVED})
+
 # --- field helpers -----------------------------------------------------------------------
 # Converters only normalise (Unicode NFC, stripped, lists to tuples); validators then check
 # and name the field in their message, e.g. ``owner: invalid reference 'x y'``.

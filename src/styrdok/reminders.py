@@ -1,6 +1,8 @@
-"""Reminders: who must hear about what today, the outbox ledger, digests and delivery.
+"""Reminders: who must hear about what today, and the digests that tell them.
 
-One run (``styrdok remind``) does four things:
+This module decides (pure functions over typed candidates and notices); the run itself is
+the use case :func:`styrdok.usecases.reminding.remind` (``Registry.remind``). One run
+(``styrdok remind``) does four things:
 
 1. **Expire**: documents past ``valid_until`` lapse, dispensations past theirs expire.
 2. **Plan**: for every review, end date and finished dispensation within reach, work out
@@ -20,19 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from styrdok.config import Config, ReminderSettings
 from styrdok.errors import InvalidValue
-from styrdok.model import MAX_REMINDER_OFFSET_DAYS, Person
+from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
+from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
 from styrdok.workdays import previous_working_day
+
+if TYPE_CHECKING:
+    from styrdok.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -120,25 +124,24 @@ def _latest_overdue(due: dt.date, today: dt.date, every: int) -> tuple[int, dt.d
 
 
 def review_thresholds(
-    row: Mapping[str, Any], today: dt.date, settings: ReminderSettings
+    candidate: ReviewCandidate, today: dt.date, settings: ReminderSettings
 ) -> dict[str, list[Threshold]]:
     """Thresholds per recipient for a document in force (reviews and end of validity)."""
-    item = f"document:{row['ref']}"
-    offsets = row["reminder_offsets"] or settings.review_offsets
-    people = {p for p in (row["owner"], row["guardian"]) if p}
+    item = f"document:{candidate.ref}"
+    offsets = candidate.reminder_offsets or settings.review_offsets
+    title = candidate.title
+    people = {p for p in (candidate.owner, candidate.guardian) if p}
     by_person: dict[str, list[Threshold]] = defaultdict(list)
-    due = row["next_review_on"]
+    due = candidate.next_review_on
     if due is not None:
-        found = _before(item, NoticeKind.REVIEW, due, offsets, today, row["title"])
+        found = _before(item, NoticeKind.REVIEW, due, offsets, today, title)
         weekly = _latest_overdue(due, today, settings.overdue_every_days)
         if weekly is not None:
             days, send_on = weekly
-            found.append(
-                Threshold(item, NoticeKind.OVERDUE, f"{due}/+{days}", due, send_on, row["title"])
-            )
+            found.append(Threshold(item, NoticeKind.OVERDUE, f"{due}/+{days}", due, send_on, title))
         for person in people:
             by_person[person].extend(found)
-        contact = row["contact"]
+        contact = candidate.contact
         send_on = previous_working_day(due + dt.timedelta(days=settings.escalate_after_days))
         if contact and send_on <= today:
             by_person[contact].append(
@@ -148,38 +151,39 @@ def review_thresholds(
                     f"{due}/escalate",
                     due,
                     send_on,
-                    row["title"],
-                    row["owner"],
+                    title,
+                    candidate.owner,
                 )
             )
-    end = row["valid_until"]
+    end = candidate.valid_until
     if end is not None:
-        found = _before(item, NoticeKind.DOCUMENT_EXPIRY, end, offsets, today, row["title"])
+        found = _before(item, NoticeKind.DOCUMENT_EXPIRY, end, offsets, today, title)
         for person in people:
             by_person[person].extend(found)
     return by_person
 
 
 def dispensation_thresholds(
-    row: Mapping[str, Any], today: dt.date, settings: ReminderSettings
+    candidate: DispensationCandidate, today: dt.date, settings: ReminderSettings
 ) -> dict[str, list[Threshold]]:
     """Thresholds per recipient for an approved or newly expired dispensation."""
-    item = f"dispensation:{row['ref']}"
-    title = " ".join(row["scope"].split())[:80]
+    item = f"dispensation:{candidate.ref}"
+    title = candidate.title
     by_person: dict[str, list[Threshold]] = defaultdict(list)
-    due = row["valid_until"]
-    if row["status"] == "expired":
-        if row["evaluation"] is not None:
+    due = candidate.valid_until
+    if candidate.status == DispStatus.EXPIRED:
+        if candidate.evaluated:
             return by_person
-        ended = row["ended_on"] or due + dt.timedelta(days=1)
-        by_person[row["responsible"]].append(
+        ended = candidate.ended_on or due + dt.timedelta(days=1)
+        by_person[candidate.responsible].append(
             Threshold(item, NoticeKind.EVALUATION, f"{due}/evaluate", due, ended, title)
         )
         return by_person
     found = _before(
         item, NoticeKind.DISPENSATION_EXPIRY, due, settings.dispensation_offsets, today, title
     )
-    for person in {row["responsible"], row["decided_by"]} - {None}:
+    for person in {candidate.responsible, candidate.decided_by} - {None}:
+        assert person is not None
         by_person[person].extend(found)
     return by_person
 
@@ -189,22 +193,21 @@ def most_urgent(thresholds: Sequence[Threshold]) -> Threshold:
     return max(thresholds, key=lambda t: (t.send_on, _URGENCY[t.kind], t.key))
 
 
-# --- the run -------------------------------------------------------------------------------
+# --- planning over the register ------------------------------------------------------------
 
 
 def plan(
-    registry: Any, *, today: dt.date, settings: ReminderSettings, notifiers: Mapping[str, Notifier]
-) -> list[dict[str, Any]]:
-    """The ledger rows this run adds. Call inside a store transaction."""
-    store = registry.store
+    store: Store, *, today: dt.date, settings: ReminderSettings, notifiers: Mapping[str, Notifier]
+) -> list[Notice]:
+    """The notices this run adds to the outbox. Call inside a store transaction."""
     horizon = max((*settings.review_offsets, *settings.dispensation_offsets))
     until = today + dt.timedelta(days=horizon) + WORKDAY_SLACK
     own_until = today + dt.timedelta(days=MAX_REMINDER_OFFSET_DAYS) + WORKDAY_SLACK
     per_person: list[tuple[str, list[Threshold]]] = []
-    for row in store.review_candidates(until=until, own_offsets_until=own_until):
-        per_person.extend(review_thresholds(row, today, settings).items())
-    for row in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
-        per_person.extend(dispensation_thresholds(row, today, settings).items())
+    for review in store.review_candidates(until=until, own_offsets_until=own_until):
+        per_person.extend(review_thresholds(review, today, settings).items())
+    for disp in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
+        per_person.extend(dispensation_thresholds(disp, today, settings).items())
 
     chosen: list[tuple[str, Threshold]] = []
     for person, thresholds in per_person:
@@ -217,35 +220,32 @@ def plan(
 
     persons = store.persons_by_ref(person for person, _ in chosen)
     latest = store.notice_send_dates(sorted({t.item for _, t in chosen}))
-    rows = []
+    notices = []
     for ref, threshold in chosen:
-        person = persons.get(ref)
-        if person is None:
+        recipient = persons.get(ref)
+        if recipient is None:
             continue
         for channel, notifier in notifiers.items():
-            if not _wants(notifier, person):
+            if not _wants(notifier, recipient):
                 continue
             already = latest.get((threshold.item, str(threshold.due_on), ref, channel))
             if already is not None and already >= threshold.send_on:
                 continue  # this threshold, or a more urgent one, is in the ledger already
-            rows.append(
-                {
-                    "item": threshold.item,
-                    "kind": threshold.kind.value,
-                    "threshold": threshold.key,
-                    "recipient": ref,
-                    "channel": channel,
-                    "title": threshold.title,
-                    "owner": threshold.owner,
-                    "due_on": threshold.due_on,
-                    "send_on": threshold.send_on,
-                    "state": "pending",
-                    "attempts": 0,
-                    "last_error": "",
-                    "created_on": today,
-                }
+            notices.append(
+                Notice(
+                    item=threshold.item,
+                    kind=threshold.kind,
+                    threshold=threshold.key,
+                    recipient=ref,
+                    channel=channel,
+                    title=threshold.title,
+                    owner=threshold.owner,
+                    due_on=threshold.due_on,
+                    send_on=threshold.send_on,
+                    created_on=today,
+                )
             )
-    return rows
+    return notices
 
 
 def _wants(notifier: Notifier, person: Person) -> bool:
@@ -258,112 +258,41 @@ def _wants(notifier: Notifier, person: Person) -> bool:
         return False
 
 
-def _digests(
-    rows: Iterable[Mapping[str, Any]], persons: Mapping[str, Person], today: dt.date, language: str
+def digests(
+    notices: Iterable[Notice], persons: Mapping[str, Person], today: dt.date, language: str
 ) -> list[tuple[str, Digest, list[int]]]:
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[(row["channel"], row["recipient"])].append(row)
-    digests = []
+    """One digest per channel and recipient: (channel, digest, ids of its stored notices)."""
+    groups: dict[tuple[str, str], list[Notice]] = defaultdict(list)
+    for notice in notices:
+        groups[(notice.channel, notice.recipient)].append(notice)
+    found = []
     for (channel, recipient), group in sorted(groups.items()):
-        group.sort(key=lambda r: (r["due_on"], r["item"]))
+        group.sort(key=lambda n: (n.due_on, n.item))
         items = tuple(
             DigestItem(
-                kind=NoticeKind(r["kind"]),
-                ref=r["item"].split(":", 1)[1],
-                title=r["title"],
-                due_on=r["due_on"],
-                days_left=(r["due_on"] - today).days,
-                owner=r["owner"],
+                kind=n.kind,
+                ref=n.item.split(":", 1)[1],
+                title=n.title,
+                due_on=n.due_on,
+                days_left=(n.due_on - today).days,
+                owner=n.owner,
             )
-            for r in group
+            for n in group
         )
         digest = Digest(recipient=persons[recipient], run_on=today, language=language, items=items)
-        digests.append((channel, digest, [r["id"] for r in group if r.get("id") is not None]))
-    return digests
-
-
-def run(
-    registry: Any,
-    *,
-    config: Config,
-    notifiers: Mapping[str, Notifier],
-    today: dt.date | None = None,
-    dry_run: bool = False,
-    language: str | None = None,
-) -> RunReport:
-    """One reminder run. See the module docstring for what it does."""
-    store = registry.store
-    today = today or registry.today()
-    language = language or config.language
-    settings = config.reminders
-    if dry_run:
-        with store.transaction(write=False):
-            rows = plan(registry, today=today, settings=settings, notifiers=notifiers)
-            pending = [
-                r for r in store.notices() if r["state"] == "pending" and r["channel"] in notifiers
-            ]
-            everything = [*pending, *rows]
-            persons = store.persons_by_ref(r["recipient"] for r in everything)
-        digests = _digests(everything, persons, today, language)
-        return RunReport(
-            today,
-            True,
-            (),
-            len(rows),
-            tuple((channel, digest) for channel, digest, _ in digests),
-            (),
-        )
-
-    ended = registry.expire(today=today)
-    with store.transaction():
-        rows = plan(registry, today=today, settings=settings, notifiers=notifiers)
-        store.insert_notices(rows)
-    worker = f"{socket.gethostname()}:{os.getpid()}:{id(rows)}"
-    now = registry.now()
-    with store.transaction(exclusive=False):
-        claimed = [dict(r) for r in store.claim_notices(worker=worker, now=now, lease=LEASE)]
-        persons = store.persons_by_ref(r["recipient"] for r in claimed)
-    delivered: list[tuple[str, Digest]] = []
-    failures: list[tuple[str, str, str]] = []
-    deliverable = [r for r in claimed if r["channel"] in notifiers]
-    for channel, digest, ids in _digests(deliverable, persons, today, language):
-        try:
-            notifiers[channel].deliver(digest)
-        except Exception as exc:  # isolation: one channel's failure is only its own
-            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
-            with store.transaction(exclusive=False):
-                store.mark_failed_attempt(
-                    ids, worker=worker, error=error, max_attempts=settings.max_attempts
-                )
-            failures.append((channel, digest.recipient.ref, error))
-            continue
-        with store.transaction(exclusive=False):
-            store.mark_sent(ids, worker=worker, at=registry.now())
-        delivered.append((channel, digest))
-    with store.transaction(exclusive=False):
-        store.release_claims(worker=worker)  # e.g. notices of a channel no longer installed
-    return RunReport(today, False, tuple(ended), len(rows), tuple(delivered), tuple(failures))
+        found.append((channel, digest, [n.id for n in group if n.id is not None]))
+    return found
 
 
 def collect_notifiers(config: Config, *, only: Sequence[str] | None = None) -> dict[str, Notifier]:
-    """The notifiers plugins register for this configuration, by channel name."""
-    from styrdok.plugins import implementations
+    """The notifiers plugins register for this configuration, by channel name (the first
+    registration of a name wins). A settings mistake (:class:`InvalidValue`) stops the
+    run; any other failure of a plugin is logged and leaves its channels out."""
+    from styrdok import plugins
 
     found: dict[str, Notifier] = {}
-
-    def register(notifier: Notifier) -> None:
-        if notifier.name not in found:
-            found[notifier.name] = notifier
-
-    for name, function in implementations("styrdok_register_notifiers"):
-        try:
-            function(register=register, config=config)
-        except InvalidValue:
-            raise  # a settings mistake must be seen, not silently leave a channel out
-        except Exception:
-            log.exception("plugin %s failed registering notifiers", name)
+    for (notifier,) in plugins.collect(plugins.hook().styrdok_register_notifiers, config=config):
+        found.setdefault(notifier.name, notifier)
     if only:
         missing = sorted(set(only) - set(found))
         if missing:

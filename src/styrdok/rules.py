@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 from collections.abc import Iterable
 
 from styrdok.errors import PermissionDenied, RuleViolation
@@ -73,6 +74,21 @@ def require_document_manager(actor: Person, document: Document, action: str) -> 
         raise PermissionDenied(
             f"{actor.ref} may not {action} {document.ref}: "
             "only its owner, its guardian or an administrator may"
+        )
+
+
+def may_answer(person_ref: str | None, document: Document) -> bool:
+    """The guardian referees questions about a document; its owner may answer them too.
+    ``None`` (nobody signed in) may not."""
+    return person_ref is not None and person_ref in (document.guardian, document.owner)
+
+
+def require_may_answer(person: Person, document: Document) -> None:
+    """Raise unless ``person`` may answer questions about ``document``."""
+    if not may_answer(person.ref, document):
+        raise PermissionDenied(
+            f"{person.ref} may not answer questions about {document.ref}: "
+            "its guardian or owner does"
         )
 
 
@@ -172,6 +188,37 @@ def next_review(document: Document, reviewed_on: dt.date) -> dt.date | None:
     if document.review_interval_months is None:
         return None
     return add_months(reviewed_on, document.review_interval_months)
+
+
+class ReviewState(enum.StrEnum):
+    """Where a document stands against its next review date."""
+
+    OVERDUE = "overdue"
+    """In force, and the review date has passed."""
+    SOON = "soon"
+    """In force, and the review date is within the next ``soon_days``."""
+    OK = "ok"
+    """In force, and the review date is further off."""
+    NONE = "none"
+    """Not in force, or no review date: nothing to review."""
+
+
+#: Review dates this many days ahead count as coming up soon.
+REVIEW_SOON_DAYS = 60
+
+
+def review_state(
+    document: Document, today: dt.date, soon_days: int = REVIEW_SOON_DAYS
+) -> ReviewState:
+    """Whether a document in force is overdue for review, due soon, fine, or not reviewed.
+    The review date itself is not overdue yet: the review may be done that day."""
+    if document.status is not DocStatus.IN_FORCE or document.next_review_on is None:
+        return ReviewState.NONE
+    if document.next_review_on < today:
+        return ReviewState.OVERDUE
+    if document.next_review_on <= today + dt.timedelta(days=soon_days):
+        return ReviewState.SOON
+    return ReviewState.OK
 
 
 def require_no_parent_cycle(ref: str, parent: str | None, parents: dict[str, str | None]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
+from styrdok import rules
 from styrdok.enums import DocStatus
 from styrdok.errors import NotFound, PermissionDenied, StyrdokError
 from styrdok.labels import label
@@ -24,9 +25,6 @@ from styrdok.registry import Registry
 from styrdok.serialize import to_data
 from styrdok_intranet import calendar
 from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
-
-#: Review dates this close count as "soon" on the pages and the dashboard.
-SOON_DAYS = 60
 
 
 def create_app(
@@ -114,7 +112,7 @@ def create_app(
         doc = reg.get_document(ref)
         people = {p.ref: p for p in reg.list_persons()}
         questions = reg.questions(ref)
-        may_answer = g.user is not None and g.user in (doc.guardian, doc.owner)
+        may_answer = rules.may_answer(g.user, doc)
         return render_template(
             "document.html",
             doc=doc,
@@ -123,7 +121,7 @@ def create_app(
             parent=reg.get_document(doc.parent) if doc.parent else None,
             children=reg.list_documents(parent=ref),
             active=reg.dispensations_active_on(document=ref),
-            review=_review_state(doc, reg.today()),
+            review=rules.review_state(doc, reg.today()),
             open_questions=[q for q in questions if q.answer is None] if may_answer else [],
             asked=request.args.get("fragan") == "skickad",
         )
@@ -165,7 +163,7 @@ def create_app(
 
     @app.get("/aktuellt")
     def due() -> str:
-        return render_template("due.html", items=registry().due(within_days=SOON_DAYS))
+        return render_template("due.html", items=registry().due(within_days=rules.REVIEW_SOON_DAYS))
 
     # --- JSON API and calendar ------------------------------------------------------------
 
@@ -194,7 +192,7 @@ def create_app(
 
     @app.get("/api/aktuellt")
     def api_due() -> Response:
-        return jsonify([to_data(i) for i in registry().due(within_days=SOON_DAYS)])
+        return jsonify([to_data(i) for i in registry().due(within_days=rules.REVIEW_SOON_DAYS)])
 
     @app.get("/kalender.ics")
     def ical() -> Response:
@@ -232,7 +230,7 @@ def _filtered(reg: Registry, persons: list[Person]) -> tuple[dict[str, str], lis
     def keep(doc: Document) -> bool:
         if filters["enhet"] and units.get(doc.owner) != filters["enhet"]:
             return False
-        if filters["forsenad"] and _review_state(doc, today) != "overdue":
+        if filters["forsenad"] and rules.review_state(doc, today) is not rules.ReviewState.OVERDUE:
             return False
         text = filters["q"].casefold()
         return not text or any(
@@ -251,17 +249,6 @@ def _choices(reg: Registry, persons: list[Person]) -> dict[str, list[tuple[str, 
         "enhet": [(u, u) for u in sorted({p.unit for p in persons if p.unit})],
         "status": [(s.value, label(s.value)) for s in DocStatus],
     }
-
-
-def _review_state(doc: Document, today: dt.date) -> str:
-    """``overdue``, ``soon`` (within 60 days), ``ok`` or ``none`` (no review date)."""
-    if doc.status is not DocStatus.IN_FORCE or doc.next_review_on is None:
-        return "none"
-    if doc.next_review_on < today:
-        return "overdue"
-    if doc.next_review_on <= today + dt.timedelta(days=SOON_DAYS):
-        return "soon"
-    return "ok"
 
 
 __all__ = ["create_app"]

@@ -274,14 +274,13 @@ def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None
     error; when it is back, the next run delivers each digest exactly once."""
     from styrdok.demo import build_demo
     from styrdok.registry import Registry
-    from styrdok.reminders import run
 
     today = dt.date(2026, 11, 23)
     port = free_port()
     notifier = SmtpNotifier(settings(port))
     with Registry.open(tmp_path / "demo.db", create=True) as registry:
         build_demo(registry, today=today)
-        down = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
+        down = registry.remind(config=Config(), notifiers={"smtp": notifier}, today=today)
         people = len(down.failures)
         assert down.digests == () and people > 10
         assert {error.split(":")[0] for _, _, error in down.failures} == {"ConnectionRefusedError"}
@@ -289,8 +288,8 @@ def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
         try:
-            up = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
-            again = run(registry, config=Config(), notifiers={"smtp": notifier}, today=today)
+            up = registry.remind(config=Config(), notifiers={"smtp": notifier}, today=today)
+            again = registry.remind(config=Config(), notifiers={"smtp": notifier}, today=today)
         finally:
             controller.stop()
     assert len(up.digests) == people and up.failures == ()
@@ -309,7 +308,6 @@ def test_a_silent_server_times_out_and_other_channels_still_deliver(tmp_path: Pa
 
     from styrdok.demo import build_demo
     from styrdok.registry import Registry
-    from styrdok.reminders import run
 
     class Recorder:
         name = "chat"
@@ -346,8 +344,8 @@ def test_a_silent_server_times_out_and_other_channels_still_deliver(tmp_path: Pa
         with Registry.open(tmp_path / "demo.db", create=True) as registry:
             build_demo(registry, today=today)
             started = time.monotonic()
-            report = run(
-                registry, config=Config(), notifiers={"smtp": smtp, "chat": chat}, today=today
+            report = registry.remind(
+                config=Config(), notifiers={"smtp": smtp, "chat": chat}, today=today
             )
             elapsed = time.monotonic() - started
             with registry.store.transaction(write=False):
@@ -361,8 +359,8 @@ def test_a_silent_server_times_out_and_other_channels_still_deliver(tmp_path: Pa
     failed = {person for channel, person, _ in report.failures if channel == "smtp"}
     assert failed and all("timed out" in error for _, _, error in report.failures)
     assert elapsed < 0.3 * len(failed) + 10  # one timeout per digest, never a hang
-    smtp_rows = [r for r in rows if r["channel"] == "smtp"]
-    assert {r["state"] for r in smtp_rows} == {"pending"}
-    assert all("timed out" in r["last_error"] for r in smtp_rows)
-    assert {r["state"] for r in rows if r["channel"] == "chat"} == {"sent"}
+    smtp_rows = [r for r in rows if r.channel == "smtp"]
+    assert {r.state for r in smtp_rows} == {"pending"}
+    assert all("timed out" in r.last_error for r in smtp_rows)
+    assert {r.state for r in rows if r.channel == "chat"} == {"sent"}
     assert {d.recipient.ref for d in chat.digests} >= failed

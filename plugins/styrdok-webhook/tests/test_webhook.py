@@ -174,7 +174,6 @@ def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_on
     once and a third run posts nothing."""
     from styrdok.demo import build_demo
     from styrdok.registry import Registry
-    from styrdok.reminders import run
 
     state, url = hook
     today = dt.date(2026, 11, 23)
@@ -182,19 +181,19 @@ def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_on
     with Registry.open(tmp_path / "demo.db", create=True) as registry:
         build_demo(registry, today=today)
         state.statuses = [500] * 1000
-        broken = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        broken = registry.remind(config=Config(), notifiers={"chat": chat}, today=today)
         state.statuses, state.delay = [], 0.5
-        slow = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        slow = registry.remind(config=Config(), notifiers={"chat": chat}, today=today)
         with registry.store.transaction(write=False):
-            pending = [r for r in registry.store.notices() if r["state"] == "pending"]
+            pending = [r for r in registry.store.notices() if r.state == "pending"]
         state.delay = 0.0
         received_before = len(state.received)
-        healthy = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
-        quiet = run(registry, config=Config(), notifiers={"chat": chat}, today=today)
+        healthy = registry.remind(config=Config(), notifiers={"chat": chat}, today=today)
+        quiet = registry.remind(config=Config(), notifiers={"chat": chat}, today=today)
     people = {person for _, person, _ in broken.failures}
     assert people and broken.digests == ()
     assert {person for _, person, _ in slow.failures} == people
-    assert pending and all("no answer within 0.2 s" in r["last_error"] for r in pending)
+    assert pending and all("no answer within 0.2 s" in r.last_error for r in pending)
     assert {d.recipient.ref for _, d in healthy.digests} == people
     assert len(state.received) - received_before == len(people)
     assert quiet.digests == () and quiet.failures == ()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import audit, disp, doc, exchange, people, remind, report, setup, status
+from styrdok.cli import audit, disp, doc, due, exchange, people, questions, remind, report, setup
 from styrdok.cli.app import App, StyrdokGroup
+from styrdok.cli.plugins import plugins_command
 
 
 class MainGroup(StyrdokGroup):
@@ -22,9 +23,9 @@ class MainGroup(StyrdokGroup):
     def _load_plugin_commands(self) -> None:
         if not MainGroup._plugins_loaded:
             MainGroup._plugins_loaded = True
-            from styrdok.plugins import call_each
+            from styrdok import plugins
 
-            call_each("styrdok_register_commands", cli=self)
+            plugins.hook().styrdok_register_commands(cli=self)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
@@ -102,16 +103,16 @@ for command in (
     people.body,
     doc.doc,
     disp.disp,
-    status.due,
-    status.expire,
-    status.ask,
-    status.answer,
-    report.questions,
+    due.due,
+    due.expire,
+    questions.ask,
+    questions.answer,
+    questions.questions,
     report.report,
     exchange.export,
     exchange.import_,
     remind.remind,
-    remind.plugins_command,
+    plugins_command,
     audit.audit,
 ):
     main.add_command(command)

@@ -15,7 +15,7 @@ from styrdok.cli.params import DATE, choice
 from styrdok.enums import Disposition, DocStatus, DocType, ReviewOutcome
 
 if TYPE_CHECKING:
-    from styrdok.model import Document
+    from styrdok.edits import DocumentEdit
 
 LIST_COLUMNS = [
     ("ref", "REF"),
@@ -27,6 +27,8 @@ LIST_COLUMNS = [
     ("guardian", "GUARDIAN"),
     ("next_review_on", "NEXT REVIEW"),
 ]
+# The core's styrdok.edits.CLEARABLE_FIELDS, spelt out so that --help needs no domain model;
+# tests/test_edits.py keeps the two the same.
 CLEARABLE = (
     "guardian",
     "registry_number",
@@ -67,7 +69,7 @@ _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
         help="A unit it applies to (repeat for several).",
     ),
     click.option("--limits", help="What it does not cover."),
-    click.option("--follow-up-how", help="How it is followed up."),
+    click.option("--follow-up-how", "follow_up_method", help="How it is followed up."),
     click.option("--follow-up-by", help="By whom it is followed up."),
     click.option(
         "--review-months",
@@ -82,27 +84,27 @@ _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--non-compliance", help="How non-compliance is handled."),
     click.option(
         "--dispensations/--no-dispensations",
-        "disp_allowed",
+        "dispensations_allowed",
         default=None,
         help="Whether dispensations may be granted.",
     ),
-    click.option("--requirements", "disp_requirements", help="What a request must show."),
+    click.option("--requirements", "dispensation_requirements", help="What a request must show."),
     click.option(
         "--approver",
-        "disp_approvers",
+        "dispensation_approvers",
         multiple=True,
         metavar="PERSON",
         help="May approve dispensations besides the guardian (repeat).",
     ),
     click.option(
         "--max-days",
-        "disp_max_days",
+        "dispensation_max_days",
         type=click.IntRange(1, 36_500),
         help="Longest dispensation, in days.",
     ),
     click.option(
         "--max-renewals",
-        "disp_max_renewals",
+        "dispensation_max_renewals",
         type=click.IntRange(0, 100),
         help="How many renewals a dispensation may have.",
     ),
@@ -134,45 +136,19 @@ def content_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-_COMPOSITE_FIELDS = {"applies_to", "related", "faq", "follow_up", "dispensation_rules"}
+#: Repeatable options: given no times means not given, not "make the list empty".
+_REPEATABLE = frozenset({"applies_to", "related", "faq", "dispensation_approvers"})
 
 
-def _changes(current: Document | None, opts: dict[str, Any]) -> dict[str, Any]:
-    """Turn the options given into field values, merging nested ones with ``current``."""
-    # The domain model is imported here, not at the top: `styrdok --version` stays fast.
-    from styrdok import rules
-    from styrdok.model import DispensationRules, FaqEntry, FollowUp
+def _edit(opts: dict[str, Any], clear: tuple[str, ...] = ()) -> DocumentEdit:
+    """The edit the options ask for. The options are named after its fields."""
+    # Imported here, not at the top: `styrdok --version` never builds the domain model.
+    from styrdok.edits import DocumentEdit
 
-    changes: dict[str, Any] = {}
-    # Scalar options are named after the fields they set; lists and nested records follow.
-    for key in sorted(rules.EDITABLE_FIELDS - _COMPOSITE_FIELDS):
-        if opts.get(key) is not None:
-            changes[key] = opts[key]
-    for key in ("applies_to", "related"):
-        if opts.get(key):
-            changes[key] = tuple(opts[key])
-    if opts.get("faq"):
-        changes["faq"] = tuple(FaqEntry(question=q, answer=a) for q, a in opts["faq"])
-    how, by = opts.get("follow_up_how"), opts.get("follow_up_by")
-    if how is not None or by is not None:
-        old = current.follow_up if current else None
-        how = how if how is not None else (old.method if old else None)
-        by = by if by is not None else (old.by if old else None)
-        if how is None or by is None:
-            raise click.UsageError("a follow-up needs both --follow-up-how and --follow-up-by")
-        changes["follow_up"] = FollowUp(method=how, by=by)
-    rule_opts = {
-        "allowed": opts.get("disp_allowed"),
-        "requirements": opts.get("disp_requirements"),
-        "approvers": tuple(opts.get("disp_approvers") or ()) or None,
-        "max_duration_days": opts.get("disp_max_days"),
-        "max_renewals": opts.get("disp_max_renewals"),
+    given = {
+        name: (value or None) if name in _REPEATABLE else value for name, value in opts.items()
     }
-    given: dict[str, Any] = {k: v for k, v in rule_opts.items() if v is not None}
-    if given:
-        base = current.dispensation_rules if current else DispensationRules()
-        changes["dispensation_rules"] = attrs.evolve(base, **given)
-    return changes
+    return DocumentEdit(**given, clear=frozenset(clear))
 
 
 @click.group(cls=StyrdokGroup)
@@ -194,14 +170,12 @@ def doc_add(app: App, /, ref: str, **opts: Any) -> None:
           --purpose "Skydda kommunens information" --follow-up-how "Årlig rapport" \\
           --follow-up-by "Kommunstyrelsen" --review-months 24 --dispensations --max-days 180
     """
-    changes = _changes(None, opts)
-    missing = [name for name in ("title", "doc_type", "owner") if name not in changes]
+    edit = _edit(opts)
+    missing = edit.missing_for_new()
     if missing:
-        flags = {"title": "--title", "doc_type": "--type", "owner": "--owner"}
-        raise click.UsageError("missing " + ", ".join(flags[m] for m in missing))
-    from styrdok.model import Document
-
-    stored = app.registry().add_document(Document(ref=ref, **changes), actor=app.actor)
+        flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
+        raise click.UsageError("missing " + ", ".join(flags.get(m, m) for m in missing))
+    stored = app.registry().add_document(edit.new_document(ref), actor=app.actor)
     done(f"Added draft {stored.ref} (revision {stored.revision}).", stored, app.fmt)
 
 
@@ -227,14 +201,12 @@ def doc_edit(
     Example:
       styrdok --as anna.lind doc edit POL-IS-01 --guardian gustav.berg --expect-revision 3
     """
-    registry = app.registry()
-    current = registry.get_document(ref)
-    changes = _changes(current, opts)
-    changes.update(dict.fromkeys(clear))
-    if not changes:
+    edit = _edit(opts, clear)
+    if edit.is_empty:
         raise click.UsageError("nothing to change: give at least one option")
-    stored = registry.edit_document(
-        ref, changes, actor=app.actor, expected_revision=expect_revision
+    # The registry merges the edit with the document it reads in its own transaction.
+    stored = app.registry().edit_document(
+        ref, edit, actor=app.actor, expected_revision=expect_revision
     )
     done(f"Updated {stored.ref} (revision {stored.revision}).", stored, app.fmt)
 
@@ -466,17 +438,11 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
     """
     if bool(ref) == check_all:
         raise click.UsageError("give a document REF or --all")
+    from styrdok.checklist import is_checked
+
     max_words = app.config().max_words
     registry = app.registry()
-    refs = (
-        [ref]
-        if ref
-        else [
-            d.ref
-            for d in registry.list_documents()
-            if d.status in (DocStatus.DRAFT, DocStatus.IN_FORCE)
-        ]
-    )
+    refs = [ref] if ref else [d.ref for d in registry.list_documents() if is_checked(d)]
     results = [registry.check_document(r, max_words=max_words) for r in refs]
     rows = [
         {"ref": result.ref, "score": result.score, "finding": finding}

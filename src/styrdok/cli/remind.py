@@ -1,4 +1,4 @@
-"""``styrdok remind`` and ``styrdok plugins``."""
+"""``styrdok remind``."""
 
 from __future__ import annotations
 
@@ -42,8 +42,7 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
     notifiers = reminders.collect_notifiers(config, only=channels or None)
     if not notifiers:
         raise click.ClickException("no reminder channel is configured; see docs/plugins.md")
-    report = reminders.run(
-        app.registry(),
+    report = app.registry().remind(
         config=config,
         notifiers=notifiers,
         today=today,
@@ -87,24 +86,3 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
         click.echo(f"  {channel} → {recipient}: {error} (kept for the next run)", err=True)
     if report.failures:
         raise SystemExit(1)
-
-
-@click.command("plugins")
-@pass_app
-def plugins_command(app: App) -> None:
-    """List installed plugins, their versions and the hooks each implements.
-
-    \b
-    Example:
-      styrdok plugins --format json
-    """
-    from styrdok.plugins import list_plugins
-
-    emit_rows(
-        (
-            {"name": p.name, "version": p.version, "hooks": ", ".join(p.hooks)}
-            for p in list_plugins()
-        ),
-        [("name", "NAME"), ("version", "VERSION"), ("hooks", "HOOKS")],
-        app.fmt,
-    )

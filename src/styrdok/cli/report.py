@@ -1,4 +1,4 @@
-"""``styrdok report`` and ``styrdok questions``: where governance is slipping."""
+"""``styrdok report``: where governance is slipping."""
 
 from __future__ import annotations
 
@@ -147,29 +147,3 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
         _print_table(result)
         if html_path is not None:
             click.echo(f"\nWrote {html_path}.")
-
-
-@click.command()
-@click.option("--guardian", metavar="PERSON", help="Only the questions this person answers.")
-@pass_app
-def questions(app: App, guardian: str | None) -> None:
-    """Unanswered questions, most asked first per guardian. The same question asked by
-    several people is counted once; answer it with `styrdok answer ID "…" --faq`.
-
-    \b
-    Examples:
-      styrdok questions
-      styrdok questions --guardian gustav.berg
-    """
-    groups = app.registry().open_questions(guardian=guardian)
-    emit_rows(
-        (
-            {"guardian": g.guardian, "document": g.document_ref, "asked": g.asked,
-             "since": g.first_asked_on, "ids": list(g.question_ids), "question": g.text}
-            for g in groups
-        ),
-        [("guardian", "GUARDIAN"), ("document", "DOCUMENT"), ("asked", "ASKED"),
-         ("since", "SINCE"), ("ids", "IDS"), ("question", "QUESTION")],
-        app.fmt,
-        empty="No unanswered questions.",
-    )  # fmt: skip

@@ -72,6 +72,6 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
         to_stderr = app.fmt != "table"
         click.echo(f"Built the Mittköping register in {target}: {summary}.", err=to_stderr)
         click.echo(f"\nDue within {within_days} days of {today} (overdue first):\n", err=to_stderr)
-        from styrdok.cli.status import render_due
+        from styrdok.cli.due import render_due
 
         render_due(registry.due(today=today, within_days=within_days), app.fmt)

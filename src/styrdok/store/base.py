@@ -1,4 +1,12 @@
-"""The storage seam: what the registry, exchange and reminder engine need from a backend.
+"""The storage seam: what the use cases, exchange and reminder job need from a backend.
+
+The contract is split by role — :class:`RecordStore` (records and the queries over them),
+:class:`AuditStore` (persisting the hash-chained log), :class:`OutboxStore` (the reminder
+ledger) and :class:`BulkStore` (export and import) — and :class:`Store` is all four. A
+backend persists and queries; it never decides. Hashing the audit chain
+(:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
+due, granted or open, titles made from free text and what a reminder says are computed once
+in the core and passed in, so a second backend cannot drift from the first.
 
 A backend is any object with these methods; plugins offer one per URL scheme through
 ``styrdok_register_stores``. The built-in :class:`~styrdok.store.sql.SqlStore` serves SQLite
@@ -9,9 +17,9 @@ Conventions every method follows:
 
 * All reads and writes happen inside :meth:`Store.transaction`; a transaction is all or
   nothing, and the registry opens one per use case.
-* Domain objects go in and come out (:mod:`styrdok.model`); bulk and report methods use
-  plain *rows*: mappings keyed by the column names in :mod:`styrdok.store.tables`, with
-  ``datetime.date`` values for dates, so :mod:`styrdok.store.convert` can read them.
+* Domain objects go in and come out (:mod:`styrdok.model`, :mod:`styrdok.outbox`); only
+  the bulk methods use plain *rows*: mappings keyed by the column names in
+  :mod:`styrdok.store.tables`, with ``datetime.date`` values for dates.
 * ``update_*`` methods implement optimistic locking: they write only if the stored
   ``revision`` equals ``expected_revision`` and raise :class:`~styrdok.errors.Conflict`
   otherwise; they return the object with its new revision.
@@ -23,26 +31,42 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from styrdok.gdpr import RewriteResult
 from styrdok.model import (
     AuditEvent,
     Body,
     Dispensation,
+    DispStatus,
+    DocStatus,
     Document,
     DocumentVersion,
-    DueItem,
     Person,
     Question,
     Review,
 )
+from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
 
 
-class Store(Protocol):
-    """A storage backend for one registry."""
+class DatedRow(NamedTuple):
+    """A date something falls due on, as :meth:`RecordStore.dated_items` reads it."""
+
+    kind: str
+    """``review`` or ``document_expiry`` (documents), ``dispensation_expiry``."""
+    ref: str
+    text: str
+    """A document's title, or a dispensation's scope as stored (the core makes a title)."""
+    due_on: dt.date
+    person: str
+    """The owner, or the responsible person."""
+    status: str
+
+
+class RecordStore(Protocol):
+    """Registry records — people, bodies, documents and their versions and reviews,
+    dispensations, questions — and the queries the use cases run over them."""
 
     url: str
     """Where the data lives, as given to the factory."""
@@ -62,28 +86,30 @@ class Store(Protocol):
         refuses to open data that is not at :data:`styrdok.migrations.HEAD`."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release connections and locks."""
+        ...
 
     # --- people and bodies ----------------------------------------------------------------
 
     def count_persons(self) -> int: ...
     def get_person(self, ref: str) -> Person | None: ...
     def list_persons(self) -> list[Person]: ...
+    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]: ...
     def insert_person(self, person: Person) -> None: ...
+
     def replace_person(self, person: Person) -> None:
         """Overwrite the stored person with the same ref (used by anonymisation)."""
         ...
 
-    def rewrite_everywhere(
-        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
-    ) -> RewriteResult:
-        """Apply ``rewrite`` to every stored value that may contain one of ``needles``, in
-        every table and in the audit log, and re-seal the audit chain from the first event
-        that changed (see :mod:`styrdok.gdpr`). Stores that cannot rewrite their history
-        (a git-kept folder) raise :class:`~styrdok.errors.RuleViolation` saying why."""
+    def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
+        """Apply ``rewrite`` to every stored value outside the audit log that may contain
+        one of ``needles`` (keys included) and return the number of records changed. The
+        core re-seals the audit log itself (:func:`styrdok.audit.reseal`). Stores that
+        cannot rewrite their history (a git-kept folder) raise
+        :class:`~styrdok.errors.RuleViolation` saying why."""
         ...
 
-    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]: ...
     def get_body(self, ref: str) -> Body | None: ...
     def list_bodies(self) -> list[Body]: ...
     def insert_body(self, body: Body) -> None: ...
@@ -118,8 +144,8 @@ class Store(Protocol):
         """Each document's version in force on ``on``, sorted by document ref."""
         ...
 
-    def lapsed_documents(self, today: dt.date) -> list[Document]:
-        """Documents in force whose ``valid_until`` is before ``today``."""
+    def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
+        """Documents of ``status`` whose ``valid_until`` is before ``day``."""
         ...
 
     def insert_review(self, review: Review) -> Review:
@@ -147,22 +173,25 @@ class Store(Protocol):
         status: str | None = None,
         document_ref: str | None = None,
         person: str | None = None,
+        statuses: Iterable[DispStatus] | None = None,
     ) -> list[Dispensation]:
-        """Sorted by ref; ``person`` matches requester, responsible or decider."""
+        """Sorted by ref; ``person`` matches requester, responsible or decider;
+        ``statuses`` keeps those with any of them."""
         ...
 
-    def dispensations_active_on(
-        self, on: dt.date, document_ref: str | None = None
-    ) -> list[Dispensation]: ...
-
-    def open_dispensations_of(self, document_ref: str) -> list[Dispensation]:
-        """Requested or approved dispensations from one document."""
+    def dispensations_in_effect(
+        self, on: dt.date, *, statuses: Iterable[DispStatus], document_ref: str | None = None
+    ) -> list[Dispensation]:
+        """Dispensations of ``statuses`` whose period covers ``on`` and that had not ended
+        by then (``ended_on`` after ``on`` or none), sorted by ref."""
         ...
 
     def renewals_of(self, ref: str) -> list[Dispensation]: ...
 
-    def expired_dispensations(self, today: dt.date) -> list[Dispensation]:
-        """Approved dispensations whose ``valid_until`` is before ``today``."""
+    def dispensations_ending_before(
+        self, day: dt.date, *, status: DispStatus
+    ) -> list[Dispensation]:
+        """Dispensations of ``status`` whose ``valid_until`` is before ``day``."""
         ...
 
     # --- questions ------------------------------------------------------------------------
@@ -172,61 +201,106 @@ class Store(Protocol):
     def update_question(self, question: Question) -> None: ...
     def list_questions(self, document_ref: str | None = None) -> list[Question]: ...
 
-    # --- audit ----------------------------------------------------------------------------
+    # --- what falls due (set-based: these run over the whole register) -----------------
 
-    def append_audit(
+    def dated_items(
         self,
         *,
-        at: dt.datetime,
-        actor: str,
-        action: str,
-        entity: str,
-        before: Any,
-        after: Any,
-    ) -> AuditEvent:
-        """Append one event to the hash chain (see :func:`styrdok.store.sql.audit_hash`)."""
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+    ) -> list[DatedRow]:
+        """Review dates and valid-until dates of documents of ``document_status``, and
+        valid-until dates of dispensations of ``dispensation_status``, up to ``until``;
+        sorted by date, kind, ref."""
         ...
 
-    def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]: ...
-
-    # --- due and reminders ----------------------------------------------------------------
-
-    def due(self, *, today: dt.date, until: dt.date) -> list[DueItem]:
-        """Reviews and end dates up to ``until``, sorted by date, kind, ref."""
+    def review_candidates(
+        self, *, until: dt.date, own_offsets_until: dt.date
+    ) -> Iterable[ReviewCandidate]:
+        """Documents in force whose review or end date is up to ``until`` — or up to
+        ``own_offsets_until`` for documents with their own reminder offsets — with their
+        adopting body's contact."""
         ...
 
-    def review_candidates(self, *, until: dt.date, own_offsets_until: dt.date) -> Sequence[Row]:
-        """Rows with ref, title, owner, guardian, next_review_on, valid_until,
-        reminder_offsets and contact (the adopting body's)."""
+    def dispensation_candidates(
+        self, *, until: dt.date, ended_since: dt.date
+    ) -> Iterable[DispensationCandidate]:
+        """Approved dispensations ending by ``until``, and expired ones that ended on or
+        after ``ended_since``."""
         ...
 
-    def dispensation_candidates(self, *, until: dt.date, ended_since: dt.date) -> Sequence[Row]:
-        """Rows with ref, scope, status, valid_until, ended_on, responsible, decided_by,
-        evaluation."""
+
+class AuditStore(Protocol):
+    """Persistence of the hash-chained audit log. The chain is computed by the core
+    (:mod:`styrdok.audit`); a store keeps events exactly as given."""
+
+    def audit_head(self) -> tuple[int, str] | None:
+        """The last event's ``(seq, hash)``, or ``None`` for an empty log."""
         ...
 
-    def notice_send_dates(
-        self, items: Sequence[str]
-    ) -> dict[tuple[str, str, str, str], dt.date]: ...
-
-    def insert_notices(self, rows: Sequence[Row]) -> int:
-        """Add outbox rows; a row with an existing key is left untouched."""
+    def insert_audit(self, event: AuditEvent) -> None:
+        """Append one event, as given (its ``at`` stored as ISO text in UTC to the
+        microsecond, see :func:`styrdok.audit.time_text`)."""
         ...
 
-    def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> Sequence[Row]:
-        """Lease the pending rows no live worker holds; two workers never get the same."""
+    def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]:
+        """Events oldest first, all or of one entity (streamed)."""
+        ...
+
+    def audit_hash_of(self, seq: int) -> str | None:
+        """The hash of event ``seq`` (``None`` if there is none)."""
+        ...
+
+    def audit_page(self, from_seq: int, limit: int) -> list[AuditEvent]:
+        """Up to ``limit`` events from ``from_seq`` on, oldest first."""
+        ...
+
+    def first_audit_mentioning(self, needles: Sequence[str]) -> int | None:
+        """The lowest ``seq`` whose actor, entity or snapshots may contain a needle (a
+        superset is fine: the rewrite decides), or ``None``."""
+        ...
+
+    def replace_audit(self, event: AuditEvent) -> None:
+        """Overwrite the stored event with the same ``seq`` (re-sealing only)."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """The reminder ledger: one :class:`~styrdok.outbox.Notice` per reminder, recipient
+    and channel, unique by :attr:`~styrdok.outbox.Notice.key`."""
+
+    def notice_send_dates(self, items: Sequence[str]) -> dict[tuple[str, str, str, str], dt.date]:
+        """For each (item, cycle due date as ISO text, recipient, channel) of ``items``:
+        the latest send date already in the ledger."""
+        ...
+
+    def insert_notices(self, notices: Sequence[Notice]) -> int:
+        """Add notices; one whose key is already in the ledger is left untouched."""
+        ...
+
+    def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> list[Notice]:
+        """Lease the pending notices no live worker holds; two workers never get the same.
+        Sorted by channel, recipient, due date, id."""
         ...
 
     def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None: ...
 
     def mark_failed_attempt(
         self, ids: Sequence[int], *, worker: str, error: str, max_attempts: int
-    ) -> None: ...
+    ) -> None:
+        """Count a failed attempt and keep the error; ``failed`` after ``max_attempts``."""
+        ...
 
     def release_claims(self, *, worker: str) -> None: ...
-    def notices(self) -> Sequence[Row]: ...
 
-    # --- bulk export and import -----------------------------------------------------------
+    def notices(self) -> list[Notice]:
+        """The whole ledger, by id."""
+        ...
+
+
+class BulkStore(Protocol):
+    """Whole-register export and import, as rows keyed by column name."""
 
     def is_empty(self) -> bool: ...
 
@@ -236,3 +310,7 @@ class Store(Protocol):
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int: ...
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]: ...
+
+
+class Store(RecordStore, AuditStore, OutboxStore, BulkStore, Protocol):
+    """A storage backend for one registry: every role."""

@@ -19,9 +19,8 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from styrdok.audit import GENESIS_HASH, audit_hash
+from styrdok.audit import time_text
 from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable
-from styrdok.gdpr import RewriteResult
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -30,13 +29,16 @@ from styrdok.model import (
     DocStatus,
     Document,
     DocumentVersion,
-    DueItem,
     DueKind,
     Person,
     Question,
     Review,
+    scope_title,
 )
+from styrdok.notify import NoticeKind
+from styrdok.outbox import DispensationCandidate, Notice, NoticeState, ReviewCandidate
 from styrdok.store import convert, tables
+from styrdok.store.base import DatedRow
 from styrdok.store.engine import make_engine, sqlite_path
 
 #: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
@@ -160,10 +162,8 @@ class SqlStore:
         row = _without_key(convert.person_to_row(person))
         self.conn.execute(p.update().where(p.c.ref == person.ref).values(**row))
 
-    def rewrite_everywhere(
-        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
-    ) -> RewriteResult:
-        """Rewrite every row that mentions a needle, then the audit log and its chain.
+    def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
+        """Rewrite every row outside the audit log that mentions a needle.
 
         Rows are found in SQL (a substring match on text and JSON columns — JSON may hold
         non-ASCII text escaped, so both spellings are searched) and rewritten in Python, the
@@ -171,8 +171,6 @@ class SqlStore:
         rows = 0
         for name in TABLE_ORDER:
             table = _TABLES[name]
-            if table is tables.audit_event:
-                continue
             key = list(table.primary_key.columns)
             for row in self.conn.execute(
                 sa.select(table).where(_mentions(table, needles))
@@ -189,51 +187,7 @@ class SqlStore:
                         .where(*(column == row[column.name] for column in key))
                         .values(**changes)
                     )
-        return self._reseal_audit(rewrite, needles, rows)
-
-    def _reseal_audit(
-        self, rewrite: Callable[[Any], Any], needles: Sequence[str], rows: int
-    ) -> RewriteResult:
-        a = tables.audit_event
-        first = self.conn.execute(
-            sa.select(sa.func.min(a.c.seq)).where(_mentions(a, needles))
-        ).scalar_one()
-        if first is None:
-            return RewriteResult(rows, 0, None, None)
-        head = self.conn.execute(sa.select(a.c.hash).order_by(a.c.seq.desc()).limit(1)).scalar()
-        previous = self.conn.execute(sa.select(a.c.hash).where(a.c.seq == first - 1)).scalar()
-        previous = previous or GENESIS_HASH
-        resealed, start = 0, first
-        while True:
-            # In pages by sequence number, so a long log never sits in memory at once.
-            page = (
-                self.conn.execute(
-                    sa.select(a).where(a.c.seq >= start).order_by(a.c.seq).limit(1_000)
-                )
-                .mappings()
-                .all()
-            )
-            if not page:
-                break
-            for row in page:
-                event = {
-                    "actor": rewrite(row["actor"]),
-                    "entity": rewrite(row["entity"]),
-                    "before": rewrite(row["before"]),
-                    "after": rewrite(row["after"]),
-                }
-                digest = audit_hash(
-                    prev_hash=previous, seq=row["seq"], at=row["at"], action=row["action"],
-                    **event,
-                )  # fmt: skip
-                self.conn.execute(
-                    a.update()
-                    .where(a.c.seq == row["seq"])
-                    .values(**event, prev_hash=previous, hash=digest)
-                )
-                previous, resealed = digest, resealed + 1
-            start = page[-1]["seq"] + 1
-        return RewriteResult(rows, resealed, first, head)
+        return rows
 
     def get_body(self, ref: str) -> Body | None:
         row = self._one(sa.select(tables.body).where(tables.body.c.ref == ref))
@@ -392,11 +346,14 @@ class SqlStore:
         status: str | None = None,
         document_ref: str | None = None,
         person: str | None = None,
+        statuses: Iterable[DispStatus] | None = None,
     ) -> list[Dispensation]:
         d = tables.dispensation
         query = sa.select(d).order_by(d.c.ref)
         if status:
             query = query.where(d.c.status == status)
+        if statuses is not None:
+            query = query.where(d.c.status.in_(sorted(s.value for s in statuses)))
         if document_ref:
             query = query.where(d.c.document_ref == document_ref)
         if person:
@@ -407,14 +364,14 @@ class SqlStore:
             )
         return [convert.dispensation_from_row(r) for r in self._rows(query)]
 
-    def dispensations_active_on(
-        self, on: dt.date, document_ref: str | None = None
+    def dispensations_in_effect(
+        self, on: dt.date, *, statuses: Iterable[DispStatus], document_ref: str | None = None
     ) -> list[Dispensation]:
         d = tables.dispensation
         query = (
             sa.select(d)
             .where(
-                d.c.status.in_([s.value for s in _GRANTED]),
+                d.c.status.in_(sorted(s.value for s in statuses)),
                 d.c.valid_from <= on,
                 d.c.valid_until >= on,
                 sa.or_(d.c.ended_on.is_(None), d.c.ended_on > on),
@@ -428,19 +385,6 @@ class SqlStore:
     def renewals_of(self, ref: str) -> list[Dispensation]:
         d = tables.dispensation
         rows = self._rows(sa.select(d).where(d.c.renewal_of == ref).order_by(d.c.ref))
-        return [convert.dispensation_from_row(r) for r in rows]
-
-    def open_dispensations_of(self, document_ref: str) -> list[Dispensation]:
-        """Requested or approved dispensations: those a repeal must decide the fate of."""
-        d = tables.dispensation
-        rows = self._rows(
-            sa.select(d)
-            .where(
-                d.c.document_ref == document_ref,
-                d.c.status.in_([DispStatus.REQUESTED.value, DispStatus.APPROVED.value]),
-            )
-            .order_by(d.c.ref)
-        )
         return [convert.dispensation_from_row(r) for r in rows]
 
     # --- questions -----------------------------------------------------------------------
@@ -473,48 +417,33 @@ class SqlStore:
 
     # --- audit ---------------------------------------------------------------------------
 
-    def append_audit(
-        self, *, at: dt.datetime, actor: str, action: str, entity: str, before: Any, after: Any
-    ) -> AuditEvent:
+    def audit_head(self) -> tuple[int, str] | None:
         a = tables.audit_event
         last = self._one(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1))
-        seq = last["seq"] + 1 if last else 1
-        prev_hash = last["hash"] if last else GENESIS_HASH
-        at_text = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        digest = audit_hash(
-            prev_hash=prev_hash,
-            seq=seq,
-            at=at_text,
-            actor=actor,
-            action=action,
-            entity=entity,
-            before=before,
-            after=after,
-        )
-        self.conn.execute(
-            a.insert().values(
-                seq=seq,
-                at=at_text,
-                actor=actor,
-                action=action,
-                entity=entity,
-                before=before,
-                after=after,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
-        return AuditEvent(
-            seq=seq,
-            at=dt.datetime.fromisoformat(at_text),
-            actor=actor,
-            action=action,
-            entity=entity,
-            before=before,
-            after=after,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+        return (last["seq"], last["hash"]) if last else None
+
+    def insert_audit(self, event: AuditEvent) -> None:
+        self.conn.execute(tables.audit_event.insert().values(**_audit_row(event)))
+
+    def audit_hash_of(self, seq: int) -> str | None:
+        a = tables.audit_event
+        return self.conn.execute(sa.select(a.c.hash).where(a.c.seq == seq)).scalar()
+
+    def audit_page(self, from_seq: int, limit: int) -> list[AuditEvent]:
+        a = tables.audit_event
+        query = sa.select(a).where(a.c.seq >= from_seq).order_by(a.c.seq).limit(limit)
+        return [_audit_event(row) for row in self.conn.execute(query).mappings()]
+
+    def first_audit_mentioning(self, needles: Sequence[str]) -> int | None:
+        a = tables.audit_event
+        found = self.conn.execute(sa.select(sa.func.min(a.c.seq)).where(_mentions(a, needles)))
+        return found.scalar_one()  # type: ignore[no-any-return]
+
+    def replace_audit(self, event: AuditEvent) -> None:
+        a = tables.audit_event
+        row = _audit_row(event)
+        del row["seq"]
+        self.conn.execute(a.update().where(a.c.seq == event.seq).values(**row))
 
     def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]:
         a = tables.audit_event
@@ -522,27 +451,19 @@ class SqlStore:
         if entity:
             query = query.where(a.c.entity == entity)
         for row in self.conn.execute(query).mappings():
-            yield AuditEvent(
-                seq=row["seq"],
-                at=dt.datetime.fromisoformat(row["at"]),
-                actor=row["actor"],
-                action=row["action"],
-                entity=row["entity"],
-                before=row["before"],
-                after=row["after"],
-                prev_hash=row["prev_hash"],
-                hash=row["hash"],
-            )
+            yield _audit_event(row)
 
     # --- due and lapses (set-based: these run over the whole register) -------------------
 
-    def due(self, *, today: dt.date, until: dt.date) -> list[DueItem]:
+    def dated_items(
+        self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+    ) -> list[DatedRow]:
         d, x = tables.document, tables.dispensation
-        in_force = DocStatus.IN_FORCE.value
+        in_force = document_status.value
         reviews = sa.select(
             sa.literal(DueKind.REVIEW.value).label("kind"),
             d.c.ref,
-            d.c.title,
+            d.c.title.label("text"),
             d.c.next_review_on.label("due_on"),
             d.c.owner.label("person"),
             d.c.status,
@@ -550,7 +471,7 @@ class SqlStore:
         doc_ends = sa.select(
             sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"),
             d.c.ref,
-            d.c.title,
+            d.c.title.label("text"),
             d.c.valid_until.label("due_on"),
             d.c.owner.label("person"),
             d.c.status,
@@ -558,59 +479,40 @@ class SqlStore:
         disp_ends = sa.select(
             sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"),
             x.c.ref,
-            sa.func.substr(x.c.scope, 1, 80).label("title"),
+            x.c.scope.label("text"),
             x.c.valid_until.label("due_on"),
             x.c.responsible.label("person"),
             x.c.status,
-        ).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until)
+        ).where(x.c.status == dispensation_status.value, x.c.valid_until <= until)
         # Ordered as a compound select, not through a subquery SQLite would materialise.
         query = sa.union_all(reviews, doc_ends, disp_ends).order_by(
             sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
         )
-        # This runs over the whole register: fetch in one call, look kinds up in a dict,
-        # and parse dates with the C ISO parser (a union's column loses its Date type on
-        # SQLite, so dates arrive as text there).
-        kinds = {kind.value: kind for kind in DueKind}
-        dispensation = DueKind.DISPENSATION_EXPIRY
+        # This runs over the whole register: fetch in one call and parse dates with the C
+        # ISO parser (a union's column loses its Date type on SQLite: dates arrive as text).
         from_iso = dt.date.fromisoformat
-        items = []
-        for kind, ref, title, due_on, person, status in self.conn.execute(query).fetchall():
-            if type(due_on) is str:
-                due_on = from_iso(due_on)
-            due_kind = kinds[kind]
-            items.append(
-                DueItem(
-                    kind=due_kind,
-                    ref=ref,
-                    # A dispensation's scope is free text; a title is already one line.
-                    title=" ".join(title.split()) if due_kind is dispensation else title,
-                    due_on=due_on,
-                    days_left=(due_on - today).days,
-                    person=person,
-                    status=status,
-                )
-            )
-        return items
+        return [
+            DatedRow(kind, ref, text, from_iso(day) if type(day) is str else day, person, status)
+            for kind, ref, text, day, person, status in self.conn.execute(query).fetchall()
+        ]
 
-    def lapsed_documents(self, today: dt.date) -> list[Document]:
+    def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
         d = tables.document
-        rows = self._rows(
-            sa.select(d).where(d.c.status == DocStatus.IN_FORCE.value, d.c.valid_until < today)
-        )
+        rows = self._rows(sa.select(d).where(d.c.status == status.value, d.c.valid_until < day))
         return [convert.document_from_row(r) for r in rows]
 
-    def expired_dispensations(self, today: dt.date) -> list[Dispensation]:
+    def dispensations_ending_before(
+        self, day: dt.date, *, status: DispStatus
+    ) -> list[Dispensation]:
         x = tables.dispensation
-        rows = self._rows(
-            sa.select(x).where(x.c.status == DispStatus.APPROVED.value, x.c.valid_until < today)
-        )
+        rows = self._rows(sa.select(x).where(x.c.status == status.value, x.c.valid_until < day))
         return [convert.dispensation_from_row(r) for r in rows]
 
     # --- reminders: candidates and the outbox ledger (set-based) -------------------------
 
     def review_candidates(
         self, *, until: dt.date, own_offsets_until: dt.date
-    ) -> Sequence[sa.RowMapping]:
+    ) -> list[ReviewCandidate]:
         """Documents in force whose review or end date is within reach of a reminder:
         within the global horizon, or further ahead for documents with their own offsets."""
         d, b = tables.document, tables.body
@@ -633,11 +535,14 @@ class SqlStore:
             .select_from(d.outerjoin(b, b.c.ref == d.c.adopted_by))
             .where(d.c.status == DocStatus.IN_FORCE.value, sa.or_(near, further))
         )
-        return self._rows(query)
+        return [
+            ReviewCandidate(**{**row, "reminder_offsets": _offsets(row["reminder_offsets"])})
+            for row in self._rows(query)
+        ]
 
     def dispensation_candidates(
         self, *, until: dt.date, ended_since: dt.date
-    ) -> Sequence[sa.RowMapping]:
+    ) -> list[DispensationCandidate]:
         """Approved dispensations ending by ``until``, and expired ones since
         ``ended_since`` that still lack an evaluation."""
         x = tables.dispensation
@@ -658,7 +563,19 @@ class SqlStore:
                 sa.and_(x.c.status == DispStatus.EXPIRED.value, x.c.ended_on >= ended_since),
             )
         )
-        return self._rows(query)
+        return [
+            DispensationCandidate(
+                ref=row["ref"],
+                title=scope_title(row["scope"]),
+                status=row["status"],
+                valid_until=row["valid_until"],
+                ended_on=row["ended_on"],
+                responsible=row["responsible"],
+                decided_by=row["decided_by"],
+                evaluated=row["evaluation"] is not None,
+            )
+            for row in self._rows(query)
+        ]
 
     def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
         wanted = sorted(set(refs))
@@ -689,10 +606,11 @@ class SqlStore:
                 latest[(item, str(due_on), recipient, channel)] = send_on
         return latest
 
-    def insert_notices(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def insert_notices(self, notices: Sequence[Notice]) -> int:
         """Add ledger rows; a row another worker recorded meanwhile is left as it is."""
-        if not rows:
+        if not notices:
             return 0
+        rows = [_notice_row(notice) for notice in notices]
         if self.conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
@@ -704,9 +622,7 @@ class SqlStore:
             self.conn.execute(statement, list(rows[start : start + 5_000]))
         return len(rows)
 
-    def claim_notices(
-        self, *, worker: str, now: dt.datetime, lease: dt.timedelta
-    ) -> Sequence[sa.RowMapping]:
+    def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> list[Notice]:
         """Lease every pending notice no other live worker holds, and return them.
 
         One UPDATE claims the rows, so concurrent workers split the work and a notice is
@@ -728,11 +644,12 @@ class SqlStore:
             .where(claimable)
             .values(claimed_by=worker, claimed_until=(now + lease).astimezone(dt.UTC).isoformat())
         )
-        return self._rows(
+        rows = self._rows(
             sa.select(n)
             .where(n.c.state == "pending", n.c.claimed_by == worker)
             .order_by(n.c.channel, n.c.recipient, n.c.due_on, n.c.id)
         )
+        return [_notice(row) for row in rows]
 
     def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
         n = tables.notice
@@ -774,9 +691,9 @@ class SqlStore:
             .values(claimed_by=None, claimed_until=None)
         )
 
-    def notices(self) -> Sequence[sa.RowMapping]:
+    def notices(self) -> list[Notice]:
         n = tables.notice
-        return self._rows(sa.select(n).order_by(n.c.id))
+        return [_notice(row) for row in self._rows(sa.select(n).order_by(n.c.id))]
 
     # --- bulk export / import ------------------------------------------------------------
 
@@ -860,7 +777,30 @@ class SqlStore:
         return found
 
 
-_GRANTED = (DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
+def _audit_row(event: AuditEvent) -> dict[str, Any]:
+    row = attrs.asdict(event, recurse=False)
+    row["at"] = time_text(event.at)
+    return row
+
+
+def _audit_event(row: Mapping[Any, Any]) -> AuditEvent:
+    return AuditEvent(**{**row, "at": dt.datetime.fromisoformat(row["at"])})
+
+
+def _notice_row(notice: Notice) -> dict[str, Any]:
+    row = attrs.asdict(notice, recurse=False)
+    row["kind"], row["state"] = notice.kind.value, notice.state.value
+    if row["id"] is None:
+        del row["id"]
+    return row
+
+
+def _notice(row: Mapping[Any, Any]) -> Notice:
+    return Notice(**{**row, "kind": NoticeKind(row["kind"]), "state": NoticeState(row["state"])})
+
+
+def _offsets(value: Any) -> tuple[int, ...] | None:
+    return tuple(value) if value else None
 
 
 def _without_key(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""``styrdok due``, ``expire``, ``ask`` and ``answer``: time passing and questions."""
+"""``styrdok due`` and ``styrdok expire``: time passing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import done, emit_rows
+from styrdok.cli.output import emit_rows
 from styrdok.cli.params import DATE, HORIZON
 from styrdok.enums import DueKind
 
@@ -98,38 +98,3 @@ def expire(app: App, today: dt.date | None) -> None:
     """
     changed = app.registry().expire(today=today)
     click.echo(f"{len(changed)} item(s) ended" + (": " + ", ".join(changed) if changed else "."))
-
-
-@click.command()
-@click.argument("document")
-@click.argument("text")
-@pass_app
-def ask(app: App, document: str, text: str) -> None:
-    """Ask a document's guardian a question.
-
-    \b
-    Example:
-      styrdok --as sara.larare ask RIKT-SOC "Får jag använda min privata telefon?"
-    """
-    question = app.registry().ask(document, text, actor=app.actor)
-    done(f"Question {question.id} sent to the guardian of {document}.", question, app.fmt)
-
-
-@click.command()
-@click.argument("question_id", type=int)
-@click.argument("text")
-@click.option("--faq", is_flag=True, help="Also add the answer to the document's FAQ.")
-@pass_app
-def answer(app: App, question_id: int, text: str, faq: bool) -> None:
-    """Answer a question (the guardian or the owner).
-
-    \b
-    Example:
-      styrdok --as gustav.berg answer 3 "Ja, med kommunens app för MFA." --faq
-    """
-    question = app.registry().answer(question_id, text, actor=app.actor, promote_to_faq=faq)
-    done(
-        f"Answered question {question_id}" + (" and added it to the FAQ." if faq else "."),
-        question,
-        app.fmt,
-    )

@@ -1,0 +1,29 @@
+"""``styrdok plugins``: what is installed."""
+
+from __future__ import annotations
+
+import click
+
+from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import emit_rows
+
+
+@click.command("plugins")
+@pass_app
+def plugins_command(app: App) -> None:
+    """List installed plugins, their versions and the hooks each implements.
+
+    \b
+    Example:
+      styrdok plugins --format json
+    """
+    from styrdok.plugins import list_plugins
+
+    emit_rows(
+        (
+            {"name": p.name, "version": p.version, "hooks": ", ".join(p.hooks)}
+            for p in list_plugins()
+        ),
+        [("name", "NAME"), ("version", "VERSION"), ("hooks", "HOOKS")],
+        app.fmt,
+    )

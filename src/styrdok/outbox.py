@@ -1,0 +1,88 @@
+"""What the reminder job reads and writes, as typed objects rather than rows.
+
+A store hands the planner :class:`ReviewCandidate` and :class:`DispensationCandidate`
+objects (read set-based over the whole register) and keeps the outbox ledger as
+:class:`Notice` objects; :mod:`styrdok.reminders` decides, the store only persists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from styrdok.notify import NoticeKind
+
+
+class NoticeState(enum.StrEnum):
+    """Where a notice is in its delivery."""
+
+    PENDING = "pending"
+    """Planned, not yet accepted by its channel (also after a failed attempt)."""
+    SENT = "sent"
+    """Accepted by its channel."""
+    FAILED = "failed"
+    """Given up after the configured number of attempts."""
+
+
+@attrs.frozen
+class ReviewCandidate:
+    """A document in force whose review or end date is within reach of a reminder."""
+
+    ref: str
+    title: str
+    owner: str
+    guardian: str | None
+    next_review_on: dt.date | None
+    valid_until: dt.date | None
+    reminder_offsets: tuple[int, ...] | None
+    """The document's own offsets, or ``None`` for the global setting."""
+    contact: str | None
+    """The adopting body's contact, told when a review is long overdue."""
+
+
+@attrs.frozen
+class DispensationCandidate:
+    """An approved dispensation ending soon, or an expired one not yet evaluated."""
+
+    ref: str
+    title: str
+    """Its scope as one line (:func:`styrdok.model.scope_title`)."""
+    status: str
+    valid_until: dt.date
+    ended_on: dt.date | None
+    responsible: str
+    decided_by: str | None
+    evaluated: bool
+
+
+@attrs.frozen
+class Notice:
+    """One reminder for one recipient on one channel: a row of the outbox ledger."""
+
+    item: str
+    """``document:REF`` or ``dispensation:REF``."""
+    kind: NoticeKind
+    threshold: str
+    """The cycle's due date and offset, e.g. ``2027-01-15/-30`` or ``2027-01-15/+14``."""
+    recipient: str
+    channel: str
+    title: str
+    due_on: dt.date
+    send_on: dt.date
+    created_on: dt.date
+    owner: str = ""
+    state: NoticeState = NoticeState.PENDING
+    attempts: int = 0
+    last_error: str = ""
+    sent_at: str | None = None
+    claimed_by: str | None = None
+    claimed_until: str | None = None
+    id: int | None = None
+    """Given by the store; ``None`` until stored."""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What makes a notice unique: nothing is planned twice for the same key."""
+        return (self.item, self.kind.value, self.threshold, self.recipient, self.channel)

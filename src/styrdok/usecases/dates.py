@@ -1,0 +1,83 @@
+"""Time passing: what lapses and expires today, and what falls due soon.
+
+Each function is bound on :class:`~styrdok.registry.Registry` as a method of the same name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from styrdok import events
+from styrdok.errors import InvalidValue
+from styrdok.model import DispStatus, DocStatus, DueItem, DueKind, scope_title
+from styrdok.usecases.work import SYSTEM_ACTOR, evolve
+
+if TYPE_CHECKING:
+    from styrdok.registry import Registry
+
+
+def expire(registry: Registry, *, today: dt.date | None = None) -> list[str]:
+    """Mark documents past ``valid_until`` as lapsed and approved dispensations past
+    theirs as expired (as the reserved actor ``system``). Idempotent; returns the refs it
+    changed."""
+    today = today or registry.today()
+    changed: list[str] = []
+    with registry.session.work(None, bootstrap=True) as work:
+        for document in work.store.documents_ending_before(today, status=DocStatus.IN_FORCE):
+            assert document.valid_until is not None
+            work.save_document(
+                document,
+                evolve(document, status=DocStatus.LAPSED),
+                events.DocumentLapsed,
+                actor=SYSTEM_ACTOR,
+            )
+            work.store.end_version(
+                document.ref,
+                version=document.version,
+                until=document.valid_until + dt.timedelta(days=1),
+            )
+            changed.append(document.ref)
+        for disp in work.store.dispensations_ending_before(today, status=DispStatus.APPROVED):
+            work.save_dispensation(
+                disp,
+                evolve(
+                    disp,
+                    status=DispStatus.EXPIRED,
+                    ended_on=disp.valid_until + dt.timedelta(days=1),
+                ),
+                events.DispensationExpired,
+                actor=SYSTEM_ACTOR,
+            )
+            changed.append(disp.ref)
+    return changed
+
+
+def due(
+    registry: Registry, *, within_days: int = 30, today: dt.date | None = None
+) -> list[DueItem]:
+    """Reviews and end dates falling due within ``within_days``, overdue ones first."""
+    if within_days < 0:
+        raise InvalidValue("the horizon must not be negative")
+    today = today or registry.today()
+    with registry.session.read() as store:
+        rows = store.dated_items(
+            until=today + dt.timedelta(days=within_days),
+            document_status=DocStatus.IN_FORCE,
+            dispensation_status=DispStatus.APPROVED,
+        )
+    # Built here, not in the store, so every backend titles and counts days alike. This
+    # runs over the whole register: kinds are looked up in a dict.
+    kinds = {kind.value: kind for kind in DueKind}
+    return [
+        DueItem(
+            kind=(kind := kinds[row.kind]),
+            ref=row.ref,
+            title=scope_title(row.text) if kind is DueKind.DISPENSATION_EXPIRY else row.text,
+            due_on=row.due_on,
+            days_left=(row.due_on - today).days,
+            person=row.person,
+            status=row.status,
+        )
+        for row in rows
+    ]

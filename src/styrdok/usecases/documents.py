@@ -1,0 +1,319 @@
+"""Use cases for governing documents: register, edit, adopt, review, repeal.
+
+Each function is bound on :class:`~styrdok.registry.Registry` as a method of the same name
+and runs in one :class:`~styrdok.usecases.work.Work`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from styrdok import events, rules
+from styrdok.edits import DocumentEdit
+from styrdok.errors import AlreadyExists, RuleViolation
+from styrdok.model import (
+    OPEN_STATUSES,
+    Decision,
+    Disposition,
+    DispStatus,
+    DocStatus,
+    Document,
+    DocumentVersion,
+    Review,
+    ReviewOutcome,
+)
+from styrdok.serialize import to_data
+from styrdok.usecases.work import Work, evolve
+
+if TYPE_CHECKING:
+    from styrdok.registry import Registry
+
+
+def add_document(registry: Registry, document: Document, *, actor: str | None) -> Document:
+    """Register a new document as a draft. Any registered person may propose one."""
+    if document.status is not DocStatus.DRAFT or document.version != 0:
+        raise RuleViolation("a new document starts as a draft; adopt it to put it in force")
+    document = evolve(document, revision=0, adopted_by=None, decided_on=None, minute_ref=None)
+    with registry.session.work(actor) as work:
+        if work.store.get_document(document.ref) is not None:
+            raise AlreadyExists(f"document {document.ref} already exists")
+        check_links(work, document)
+        work.store.insert_document(document)
+        work.record(events.DocumentAdded, f"document:{document.ref}", None, document)
+    return document
+
+
+def edit_document(
+    registry: Registry,
+    ref: str,
+    changes: Mapping[str, Any] | DocumentEdit,
+    *,
+    actor: str | None,
+    expected_revision: int | None = None,
+) -> Document:
+    """Change a document's fields (a :class:`~styrdok.edits.DocumentEdit`, or a mapping of
+    field names to values). Pass the ``revision`` you read as ``expected_revision``: if
+    someone else changed it since, :class:`~styrdok.errors.Conflict` is raised and nothing
+    is written."""
+    edit = DocumentEdit.of(changes)
+    with registry.session.work(actor) as work:
+        before = work.document(ref)
+        rules.require_document_manager(work.actor, before, "edit")
+        if before.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
+            raise RuleViolation(f"{ref} is {before.status.value} and can no longer be edited")
+        after = edit.apply_to(before)
+        check_links(work, after)
+        if after.status is DocStatus.IN_FORCE:
+            rules.require_ready_for_force(after)
+        return work.save_document(
+            before, after, events.DocumentEdited, expected_revision=expected_revision
+        )
+
+
+def adopt_document(
+    registry: Registry,
+    ref: str,
+    *,
+    actor: str | None,
+    body: str,
+    on: dt.date,
+    minute_ref: str | None = None,
+    registry_number: str | None = None,
+    dispensations: Disposition | None = None,
+    expected_revision: int | None = None,
+) -> Document:
+    """Record the decision that puts a draft in force, or a revised version of a document
+    already in force (version + 1). If the document supersedes another, that one becomes
+    ``superseded`` and ``dispensations`` says what happens to its open dispensations."""
+    with registry.session.work(actor) as work:
+        before = work.document(ref)
+        rules.require_document_manager(work.actor, before, "adopt")
+        rules.require_document_status(before, (DocStatus.DRAFT, DocStatus.IN_FORCE), "adopt")
+        work.require_body(body, "adopting body")
+        next_review_on = before.next_review_on
+        if next_review_on is None or next_review_on <= on:
+            next_review_on = rules.next_review(before, on)
+        after = evolve(
+            before,
+            status=DocStatus.IN_FORCE,
+            version=before.version + 1,
+            adopted_by=body,
+            decided_on=on,
+            minute_ref=minute_ref or before.minute_ref,
+            registry_number=registry_number or before.registry_number,
+            next_review_on=next_review_on,
+        )
+        rules.require_ready_for_force(after)
+        if after.valid_until is not None and after.valid_until < on:
+            raise RuleViolation(f"{ref} is valid until {after.valid_until}, before {on}")
+        if before.status is DocStatus.IN_FORCE:
+            if before.decided_on is not None and on < before.decided_on:
+                raise RuleViolation(
+                    f"version {before.version} of {ref} was adopted on "
+                    f"{before.decided_on}; a new version cannot predate it"
+                )
+            work.store.end_version(ref, version=before.version, until=on)
+        if after.supersedes is not None:
+            _supersede(work, after.supersedes, successor=after, on=on, dispensations=dispensations)
+        stored = work.save_document(
+            before, after, events.DocumentAdopted, expected_revision=expected_revision
+        )
+        work.store.insert_version(
+            DocumentVersion(
+                document_ref=ref,
+                version=stored.version,
+                in_force_from=on,
+                in_force_until=None,
+                snapshot=stored,
+            )
+        )
+    return stored
+
+
+def _supersede(
+    work: Work,
+    ref: str,
+    *,
+    successor: Document,
+    on: dt.date,
+    dispensations: Disposition | None,
+) -> None:
+    old = work.document(ref)
+    if old.status is not DocStatus.IN_FORCE:
+        return
+    rules.require_document_manager(work.actor, old, "supersede")
+    settle_dispensations(
+        work,
+        old,
+        on=on,
+        dispensations=dispensations,
+        successor=successor,
+        why=f"superseded by {successor.ref}",
+    )
+    work.save_document(old, evolve(old, status=DocStatus.SUPERSEDED), events.DocumentSuperseded)
+    work.store.end_version(ref, version=old.version, until=on)
+
+
+def settle_dispensations(
+    work: Work,
+    document: Document,
+    *,
+    on: dt.date,
+    dispensations: Disposition | None,
+    successor: Document | None,
+    why: str,
+) -> None:
+    """Never leave a dispensation dangling from a document that stops being in force."""
+    open_ones = work.store.list_dispensations(document_ref=document.ref, statuses=OPEN_STATUSES)
+    if not open_ones:
+        return
+    if dispensations is None:
+        refs = ", ".join(d.ref for d in open_ones[:5]) + (" …" if len(open_ones) > 5 else "")
+        raise RuleViolation(
+            f"{document.ref} has {len(open_ones)} open dispensation(s) ({refs}); "
+            "say whether to end them or move them to the successor"
+        )
+    if dispensations is Disposition.MOVE:
+        if successor is None:
+            raise RuleViolation("moving dispensations needs a successor document")
+        if not successor.dispensation_rules.allowed:
+            raise RuleViolation(f"{successor.ref} does not allow dispensations; end them instead")
+    for disp in open_ones:
+        event: type[events.Event]
+        if dispensations is Disposition.MOVE:
+            assert successor is not None
+            after = evolve(disp, document_ref=successor.ref)
+            event = events.DispensationMoved
+        elif disp.status is DispStatus.REQUESTED:
+            after = evolve(
+                disp,
+                status=DispStatus.REJECTED,
+                decision=Decision(by=work.actor.ref, on=on, reasoning=f"The document was {why}."),
+            )
+            event = events.DispensationRejected
+        else:
+            after = evolve(
+                disp,
+                status=DispStatus.CLOSED,
+                ended_on=max(on, disp.valid_from),
+                end_reason=f"The document was {why}.",
+            )
+            event = events.DispensationClosed
+        work.save_dispensation(disp, after, event)
+
+
+def review_document(
+    registry: Registry,
+    ref: str,
+    *,
+    actor: str | None,
+    outcome: ReviewOutcome,
+    on: dt.date | None = None,
+    notes: str = "",
+    next_review_on: dt.date | None = None,
+    expected_revision: int | None = None,
+) -> Review:
+    """Record a review (aktualitetsprövning) and set the next review date (by default
+    ``on`` plus the document's review interval)."""
+    on = on or registry.today()
+    with registry.session.work(actor) as work:
+        before = work.document(ref)
+        rules.require_document_manager(work.actor, before, "review")
+        rules.require_document_status(before, (DocStatus.IN_FORCE,), "review")
+        if before.decided_on is not None and on < before.decided_on:
+            raise RuleViolation(
+                f"{ref} was adopted on {before.decided_on}; it cannot be reviewed on {on}"
+            )
+        following = next_review_on or rules.next_review(before, on)
+        if following is not None and following <= on:
+            raise RuleViolation(f"the next review ({following}) must come after {on}")
+        if following is None and before.valid_until is None:
+            raise RuleViolation(
+                f"{ref} needs a next review date (it has no review "
+                "interval and no valid-until date)"
+            )
+        stored_review = work.store.insert_review(
+            Review(
+                document_ref=ref,
+                document_version=before.version,
+                reviewed_on=on,
+                reviewer=work.actor.ref,
+                outcome=outcome,
+                notes=notes,
+                next_review_on=following,
+            )
+        )
+        work.save_document(
+            before,
+            evolve(before, next_review_on=following),
+            events.DocumentReviewed,
+            expected_revision=expected_revision,
+        )
+    return stored_review
+
+
+def repeal_document(
+    registry: Registry,
+    ref: str,
+    *,
+    actor: str | None,
+    on: dt.date | None = None,
+    reason: str = "",
+    dispensations: Disposition | None = None,
+    successor: str | None = None,
+    expected_revision: int | None = None,
+) -> Document:
+    """Repeal a document. If it has open dispensations, ``dispensations`` must say
+    whether they end or move to ``successor``."""
+    on = on or registry.today()
+    with registry.session.work(actor) as work:
+        before = work.document(ref)
+        rules.require_document_manager(work.actor, before, "repeal")
+        rules.require_document_status(before, (DocStatus.IN_FORCE, DocStatus.LAPSED), "repeal")
+        if before.decided_on is not None and on < before.decided_on:
+            raise RuleViolation(
+                f"{ref} was adopted on {before.decided_on}; it cannot be repealed on {on}"
+            )
+        target = None
+        if successor is not None:
+            target = work.document(successor)
+            if target.ref == ref or target.status is not DocStatus.IN_FORCE:
+                raise RuleViolation(f"the successor {successor} must be another document in force")
+        settle_dispensations(
+            work, before, on=on, dispensations=dispensations, successor=target, why="repealed"
+        )
+        if before.status is DocStatus.IN_FORCE:
+            work.store.end_version(ref, version=before.version, until=on)
+        # The audit event keeps the reason beside the stored document.
+        return work.save_document(
+            before,
+            evolve(before, status=DocStatus.REPEALED),
+            events.DocumentRepealed,
+            expected_revision=expected_revision,
+            audit_after=lambda stored: {"document": to_data(stored), "reason": reason},
+        )
+
+
+def check_links(work: Work, document: Document) -> None:
+    """Every person, body and document a document names must exist, and its parents must
+    not form a cycle."""
+    work.require_person(document.owner, "owner")
+    work.require_person(document.guardian, "guardian")
+    for approver in document.dispensation_rules.approvers:
+        work.require_person(approver, "approver")
+    for role, ref in (("parent", document.parent), ("supersedes", document.supersedes)):
+        if ref is not None:
+            if ref == document.ref:
+                raise RuleViolation(f"{document.ref} cannot name itself as {role}")
+            work.document(ref)
+    for ref in document.related:
+        work.document(ref)
+    parents: dict[str, str | None] = {}
+    parent = document.parent
+    while parent is not None and parent not in parents and parent != document.ref:
+        above = work.store.get_document(parent)
+        parents[parent] = above.parent if above else None
+        parent = parents[parent]
+    rules.require_no_parent_cycle(document.ref, document.parent, parents)

@@ -1,0 +1,115 @@
+"""Use cases for questions to a document's guardian, and the FAQ they feed.
+
+Each function is bound on :class:`~styrdok.registry.Registry` as a method of the same name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from styrdok import events, rules
+from styrdok.model import DocStatus, Document, DocumentVersion, FaqEntry, Question
+from styrdok.usecases.work import Work, evolve
+
+if TYPE_CHECKING:
+    from styrdok.questions import QuestionGroup
+    from styrdok.registry import Registry
+
+
+def ask(
+    registry: Registry,
+    document_ref: str,
+    text: str,
+    *,
+    actor: str | None,
+    on: dt.date | None = None,
+) -> Question:
+    """Put a question to a document's guardian."""
+    with registry.session.work(actor) as work:
+        work.document(document_ref)
+        question = work.store.insert_question(
+            Question(
+                document_ref=document_ref,
+                asked_by=work.actor.ref,
+                asked_on=on or registry.today(),
+                text=text,
+            )
+        )
+        work.record(events.QuestionAsked, f"question:{question.id}", None, question)
+    return question
+
+
+def answer(
+    registry: Registry,
+    question_id: int,
+    answer: str,
+    *,
+    actor: str | None,
+    promote_to_faq: bool = False,
+    on: dt.date | None = None,
+) -> Question:
+    """Answer a question (the guardian or the owner); optionally add it to the FAQ."""
+    with registry.session.work(actor) as work:
+        before = work.question(question_id)
+        document = work.document(before.document_ref)
+        rules.require_may_answer(work.actor, document)
+        answered_on = on or registry.today()
+        after = evolve(
+            before,
+            answer=answer,
+            answered_by=work.actor.ref,
+            answered_on=answered_on,
+            promoted_to_faq=promote_to_faq,
+        )
+        work.store.update_question(after)
+        work.record(events.QuestionAnswered, f"question:{question_id}", before, after)
+        if promote_to_faq:
+            _add_faq_entry(work, document, before.text, answer, on=answered_on)
+    return after
+
+
+def _add_faq_entry(
+    work: Work, document: Document, question: str, answer: str, *, on: dt.date
+) -> Document:
+    """Add an FAQ entry. A document in force gets a new version from ``on``: the FAQ is
+    part of what staff read, so what it said on a given day must stay answerable. The
+    adopting decision is unchanged (an FAQ explains the rule, it does not change it)."""
+    entry = FaqEntry(question=" ".join(question.split())[:500], answer=answer)
+    in_force = document.status is DocStatus.IN_FORCE
+    after = evolve(
+        document,
+        faq=(*document.faq, entry),
+        version=document.version + 1 if in_force else document.version,
+    )
+    if in_force:
+        work.store.end_version(document.ref, version=document.version, until=on)
+    stored = work.save_document(document, after, events.DocumentFaqAdded)
+    if in_force:
+        work.store.insert_version(
+            DocumentVersion(
+                document_ref=document.ref,
+                version=stored.version,
+                in_force_from=on,
+                in_force_until=None,
+                snapshot=stored,
+            )
+        )
+    return stored
+
+
+def questions(registry: Registry, document_ref: str | None = None) -> list[Question]:
+    """Every question (about one document, or all), oldest first."""
+    with registry.session.read() as store:
+        return store.list_questions(document_ref)
+
+
+def open_questions(registry: Registry, *, guardian: str | None = None) -> list[QuestionGroup]:
+    """Unanswered questions, the same question asked by several people counted once,
+    most asked first per guardian (or owner, for documents without a guardian)."""
+    from styrdok import questions as grouping
+
+    with registry.session.read() as store:
+        documents = {d.ref: d for d in store.list_documents()}
+        groups = grouping.most_asked_open(store.list_questions(), documents)
+    return [g for g in groups if guardian is None or g.guardian == guardian]

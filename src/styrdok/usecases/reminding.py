@@ -1,0 +1,94 @@
+"""The reminder job as a use case: expire → plan → claim → deliver.
+
+Bound on :class:`~styrdok.registry.Registry` as ``remind``. The decisions are
+:mod:`styrdok.reminders`' (pure); this module runs them against the store in the right
+transactions and talks to the channels outside any transaction, so no database lock is
+held during SMTP or HTTP I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from styrdok import reminders
+from styrdok.config import Config
+from styrdok.notify import Digest, Notifier
+from styrdok.outbox import NoticeState
+from styrdok.reminders import RunReport
+
+if TYPE_CHECKING:
+    from styrdok.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+def remind(
+    registry: Registry,
+    *,
+    config: Config | None = None,
+    notifiers: Mapping[str, Notifier] | None = None,
+    channels: Sequence[str] | None = None,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    language: str | None = None,
+) -> RunReport:
+    """One reminder run (see :mod:`styrdok.reminders` for what it decides).
+
+    ``notifiers`` defaults to the channels plugins register for ``config``, limited to
+    ``channels`` when given. With ``dry_run`` nothing is expired, recorded or sent: the
+    report holds the digests that would go out.
+    """
+    config = config or Config()
+    if notifiers is None:
+        notifiers = reminders.collect_notifiers(config, only=channels or None)
+    today = today or registry.today()
+    language = language or config.language
+    settings = config.reminders
+    store = registry.store
+    if dry_run:
+        with registry.session.read():
+            planned = reminders.plan(store, today=today, settings=settings, notifiers=notifiers)
+            pending = [
+                n
+                for n in store.notices()
+                if n.state is NoticeState.PENDING and n.channel in notifiers
+            ]
+            everything = [*pending, *planned]
+            persons = store.persons_by_ref(n.recipient for n in everything)
+        would = reminders.digests(everything, persons, today, language)
+        return RunReport(today, True, (), len(planned), tuple((c, d) for c, d, _ in would), ())
+
+    ended = registry.expire(today=today)
+    with registry.session.write():
+        planned = reminders.plan(store, today=today, settings=settings, notifiers=notifiers)
+        store.insert_notices(planned)
+    worker = f"{socket.gethostname()}:{os.getpid()}:{id(planned)}"
+    with store.transaction(exclusive=False):
+        claimed = store.claim_notices(worker=worker, now=registry.now(), lease=reminders.LEASE)
+        persons = store.persons_by_ref(n.recipient for n in claimed)
+    delivered: list[tuple[str, Digest]] = []
+    failures: list[tuple[str, str, str]] = []
+    deliverable = [n for n in claimed if n.channel in notifiers]
+    for channel, digest, ids in reminders.digests(deliverable, persons, today, language):
+        try:
+            notifiers[channel].deliver(digest)
+        except Exception as exc:  # isolation: one channel's failure is only its own
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
+            with store.transaction(exclusive=False):
+                store.mark_failed_attempt(
+                    ids, worker=worker, error=error, max_attempts=settings.max_attempts
+                )
+            failures.append((channel, digest.recipient.ref, error))
+            continue
+        with store.transaction(exclusive=False):
+            store.mark_sent(ids, worker=worker, at=registry.now())
+        delivered.append((channel, digest))
+    with store.transaction(exclusive=False):
+        store.release_claims(worker=worker)  # e.g. notices of a channel no longer installed
+    return RunReport(today, False, tuple(ended), len(planned), tuple(delivered), tuple(failures))

@@ -1,0 +1,68 @@
+"""Moving the register in and out: lossless JSON, CSV, open data, and restore/import.
+
+Each function is bound on :class:`~styrdok.registry.Registry` as a method of the same name.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO, TYPE_CHECKING
+
+from styrdok import events, rules
+from styrdok.usecases.work import SYSTEM_ACTOR
+
+if TYPE_CHECKING:
+    from styrdok.public import PeopleChoice
+    from styrdok.registry import Registry
+
+
+def export_json(registry: Registry, out: IO[str]) -> None:
+    """Write the whole register as lossless JSON (streamed; the audit log stays)."""
+    from styrdok import exchange
+
+    with registry.session.read() as store:
+        exchange.write_json(store, out)
+
+
+def export_csv(registry: Registry, directory: os.PathLike[str] | str) -> list[str]:
+    """Write one CSV file per kind of record into ``directory``; returns the file names."""
+    from styrdok import exchange
+
+    with registry.session.read() as store:
+        return exchange.write_csv(store, directory)
+
+
+def export_public(
+    registry: Registry, directory: os.PathLike[str] | str, *, people: PeopleChoice = "roles"
+) -> list[str]:
+    """Write the register as open data (see :mod:`styrdok.public`) into ``directory``;
+    returns the file names."""
+    from styrdok import public
+
+    with registry.session.read() as store:
+        data = public.build(
+            today=registry.today(),
+            documents=store.list_documents(),
+            dispensations=store.list_dispensations(),
+            persons=store.list_persons(),
+            bodies=store.list_bodies(),
+            people=people,
+        )
+    return public.write(data, directory)
+
+
+def import_json(registry: Registry, source: IO[str], *, actor: str | None) -> dict[str, int]:
+    """Load an export. All or nothing: any problem names the record and writes nothing.
+    Into an empty registry anyone may restore; otherwise an administrator, and no
+    reference may clash with one already present."""
+    from styrdok import exchange
+
+    data = exchange.read_json(source)
+    with registry.session.work(actor, bootstrap=True) as work:
+        acting = SYSTEM_ACTOR
+        if work.store.count_persons() > 0:
+            rules.require_admin(work.actor, "import")
+            acting = work.actor.ref
+        counts = exchange.load(work.store, data)
+        work.record(events.RegistryImported, "registry:", None, {"counts": counts}, actor=acting)
+    return counts

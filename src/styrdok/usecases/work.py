@@ -1,0 +1,254 @@
+"""The unit of work every use case runs in.
+
+A use case that changes the register does the same five things: resolve the acting person,
+load what it needs, apply the rules, write, and audit — in one transaction, with the
+change's event handed to plugins only after that transaction has committed. This module
+writes that sequence once:
+
+* :class:`Session` owns a registry's transactions and the events waiting for their commit;
+* :class:`Work` is one write transaction: ``with session.work(actor) as work:`` resolves the
+  actor and gives loaders that raise :class:`~styrdok.errors.NotFound`, ``record`` for the
+  audit event, and ``save_document``/``save_dispensation``, which check the caller's
+  expected revision, store the record and audit it in one step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import attrs
+
+from styrdok import events
+from styrdok.audit import next_event
+from styrdok.errors import Conflict, InvalidValue, NotFound, PermissionDenied
+from styrdok.model import AuditEvent, Dispensation, Document, Person, Question
+from styrdok.serialize import to_data
+from styrdok.store.base import Store
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: The actor recorded for automatic transitions (expiry, lapse); no person may take it.
+SYSTEM_ACTOR = "system"
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """``attrs.evolve`` whose type mistakes become :class:`InvalidValue` naming the field."""
+    try:
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]
+    except TypeError as exc:
+        raise InvalidValue(str(exc).splitlines()[0]) from None
+
+
+class Session:
+    """One registry's transactions, clock and the events waiting for their commit."""
+
+    def __init__(
+        self, store: Store, *, clock: Callable[[], dt.datetime], emit: bool = True
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self._emit = emit
+        self._pending: list[events.Event] | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        """A read-only transaction (joins an outer one)."""
+        with self.store.transaction(write=False):
+            yield self.store
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction; its events reach plugins only after it has committed.
+        A nested one joins the outer transaction, which commits and emits."""
+        if self._pending is not None:
+            yield
+            return
+        self._pending = []
+        try:
+            with self.store.transaction():
+                yield
+            committed = self._pending
+        finally:
+            self._pending = None
+        if self._emit and committed:
+            from styrdok import plugins
+
+            for event in committed:
+                plugins.hook().styrdok_event(event=event)
+
+    @contextmanager
+    def work(self, actor: str | None, *, bootstrap: bool = False) -> Iterator[Work]:
+        """One use case's write transaction, acting as ``actor``. With ``bootstrap`` the
+        actor may be missing (the first person, a restore into an empty registry)."""
+        with self.write():
+            yield Work(self, actor, bootstrap=bootstrap)
+
+    def audit(
+        self,
+        event: type[events.Event],
+        *,
+        actor: str,
+        entity: str,
+        before: object,
+        after: object,
+    ) -> AuditEvent:
+        """Append ``event`` to the audit log and queue it for plugins (inside a write)."""
+        if event.name not in events.EVENTS:  # a class made outside the catalogue
+            raise ValueError(f"event {event.__name__} is not listed in styrdok.events")
+        stored = next_event(
+            self.store.audit_head(),
+            at=self.clock(),
+            actor=actor,
+            action=event.name,
+            entity=entity,
+            before=to_data(before) if before is not None else None,
+            after=to_data(after) if after is not None else None,
+        )
+        self.store.insert_audit(stored)
+        if self._pending is not None:
+            self._pending.append(
+                event(entity=stored.entity, actor=stored.actor, at=stored.at, after=stored.after)
+            )
+        return stored
+
+
+class Work:
+    """One write use case: the acting person, loaders, and writes that audit themselves."""
+
+    def __init__(self, session: Session, actor: str | None, *, bootstrap: bool = False) -> None:
+        self.session = session
+        self.store = session.store
+        self._actor_ref = actor
+        self._actor: Person | None = None
+        if not bootstrap:  # bootstrap work resolves the actor only if it needs one
+            self._actor = self.person(actor, role=None)
+
+    @property
+    def actor(self) -> Person:
+        """The acting person: resolved when the work began, or (bootstrap work) on first
+        use, so an empty registry can be set up without one."""
+        if self._actor is None:
+            self._actor = self.person(self._actor_ref, role=None)
+        return self._actor
+
+    # --- loading -------------------------------------------------------------------------
+
+    def person(self, ref: str | None, *, role: str | None = "") -> Person:
+        """A registered person; ``role`` names what they were given as in the error."""
+        if not ref:
+            raise PermissionDenied("name the acting person (--as PERSON or STYRDOK_USER)")
+        person = self.store.get_person(ref)
+        if person is None:
+            raise NotFound(f"unknown person {ref!r}" + (f" given as {role}" if role else ""))
+        return person
+
+    def require_person(self, ref: str | None, role: str) -> None:
+        """Refuse a reference to a person who is not registered (``None`` passes)."""
+        if ref is not None:
+            self.person(ref, role=role)
+
+    def require_body(self, ref: str | None, role: str) -> None:
+        """Refuse a reference to a body that is not registered (``None`` passes)."""
+        if ref is not None and self.store.get_body(ref) is None:
+            raise NotFound(f"unknown body {ref!r} given as {role}")
+
+    def document(self, ref: str) -> Document:
+        """A document by ref."""
+        return load_document(self.store, ref)
+
+    def dispensation(self, ref: str) -> Dispensation:
+        """A dispensation by ref."""
+        return load_dispensation(self.store, ref)
+
+    def question(self, question_id: int) -> Question:
+        """A question by number."""
+        question = self.store.get_question(question_id)
+        if question is None:
+            raise NotFound(f"unknown question {question_id}")
+        return question
+
+    # --- writing -------------------------------------------------------------------------
+
+    def record(
+        self,
+        event: type[events.Event],
+        entity: str,
+        before: object,
+        after: object,
+        *,
+        actor: str | None = None,
+    ) -> AuditEvent:
+        """Audit a change (by the acting person unless ``actor`` is given)."""
+        return self.session.audit(
+            event,
+            actor=actor if actor is not None else self.actor.ref,
+            entity=entity,
+            before=before,
+            after=after,
+        )
+
+    def save_document(
+        self,
+        before: Document,
+        after: Document,
+        event: type[events.Event],
+        *,
+        expected_revision: int | None = None,
+        actor: str | None = None,
+        audit_after: Callable[[Document], object] | None = None,
+    ) -> Document:
+        """Store a changed document if nobody changed it since the caller read it, and
+        audit the change; returns the stored document with its new revision."""
+        require_revision(before.ref, before.revision, expected_revision)
+        stored = self.store.update_document(after, expected_revision=before.revision)
+        shown = audit_after(stored) if audit_after is not None else stored
+        self.record(event, f"document:{before.ref}", before, shown, actor=actor)
+        return stored
+
+    def save_dispensation(
+        self,
+        before: Dispensation,
+        after: Dispensation,
+        event: type[events.Event],
+        *,
+        expected_revision: int | None = None,
+        actor: str | None = None,
+    ) -> Dispensation:
+        """Store a changed dispensation if nobody changed it since the caller read it,
+        and audit the change; returns it with its new revision."""
+        require_revision(before.ref, before.revision, expected_revision)
+        stored = self.store.update_dispensation(after, expected_revision=before.revision)
+        self.record(event, f"dispensation:{before.ref}", before, stored, actor=actor)
+        return stored
+
+
+def require_revision(ref: str, current: int, expected: int | None) -> None:
+    """Refuse a change based on an older read (``expected`` ``None``: the caller did not
+    say which revision it read, so the one just loaded counts)."""
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"{ref} was changed by someone else (you had revision {expected}, "
+            f"it is now {current}); reload and try again"
+        )
+
+
+def load_document(store: Store, ref: str) -> Document:
+    """A document by ref, or :class:`NotFound`."""
+    document = store.get_document(ref)
+    if document is None:
+        raise NotFound(f"unknown document {ref!r}")
+    return document
+
+
+def load_dispensation(store: Store, ref: str) -> Dispensation:
+    """A dispensation by ref, or :class:`NotFound`."""
+    dispensation = store.get_dispensation(ref)
+    if dispensation is None:
+        raise NotFound(f"unknown dispensation {ref!r}")
+    return dispensation
