@@ -37,7 +37,7 @@ def demo(tmp_path: Path) -> Path:
 @pytest.fixture
 def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
     """Simulate a full disk: SQLite may not grow its file by more than a few pages."""
-    from styrdok.store import sql
+    from styrdok.store import sql_base as sql
 
     real = sql.make_engine
 

@@ -1,0 +1,155 @@
+"""The SQL store's foundation: engine, transactions, table order and shared SQL helpers.
+
+Every role of :class:`~styrdok.store.sql.SqlStore` (records, audit, due queries, outbox,
+bulk) is a class on top of :class:`SqlBase`; they share one connection per transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from styrdok.errors import AlreadyExists, RegistryUnavailable
+from styrdok.store import tables
+from styrdok.store.engine import make_engine, sqlite_path
+
+#: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
+WRITER_LOCK = 0x7374_7972_646F_6B
+
+#: Tables in an order that satisfies foreign keys on insert (export/import use it too).
+TABLE_ORDER: tuple[str, ...] = (
+    "person",
+    "body",
+    "document",
+    "document_version",
+    "review",
+    "dispensation",
+    "question",
+)
+TABLES: dict[str, sa.Table] = {
+    "person": tables.person,
+    "body": tables.body,
+    "document": tables.document,
+    "document_version": tables.document_version,
+    "review": tables.review,
+    "dispensation": tables.dispensation,
+    "question": tables.question,
+    "audit_event": tables.audit_event,
+    "notice": tables.notice,
+}
+
+
+class SqlBase:
+    """Connections and transactions for one SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._conn: sa.Connection | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *, write: bool = True, exclusive: bool = True) -> Iterator[None]:
+        """One unit of work; nested calls join the outer transaction.
+
+        An exclusive write transaction runs alone, because it may number things (audit
+        events, ``D-YYYY-NNNN``) from what it reads: SQLite takes its write lock up front
+        (``BEGIN IMMEDIATE``), PostgreSQL a transaction-scoped advisory lock. The outbox
+        delivery bookkeeping passes ``exclusive=False`` and relies on row locks instead.
+        """
+        if self._conn is not None:
+            yield
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(styrdok_write=write)
+                with conn.begin():
+                    if write and exclusive and conn.dialect.name == "postgresql":
+                        conn.execute(
+                            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK}
+                        )
+                    self._conn = conn
+                    try:
+                        yield
+                    finally:
+                        self._conn = None
+        except OperationalError as exc:
+            raise _unavailable(exc) from None
+
+    @property
+    def conn(self) -> sa.Connection:
+        if self._conn is None:
+            raise RuntimeError("store used outside a transaction")
+        return self._conn
+
+    def _rows(self, statement: sa.Executable) -> Sequence[sa.RowMapping]:
+        return self.conn.execute(statement).mappings().all()
+
+    def _one(self, statement: sa.Executable) -> sa.RowMapping | None:
+        return self.conn.execute(statement).mappings().first()
+
+    def _insert(self, table: sa.Table, row: Mapping[str, Any], what: str) -> Any:
+        try:
+            with self.conn.begin_nested():
+                return self.conn.execute(table.insert().values(**row))
+        except IntegrityError:
+            raise AlreadyExists(f"{what} already exists") from None
+
+    # --- schema --------------------------------------------------------------------------
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at, or ``None`` when not initialised."""
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return None
+        inspector = sa.inspect(self.conn)
+        if not inspector.has_table("alembic_version"):
+            return None
+        return self.conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def without_key(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for UPDATE without its primary key. Setting ``ref`` (even to itself) makes
+    SQLite check every table that refers to it for orphans — a full scan where the
+    referring column has no index, on every update."""
+    row.pop("ref", None)
+    return row
+
+
+def _is_text(kind: sa.types.TypeEngine[Any]) -> bool:
+    # SQLModel's str columns are a TypeDecorator (AutoString) over String, not String.
+    return isinstance(kind, sa.String) or isinstance(getattr(kind, "impl", None), sa.String)
+
+
+def mentions(table: sa.Table, needles: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Rows where any text or JSON column contains any needle (a superset: the exact
+    rewrite decides)."""
+    tests = []
+    for column in table.columns:
+        if isinstance(column.type, sa.JSON):
+            text: sa.ColumnElement[Any] = sa.cast(column, sa.Text)
+            spellings = {s for n in needles for s in (n, json.dumps(n)[1:-1])}
+        elif _is_text(column.type):
+            text, spellings = column, set(needles)
+        else:
+            continue
+        tests += [text.icontains(s, autoescape=True) for s in sorted(spellings)]
+    return sa.or_(sa.false(), *tests)
+
+
+def _unavailable(exc: OperationalError) -> RegistryUnavailable:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in message or "busy" in message:
+        return RegistryUnavailable(
+            "the database is locked by another styrdok process; try again in a moment"
+        )
+    return RegistryUnavailable(f"database error: {message.splitlines()[0]}")

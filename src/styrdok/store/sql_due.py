@@ -1,0 +1,155 @@
+"""The SQL store's set-based queries over the whole register: dates falling due, ends
+passed, and reminder candidates (see :class:`styrdok.store.base.RecordStore`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from styrdok.model import (
+    Dispensation,
+    DispStatus,
+    DocStatus,
+    Document,
+    DueKind,
+    scope_title,
+)
+from styrdok.outbox import DispensationCandidate, ReviewCandidate
+from styrdok.store import convert, tables
+from styrdok.store.base import DatedRow
+from styrdok.store.sql_base import SqlBase
+
+
+class SqlDueQueries(SqlBase):
+    """What falls due, read set-based."""
+
+    # --- due and lapses (set-based: these run over the whole register) -------------------
+
+    def dated_items(
+        self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+    ) -> list[DatedRow]:
+        d, x = tables.document, tables.dispensation
+        in_force = document_status.value
+        reviews = sa.select(
+            sa.literal(DueKind.REVIEW.value).label("kind"),
+            d.c.ref,
+            d.c.title.label("text"),
+            d.c.next_review_on.label("due_on"),
+            d.c.owner.label("person"),
+            d.c.status,
+        ).where(d.c.status == in_force, d.c.next_review_on <= until)
+        doc_ends = sa.select(
+            sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"),
+            d.c.ref,
+            d.c.title.label("text"),
+            d.c.valid_until.label("due_on"),
+            d.c.owner.label("person"),
+            d.c.status,
+        ).where(d.c.status == in_force, d.c.valid_until <= until)
+        disp_ends = sa.select(
+            sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"),
+            x.c.ref,
+            x.c.scope.label("text"),
+            x.c.valid_until.label("due_on"),
+            x.c.responsible.label("person"),
+            x.c.status,
+        ).where(x.c.status == dispensation_status.value, x.c.valid_until <= until)
+        # Ordered as a compound select, not through a subquery SQLite would materialise.
+        query = sa.union_all(reviews, doc_ends, disp_ends).order_by(
+            sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
+        )
+        # This runs over the whole register: fetch in one call and parse dates with the C
+        # ISO parser (a union's column loses its Date type on SQLite: dates arrive as text).
+        from_iso = dt.date.fromisoformat
+        return [
+            DatedRow(kind, ref, text, from_iso(day) if type(day) is str else day, person, status)
+            for kind, ref, text, day, person, status in self.conn.execute(query).fetchall()
+        ]
+
+    def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
+        d = tables.document
+        rows = self._rows(sa.select(d).where(d.c.status == status.value, d.c.valid_until < day))
+        return [convert.document_from_row(r) for r in rows]
+
+    def dispensations_ending_before(
+        self, day: dt.date, *, status: DispStatus
+    ) -> list[Dispensation]:
+        x = tables.dispensation
+        rows = self._rows(sa.select(x).where(x.c.status == status.value, x.c.valid_until < day))
+        return [convert.dispensation_from_row(r) for r in rows]
+
+    # --- reminders: candidates and the outbox ledger (set-based) -------------------------
+
+    def review_candidates(
+        self, *, until: dt.date, own_offsets_until: dt.date
+    ) -> list[ReviewCandidate]:
+        """Documents in force whose review or end date is within reach of a reminder:
+        within the global horizon, or further ahead for documents with their own offsets."""
+        d, b = tables.document, tables.body
+        near = sa.or_(d.c.next_review_on <= until, d.c.valid_until <= until)
+        further = sa.and_(
+            d.c.reminder_offsets.is_not(None),
+            sa.or_(d.c.next_review_on <= own_offsets_until, d.c.valid_until <= own_offsets_until),
+        )
+        query = (
+            sa.select(
+                d.c.ref,
+                d.c.title,
+                d.c.owner,
+                d.c.guardian,
+                d.c.next_review_on,
+                d.c.valid_until,
+                d.c.reminder_offsets,
+                b.c.contact,
+            )
+            .select_from(d.outerjoin(b, b.c.ref == d.c.adopted_by))
+            .where(d.c.status == DocStatus.IN_FORCE.value, sa.or_(near, further))
+        )
+        return [
+            ReviewCandidate(**{**row, "reminder_offsets": _offsets(row["reminder_offsets"])})
+            for row in self._rows(query)
+        ]
+
+    def dispensation_candidates(
+        self, *, until: dt.date, ended_since: dt.date
+    ) -> list[DispensationCandidate]:
+        """Approved dispensations ending by ``until``, and expired ones since
+        ``ended_since`` that still lack an evaluation."""
+        x = tables.dispensation
+        query = sa.select(
+            x.c.ref,
+            x.c.scope,
+            x.c.status,
+            x.c.valid_until,
+            x.c.ended_on,
+            x.c.responsible,
+            x.c.decided_by,
+            x.c.evaluation,
+        ).where(
+            sa.or_(
+                sa.and_(x.c.status == DispStatus.APPROVED.value, x.c.valid_until <= until),
+                # Whether it was evaluated is left to the caller: the JSON column holds
+                # JSON null, which SQL's IS NULL does not see.
+                sa.and_(x.c.status == DispStatus.EXPIRED.value, x.c.ended_on >= ended_since),
+            )
+        )
+        return [
+            DispensationCandidate(
+                ref=row["ref"],
+                title=scope_title(row["scope"]),
+                status=row["status"],
+                valid_until=row["valid_until"],
+                ended_on=row["ended_on"],
+                responsible=row["responsible"],
+                decided_by=row["decided_by"],
+                evaluated=row["evaluation"] is not None,
+            )
+            for row in self._rows(query)
+        ]
+
+
+def _offsets(value: Any) -> tuple[int, ...] | None:
+    return tuple(value) if value else None

@@ -1,0 +1,142 @@
+"""The SQL store's outbox role: the reminder ledger, claimed with leases
+(see :class:`styrdok.store.base.OutboxStore`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from styrdok.notify import NoticeKind
+from styrdok.outbox import Notice, NoticeState
+from styrdok.store import tables
+from styrdok.store.sql_base import SqlBase
+
+
+class SqlOutbox(SqlBase):
+    """The reminder ledger in SQL."""
+
+    def notice_send_dates(self, items: Sequence[str]) -> dict[tuple[str, str, str, str], dt.date]:
+        """For each (item, cycle due date, recipient, channel): the latest send date
+        already in the ledger. A new notice is only planned past it."""
+        n = tables.notice
+        latest: dict[tuple[str, str, str, str], dt.date] = {}
+        for start in range(0, len(items), 500):
+            rows = self.conn.execute(
+                sa.select(
+                    n.c.item, n.c.due_on, n.c.recipient, n.c.channel, sa.func.max(n.c.send_on)
+                )
+                .where(n.c.item.in_(items[start : start + 500]))
+                .group_by(n.c.item, n.c.due_on, n.c.recipient, n.c.channel)
+            )
+            date_of = sa.Date().result_processor(self.conn.dialect, None)
+            for item, due_on, recipient, channel, send_on in rows:
+                if date_of is not None and isinstance(send_on, str):
+                    send_on = date_of(send_on)
+                latest[(item, str(due_on), recipient, channel)] = send_on
+        return latest
+
+    def insert_notices(self, notices: Sequence[Notice]) -> int:
+        """Add ledger rows; a row another worker recorded meanwhile is left as it is."""
+        if not notices:
+            return 0
+        rows = [_notice_row(notice) for notice in notices]
+        if self.conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        statement = insert(tables.notice).on_conflict_do_nothing(
+            index_elements=["item", "kind", "threshold", "recipient", "channel"]
+        )
+        for start in range(0, len(rows), 5_000):
+            self.conn.execute(statement, list(rows[start : start + 5_000]))
+        return len(rows)
+
+    def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> list[Notice]:
+        """Lease every pending notice no other live worker holds, and return them.
+
+        One UPDATE claims the rows, so concurrent workers split the work and a notice is
+        never handed to two of them; a crashed worker's lease simply runs out.
+        """
+        n = tables.notice
+        now_text = now.astimezone(dt.UTC).isoformat()
+        claimable = sa.and_(
+            n.c.state == "pending",
+            sa.or_(n.c.claimed_until.is_(None), n.c.claimed_until < now_text),
+        )
+        if self.conn.dialect.name == "postgresql":
+            # Rows another worker is claiming right now are skipped, not waited for.
+            claimable = n.c.id.in_(
+                sa.select(n.c.id).where(claimable).with_for_update(skip_locked=True)
+            )
+        self.conn.execute(
+            n.update()
+            .where(claimable)
+            .values(claimed_by=worker, claimed_until=(now + lease).astimezone(dt.UTC).isoformat())
+        )
+        rows = self._rows(
+            sa.select(n)
+            .where(n.c.state == "pending", n.c.claimed_by == worker)
+            .order_by(n.c.channel, n.c.recipient, n.c.due_on, n.c.id)
+        )
+        return [_notice(row) for row in rows]
+
+    def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.id.in_(ids), n.c.claimed_by == worker)
+            .values(
+                state="sent",
+                sent_at=at.astimezone(dt.UTC).isoformat(),
+                attempts=n.c.attempts + 1,
+                last_error="",
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+
+    def mark_failed_attempt(
+        self, ids: Sequence[int], *, worker: str, error: str, max_attempts: int
+    ) -> None:
+        """Keep the notices pending with the error, or give up after ``max_attempts``."""
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.id.in_(ids), n.c.claimed_by == worker)
+            .values(
+                attempts=n.c.attempts + 1,
+                last_error=error[:2000],
+                claimed_by=None,
+                claimed_until=None,
+                state=sa.case((n.c.attempts + 1 >= max_attempts, "failed"), else_="pending"),
+            )
+        )
+
+    def release_claims(self, *, worker: str) -> None:
+        n = tables.notice
+        self.conn.execute(
+            n.update()
+            .where(n.c.claimed_by == worker, n.c.state == "pending")
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+    def notices(self) -> list[Notice]:
+        n = tables.notice
+        return [_notice(row) for row in self._rows(sa.select(n).order_by(n.c.id))]
+
+
+def _notice_row(notice: Notice) -> dict[str, Any]:
+    row = attrs.asdict(notice, recurse=False)
+    row["kind"], row["state"] = notice.kind.value, notice.state.value
+    if row["id"] is None:
+        del row["id"]
+    return row
+
+
+def _notice(row: Mapping[Any, Any]) -> Notice:
+    return Notice(**{**row, "kind": NoticeKind(row["kind"]), "state": NoticeState(row["state"])})
