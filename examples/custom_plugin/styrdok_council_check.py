@@ -7,7 +7,7 @@ Copy this file and its ``pyproject.toml``, change the rule, ``pip install -e .``
 from __future__ import annotations
 
 from styrdok import Document
-from styrdok.hookspecs import hookimpl
+from styrdok import hookimpl
 
 __version__ = "0.1.0"
 

@@ -30,7 +30,7 @@ from styrdok.usecases import (
 )
 from styrdok.usecases.work import SYSTEM_ACTOR, Session
 
-__all__ = ["SYSTEM_ACTOR", "Registry", "local_zone", "open_store", "url_scheme"]
+__all__ = ["SYSTEM_ACTOR", "Registry", "local_zone", "url_scheme"]
 
 
 def _utcnow() -> dt.datetime:
