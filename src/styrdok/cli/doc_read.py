@@ -1,0 +1,244 @@
+"""``styrdok doc show|list|history|check``: the commands that only look documents up.
+
+They are registered on the ``doc`` group in :mod:`styrdok.cli.doc`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import click
+
+from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import emit_object, emit_rows
+from styrdok.cli.params import DATE, choice
+from styrdok.enums import DocStatus, DocType
+
+#: Columns of `doc list`: (field, heading).
+LIST_COLUMNS = [
+    ("ref", "REF"),
+    ("doc_type", "TYPE"),
+    ("status", "STATUS"),
+    ("version", "V"),
+    ("title", "TITLE"),
+    ("owner", "OWNER"),
+    ("guardian", "GUARDIAN"),
+    ("next_review_on", "NEXT REVIEW"),
+]
+
+
+@click.command("show")
+@click.argument("ref")
+@pass_app
+def doc_show(app: App, ref: str) -> None:
+    """Show everything about one document.
+
+    \b
+    Example:
+      styrdok doc show POL-IS-01 --format json
+    """
+    emit_object(app.registry().get_document(ref), app.fmt)
+
+
+@click.command("list")
+@click.option("--status", type=choice(DocStatus), help="Only this status.")
+@click.option("--type", "doc_type", type=choice(DocType), help="Only this kind.")
+@click.option("--body", metavar="BODY", help="Only documents adopted by this body.")
+@click.option("--person", metavar="PERSON", help="Only documents this person owns or guards.")
+@click.option("--parent", metavar="DOC", help="Only documents directly beneath this one.")
+@click.option("--on", type=DATE, help="What was in force on this date, as then adopted.")
+@pass_app
+def doc_list(
+    app: App,
+    status: str | None,
+    doc_type: str | None,
+    body: str | None,
+    person: str | None,
+    parent: str | None,
+    on: dt.date | None,
+) -> None:
+    """List documents, or with --on, the versions in force on a past date.
+
+    \b
+    Examples:
+      styrdok doc list --status in_force --type guideline
+      styrdok doc list --on 2025-03-01
+    """
+    registry = app.registry()
+    if on is not None:
+        if any((status, doc_type, body, person, parent)):
+            raise click.UsageError("--on cannot be combined with other filters")
+        versions = registry.documents_in_force(on)
+        emit_rows(
+            (
+                {
+                    "ref": v.document_ref,
+                    "version": v.version,
+                    "doc_type": v.snapshot.doc_type.value,
+                    "title": v.snapshot.title,
+                    "in_force_from": v.in_force_from,
+                    "in_force_until": v.in_force_until,
+                }
+                for v in versions
+            ),
+            [
+                ("ref", "REF"),
+                ("version", "V"),
+                ("doc_type", "TYPE"),
+                ("title", "TITLE"),
+                ("in_force_from", "FROM"),
+                ("in_force_until", "UNTIL"),
+            ],
+            app.fmt,
+            empty=f"Nothing was in force on {on}.",
+        )
+        return
+    documents = registry.list_documents(
+        status=DocStatus(status) if status else None,
+        doc_type=doc_type,
+        body=body,
+        person=person,
+        parent=parent,
+    )
+    emit_rows(
+        (attrs.asdict(d, recurse=False) for d in documents),
+        LIST_COLUMNS,
+        app.fmt,
+        empty="No documents match.",
+    )
+
+
+@click.command("check")
+@click.argument("ref", required=False)
+@click.option("--all", "check_all", is_flag=True, help="Check every draft and document in force.")
+@click.option("--strict", is_flag=True, help="Exit 1 if anything is found (for pipelines).")
+@pass_app
+def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
+    """Score documents against the LEDA checklist: purpose, intended effects, audience,
+    follow-up, non-compliance, dispensation process, guardian, FAQ, brevity and review
+    date; plus what their dispensations teach and your plugins' own checks.
+
+    The word limit for brevity is `[checks] max_words` in styrdok.toml (default 2500).
+
+    \b
+    Examples:
+      styrdok doc check POL-IS-01
+      styrdok doc check --all --strict --format csv > findings.csv
+    """
+    if bool(ref) == check_all:
+        raise click.UsageError("give a document REF or --all")
+    from styrdok.checklist import is_checked
+
+    max_words = app.config().max_words
+    registry = app.registry()
+    refs = [ref] if ref else [d.ref for d in registry.list_documents() if is_checked(d)]
+    results = [registry.check_document(r, max_words=max_words) for r in refs]
+    rows = [
+        {"ref": result.ref, "score": result.score, "finding": finding}
+        for result in results
+        for finding in (result.findings or [""])
+    ]
+    emit_rows(
+        rows,
+        [("ref", "REF"), ("score", "SCORE"), ("finding", "FINDING")],
+        app.fmt,
+        empty="No documents to check.",
+    )
+    if strict and any(result.findings for result in results):
+        raise SystemExit(1)
+
+
+@click.command("history")
+@click.argument("ref")
+@pass_app
+def doc_history(app: App, ref: str) -> None:
+    """Adopted versions, reviews and every recorded change of one document.
+
+    \b
+    Example:
+      styrdok doc history POL-IS-01
+    """
+    registry = app.registry()
+    versions = registry.document_versions(ref)
+    reviews = registry.reviews(ref)
+    events = registry.history(f"document:{ref}")
+    if app.fmt != "table":
+        rows = (
+            [
+                {
+                    "what": "version",
+                    "on": v.in_force_from,
+                    "by": v.snapshot.adopted_by,
+                    "detail": f"v{v.version} until {v.in_force_until or '-'}",
+                }
+                for v in versions
+            ]
+            + [
+                {"what": "review", "on": r.reviewed_on, "by": r.reviewer, "detail": r.outcome.value}
+                for r in reviews
+            ]
+            + [
+                {"what": e.action, "on": e.at.date(), "by": e.actor, "detail": e.hash[:12]}
+                for e in events
+            ]
+        )
+        emit_rows(
+            rows, [("what", "WHAT"), ("on", "ON"), ("by", "BY"), ("detail", "DETAIL")], app.fmt
+        )
+        return
+    click.echo("Versions")
+    emit_rows(
+        (
+            {
+                "version": v.version,
+                "from": v.in_force_from,
+                "until": v.in_force_until,
+                "body": v.snapshot.adopted_by,
+                "minute": v.snapshot.minute_ref,
+            }
+            for v in versions
+        ),
+        [
+            ("version", "V"),
+            ("from", "IN FORCE FROM"),
+            ("until", "UNTIL"),
+            ("body", "ADOPTED BY"),
+            ("minute", "MINUTE"),
+        ],
+        "table",
+        empty="Never adopted.",
+    )
+    click.echo("\nReviews")
+    emit_rows(
+        (
+            {
+                "on": r.reviewed_on,
+                "version": r.document_version,
+                "by": r.reviewer,
+                "outcome": r.outcome.value,
+                "next": r.next_review_on,
+                "notes": r.notes,
+            }
+            for r in reviews
+        ),
+        [
+            ("on", "ON"),
+            ("version", "V"),
+            ("by", "BY"),
+            ("outcome", "OUTCOME"),
+            ("next", "NEXT"),
+            ("notes", "NOTES"),
+        ],
+        "table",
+        empty="No reviews yet.",
+    )
+    click.echo("\nChanges")
+    emit_rows(
+        (
+            {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "action": e.action}
+            for e in events
+        ),
+        [("at", "AT (UTC)"), ("actor", "BY"), ("action", "WHAT")],
+        "table",
+    )

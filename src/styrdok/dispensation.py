@@ -1,0 +1,160 @@
+"""Dispensations (dispens, undantag, avsteg) from a document, and what goes with them.
+
+Part of the domain model: frozen attrs classes for a request, its funding, the decision on
+it, the dispensation itself and what it taught. All are re-exported by
+:mod:`styrdok.model`, the usual place to import them from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from styrdok import fields
+from styrdok.enums import DispStatus
+
+#: Statuses under which a dispensation counts as granted for some period.
+GRANTED_STATUSES = frozenset(
+    {DispStatus.APPROVED, DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED}
+)
+
+#: How long a one-line title made from a dispensation's scope may be.
+SCOPE_TITLE_LENGTH = 80
+
+
+def scope_title(scope: str) -> str:
+    """A dispensation's scope as a one-line title (reminders, due lists, digests)."""
+    return " ".join(scope.split())[:SCOPE_TITLE_LENGTH]
+
+
+#: Statuses of a dispensation still open: one a document that ends must settle.
+OPEN_STATUSES = frozenset({DispStatus.REQUESTED, DispStatus.APPROVED})
+
+
+@attrs.frozen
+class Funding:
+    """How costs caused by a dispensation are funded. ``no_extra_cost`` is a statement too."""
+
+    funded_by: str | None = attrs.field(
+        default=None, converter=fields.norm_opt, validator=fields.opt_line(200)
+    )
+    """Budget or body that pays."""
+    estimated_cost: Decimal | None = attrs.field(default=None, converter=fields.to_amount)
+    currency: str = attrs.field(default="SEK", converter=fields.norm, validator=fields.line(3))
+    no_extra_cost: bool = False
+    note: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(2_000))
+
+    @property
+    def is_stated(self) -> bool:
+        """True when the funding question has been answered one way or the other."""
+        return self.no_extra_cost or bool(self.funded_by)
+
+
+@attrs.frozen
+class Decision:
+    """Who decided a dispensation request, when and why."""
+
+    by: str = attrs.field(validator=fields.ref)
+    on: dt.date
+    reasoning: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(5_000)
+    )
+    delegated: bool = False
+    """Taken under delegation (delegationsbeslut)."""
+    reported_to: str | None = attrs.field(
+        default=None, converter=fields.norm_opt, validator=fields.opt_ref
+    )
+    """Body the delegated decision is reported to (anmälan till nämnd)."""
+
+
+@attrs.frozen
+class Evaluation:
+    """What a dispensation taught (lyckade missar): outcome, lessons, a rule to change?"""
+
+    by: str = attrs.field(validator=fields.ref)
+    on: dt.date
+    outcome: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
+    lessons: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(5_000))
+    rule_change_suggested: bool = False
+
+
+@attrs.frozen
+class DispensationRequest:
+    """What someone asks for when requesting a dispensation."""
+
+    document_ref: str = attrs.field(validator=fields.ref)
+    scope: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
+    """What it covers."""
+    responsible: str = attrs.field(validator=fields.ref)
+    """Person responsible for the dispensation and its consequences."""
+    valid_from: dt.date
+    valid_until: dt.date
+    funding: Funding
+    applies_to: tuple[str, ...] = attrs.field(
+        default=(), converter=fields.norm_tuple, validator=fields.lines(200)
+    )
+    """People, units or systems it applies to."""
+    clause: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(500))
+    limits: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(5_000))
+    justification: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(5_000)
+    )
+    conditions: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(5_000)
+    )
+    """Compensating measures."""
+
+
+@attrs.frozen
+class Dispensation:
+    """A dispensation (dispens, undantag, avsteg) from a document."""
+
+    ref: str = attrs.field(validator=fields.ref)
+    """Automatic, e.g. ``D-2026-0001``."""
+    document_ref: str = attrs.field(validator=fields.ref)
+    scope: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
+    requested_by: str = attrs.field(validator=fields.ref)
+    requested_on: dt.date
+    responsible: str = attrs.field(validator=fields.ref)
+    valid_from: dt.date
+    valid_until: dt.date
+    funding: Funding
+    status: DispStatus = attrs.field(
+        default=DispStatus.REQUESTED,
+        converter=fields.to_disp_status,
+        validator=fields.one_of(DispStatus),
+    )
+    applies_to: tuple[str, ...] = attrs.field(
+        default=(), converter=fields.norm_tuple, validator=fields.lines(200)
+    )
+    clause: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(500))
+    limits: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(5_000))
+    justification: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(5_000)
+    )
+    conditions: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(5_000)
+    )
+    decision: Decision | None = None
+    renewal_of: str | None = attrs.field(
+        default=None, converter=fields.norm_opt, validator=fields.opt_ref
+    )
+    """The dispensation this one renews; history is never overwritten."""
+    ended_on: dt.date | None = None
+    """First day no longer in effect after a revoke, close or expiry."""
+    end_reason: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(2_000)
+    )
+    evaluation: Evaluation | None = None
+    revision: int = 0
+    """Optimistic-lock token."""
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether this dispensation applied on ``day``."""
+        if self.status not in GRANTED_STATUSES:
+            return False
+        if not (self.valid_from <= day <= self.valid_until):
+            return False
+        return self.ended_on is None or day < self.ended_on

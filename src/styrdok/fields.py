@@ -1,0 +1,240 @@
+"""Converters and validators for the fields of the domain classes in :mod:`styrdok.model`.
+
+Converters only normalise (Unicode NFC, stripped, lists to tuples); validators then check
+and name the field in their message, e.g. ``owner: invalid reference 'x y'``. Both follow
+attrs' calling conventions and are meant to be used as ``fields.ref``, ``fields.line(200)``
+and so on, so that a field's declaration says what it accepts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from styrdok.enums import BodyLevel, DispStatus, DocStatus, DocType, ReviewOutcome
+from styrdok.errors import InvalidValue
+from styrdok.text import (
+    REF_PATTERN,
+    check_line,
+    check_text,
+    is_clean_line,
+    is_clean_text,
+    normalise,
+    valid_email,
+    valid_ref,
+)
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""The signature attrs calls a field validator with: instance, attribute, value."""
+
+#: How far ahead a per-document reminder may be (the reminder run looks this far).
+MAX_REMINDER_OFFSET_DAYS = 180
+
+# --- converters --------------------------------------------------------------------------
+
+
+def norm(value: Any) -> Any:
+    """A string in Unicode NFC and stripped; anything else as it is, for the validator."""
+    return normalise(value) if isinstance(value, str) else value
+
+
+def norm_opt(value: Any) -> Any:
+    """Like :func:`norm`, but an empty string becomes ``None`` (an optional field unset)."""
+    value = norm(value)
+    return None if value == "" else value
+
+
+def norm_text(value: Any) -> Any:
+    """Like :func:`norm`, but ``None`` becomes ``""`` (free text is never missing)."""
+    return "" if value is None else norm(value)
+
+
+def norm_tuple(values: Any) -> Any:
+    """A list of strings as a tuple of normalised strings; ``None`` as an empty tuple."""
+    if values is None:
+        return ()
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return values
+    return tuple(norm(v) for v in values)
+
+
+def _to_enum(kind: type[enum.StrEnum], value: Any) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        return value  # the validator explains what would have been right
+
+
+def to_doc_type(value: Any) -> Any:
+    """A :class:`~styrdok.enums.DocType` from its value, if it is one."""
+    return _to_enum(DocType, value)
+
+
+def to_body_level(value: Any) -> Any:
+    """A :class:`~styrdok.enums.BodyLevel` from its value, if it is one."""
+    return _to_enum(BodyLevel, value)
+
+
+def to_doc_status(value: Any) -> Any:
+    """A :class:`~styrdok.enums.DocStatus` from its value, if it is one."""
+    return _to_enum(DocStatus, value)
+
+
+def to_disp_status(value: Any) -> Any:
+    """A :class:`~styrdok.enums.DispStatus` from its value, if it is one."""
+    return _to_enum(DispStatus, value)
+
+
+def to_review_outcome(value: Any) -> Any:
+    """A :class:`~styrdok.enums.ReviewOutcome` from its value, if it is one."""
+    return _to_enum(ReviewOutcome, value)
+
+
+def to_amount(value: Any) -> Decimal | None:
+    """Money in whole öre (two decimals), never negative: stored and shown the same way."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        raise InvalidValue(f"estimated_cost: {value!r} is not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise InvalidValue(f"estimated_cost: {value!r} is not a sensible amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def to_offsets(values: Any) -> Any:
+    """Reminder offsets in days, largest first and each once; none given as ``None``."""
+    if values is None:
+        return None
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return values
+    values = tuple(values)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return values
+    return tuple(sorted(set(values), reverse=True)) or None
+
+
+# --- validators --------------------------------------------------------------------------
+# Validators run for every field of every record an import reads (about a million at
+# national scale), so each has a fast path for the common, valid case and only falls back
+# to the detailed check, which explains what is wrong, when something is.
+
+
+def _checked(attribute: attrs.Attribute[Any], check: Callable[[Any], Any], value: Any) -> None:
+    try:
+        check(value)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{attribute.name}: {exc}") from None
+
+
+def _as_tuple(values: Any) -> tuple[Any, ...]:
+    if not isinstance(values, tuple):
+        raise InvalidValue(f"expected a list, got {type(values).__name__}")
+    return values
+
+
+def ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A reference (handle) such as ``POL-IS-01`` or ``anna.lind``."""
+    if type(value) is str and REF_PATTERN.fullmatch(value):
+        return
+    _checked(attribute, valid_ref, value)
+
+
+def opt_ref(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A reference, or ``None``."""
+    if value is not None:
+        ref(_inst, attribute, value)
+
+
+def refs(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A tuple of references."""
+    _checked(attribute, lambda values: [valid_ref(v) for v in _as_tuple(values)], value)
+
+
+def email(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An e-mail address, or ``None``."""
+    if value is not None:
+        _checked(attribute, valid_email, value)
+
+
+def line(limit: int) -> Validator:
+    """One line of clean text, at most ``limit`` characters."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not is_clean_line(value, limit):
+            _checked(attribute, lambda v: check_line(v, limit=limit), value)
+
+    return check
+
+
+def opt_line(limit: int) -> Validator:
+    """Like :func:`line`, or ``None``."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not is_clean_line(value, limit):
+            _checked(attribute, lambda v: check_line(v, limit=limit), value)
+
+    return check
+
+
+def text(limit: int = 20_000) -> Validator:
+    """Clean free text, line breaks allowed, at most ``limit`` characters."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not is_clean_text(value, limit):
+            _checked(attribute, lambda v: check_text(v, limit=limit), value)
+
+    return check
+
+
+def lines(limit: int) -> Validator:
+    """A tuple of lines, each as :func:`line` requires."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is tuple and all(is_clean_line(v, limit) for v in value):
+            return
+        _checked(attribute, lambda vs: [check_line(v, limit=limit) for v in _as_tuple(vs)], value)
+
+    return check
+
+
+def one_of(kind: type[enum.StrEnum]) -> Validator:
+    """A member of ``kind``; the message lists the values that would do."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            choices = ", ".join(member.value for member in kind)
+            raise InvalidValue(f"{attribute.name}: {value!r} is not one of: {choices}")
+
+    return check
+
+
+def offsets(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Reminder offsets: whole days from 0 to :data:`MAX_REMINDER_OFFSET_DAYS`, or ``None``."""
+    if value is None:
+        return
+    if not isinstance(value, tuple) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_REMINDER_OFFSET_DAYS
+        for v in value
+    ):
+        raise InvalidValue(
+            f"{attribute.name}: give whole days between 0 and {MAX_REMINDER_OFFSET_DAYS}, "
+            "e.g. 90, 30, 0"
+        )
+
+
+def positive(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """A number above zero, or ``None``."""
+    if value is not None and value <= 0:
+        raise InvalidValue(f"{attribute.name} must be a positive number, not {value}")
+
+
+def not_negative(_inst: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """A number of zero or more, or ``None``."""
+    if value is not None and value < 0:
+        raise InvalidValue(f"{attribute.name} must not be negative, not {value}")
