@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from styrdok import events
 from styrdok.errors import InvalidValue
 from styrdok.model import DispStatus, DocStatus, DueItem, DueKind, scope_title
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR, evolve
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def expire(registry: Registry, *, today: dt.date | None = None) -> list[str]:
     """Mark documents past ``valid_until`` as lapsed and approved dispensations past
     theirs as expired (as the reserved actor ``system``). Idempotent; returns the refs it
@@ -53,6 +55,7 @@ def expire(registry: Registry, *, today: dt.date | None = None) -> list[str]:
     return changed
 
 
+@use_case
 def due(
     registry: Registry, *, within_days: int = 30, today: dt.date | None = None
 ) -> list[DueItem]:

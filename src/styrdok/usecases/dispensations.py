@@ -21,12 +21,17 @@ from styrdok.model import (
     DispStatus,
     Evaluation,
 )
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import Work, evolve
+
+#: The fields a requester gives; everything else a dispensation holds is the registry's.
+REQUEST_FIELDS = attrs.fields(DispensationRequest)
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def request_dispensation(
     registry: Registry,
     request: DispensationRequest,
@@ -51,7 +56,9 @@ def request_dispensation(
             ref=work.store.next_dispensation_ref(on.year),
             requested_by=work.actor.ref,
             requested_on=on,
-            **attrs.asdict(request, recurse=False),
+            # Only what a request may say: a subclass carrying a status or a decision
+            # cannot smuggle them in (those change only through the decision use cases).
+            **{field.name: getattr(request, field.name) for field in REQUEST_FIELDS},
         )
         work.store.insert_dispensation(dispensation)
         work.record(
@@ -60,6 +67,7 @@ def request_dispensation(
     return dispensation
 
 
+@use_case
 def renew_dispensation(
     registry: Registry,
     ref: str,
@@ -124,6 +132,7 @@ def _renewal_number(work: Work, dispensation: Dispensation) -> int:
     return number
 
 
+@use_case
 def approve_dispensation(
     registry: Registry,
     ref: str,
@@ -173,6 +182,7 @@ def approve_dispensation(
         )
 
 
+@use_case
 def reject_dispensation(
     registry: Registry,
     ref: str,
@@ -200,6 +210,7 @@ def reject_dispensation(
         )
 
 
+@use_case
 def revoke_dispensation(
     registry: Registry,
     ref: str,
@@ -222,6 +233,7 @@ def revoke_dispensation(
     )
 
 
+@use_case
 def close_dispensation(
     registry: Registry,
     ref: str,
@@ -244,6 +256,7 @@ def close_dispensation(
     )
 
 
+@use_case
 def _end(
     registry: Registry,
     ref: str,
@@ -273,6 +286,7 @@ def _end(
         )
 
 
+@use_case
 def evaluate_dispensation(
     registry: Registry,
     ref: str,
@@ -308,6 +322,7 @@ def evaluate_dispensation(
         )
 
 
+@use_case
 def get_dispensation(registry: Registry, ref: str) -> Dispensation:
     """One dispensation by ref."""
     from styrdok.usecases.work import load_dispensation
@@ -316,6 +331,7 @@ def get_dispensation(registry: Registry, ref: str) -> Dispensation:
         return load_dispensation(store, ref)
 
 
+@use_case
 def list_dispensations(
     registry: Registry,
     *,
@@ -331,6 +347,7 @@ def list_dispensations(
         )
 
 
+@use_case
 def dispensations_active_on(
     registry: Registry, on: dt.date | None = None, *, document: str | None = None
 ) -> list[Dispensation]:

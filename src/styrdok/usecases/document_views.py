@@ -12,18 +12,21 @@ from typing import TYPE_CHECKING
 from styrdok import checklist
 from styrdok.config import DEFAULT_MAX_WORDS
 from styrdok.model import AuditEvent, DocStatus, Document, DocumentVersion, Review
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import load_document
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def get_document(registry: Registry, ref: str) -> Document:
     """One document by ref, as it is now."""
     with registry.session.read() as store:
         return load_document(store, ref)
 
 
+@use_case
 def list_documents(
     registry: Registry,
     *,
@@ -44,6 +47,7 @@ def list_documents(
         )
 
 
+@use_case
 def document_versions(registry: Registry, ref: str) -> list[DocumentVersion]:
     """Every adopted version of a document and when it was in force."""
     with registry.session.read() as store:
@@ -51,6 +55,7 @@ def document_versions(registry: Registry, ref: str) -> list[DocumentVersion]:
         return store.list_versions(ref)
 
 
+@use_case
 def reviews(registry: Registry, ref: str) -> list[Review]:
     """Every recorded review of a document, oldest first."""
     with registry.session.read() as store:
@@ -58,18 +63,21 @@ def reviews(registry: Registry, ref: str) -> list[Review]:
         return store.list_reviews(ref)
 
 
+@use_case
 def history(registry: Registry, entity: str) -> list[AuditEvent]:
     """The audit trail of one entity, e.g. ``document:POL-IS-01``."""
     with registry.session.read() as store:
         return list(store.iter_audit(entity))
 
 
+@use_case
 def documents_in_force(registry: Registry, on: dt.date | None = None) -> list[DocumentVersion]:
     """What was in force on a day: each document's version as adopted then."""
     with registry.session.read() as store:
         return store.versions_in_force(on or registry.today())
 
 
+@use_case
 def check_document(
     registry: Registry, ref: str, *, max_words: int = DEFAULT_MAX_WORDS
 ) -> checklist.CheckResult:

@@ -25,12 +25,14 @@ from styrdok.model import (
     ReviewOutcome,
 )
 from styrdok.serialize import to_data
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import Work, evolve
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def add_document(registry: Registry, document: Document, *, actor: str | None) -> Document:
     """Register a new document as a draft. Any registered person may propose one."""
     if document.status is not DocStatus.DRAFT or document.version != 0:
@@ -45,6 +47,7 @@ def add_document(registry: Registry, document: Document, *, actor: str | None) -
     return document
 
 
+@use_case
 def edit_document(
     registry: Registry,
     ref: str,
@@ -72,6 +75,7 @@ def edit_document(
         )
 
 
+@use_case
 def adopt_document(
     registry: Registry,
     ref: str,
@@ -204,6 +208,7 @@ def settle_dispensations(
         work.save_dispensation(disp, after, event)
 
 
+@use_case
 def review_document(
     registry: Registry,
     ref: str,
@@ -254,6 +259,7 @@ def review_document(
     return stored_review
 
 
+@use_case
 def repeal_document(
     registry: Registry,
     ref: str,

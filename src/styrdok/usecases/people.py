@@ -11,12 +11,14 @@ from styrdok import events, rules
 from styrdok.audit import reseal
 from styrdok.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from styrdok.model import Body, Person
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def add_person(registry: Registry, person: Person, *, actor: str | None) -> Person:
     """Register a person. Administrators only, except the very first person, who must
     be an administrator and so bootstraps the registry."""
@@ -35,6 +37,7 @@ def add_person(registry: Registry, person: Person, *, actor: str | None) -> Pers
     return person
 
 
+@use_case
 def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Person:
     """Replace a person's ref, name and e-mail address everywhere — records, free text,
     version snapshots, reminders and the audit log — with a random pseudonym; their unit
@@ -79,6 +82,7 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
     return anonymous
 
 
+@use_case
 def get_person(registry: Registry, ref: str) -> Person:
     """One person by ref."""
     with registry.session.read() as store:
@@ -88,12 +92,14 @@ def get_person(registry: Registry, ref: str) -> Person:
     return person
 
 
+@use_case
 def list_persons(registry: Registry) -> list[Person]:
     """Every registered person, sorted by ref."""
     with registry.session.read() as store:
         return store.list_persons()
 
 
+@use_case
 def add_body(registry: Registry, body: Body, *, actor: str | None) -> Body:
     """Register a deciding body (administrators only)."""
     with registry.session.work(actor) as work:
@@ -104,6 +110,7 @@ def add_body(registry: Registry, body: Body, *, actor: str | None) -> Body:
     return body
 
 
+@use_case
 def get_body(registry: Registry, ref: str) -> Body:
     """One deciding body by ref."""
     with registry.session.read() as store:
@@ -113,6 +120,7 @@ def get_body(registry: Registry, ref: str) -> Body:
     return body
 
 
+@use_case
 def list_bodies(registry: Registry) -> list[Body]:
     """Every deciding body, sorted by ref."""
     with registry.session.read() as store:

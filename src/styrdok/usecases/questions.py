@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from styrdok import events, rules
 from styrdok.model import DocStatus, Document, DocumentVersion, FaqEntry, Question
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import Work, evolve
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def ask(
     registry: Registry,
     document_ref: str,
@@ -40,6 +42,7 @@ def ask(
     return question
 
 
+@use_case
 def answer(
     registry: Registry,
     question_id: int,
@@ -98,12 +101,14 @@ def _add_faq_entry(
     return stored
 
 
+@use_case
 def questions(registry: Registry, document_ref: str | None = None) -> list[Question]:
     """Every question (about one document, or all), oldest first."""
     with registry.session.read() as store:
         return store.list_questions(document_ref)
 
 
+@use_case
 def open_questions(registry: Registry, *, guardian: str | None = None) -> list[QuestionGroup]:
     """Unanswered questions, the same question asked by several people counted once,
     most asked first per guardian (or owner, for documents without a guardian)."""

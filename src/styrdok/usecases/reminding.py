@@ -20,6 +20,7 @@ from styrdok.config import Config
 from styrdok.notify import Digest, Notifier
 from styrdok.outbox import NoticeState
 from styrdok.reminders import RunReport
+from styrdok.usecases.arguments import use_case
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@use_case
 def remind(
     registry: Registry,
     *,

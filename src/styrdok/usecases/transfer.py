@@ -9,6 +9,7 @@ import os
 from typing import IO, TYPE_CHECKING
 
 from styrdok import events, rules
+from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
+@use_case
 def export_json(registry: Registry, out: IO[str]) -> None:
     """Write the whole register as lossless JSON (streamed; the audit log stays)."""
     from styrdok import exchange
@@ -24,6 +26,7 @@ def export_json(registry: Registry, out: IO[str]) -> None:
         exchange.write_json(store, out)
 
 
+@use_case
 def export_csv(registry: Registry, directory: os.PathLike[str] | str) -> list[str]:
     """Write one CSV file per kind of record into ``directory``; returns the file names."""
     from styrdok import exchange
@@ -32,6 +35,7 @@ def export_csv(registry: Registry, directory: os.PathLike[str] | str) -> list[st
         return exchange.write_csv(store, directory)
 
 
+@use_case
 def export_public(
     registry: Registry, directory: os.PathLike[str] | str, *, people: PeopleChoice = "roles"
 ) -> list[str]:
@@ -51,6 +55,7 @@ def export_public(
     return public.write(data, directory)
 
 
+@use_case
 def import_json(registry: Registry, source: IO[str], *, actor: str | None) -> dict[str, int]:
     """Load an export. All or nothing: any problem names the record and writes nothing.
     Into an empty registry anyone may restore; otherwise an administrator, and no

@@ -168,7 +168,8 @@ class Work:
 
     def question(self, question_id: int) -> Question:
         """A question by number."""
-        question = self.store.get_question(question_id)
+        # Beyond a 64-bit id no question can exist (and SQLite would overflow on it).
+        question = self.store.get_question(question_id) if 0 < question_id < 2**63 else None
         if question is None:
             raise NotFound(f"unknown question {question_id}")
         return question
