@@ -64,7 +64,7 @@ def test_a_number_where_a_ref_is_meant_is_refused(seeded: Registry) -> None:
 
 def test_an_unknown_argument_is_one_clear_error(seeded: Registry) -> None:
     """A misspelt keyword is one InvalidValue naming the call, not a TypeError traceback."""
-    with pytest.raises(InvalidValue, match="^add_document: missing a required argument: 'actor'"):
+    with pytest.raises(InvalidValue, match=r"^add_document: missing a required argument: 'actor'"):
         seeded.add_document(policy("POL-2"), actr="owner")  # type: ignore[call-arg]
 
 
