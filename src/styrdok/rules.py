@@ -297,6 +297,30 @@ def require_end_date(dispensation: Dispensation, on: dt.date) -> None:
         )
 
 
+def require_not_before(on: dt.date, action: str, *earlier: tuple[str, dt.date | None]) -> None:
+    """A decision is never dated before what it decides on: an approval not before the
+    request or the document's adoption, an evaluation not before the dispensation ended.
+    ``earlier`` pairs say what happened, and when (``None``: not yet, no bound)."""
+    for what, when in earlier:
+        if when is not None and on < when:
+            raise RuleViolation(f"cannot {action} on {on}: {what} on {when}")
+
+
+def require_history_kept(before: Document, after: Document, today: dt.date) -> None:
+    """An edit may not move a document's end into the past: what was in force on a past
+    day is history, changed only by a decision (repeal) that is itself recorded."""
+    if (
+        before.status is DocStatus.IN_FORCE
+        and after.valid_until != before.valid_until
+        and after.valid_until is not None
+        and after.valid_until < today
+    ):
+        raise RuleViolation(
+            f"{before.ref} is in force: its valid-until date cannot be moved into the past "
+            f"({after.valid_until}, before today {today}); repeal it to end it"
+        )
+
+
 def duties_of(
     person: str,
     *,

@@ -152,6 +152,12 @@ def approve_dispensation(
         document = work.document(before.document_ref)
         rules.require_decider(work.actor, document, before)
         rules.require_dispensation_status(before, (DispStatus.REQUESTED,), "approve")
+        rules.require_not_before(
+            on,
+            "approve",
+            ("it was requested", before.requested_on),
+            (f"{document.ref} was adopted", document.decided_on),
+        )
         rules.require_dispensable(document)
         rules.require_valid_terms(
             document.dispensation_rules,
@@ -201,6 +207,7 @@ def reject_dispensation(
         document = work.document(before.document_ref)
         rules.require_decider(work.actor, document, before)
         rules.require_dispensation_status(before, (DispStatus.REQUESTED,), "reject")
+        rules.require_not_before(on, "reject", ("it was requested", before.requested_on))
         decision = Decision(by=work.actor.ref, on=on, reasoning=reasoning)
         return work.save_dispensation(
             before,
@@ -307,6 +314,7 @@ def evaluate_dispensation(
         rules.require_dispensation_status(
             before, (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED), "evaluate"
         )
+        rules.require_not_before(on, "evaluate", ("it ended", before.ended_on))
         evaluation = Evaluation(
             by=work.actor.ref,
             on=on,

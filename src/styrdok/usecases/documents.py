@@ -67,6 +67,7 @@ def edit_document(
         if before.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
             raise RuleViolation(f"{ref} is {before.status.value} and can no longer be edited")
         after = edit.apply_to(before)
+        rules.require_history_kept(before, after, registry.today())
         check_links(work, after)
         if after.status is DocStatus.IN_FORCE:
             rules.require_ready_for_force(after)
