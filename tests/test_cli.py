@@ -191,9 +191,9 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
     assert result.output == "Approved D-2026-0001: valid 2026-08-17 to 2027-01-15.\n"
     result = cli("--format", "csv", "due", "--today", "2026-12-20", "--within", "4w")
     assert result.output.splitlines() == [
-        "due_on,days_left,kind,ref,title,person",
-        "2027-01-15,26,dispensation_expiry,D-2026-0001,Molntjänst i åk 7,lisa",
-        "2027-01-15,26,review,POL-IS-01,Informationssäkerhetspolicy,anna",
+        '"due_on","days_left","kind","ref","title","person"',
+        '"2027-01-15","26","dispensation_expiry","D-2026-0001","Molntjänst i åk 7","lisa"',
+        '"2027-01-15","26","review","POL-IS-01","Informationssäkerhetspolicy","anna"',
     ]
     shown = json.loads(cli("--format", "json", "disp", "show", "D-2026-0001").output)
     assert shown["funding"]["estimated_cost"] == "12000.50"

@@ -104,8 +104,8 @@ def test_plugins_lists_the_built_ins_with_their_hooks() -> None:
     """`styrdok plugins` shows name, version and hooks."""
     result = CliRunner().invoke(main, ["--format", "csv", "plugins"])
     assert result.exit_code == 0
-    assert "console,0.1.0,styrdok_register_notifiers" in result.output
-    assert "sql_store,0.1.0,styrdok_register_stores" in result.output
+    assert '"console","0.1.0","styrdok_register_notifiers"' in result.output
+    assert '"sql_store","0.1.0","styrdok_register_stores"' in result.output
     assert {p.name for p in list_plugins()} >= {"console", "sql_store"}
 
 

@@ -6,8 +6,7 @@ Copy this file and its ``pyproject.toml``, change the rule, ``pip install -e .``
 
 from __future__ import annotations
 
-from styrdok import Document
-from styrdok import hookimpl
+from styrdok import Document, hookimpl
 
 __version__ = "0.1.0"
 

@@ -12,8 +12,8 @@ one error naming the record, e.g. ``unknown person 'x' @ $.documents[3].owner``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import functools
 import json
 import os
 import types
@@ -24,7 +24,9 @@ from typing import IO, Any
 
 import attrs
 
+from styrdok import csvsafe
 from styrdok.errors import AlreadyExists, InvalidValue, NotFound
+from styrdok.files import refuse_links, write_atomically
 from styrdok.model import Body, Dispensation, Document, DocumentVersion, Person, Question, Review
 from styrdok.serialize import from_data, to_data
 from styrdok.store import convert
@@ -288,17 +290,26 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def write_csv(store: Store, directory: str | os.PathLike[str]) -> list[str]:
-    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section."""
+    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section.
+
+    Cells go through :mod:`styrdok.csvsafe` (text that would be a formula is neutralised);
+    each file is written by :func:`styrdok.files.write_atomically`, and if any of the file
+    names is a symbolic link nothing is written at all."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for section in SECTIONS:
-        path = target / f"{section.name}.csv"
-        columns = csv_columns(section.cls)
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            for record in iter_records(store, section):
-                writer.writerow(_flatten(to_data(record)))
-        written.append(path.name)
-    return written
+    paths = [target / f"{section.name}.csv" for section in SECTIONS]
+    refuse_links(paths)
+    for section, path in zip(SECTIONS, paths, strict=True):
+        write_atomically(
+            path, functools.partial(_write_section, store, section), encoding="utf-8-sig"
+        )
+    return [path.name for path in paths]
+
+
+def _write_section(store: Store, section: Section, handle: IO[str]) -> None:
+    columns = csv_columns(section.cls)
+    sheet = csvsafe.writer(handle)
+    sheet.writerow(columns)
+    for record in iter_records(store, section):
+        flat = _flatten(to_data(record))
+        sheet.writerow(flat.get(column, "") for column in columns)

@@ -13,7 +13,6 @@ People appear only as the municipality chooses (``people``):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -22,9 +21,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from styrdok.csvsafe import is_number
+from styrdok.csvsafe import writer as csv_writer
 from styrdok.enums import DispStatus, DocStatus
-from styrdok.files import write_atomically
+from styrdok.files import refuse_links, write_atomically
 from styrdok.model import Body, Dispensation, Document, Person
+
+#: The files :func:`write` writes, in this order.
+FILES = ("register.json", "documents.csv", "dispensations.csv")
 
 PeopleChoice = Literal["none", "roles", "names"]
 PEOPLE_CHOICES: tuple[PeopleChoice, ...] = ("none", "roles", "names")
@@ -228,6 +232,9 @@ def build(
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if is_number(value):
+        # Left a number, so the CSV writer does not treat a negative one as text.
+        return value
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
             return json.dumps(value, ensure_ascii=False)
@@ -239,7 +246,9 @@ def _cell(value: Any) -> Any:
 
 def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[str]:
     """Write ``register.json``, ``documents.csv`` and ``dispensations.csv`` (UTF-8, comma
-    separated, one header row) into ``directory``; each file appears whole or not at all."""
+    separated, every cell quoted, one header row; text that a spreadsheet would take for a
+    formula starts with ``'``, see :mod:`styrdok.csvsafe`) into ``directory``. Each file
+    appears whole or not at all; if one of the names is a symbolic link, none is written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -249,16 +258,18 @@ def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[st
 
     def as_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Callable[..., None]:
         def writer(handle: IO[str]) -> None:
-            out = csv.writer(handle)
-            out.writerow(columns)
+            # Open data is downloaded by anyone into any spreadsheet: formulas neutralised.
+            sheet = csv_writer(handle)
+            sheet.writerow(columns)
             for row in rows:
-                out.writerow([_cell(row[c]) for c in columns])
+                sheet.writerow([_cell(row[c]) for c in columns])
 
         return writer
 
+    refuse_links(folder / name for name in FILES)
     write_atomically(folder / "register.json", as_json)
     write_atomically(folder / "documents.csv", as_csv(data["documents"], DOCUMENT_COLUMNS))
     write_atomically(
         folder / "dispensations.csv", as_csv(data["dispensations"], DISPENSATION_COLUMNS)
     )
-    return ["register.json", "documents.csv", "dispensations.csv"]
+    return list(FILES)

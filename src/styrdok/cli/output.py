@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
+
+from styrdok.csvsafe import is_number
+from styrdok.csvsafe import writer as csv_writer
 
 
 def _cell(value: Any) -> str:
@@ -19,6 +21,12 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
     return " ".join(str(value).split())
+
+
+def _csv_cell(value: Any) -> Any:
+    # Numbers stay numbers so that the CSV writer leaves a negative one (-5 days left) a
+    # number; everything else becomes the same text the table shows.
+    return value if is_number(value) else _cell(value)
 
 
 def _plain(value: Any) -> Any:
@@ -46,10 +54,10 @@ def emit_rows(
         out.write("\n]\n" if not first else "]\n")
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow([key for key, _ in columns])
+        sheet = csv_writer(sys.stdout)
+        sheet.writerow([key for key, _ in columns])
         for row in rows:
-            writer.writerow([_cell(_plain(row.get(key))) for key, _ in columns])
+            sheet.writerow([_csv_cell(_plain(row.get(key))) for key, _ in columns])
         return
     table = [[_cell(_plain(row.get(key))) for key, _ in columns] for row in rows]
     if not table:
@@ -79,9 +87,9 @@ def emit_object(obj: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(list(flat))
-        writer.writerow([_cell(v) for v in flat.values()])
+        sheet = csv_writer(sys.stdout)
+        sheet.writerow(list(flat))
+        sheet.writerow([_csv_cell(v) for v in flat.values()])
     else:
         width = max((len(k) for k in flat), default=0)
         for key, value in flat.items():
