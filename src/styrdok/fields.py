@@ -9,6 +9,7 @@ and so on, so that a field's declaration says what it accepts.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from styrdok.text import (
     is_clean_line,
     is_clean_text,
     normalise,
-    valid_email,
+    normalise_text,
     valid_ref,
 )
 
@@ -49,8 +50,11 @@ def norm_opt(value: Any) -> Any:
 
 
 def norm_text(value: Any) -> Any:
-    """Like :func:`norm`, but ``None`` becomes ``""`` (free text is never missing)."""
-    return "" if value is None else norm(value)
+    """Like :func:`norm`, but ``None`` becomes ``""`` (free text is never missing), and
+    line breaks (CR LF, CR) become LF, as a browser's textarea sends them."""
+    if value is None:
+        return ""
+    return normalise_text(value) if isinstance(value, str) else value
 
 
 def norm_tuple(values: Any) -> Any:
@@ -156,10 +160,34 @@ def refs(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     _checked(attribute, lambda values: [valid_ref(v) for v in _as_tuple(values)], value)
 
 
+# One plain address, ``local@domain``, and nothing that a mail program could read as a
+# second address, a display name, a comment or a group: the local part is RFC 5322 dot-atom
+# text (letters of any script allowed, RFC 6531), so spaces, ``< > , ; : " ( ) [ ] \``,
+# ``@`` and control characters are impossible; the domain is dot-separated labels of
+# letters, digits and inner hyphens, with at least one dot. Reminders are sent to exactly
+# this string, so it must be one recipient and no more.
+_ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_EMAIL = re.compile(rf"(?P<local>{_ATEXT}(?:\.{_ATEXT})*)@{_LABEL}(?:\.{_LABEL})+")
+
+
+def _valid_email(value: Any) -> None:
+    if not isinstance(value, str):
+        raise InvalidValue(f"invalid e-mail address: expected text, got {type(value).__name__}")
+    found = _EMAIL.fullmatch(value)
+    if found is None or len(value) > 254 or len(found["local"]) > 64:
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        raise InvalidValue(
+            f"invalid e-mail address {shown!r}: give one address such as name@kommun.se, "
+            "without a name, spaces, quotes or any of < > , ;"
+        )
+
+
 def email(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """An e-mail address, or ``None``."""
+    """One e-mail address ``local@domain`` (no display name, no second address), or
+    ``None``."""
     if value is not None:
-        _checked(attribute, valid_email, value)
+        _checked(attribute, _valid_email, value)
 
 
 def line(limit: int) -> Validator:

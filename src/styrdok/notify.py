@@ -54,6 +54,15 @@ class Digest:
     items: tuple[DigestItem, ...]
 
 
+class ChannelUnavailable(Exception):
+    """Raised by :meth:`Notifier.deliver` when no digest can get through this channel in
+    this run, whoever it is for: the mail server refused the login, say. The reminder run
+    then stops trying the channel: the digest that raised counts one failed attempt, every
+    later digest for the channel is reported as not tried (no attempt counted), and all of
+    them stay pending for the next run. Retrying each digest would only repeat the failure,
+    and repeated wrong logins can lock the account. Other channels deliver as usual."""
+
+
 @runtime_checkable
 class Notifier(Protocol):
     """A delivery channel. Register one with ``styrdok_register_notifiers``."""
@@ -67,7 +76,9 @@ class Notifier(Protocol):
 
     def deliver(self, digest: Digest) -> None:
         """Deliver one digest, or raise: the notices then stay pending and are retried on
-        the next run, with the error recorded. Must not take longer than its own timeout."""
+        the next run, with the error recorded. Raise :class:`ChannelUnavailable` when the
+        channel as a whole is out (no other digest should be tried in this run). Must not
+        take longer than its own timeout."""
         ...
 
 

@@ -8,6 +8,7 @@ an import with ``"allowed": "false"`` or an unknown field is refused, never gues
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar
@@ -60,6 +61,14 @@ def _decimal(value: Any, _type: type) -> Decimal:
         raise ValueError(f"invalid amount {value!r}") from None
 
 
+def _strict_enum(value: Any, type_: type[enum.StrEnum]) -> enum.StrEnum:
+    try:
+        return type_(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in type_)
+        raise ValueError(f"invalid {type_.__name__} {value!r} (one of {choices})") from None
+
+
 @cache
 def converter() -> cattrs.Converter:
     """The converter shared by every serialisation in styrdok."""
@@ -69,6 +78,9 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
+    # Before str in a StrEnum's MRO: without this, its values would come back as plain,
+    # unchecked text (``from_data("bogus", NoticeKind) == "bogus"``).
+    conv.register_structure_hook(enum.StrEnum, _strict_enum)
     conv.register_structure_hook(dt.date, _date)
     conv.register_structure_hook(dt.datetime, _datetime)
     conv.register_structure_hook(Decimal, _decimal)

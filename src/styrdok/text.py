@@ -55,6 +55,20 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+def normalise_text(text: str) -> str:
+    """Like :func:`normalise`, for free text of several lines: line breaks become LF.
+
+    Browsers send a textarea's line breaks as CR LF (the HTML standard says so), files
+    from Windows carry CR LF and old Mac files a lone CR. They all mean "new line", so every
+    edge (a form, the API, an import) gets the same text, and the rule that refuses
+    control characters still refuses a CR anywhere else (single-line fields keep
+    refusing CR and LF alike: they use :func:`normalise`).
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalise(text)
+
+
 def is_clean_line(value: object, limit: int) -> bool:
     """Fast check: a non-empty line within ``limit`` without forbidden characters."""
     return type(value) is str and 0 < len(value) <= limit and _BAD_IN_LINE.search(value) is None

@@ -3,6 +3,11 @@
 Pages are rendered on the server as plain HTML (works without JavaScript); every page has
 a JSON twin under ``/api`` and the annual cycle is an iCalendar feed. The registry decides
 what each user may do: this app only passes on who they are (:mod:`.identity`).
+
+Every response that depends on who is asking — every HTML page (it names the logged-in
+person and carries their form token) and anything answered to a logged-in person — is sent
+``Cache-Control: private, no-store``: no shared cache may hand one person's page to another,
+and the browser keeps no copy after the session.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from styrdok.labels import label
 from styrdok.model import Document, Person
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
+from styrdok.text import normalise_text
 from styrdok_intranet import calendar
 from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
 
@@ -64,6 +70,12 @@ def create_app(
             except NotFound:
                 g.person = None
 
+    @app.after_request
+    def private_when_personal(response: Response) -> Response:
+        if g.get("user") is not None or response.mimetype == "text/html":
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {
@@ -81,6 +93,11 @@ def create_app(
         if not token_ok(form_secret, user, request.form.get("token", "")):
             abort(400, "formuläret har gått ut; ladda om sidan och försök igen")
         return user
+
+    def form_text(name: str) -> str:
+        """A form field as text, its line breaks as LF: browsers send a textarea's line
+        breaks as CR LF, which the text rules would refuse as a control character."""
+        return normalise_text(request.form.get(name, ""))
 
     @app.errorhandler(StyrdokError)
     def refused(exc: StyrdokError) -> tuple[str, int]:
@@ -129,7 +146,7 @@ def create_app(
     @app.post("/dokument/<ref>/fraga")
     def ask(ref: str) -> Response:
         user = require_form_user()
-        registry().ask(ref, request.form.get("text", ""), actor=user)
+        registry().ask(ref, form_text("text"), actor=user)
         return redirect(url_for("document", ref=ref, fragan="skickad") + "#fraga")  # type: ignore[return-value]
 
     @app.post("/fragor/<int:question_id>/svar")
@@ -137,7 +154,7 @@ def create_app(
         user = require_form_user()
         question = registry().answer(
             question_id,
-            request.form.get("answer", ""),
+            form_text("answer"),
             actor=user,
             promote_to_faq=request.form.get("faq") == "ja",
         )

@@ -8,6 +8,20 @@ from pathlib import Path
 import click
 
 
+def _proxies(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each ``--trusted-proxy`` checked now, so a mistake is a usage error (exit 2)."""
+    from styrdok_intranet.identity import proxy_network
+
+    for value in values:
+        try:
+            proxy_network(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return values
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -30,6 +44,7 @@ import click
     default=("127.0.0.1/32", "::1/128"),
     show_default=True,
     metavar="CIDR",
+    callback=_proxies,
     help="Address of the login proxy whose user header is believed (repeatable).",
 )
 @click.option(

@@ -24,7 +24,9 @@ class IdentityPolicy:
 
     @classmethod
     def from_settings(cls, header: str, proxies: Iterable[str]) -> IdentityPolicy:
-        return cls(header, tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies))
+        """The policy for ``header`` believed from ``proxies`` (addresses or networks);
+        ``ValueError`` for anything that is not exactly one (see :func:`proxy_network`)."""
+        return cls(header, tuple(proxy_network(p) for p in proxies))
 
     def user(self, remote_addr: str | None, headers: dict[str, str]) -> str | None:
         """The person ref the proxy vouches for, or ``None`` for an anonymous visitor."""
@@ -38,6 +40,27 @@ class IdentityPolicy:
         if not any(address in network for network in self.trusted_proxies):
             return None
         return value
+
+
+def proxy_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A trusted proxy's address (``10.0.0.5``) or network (``10.0.0.0/24``).
+
+    A network with host bits set (``127.0.0.5/8``) is refused rather than widened to the
+    whole ``127.0.0.0/8``: whoever wrote it meant one address or mistyped the prefix, and
+    guessing "the network" would trust millions of addresses to name any user.
+    """
+    text = value.strip()
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IP address or network") from None
+    address, _, prefix = text.partition("/")
+    if ipaddress.ip_address(address) != network.network_address:
+        raise ValueError(
+            f"{text!r} has host bits set: write {address} for that one address, or "
+            f"{network} for the whole /{prefix} network"
+        )
+    return network
 
 
 def form_token(secret: bytes, user: str) -> str:

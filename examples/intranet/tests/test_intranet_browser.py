@@ -23,6 +23,8 @@ from intranet_support import (
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from styrdok.registry import Registry
+
 __all__ = ["demo_db", "demo_template"]
 
 
@@ -114,3 +116,19 @@ def test_pages_work_without_javascript(browser: Browser, base_url: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktuellt – inom 60 dagar")
     shot(page, "7-due-without-js")
     context.close()
+
+
+def test_a_question_of_several_lines_is_accepted(
+    browser: Browser, base_url: str, demo_db: Path
+) -> None:
+    """Chromium posts a textarea's line breaks as CR LF; the question is stored with LF."""
+    sara = as_user(browser, "sara.jansson")
+    sara.goto(base_url + "/dokument/RIKT-MOLN-SKOLA")
+    sara.get_by_label("Din fråga").fill("Får eleverna spara bilder?\nOch filmer?")
+    sara.get_by_role("button", name="Skicka frågan").click()
+    expect(sara.get_by_text("Din fråga är skickad")).to_be_visible()
+    with Registry.open(demo_db) as registry:
+        assert registry.questions("RIKT-MOLN-SKOLA")[-1].text == (
+            "Får eleverna spara bilder?\nOch filmer?"
+        )
+    sara.context.close()

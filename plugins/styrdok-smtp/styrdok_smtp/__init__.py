@@ -7,8 +7,9 @@ import os
 import smtplib
 import ssl
 from collections.abc import Callable
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import attrs
@@ -17,7 +18,15 @@ from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.model import Person
-from styrdok.notify import Digest, Notifier, item_line, render_html, render_text, subject
+from styrdok.notify import (
+    ChannelUnavailable,
+    Digest,
+    Notifier,
+    item_line,
+    render_html,
+    render_text,
+    subject,
+)
 
 __version__ = "0.1.0"
 
@@ -93,13 +102,23 @@ def calendar_for(digest: Digest) -> bytes:
     return bytes(calendar.to_ical())
 
 
+def recipient_address(recipient: Person) -> Address:
+    """The ``To:`` address: the registered address, with the name as display name only.
+
+    Built as an address object, not as text, so the name is quoted or encoded as a whole
+    and can never be read as an address of its own (``Sjöberg, Karin <evil@evil.example>``
+    stays one name). ``Address`` refuses an ``addr_spec`` that is not exactly one address.
+    """
+    assert recipient.email is not None
+    return Address(display_name=recipient.name, addr_spec=recipient.email)
+
+
 def build_message(digest: Digest, settings: SmtpSettings) -> EmailMessage:
     """The e-mail for one digest: text, an HTML alternative, and the .ics attachment."""
-    assert digest.recipient.email is not None
     message = EmailMessage()
     message["Subject"] = subject(digest)
     message["From"] = settings.sender
-    message["To"] = formataddr((digest.recipient.name, digest.recipient.email))
+    message["To"] = recipient_address(digest.recipient)
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> "))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
@@ -130,8 +149,17 @@ class SmtpNotifier:
         return ssl.create_default_context(cafile=self.settings.cafile)
 
     def deliver(self, digest: Digest) -> None:
+        """Send the digest to the registered address, and to no one else.
+
+        A refused login raises :class:`~styrdok.notify.ChannelUnavailable`: the run then
+        stops using this channel, since every further login would be refused too and
+        repeated failures can lock the account.
+        """
         s = self.settings
         message = build_message(digest, s)
+        # The envelope recipient is the registered address itself, never what a parser
+        # makes of the To: header (which send_message would use by default).
+        to = recipient_address(digest.recipient).addr_spec
         client: smtplib.SMTP
         if s.ssl:
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
@@ -141,8 +169,18 @@ class SmtpNotifier:
             if s.starttls and not s.ssl:
                 client.starttls(context=self._context())
             if s.username:
-                client.login(s.username, s.password or "")
-            client.send_message(message)
+                try:
+                    client.login(s.username, s.password or "")
+                except smtplib.SMTPAuthenticationError as exc:
+                    reply = exc.smtp_error
+                    if isinstance(reply, bytes):
+                        reply = reply.decode(errors="replace")
+                    raise ChannelUnavailable(
+                        f"{s.host} refused the login of {s.username!r} "
+                        f"({exc.smtp_code} {' '.join(str(reply).split())}); no more mail "
+                        "is tried in this run: check the user name and password"
+                    ) from exc
+            client.send_message(message, to_addrs=[to])
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -23,7 +24,7 @@ from styrdok_smtp import SmtpNotifier, SmtpSettings, styrdok_register_notifiers
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.model import Person
-from styrdok.notify import Digest, DigestItem, NoticeKind
+from styrdok.notify import ChannelUnavailable, Digest, DigestItem, NoticeKind
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -51,6 +52,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.logins: list[bytes] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.recipients.append(list(envelope.rcpt_tos))
@@ -125,6 +127,7 @@ def secure_server(certificate: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]
     def authenticator(
         server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
     ) -> AuthResult:
+        inbox.logins.append(getattr(auth_data, "login", b""))
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
             b"styrdok",
             b"hemligt",
@@ -214,18 +217,113 @@ def test_starttls_and_login(
     assert len(inbox.messages) == 1
 
 
-def test_a_wrong_password_raises_so_the_notices_stay_pending(
+def test_a_wrong_password_makes_the_channel_unavailable(
     secure_server: tuple[Inbox, int], certificate: tuple[Path, Path]
 ) -> None:
-    """A refused login is an error for the reminder engine to keep and retry."""
-    _, port = secure_server
+    """A refused login says the whole channel is out (not just this digest), naming the
+    server's answer; the SMTP error is kept as the cause."""
+    inbox, port = secure_server
     notifier = SmtpNotifier(
         settings(
             port, starttls=True, username="styrdok", password="fel", cafile=str(certificate[0])
         )
     )
-    with pytest.raises(smtplib.SMTPAuthenticationError, match=r"535"):
+    with pytest.raises(ChannelUnavailable, match=r"refused the login of 'styrdok' \(535 ") as err:
         notifier.deliver(DIGEST)
+    assert isinstance(err.value.__cause__, smtplib.SMTPAuthenticationError)
+    assert inbox.messages == []
+
+
+def test_a_wrong_password_is_tried_once_per_run(
+    secure_server: tuple[Inbox, int], certificate: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Through the reminder engine, against a server that refuses the password: one login
+    in the whole run, not one per digest (no lock-out); every e-mail notice stays pending,
+    the report names each digest, other channels still deliver, and with the right password
+    the next run sends every digest once."""
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+
+    class Recorder:
+        name = "chat"
+
+        def __init__(self) -> None:
+            self.digests: list[Digest] = []
+
+        def wants(self, recipient: Person) -> bool:
+            return True
+
+        def deliver(self, digest: Digest) -> None:
+            self.digests.append(digest)
+
+    inbox, port = secure_server
+    wrong = settings(
+        port, starttls=True, username="styrdok", password="fel", cafile=str(certificate[0])
+    )
+    right = settings(
+        port, starttls=True, username="styrdok", password="hemligt", cafile=str(certificate[0])
+    )
+    with pytest.raises(ChannelUnavailable):
+        SmtpNotifier(wrong).deliver(DIGEST)
+    one_login = len(inbox.logins)  # smtplib tries each mechanism the server offers, once
+    inbox.logins.clear()
+    today = dt.date(2026, 11, 23)
+    chat = Recorder()
+    with Registry.open(tmp_path / "demo.db", create=True) as registry:
+        build_demo(registry, today=today)
+        refused = registry.remind(
+            config=Config(), notifiers={"smtp": SmtpNotifier(wrong), "chat": chat}, today=today
+        )
+        with registry.store.transaction(write=False):
+            after_refusal = [r for r in registry.store.notices() if r.channel == "smtp"]
+        logins_after_refusal = len(inbox.logins)
+        fixed = registry.remind(
+            config=Config(), notifiers={"smtp": SmtpNotifier(right), "chat": chat}, today=today
+        )
+    assert logins_after_refusal == one_login
+    failures = [f for f in refused.failures if f[0] == "smtp"]
+    assert len(failures) > 10 and refused.failures == tuple(failures)
+    first, *rest = (error for _, _, error in failures)
+    assert first.startswith("ChannelUnavailable: 127.0.0.1 refused the login of 'styrdok' (535")
+    assert all(error == f"not tried: {first}" for error in rest)
+    assert {r.state for r in after_refusal} == {"pending"}
+    assert sum(r.attempts for r in after_refusal) == len(
+        [r for r in after_refusal if r.recipient == failures[0][1]]
+    )  # only the digest actually tried counts an attempt
+    assert {d.recipient.ref for d in chat.digests} >= {person for _, person, _ in failures}
+    assert fixed.failures == ()
+    assert sorted(d.recipient.ref for _, d in fixed.digests) == sorted(p for _, p, _ in failures)
+    assert len(inbox.messages) == len(failures)
+
+
+def test_a_name_shaped_like_an_address_stays_a_name(smtp_server: tuple[Inbox, int]) -> None:
+    """A display name with a comma and an address in it reaches only the registered
+    address: the envelope has that one recipient, and a mail program reading To: finds
+    exactly one address, with the whole name as its display name."""
+    inbox, port = smtp_server
+    for name in ("Sjöberg, Karin <evil@evil.example>", 'Karin "x" <evil@evil.example>, a@b.c'):
+        karin = Person("karin.sjoberg", name, email="karin.sjoberg@mittkoping.example")
+        inbox.messages.clear()
+        inbox.recipients.clear()
+        SmtpNotifier(settings(port)).deliver(attrs.evolve(DIGEST, recipient=karin))
+        assert inbox.recipients == [["karin.sjoberg@mittkoping.example"]]
+        [address] = inbox.messages[0]["To"].addresses
+        assert address.addr_spec == "karin.sjoberg@mittkoping.example"
+        assert address.display_name == name
+
+
+def test_an_address_that_is_not_one_address_is_never_sent(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    """Should a malformed address get past the model (an old database row), the plugin
+    refuses it rather than let the mail go to two recipients."""
+    inbox, port = smtp_server
+    for bad in ("karin@mittkoping.example, evil@evil.example", "a<evil@evil.example>@b.se"):
+        person = Person("karin", "Karin", email="karin@mittkoping.example")
+        object.__setattr__(person, "email", bad)  # bypass the model's validator on purpose
+        with pytest.raises(ValueError, match="Invalid addr_spec"):
+            SmtpNotifier(settings(port)).deliver(attrs.evolve(DIGEST, recipient=person))
+    assert inbox.recipients == [] and inbox.messages == []
 
 
 def test_an_untrusted_certificate_is_refused(secure_server: tuple[Inbox, int]) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -19,6 +21,57 @@ __version__ = "0.1.0"
 
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
 
+# A zero-width space after every "@" keeps the text readable but stops the chat from
+# seeing a mention: Mattermost's and Slack's mention syntax is "@" followed directly by a
+# name (the technique discord.py's ``escape_mentions`` uses for @everyone). Every "@", not
+# only the ones at a word's start: chats disagree on what may come before a mention.
+_MENTION = "@"
+_DEFUSED = "@\u200b"
+# CommonMark's backslash escapes for every inline construct: emphasis, code, strike-through,
+# links and images, tables, and the hashtags Mattermost makes clickable.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]()|#!])")
+
+
+def _entities(text: str) -> str:
+    # Slack's documented escaping: only these three, and & first.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_slack(text: str) -> str:
+    """``text`` for Slack's mrkdwn, shown as written and never acted on.
+
+    ``&``, ``<`` and ``>`` become ``&amp;``, ``&lt;``, ``&gt;`` as Slack's formatting
+    reference asks, so ``<!channel>``, ``<@U123>`` and ``<https://…|label>`` are plain text;
+    ``@channel``, ``@here``, ``@everyone`` and ``@name`` get a zero-width space after the
+    ``@`` so they notify nobody. (mrkdwn has no escape for ``*`` or ``_``: they can at most
+    make a word bold, never link or notify.)
+    """
+    return _entities(text).replace(_MENTION, _DEFUSED)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` for Markdown chats (Mattermost, Teams), shown as written and never acted on.
+
+    Every inline Markdown character is backslash-escaped (so ``[x](https://evil)`` is no
+    link and ``**`` no emphasis); ``&``, ``<``, ``>`` become entities (no HTML, no
+    autolink, and safe should the text reach Slack); mentions are broken as in
+    :func:`escape_slack`.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _entities(text)).replace(_MENTION, _DEFUSED)
+
+
+ESCAPES: dict[str, Callable[[str], str]] = {"slack": escape_slack, "markdown": escape_markdown}
+"""The escaping function for each chat markup: every piece of user text goes through it."""
+
+CHATS = {"slack": "slack", "mattermost": "markdown", "teams": "markdown"}
+"""The ``chat`` setting: which markup each chat reads."""
+
+
+def markup_for(url: str) -> str:
+    """The markup when ``chat`` is not set: Slack's for Slack's webhook host, else Markdown
+    (whose escaping is also safe, if less tidy, in Slack)."""
+    return "slack" if urlsplit(url).hostname == "hooks.slack.com" else "markdown"
+
 
 class WebhookError(Exception):
     """The webhook did not accept the digest."""
@@ -28,6 +81,11 @@ class WebhookError(Exception):
 class WebhookSettings:
     url: str = attrs.field(repr=False)
     format: str = "text"
+    markup: str = attrs.field(
+        default=attrs.Factory(lambda self: markup_for(self.url), takes_self=True),
+        validator=attrs.validators.in_(ESCAPES),
+    )
+    """How the chat reads ``text``: ``slack`` (mrkdwn) or ``markdown`` (Mattermost, Teams)."""
     units: tuple[str, ...] = ()
     timeout: float = 10.0
     retries: int = 2
@@ -35,7 +93,7 @@ class WebhookSettings:
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> WebhookSettings:
-        allowed = {"url", "url_env", "format", "units", "timeout", "retries", "backoff"}
+        allowed = {"url", "url_env", "format", "chat", "units", "timeout", "retries", "backoff"}
         unknown = sorted(set(section) - allowed)
         if unknown:
             raise InvalidValue(f"[webhook]: unknown setting {unknown[0]!r}")
@@ -49,9 +107,13 @@ class WebhookSettings:
         fmt = section.get("format", "text")
         if fmt not in ("text", "json"):
             raise InvalidValue("[webhook]: format must be 'text' or 'json'")
+        chat = section.get("chat")
+        if chat is not None and chat not in CHATS:
+            raise InvalidValue("[webhook]: chat must be 'teams', 'slack' or 'mattermost'")
         return cls(
             url=str(url),
             format=fmt,
+            markup=CHATS[chat] if chat else markup_for(str(url)),
             units=tuple(section.get("units", ())),
             timeout=float(section.get("timeout", 10)),
             retries=int(section.get("retries", 2)),
@@ -59,10 +121,18 @@ class WebhookSettings:
         )
 
 
-def payload(digest: Digest, fmt: str) -> dict[str, Any]:
-    """What is posted: chat text, or the structured digest for other systems."""
-    lines = [f"**{subject(digest)}** ({digest.recipient.name})", ""]
-    lines += [f"- {item_line(item, digest.language)}" for item in digest.items]
+def payload(digest: Digest, fmt: str, markup: str = "markdown") -> dict[str, Any]:
+    """What is posted: chat text, or the structured digest for other systems.
+
+    All text that is not styrdok's own markup goes through the escaping function for
+    ``markup``: names, titles and references are user text and may look like mentions or
+    links. The structured fields of ``json`` are data, not chat text, and are not escaped.
+    """
+    escape = ESCAPES[markup]
+    bold = "*" if markup == "slack" else "**"
+    head = f"{bold}{escape(subject(digest))}{bold} ({escape(digest.recipient.name)})"
+    lines = [head, ""]
+    lines += [f"- {escape(item_line(item, digest.language))}" for item in digest.items]
     text = "\n".join(lines)
     if fmt == "text":
         return {"text": text}
@@ -104,7 +174,7 @@ class WebhookNotifier:
         import httpx  # imported on use: keeps `styrdok --help` fast
 
         s = self.settings
-        body = payload(digest, s.format)
+        body = payload(digest, s.format, s.markup)
         last = ""
         for attempt in range(s.retries + 1):
             if attempt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import sys
 import threading
@@ -11,11 +12,17 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from styrdok_webhook import (
     WebhookError,
     WebhookNotifier,
     WebhookSettings,
+    escape_markdown,
+    escape_slack,
     styrdok_register_notifiers,
 )
 
@@ -197,3 +204,111 @@ def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_on
     assert {d.recipient.ref for _, d in healthy.digests} == people
     assert len(state.received) - received_before == len(people)
     assert quiet.digests == () and quiet.failures == ()
+
+
+HOSTILE = (
+    "<!channel> @channel @here @everyone @all <@U123> [x](https://evil) "
+    "**b** `c` ~d~ _e_ a|b &amp; \\"
+)
+"""User text that a chat would act on if it were posted verbatim."""
+HOSTILE_DIGEST = attrs.evolve(
+    DIGEST,
+    recipient=Person("karin", f"Karin {HOSTILE}", unit="IT"),
+    items=(
+        DigestItem(
+            NoticeKind.OVERDUE, "RIKT-IS-01", f"Riktlinjer {HOSTILE}", dt.date(2026, 11, 1), -19
+        ),
+    ),
+)
+SHOWN = HOSTILE.replace("@", "@\u200b")
+"""What a reader sees instead: the same characters, each @ followed by a zero-width space."""
+
+
+def test_markdown_chats_show_user_text_and_act_on_none_of_it(hook: tuple[Hook, str]) -> None:
+    """Mattermost and Teams (Markdown): names and titles full of mentions, links and
+    emphasis are posted so that a real CommonMark renderer makes no link, emphasis, code or
+    HTML of them, and shows every character; no mention survives."""
+    state, url = hook
+    notifier(url, markup="markdown").deliver(HOSTILE_DIGEST)
+    text = state.received[0]["text"]
+    rendered = MarkdownIt("commonmark").render(text)
+    head = "styrdok: 1 ärende behöver din uppmärksamhet"
+    line = (
+        "Aktualitetsprövningen av RIKT-IS-01 Riktlinjer {} skulle vara klar 1 november 2026: "
+        "19 dagar försenad."
+    )
+    assert rendered == (
+        f"<p><strong>{head}</strong> ({html.escape(f'Karin {SHOWN}', quote=False)})</p>\n"
+        f"<ul>\n<li>{html.escape(line.format(SHOWN), quote=False)}</li>\n</ul>\n"
+    )
+    for mention in ("<!channel>", "<@U123>", "@channel", "@here", "@everyone", "@all"):
+        assert mention not in text
+
+
+def test_slack_shows_user_text_and_acts_on_none_of_it(hook: tuple[Hook, str]) -> None:
+    """Slack (mrkdwn), chosen with chat = "slack": &, < and > as Slack's entities, so
+    <!channel>, <@U123> and <url|label> cannot ping or link; no @mention survives."""
+    state, url = hook
+    settings = WebhookSettings.from_section({"url": url, "chat": "slack", "retries": 0})
+    WebhookNotifier(settings).deliver(HOSTILE_DIGEST)
+    shown = SHOWN.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert state.received == [
+        {
+            "text": (
+                f"*styrdok: 1 ärende behöver din uppmärksamhet* (Karin {shown})\n\n"
+                f"- Aktualitetsprövningen av RIKT-IS-01 Riktlinjer {shown} skulle vara klar "
+                "1 november 2026: 19 dagar försenad."
+            )
+        }
+    ]
+
+
+def test_the_chat_decides_the_escaping() -> None:
+    """chat = slack, mattermost or teams; unset, Slack's own webhook host means Slack and
+    anything else Markdown (whose escaping is safe in Slack too). A typo is an error."""
+
+    def markup(section: dict[str, Any]) -> str:
+        return WebhookSettings.from_section(section).markup
+
+    assert markup({"url": "https://hooks.slack.com/services/T/B/x"}) == "slack"
+    assert markup({"url": "https://chat.kommun.se/hooks/x"}) == "markdown"
+    assert markup({"url": "https://x.webhook.office.com/webhookb2/x", "chat": "teams"}) == (
+        "markdown"
+    )
+    assert markup({"url": "https://chat.kommun.se/hooks/x", "chat": "mattermost"}) == "markdown"
+    assert markup({"url": "https://proxy.kommun.se/slack", "chat": "slack"}) == "slack"
+    with pytest.raises(InvalidValue, match="chat must be"):
+        markup({"url": "https://x", "chat": "discord"})
+    with pytest.raises(ValueError, match="markup"):
+        WebhookSettings(url="https://x", markup="html")
+
+
+_SPECIAL = "<>&@!*_`~[]()|#\\:/ .-"
+_ANY_LINE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(_SPECIAL),
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+    ),
+    max_size=60,
+)
+
+
+@given(_ANY_LINE)
+def test_markdown_escaping_renders_as_the_text_itself(text: str) -> None:
+    """For any one line, CommonMark renders the escaped text as plain text (no element)
+    that reads exactly as written, each @ defused."""
+    rendered = MarkdownIt("commonmark").renderInline(escape_markdown(text))
+    assert "<" not in rendered  # no element of any kind: link, emphasis, code, HTML
+    assert html.unescape(rendered) == text.replace("@", "@\u200b")
+
+
+@given(_ANY_LINE)
+def test_slack_escaping_leaves_no_control_character(text: str) -> None:
+    """For any text, Slack sees no < or >, & only in the three entities Slack decodes,
+    and no @ directly before a name; decoding gives back the text."""
+    escaped = escape_slack(text)
+    assert "<" not in escaped and ">" not in escaped
+    assert escaped.count("&") == sum(escaped.count(e) for e in ("&amp;", "&lt;", "&gt;"))
+    assert escaped.count("@") == escaped.count("@\u200b")
+    decoded = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert decoded == text.replace("@", "@\u200b")

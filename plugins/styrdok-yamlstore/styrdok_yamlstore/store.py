@@ -19,332 +19,176 @@ changes are kept in memory and written when it commits — each file atomically 
 temporary file, then rename). A crash in the middle of a commit can leave some files of
 that one commit unwritten; the audit log is written last, so ``styrdok audit verify`` and
 ``git diff`` show exactly what the interrupted change touched.
+
+This module answers the :class:`~styrdok.store.base.Store` contract from the register in
+memory; :mod:`styrdok_yamlstore.folder` reads and writes the files. It keeps, filters and
+sorts: the audit chain, titles, what is due and which statuses count are the core's.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import fcntl
-import json
-import os
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
-import yaml
 
-from styrdok import migrations
-from styrdok.audit import GENESIS_HASH, audit_hash
-from styrdok.errors import AlreadyExists, Conflict, RegistryUnavailable, RuleViolation
-from styrdok.gdpr import RewriteResult
+from styrdok.errors import AlreadyExists, Conflict, RuleViolation
+from styrdok.exchange import SECTIONS
 from styrdok.model import (
-    AuditEvent,
     Body,
     Dispensation,
     DispStatus,
     DocStatus,
     Document,
     DocumentVersion,
-    DueItem,
     DueKind,
     Person,
     Question,
     Review,
+    scope_title,
 )
-from styrdok.serialize import from_data, to_data
-from styrdok.store import convert
+from styrdok.outbox import DispensationCandidate, ReviewCandidate
+from styrdok.store.base import DatedRow, Row
+from styrdok_yamlstore.folder import FORMAT, Folder, State, number, review_order
+from styrdok_yamlstore.ledger import Ledger
 
-FORMAT = "styrdok-yaml"
-Row = Mapping[Any, Any]
-
-
-def _plain(obj: Any) -> Any:
-    """Domain data as plain YAML-safe values (enums and Decimals become strings)."""
-    return json.loads(json.dumps(to_data(obj), ensure_ascii=False))
-
-
-def _dump(data: Any) -> str:
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+T = TypeVar("T")
+#: The records kept under optimistic locking.
+R = TypeVar("R", Document, Dispensation)
+#: Each table's row converters, as export and import use them.
+_SECTIONS = {section.table: section for section in SECTIONS}
 
 
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def _in_order(table: Mapping[Any, T]) -> list[T]:
+    """A table's records in key order."""
+    return [record for _, record in sorted(table.items())]
 
 
-@attrs.define
-class _State:
-    """Everything in the folder, in memory. Domain objects are immutable, so copying
-    the dictionaries is enough to snapshot it."""
+def _add(table: dict[Any, T], key: Any, record: T, what: str) -> None:
+    if key in table:
+        raise AlreadyExists(f"{what} already exists")
+    table[key] = record
 
-    persons: dict[str, Person] = attrs.field(factory=dict)
-    bodies: dict[str, Body] = attrs.field(factory=dict)
-    documents: dict[str, Document] = attrs.field(factory=dict)
-    versions: dict[str, list[DocumentVersion]] = attrs.field(factory=dict)
-    reviews: dict[int, Review] = attrs.field(factory=dict)
-    dispensations: dict[str, Dispensation] = attrs.field(factory=dict)
-    questions: dict[int, Question] = attrs.field(factory=dict)
-    audit: list[AuditEvent] = attrs.field(factory=list)
-    notices: dict[int, dict[str, Any]] = attrs.field(factory=dict)
 
-    def snapshot(self) -> _State:
-        return _State(
-            dict(self.persons),
-            dict(self.bodies),
-            dict(self.documents),
-            {k: list(v) for k, v in self.versions.items()},
-            dict(self.reviews),
-            dict(self.dispensations),
-            dict(self.questions),
-            list(self.audit),
-            copy.deepcopy(self.notices),
+def _update(table: dict[str, R], record: R, expected_revision: int) -> R:
+    """Optimistic locking: store ``record`` only over ``expected_revision``."""
+    current = table.get(record.ref)
+    if current is None or current.revision != expected_revision:
+        raise Conflict(
+            f"{record.ref} was changed by someone else (you had revision "
+            f"{expected_revision}); reload it and try again"
         )
+    table[record.ref] = stored = attrs.evolve(record, revision=expected_revision + 1)
+    return stored
 
 
-class YamlStore:
-    """The styrdok Store protocol over a folder of YAML files."""
+def _fits(record: Any, **wanted: Any) -> bool:
+    """Whether the record has every criterion given (an empty one is not given)."""
+    return all(not value or getattr(record, name) == value for name, value in wanted.items())
+
+
+def _decider(dispensation: Dispensation) -> str | None:
+    return dispensation.decision.by if dispensation.decision else None
+
+
+class YamlStore(Ledger):
+    """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         # yaml:///srv/register is absolute, yaml://register relative to the working folder
         self.folder = Path(url.split("://", 1)[1] or ".")
-        self._state = _State()
-        self._loaded_generation: int | None = None
-        self._depth = 0
-        self._dirty: set[str] = set()
-        self._audit_written = 0
+        self._files = Folder(self.folder)
+        self._state = State()
+        self._generation: int | None = None
+        """The folder's change counter when last read or written (``None``: read it)."""
+        self._open = False
 
-    # --- files --------------------------------------------------------------------------
+    # --- lifecycle -----------------------------------------------------------------------
 
     def initialise(self) -> None:
         """Create the folder layout (``styrdok init``)."""
-        for sub in ("documents", "dispensations"):
-            (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        marker = self.folder / "styrdok.yaml"
-        if not marker.exists():
-            self._write(
-                marker, _dump({"format": FORMAT, "schema": migrations.HEAD, "generation": 0})
-            )
-            for name in ("people", "bodies", "questions", "outbox"):
-                self._write(self.folder / f"{name}.yaml", _dump([]))
-            (self.folder / "audit.jsonl").touch()
-
-    def _marker(self) -> dict[str, Any]:
-        marker = self.folder / "styrdok.yaml"
-        if not marker.exists():
-            return {}
-        data = yaml.safe_load(marker.read_text(encoding="utf-8")) or {}
-        return data if isinstance(data, dict) else {}
-
-    @staticmethod
-    def _write(path: Path, text: str) -> None:
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-
-    def _read_yaml(self, path: Path) -> Any:
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise RegistryUnavailable(f"cannot read {path}: {exc}") from None
-
-    def _load(self) -> None:
-        marker = self._marker()
-        generation = marker.get("generation")
-        if generation is not None and generation == self._loaded_generation:
-            return
-        state = _State()
-        f = self.folder
-        if (f / "people.yaml").exists():
-            state.persons = {
-                p["ref"]: from_data(p, Person, where=f"people.yaml[{i}]")
-                for i, p in enumerate(self._read_yaml(f / "people.yaml") or [])
-            }
-            state.bodies = {
-                b["ref"]: from_data(b, Body, where=f"bodies.yaml[{i}]")
-                for i, b in enumerate(self._read_yaml(f / "bodies.yaml") or [])
-            }
-            state.questions = {
-                q["id"]: from_data(q, Question, where="questions.yaml")
-                for q in self._read_yaml(f / "questions.yaml") or []
-            }
-            for raw in self._read_yaml(f / "outbox.yaml") or []:
-                row = dict(raw)
-                for key in ("due_on", "send_on", "created_on"):
-                    row[key] = _date(row[key])
-                state.notices[row["id"]] = row
-        for path in sorted((f / "documents").glob("*.yaml")):
-            data = self._read_yaml(path)
-            document = from_data(data["document"], Document, where=path.name)
-            state.documents[document.ref] = document
-            state.versions[document.ref] = [
-                from_data(v, DocumentVersion, where=path.name) for v in data["versions"]
-            ]
-            for review in data["reviews"]:
-                loaded = from_data(review, Review, where=path.name)
-                assert loaded.id is not None
-                state.reviews[loaded.id] = loaded
-        for path in sorted((f / "dispensations").glob("*.yaml")):
-            disp = from_data(self._read_yaml(path), Dispensation, where=path.name)
-            state.dispensations[disp.ref] = disp
-        audit = f / "audit.jsonl"
-        if audit.exists():
-            with audit.open(encoding="utf-8") as handle:
-                state.audit = [
-                    from_data(json.loads(line), AuditEvent, where="audit.jsonl")
-                    for line in handle
-                    if line.strip()
-                ]
-        self._state = state
-        self._audit_written = len(state.audit)
-        self._loaded_generation = generation
-
-    def _save(self) -> None:
-        s, f = self._state, self.folder
-        for key in sorted(self._dirty):
-            kind, _, ref = key.partition(":")
-            if kind == "document":
-                document = s.documents[ref]
-                data = {
-                    "document": _plain(document),
-                    "versions": [_plain(v) for v in s.versions.get(ref, [])],
-                    "reviews": [
-                        _plain(r)
-                        for r in sorted(
-                            (r for r in s.reviews.values() if r.document_ref == ref),
-                            key=lambda r: (r.reviewed_on, r.id or 0),
-                        )
-                    ],
-                }
-                self._write(f / "documents" / f"{ref}.yaml", _dump(data))
-            elif kind == "dispensation":
-                self._write(
-                    f / "dispensations" / f"{ref}.yaml", _dump(_plain(s.dispensations[ref]))
-                )
-            elif kind == "people":
-                self._write(
-                    f / "people.yaml", _dump([_plain(p) for _, p in sorted(s.persons.items())])
-                )
-            elif kind == "bodies":
-                self._write(
-                    f / "bodies.yaml", _dump([_plain(b) for _, b in sorted(s.bodies.items())])
-                )
-            elif kind == "questions":
-                self._write(
-                    f / "questions.yaml", _dump([_plain(q) for _, q in sorted(s.questions.items())])
-                )
-            elif kind == "outbox":
-                rows = [
-                    {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-                    for _, row in sorted(s.notices.items())
-                ]
-                self._write(f / "outbox.yaml", _dump(rows))
-        # The audit log last: it says what this commit did.
-        new_events = s.audit[self._audit_written :]
-        if new_events:
-            with (f / "audit.jsonl").open("a", encoding="utf-8") as handle:
-                for event in new_events:
-                    data = _plain(event)
-                    data["at"] = event.at.isoformat(timespec="microseconds")
-                    handle.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            self._audit_written = len(s.audit)
-        marker = self._marker()
-        marker["generation"] = int(marker.get("generation", 0)) + 1
-        self._write(f / "styrdok.yaml", _dump(marker))
-        self._loaded_generation = marker["generation"]
-
-    # --- transactions ----------------------------------------------------------------------
+        self._files.initialise()
 
     @contextmanager
     def transaction(self, *, write: bool = True, exclusive: bool = True) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
+        """One unit of work; nested calls join the outer one. Every write holds the
+        folder's exclusive lock (so ``exclusive`` changes nothing), works on a copy of the
+        register in memory and writes the files it changed when it commits."""
+        if self._open:
+            yield
             return
-        if not self.folder.is_dir():
-            raise RegistryUnavailable(f"no registry folder at {self.folder}")
-        with (self.folder / ".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
-            self._load()
-            before = self._state.snapshot()
-            audit_before = self._audit_written
-            self._dirty = set()
-            self._depth = 1
+        with self._files.locked(write=write):
+            generation = self._files.marker().get("generation")
+            if generation is None or generation != self._generation:
+                self._state, self._generation = self._files.load(), generation
+            before, self._state, self._open = self._state, self._state.copy(), True
             try:
                 yield
-                if write and (self._dirty or len(self._state.audit) > self._audit_written):
-                    self._save()
+                if not write:
+                    self._state = before  # a read changes nothing, even by mistake
+                elif (saved := self._files.save(before, self._state)) is not None:
+                    self._generation = saved
             except BaseException:
-                self._state, self._audit_written = before, audit_before
-                self._dirty = set()
+                self._state = before
+                if write:  # a save may have stopped half-way: read the folder again
+                    self._generation = None
                 raise
             finally:
-                self._depth = 0
+                self._open = False
 
     def schema_revision(self) -> str | None:
-        marker = self._marker()
+        marker = self._files.marker()
         return marker.get("schema") if marker.get("format") == FORMAT else None
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the lock is held only during a transaction."""
 
-    # --- people and bodies -------------------------------------------------------------------
+    # --- people and bodies ---------------------------------------------------------------
 
     def count_persons(self) -> int:
-        return len(self._state.persons)
+        return len(self._state.person)
 
     def get_person(self, ref: str) -> Person | None:
-        return self._state.persons.get(ref)
+        return self._state.person.get(ref)
 
     def list_persons(self) -> list[Person]:
-        return [p for _, p in sorted(self._state.persons.items())]
+        return _in_order(self._state.person)
+
+    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
+        return {ref: self._state.person[ref] for ref in set(refs) if ref in self._state.person}
 
     def insert_person(self, person: Person) -> None:
-        if person.ref in self._state.persons:
-            raise AlreadyExists(f"person {person.ref} already exists")
-        self._state.persons[person.ref] = person
-        self._dirty.add("people:")
+        _add(self._state.person, person.ref, person, f"person {person.ref}")
 
     def replace_person(self, person: Person) -> None:
-        self._state.persons[person.ref] = person
-        self._dirty.add("people:")
+        self._state.person[person.ref] = person
 
-    def rewrite_everywhere(
-        self, rewrite: Callable[[Any], Any], needles: Sequence[str]
-    ) -> RewriteResult:
-        # Rewriting the files would leave the person in every earlier git commit of the
-        # folder; pretending to anonymise would be worse than refusing.
+    def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
+        """Refused: rewriting the files would leave the person in every earlier git commit
+        of the folder, and pretending to anonymise would be worse than refusing."""
         raise RuleViolation(
             "the YAML store cannot anonymise: the person stays in the folder's git history. "
             "Export the register, import it into SQLite or PostgreSQL, and anonymise there"
         )
 
-    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
-        return {r: self._state.persons[r] for r in set(refs) if r in self._state.persons}
-
     def get_body(self, ref: str) -> Body | None:
-        return self._state.bodies.get(ref)
+        return self._state.body.get(ref)
 
     def list_bodies(self) -> list[Body]:
-        return [b for _, b in sorted(self._state.bodies.items())]
+        return _in_order(self._state.body)
 
     def insert_body(self, body: Body) -> None:
-        if body.ref in self._state.bodies:
-            raise AlreadyExists(f"body {body.ref} already exists")
-        self._state.bodies[body.ref] = body
-        self._dirty.add("bodies:")
+        _add(self._state.body, body.ref, body, f"body {body.ref}")
 
-    # --- documents ---------------------------------------------------------------------------
+    # --- documents, versions, reviews ----------------------------------------------------
 
     def get_document(self, ref: str) -> Document | None:
-        return self._state.documents.get(ref)
+        return self._state.document.get(ref)
 
     def list_documents(
         self,
@@ -355,113 +199,75 @@ class YamlStore:
         person: str | None = None,
         parent: str | None = None,
     ) -> list[Document]:
-        found = []
-        for _, d in sorted(self._state.documents.items()):
-            if (status and d.status != status) or (doc_type and d.doc_type != doc_type):
-                continue
-            if (adopted_by and d.adopted_by != adopted_by) or (parent and d.parent != parent):
-                continue
-            if person and person not in (d.owner, d.guardian):
-                continue
-            found.append(d)
-        return found
+        return [
+            d
+            for d in _in_order(self._state.document)
+            if _fits(d, status=status, doc_type=doc_type, adopted_by=adopted_by, parent=parent)
+            and (not person or person in (d.owner, d.guardian))
+        ]
 
     def insert_document(self, document: Document) -> None:
-        if document.ref in self._state.documents:
-            raise AlreadyExists(f"document {document.ref} already exists")
-        self._state.documents[document.ref] = document
-        self._state.versions.setdefault(document.ref, [])
-        self._dirty.add(f"document:{document.ref}")
+        _add(self._state.document, document.ref, document, f"document {document.ref}")
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
-        current = self._state.documents.get(document.ref)
-        if current is None or current.revision != expected_revision:
-            raise Conflict(
-                f"{document.ref} was changed by someone else (you had revision "
-                f"{expected_revision}); reload it and try again"
-            )
-        stored = attrs.evolve(document, revision=expected_revision + 1)
-        self._state.documents[document.ref] = stored
-        self._dirty.add(f"document:{document.ref}")
-        return stored
+        return _update(self._state.document, document, expected_revision)
 
     def insert_version(self, version: DocumentVersion) -> None:
-        versions = self._state.versions.setdefault(version.document_ref, [])
-        if any(v.version == version.version for v in versions):
-            raise AlreadyExists(f"version {version.version} of {version.document_ref} exists")
-        versions.append(version)
-        self._dirty.add(f"document:{version.document_ref}")
+        what = f"version {version.version} of {version.document_ref}"
+        _add(self._state.document_version, (version.document_ref, version.version), version, what)
 
     def end_version(self, document_ref: str, *, version: int, until: dt.date) -> None:
-        self._state.versions[document_ref] = [
-            attrs.evolve(v, in_force_until=until) if v.version == version else v
-            for v in self._state.versions.get(document_ref, [])
-        ]
-        self._dirty.add(f"document:{document_ref}")
+        versions = self._state.document_version
+        if (key := (document_ref, version)) in versions:
+            versions[key] = attrs.evolve(versions[key], in_force_until=until)
 
     def list_versions(self, document_ref: str) -> list[DocumentVersion]:
-        return sorted(self._state.versions.get(document_ref, []), key=lambda v: v.version)
+        return [
+            v for v in _in_order(self._state.document_version) if v.document_ref == document_ref
+        ]
 
     def versions_in_force(self, on: dt.date) -> list[DocumentVersion]:
         return [
             v
-            for ref in sorted(self._state.versions)
-            for v in self._state.versions[ref]
+            for v in _in_order(self._state.document_version)
             if v.in_force_from <= on and (v.in_force_until is None or v.in_force_until > on)
         ]
 
-    def lapsed_documents(self, today: dt.date) -> list[Document]:
+    def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
+        """Sorted by ref."""
         return [
-            d
-            for d in self.list_documents(status=DocStatus.IN_FORCE.value)
-            if d.valid_until is not None and d.valid_until < today
+            d for d in self.list_documents(status=status) if d.valid_until and d.valid_until < day
         ]
 
     def insert_review(self, review: Review) -> Review:
-        stored = attrs.evolve(review, id=max(self._state.reviews, default=0) + 1)
-        self._state.reviews[stored.id] = stored  # type: ignore[index]
-        self._dirty.add(f"document:{review.document_ref}")
-        return stored
+        return number(self._state.review, attrs.evolve(review, id=None))
 
     def list_reviews(self, document_ref: str) -> list[Review]:
-        return sorted(
-            (r for r in self._state.reviews.values() if r.document_ref == document_ref),
-            key=lambda r: (r.reviewed_on, r.id or 0),
-        )
+        reviews = (r for r in self._state.review.values() if r.document_ref == document_ref)
+        return sorted(reviews, key=review_order)
 
-    # --- dispensations -------------------------------------------------------------------------
+    # --- dispensations -------------------------------------------------------------------
 
     def next_dispensation_ref(self, year: int) -> str:
         prefix = f"D-{year}-"
         numbers = [
-            int(ref[len(prefix) :])
-            for ref in self._state.dispensations
-            if ref.startswith(prefix) and ref[len(prefix) :].isdigit()
+            int(number)
+            for ref in self._state.dispensation
+            if ref.startswith(prefix) and (number := ref[len(prefix) :]).isdigit()
         ]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
     def insert_dispensation(self, dispensation: Dispensation) -> None:
-        if dispensation.ref in self._state.dispensations:
-            raise AlreadyExists(f"dispensation {dispensation.ref} already exists")
-        self._state.dispensations[dispensation.ref] = dispensation
-        self._dirty.add(f"dispensation:{dispensation.ref}")
+        ref = dispensation.ref
+        _add(self._state.dispensation, ref, dispensation, f"dispensation {ref}")
 
     def get_dispensation(self, ref: str) -> Dispensation | None:
-        return self._state.dispensations.get(ref)
+        return self._state.dispensation.get(ref)
 
     def update_dispensation(
         self, dispensation: Dispensation, *, expected_revision: int
     ) -> Dispensation:
-        current = self._state.dispensations.get(dispensation.ref)
-        if current is None or current.revision != expected_revision:
-            raise Conflict(
-                f"{dispensation.ref} was changed by someone else (you had revision "
-                f"{expected_revision}); reload it and try again"
-            )
-        stored = attrs.evolve(dispensation, revision=expected_revision + 1)
-        self._state.dispensations[dispensation.ref] = stored
-        self._dirty.add(f"dispensation:{dispensation.ref}")
-        return stored
+        return _update(self._state.dispensation, dispensation, expected_revision)
 
     def list_dispensations(
         self,
@@ -469,335 +275,145 @@ class YamlStore:
         status: str | None = None,
         document_ref: str | None = None,
         person: str | None = None,
+        statuses: Iterable[DispStatus] | None = None,
     ) -> list[Dispensation]:
-        found = []
-        for _, d in sorted(self._state.dispensations.items()):
-            if (status and d.status != status) or (document_ref and d.document_ref != document_ref):
-                continue
-            decided_by = d.decision.by if d.decision else None
-            if person and person not in (d.responsible, d.requested_by, decided_by):
-                continue
-            found.append(d)
-        return found
-
-    def dispensations_active_on(
-        self, on: dt.date, document_ref: str | None = None
-    ) -> list[Dispensation]:
-        return [d for d in self.list_dispensations(document_ref=document_ref) if d.active_on(on)]
-
-    def open_dispensations_of(self, document_ref: str) -> list[Dispensation]:
+        kept = None if statuses is None else set(statuses)
         return [
-            d
-            for d in self.list_dispensations(document_ref=document_ref)
-            if d.status in (DispStatus.REQUESTED, DispStatus.APPROVED)
+            x
+            for x in _in_order(self._state.dispensation)
+            if _fits(x, status=status, document_ref=document_ref)
+            and (kept is None or x.status in kept)
+            and (not person or person in (x.responsible, x.requested_by, _decider(x)))
+        ]
+
+    def dispensations_in_effect(
+        self, on: dt.date, *, statuses: Iterable[DispStatus], document_ref: str | None = None
+    ) -> list[Dispensation]:
+        return [
+            x
+            for x in self.list_dispensations(document_ref=document_ref, statuses=statuses)
+            if x.valid_from <= on <= x.valid_until and (x.ended_on is None or x.ended_on > on)
         ]
 
     def renewals_of(self, ref: str) -> list[Dispensation]:
-        return [d for d in self.list_dispensations() if d.renewal_of == ref]
+        return [x for x in _in_order(self._state.dispensation) if x.renewal_of == ref]
 
-    def expired_dispensations(self, today: dt.date) -> list[Dispensation]:
-        return [
-            d
-            for d in self.list_dispensations(status=DispStatus.APPROVED.value)
-            if d.valid_until < today
-        ]
+    def dispensations_ending_before(
+        self, day: dt.date, *, status: DispStatus
+    ) -> list[Dispensation]:
+        """Sorted by ref."""
+        return [x for x in self.list_dispensations(status=status) if x.valid_until < day]
 
-    # --- questions ---------------------------------------------------------------------------
+    # --- questions -----------------------------------------------------------------------
 
     def insert_question(self, question: Question) -> Question:
-        stored = attrs.evolve(question, id=max(self._state.questions, default=0) + 1)
-        self._state.questions[stored.id] = stored  # type: ignore[index]
-        self._dirty.add("questions:")
-        return stored
+        return number(self._state.question, attrs.evolve(question, id=None))
 
     def get_question(self, question_id: int) -> Question | None:
-        return self._state.questions.get(question_id)
+        return self._state.question.get(question_id)
 
     def update_question(self, question: Question) -> None:
-        assert question.id is not None
-        self._state.questions[question.id] = question
-        self._dirty.add("questions:")
+        assert question.id is not None, "only a stored question is updated"
+        self._state.question[question.id] = question
 
     def list_questions(self, document_ref: str | None = None) -> list[Question]:
-        return [
-            q
-            for _, q in sorted(self._state.questions.items())
-            if document_ref is None or q.document_ref == document_ref
-        ]
+        return [q for q in _in_order(self._state.question) if _fits(q, document_ref=document_ref)]
 
-    # --- audit -------------------------------------------------------------------------------
+    # --- what falls due ------------------------------------------------------------------
 
-    def append_audit(
-        self, *, at: dt.datetime, actor: str, action: str, entity: str, before: Any, after: Any
-    ) -> AuditEvent:
-        last = self._state.audit[-1] if self._state.audit else None
-        seq = last.seq + 1 if last else 1
-        prev_hash = last.hash if last else GENESIS_HASH
-        at_text = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        event = AuditEvent(
-            seq=seq,
-            at=dt.datetime.fromisoformat(at_text),
-            actor=actor,
-            action=action,
-            entity=entity,
-            before=before,
-            after=after,
-            prev_hash=prev_hash,
-            hash=audit_hash(
-                prev_hash=prev_hash,
-                seq=seq,
-                at=at_text,
-                actor=actor,
-                action=action,
-                entity=entity,
-                before=before,
-                after=after,
-            ),
-        )
-        self._state.audit.append(event)
-        return event
-
-    def iter_audit(self, entity: str | None = None) -> Iterator[AuditEvent]:
-        return iter([e for e in self._state.audit if entity is None or e.entity == entity])
-
-    # --- due and reminders -----------------------------------------------------------------
-
-    def due(self, *, today: dt.date, until: dt.date) -> list[DueItem]:
-        items = []
-        for d in self.list_documents(status=DocStatus.IN_FORCE.value):
+    def dated_items(
+        self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+    ) -> list[DatedRow]:
+        rows = [
+            DatedRow(kind.value, d.ref, d.title, when, d.owner, d.status.value)
+            for d in self.list_documents(status=document_status)
             for kind, when in (
                 (DueKind.REVIEW, d.next_review_on),
                 (DueKind.DOCUMENT_EXPIRY, d.valid_until),
-            ):
-                if when is not None and when <= until:
-                    items.append(
-                        DueItem(
-                            kind=kind,
-                            ref=d.ref,
-                            title=d.title,
-                            due_on=when,
-                            days_left=(when - today).days,
-                            person=d.owner,
-                            status=d.status.value,
-                        )
-                    )
-        for x in self.list_dispensations(status=DispStatus.APPROVED.value):
-            if x.valid_until <= until:
-                items.append(
-                    DueItem(
-                        kind=DueKind.DISPENSATION_EXPIRY,
-                        ref=x.ref,
-                        title=" ".join(x.scope[:80].split()),
-                        due_on=x.valid_until,
-                        days_left=(x.valid_until - today).days,
-                        person=x.responsible,
-                        status=x.status.value,
-                    )
-                )
-        return sorted(items, key=lambda i: (i.due_on, i.kind.value, i.ref))
-
-    def review_candidates(self, *, until: dt.date, own_offsets_until: dt.date) -> list[Row]:
-        rows: list[Row] = []
-        for d in self.list_documents(status=DocStatus.IN_FORCE.value):
-            reach = own_offsets_until if d.reminder_offsets else until
-            if any(
-                when is not None and when <= reach for when in (d.next_review_on, d.valid_until)
-            ):
-                body = self._state.bodies.get(d.adopted_by or "")
-                rows.append(
-                    {
-                        "ref": d.ref,
-                        "title": d.title,
-                        "owner": d.owner,
-                        "guardian": d.guardian,
-                        "next_review_on": d.next_review_on,
-                        "valid_until": d.valid_until,
-                        "reminder_offsets": list(d.reminder_offsets or []) or None,
-                        "contact": body.contact if body else None,
-                    }
-                )
-        return rows
-
-    def dispensation_candidates(self, *, until: dt.date, ended_since: dt.date) -> list[Row]:
-        rows: list[Row] = []
-        for x in self.list_dispensations():
-            if (x.status is DispStatus.APPROVED and x.valid_until <= until) or (
-                x.status is DispStatus.EXPIRED
-                and x.ended_on is not None
-                and x.ended_on >= ended_since
-            ):
-                rows.append(
-                    {
-                        "ref": x.ref,
-                        "scope": x.scope,
-                        "status": x.status.value,
-                        "valid_until": x.valid_until,
-                        "ended_on": x.ended_on,
-                        "responsible": x.responsible,
-                        "decided_by": x.decision.by if x.decision else None,
-                        "evaluation": _plain(x.evaluation) if x.evaluation else None,
-                    }
-                )
-        return rows
-
-    def notice_send_dates(self, items: Sequence[str]) -> dict[tuple[str, str, str, str], dt.date]:
-        wanted = set(items)
-        latest: dict[tuple[str, str, str, str], dt.date] = {}
-        for row in self._state.notices.values():
-            if row["item"] in wanted:
-                key = (row["item"], str(row["due_on"]), row["recipient"], row["channel"])
-                if key not in latest or row["send_on"] > latest[key]:
-                    latest[key] = row["send_on"]
-        return latest
-
-    def insert_notices(self, rows: Sequence[Row]) -> int:
-        keys = {
-            (r["item"], r["kind"], r["threshold"], r["recipient"], r["channel"])
-            for r in self._state.notices.values()
-        }
-        next_id = max(self._state.notices, default=0) + 1
-        for row in rows:
-            key = (row["item"], row["kind"], row["threshold"], row["recipient"], row["channel"])
-            if key in keys:
-                continue
-            keys.add(key)
-            self._state.notices[next_id] = {
-                "id": next_id,
-                **dict(row),
-                "sent_at": None,
-                "claimed_by": None,
-                "claimed_until": None,
-            }
-            next_id += 1
-        self._dirty.add("outbox:")
-        return len(rows)
-
-    def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> list[Row]:
-        now_text = now.astimezone(dt.UTC).isoformat()
-        until = (now + lease).astimezone(dt.UTC).isoformat()
-        for row in self._state.notices.values():
-            if row["state"] == "pending" and (
-                row["claimed_until"] is None or row["claimed_until"] < now_text
-            ):
-                row.update(claimed_by=worker, claimed_until=until)
-        self._dirty.add("outbox:")
-        mine = [
-            dict(r)
-            for r in self._state.notices.values()
-            if r["state"] == "pending" and r["claimed_by"] == worker
+            )
+            if when is not None and when <= until
         ]
-        return sorted(mine, key=lambda r: (r["channel"], r["recipient"], r["due_on"], r["id"]))
+        ends = DueKind.DISPENSATION_EXPIRY.value
+        rows += [
+            DatedRow(ends, x.ref, x.scope, x.valid_until, x.responsible, x.status.value)
+            for x in self.list_dispensations(status=dispensation_status)
+            if x.valid_until <= until
+        ]
+        return sorted(rows, key=lambda r: (r.due_on, r.kind, r.ref))
 
-    def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
-        for i in ids:
-            row = self._state.notices[i]
-            if row["claimed_by"] == worker:
-                row.update(
-                    state="sent",
-                    sent_at=at.astimezone(dt.UTC).isoformat(),
-                    attempts=row["attempts"] + 1,
-                    last_error="",
-                    claimed_by=None,
-                    claimed_until=None,
+    def review_candidates(
+        self, *, until: dt.date, own_offsets_until: dt.date
+    ) -> list[ReviewCandidate]:
+        found = []
+        for d in self.list_documents(status=DocStatus.IN_FORCE):
+            reach = max(until, own_offsets_until) if d.reminder_offsets else until
+            if any(day and day <= reach for day in (d.next_review_on, d.valid_until)):
+                body = self._state.body.get(d.adopted_by or "")
+                found.append(
+                    ReviewCandidate(
+                        ref=d.ref,
+                        title=d.title,
+                        owner=d.owner,
+                        guardian=d.guardian,
+                        next_review_on=d.next_review_on,
+                        valid_until=d.valid_until,
+                        reminder_offsets=d.reminder_offsets or None,
+                        contact=body.contact if body else None,
+                    )
                 )
-        self._dirty.add("outbox:")
+        return found
 
-    def mark_failed_attempt(
-        self, ids: Sequence[int], *, worker: str, error: str, max_attempts: int
-    ) -> None:
-        for i in ids:
-            row = self._state.notices[i]
-            if row["claimed_by"] == worker:
-                attempts = row["attempts"] + 1
-                row.update(
-                    attempts=attempts,
-                    last_error=error[:2000],
-                    claimed_by=None,
-                    claimed_until=None,
-                    state="failed" if attempts >= max_attempts else "pending",
-                )
-        self._dirty.add("outbox:")
+    def dispensation_candidates(
+        self, *, until: dt.date, ended_since: dt.date
+    ) -> list[DispensationCandidate]:
+        return [
+            DispensationCandidate(
+                ref=x.ref,
+                title=scope_title(x.scope),
+                status=x.status.value,
+                valid_until=x.valid_until,
+                ended_on=x.ended_on,
+                responsible=x.responsible,
+                decided_by=_decider(x),
+                evaluated=x.evaluation is not None,
+            )
+            for x in _in_order(self._state.dispensation)
+            if (x.status is DispStatus.APPROVED and x.valid_until <= until)
+            or (x.status is DispStatus.EXPIRED and x.ended_on and x.ended_on >= ended_since)
+        ]
 
-    def release_claims(self, *, worker: str) -> None:
-        for row in self._state.notices.values():
-            if row["claimed_by"] == worker and row["state"] == "pending":
-                row.update(claimed_by=None, claimed_until=None)
-        self._dirty.add("outbox:")
+    # --- bulk export and import (tables by their schema names) ---------------------------
 
-    def notices(self) -> list[Row]:
-        return [dict(row) for _, row in sorted(self._state.notices.items())]
-
-    # --- bulk export and import ------------------------------------------------------------
+    def _table(self, name: str) -> dict[Any, Any]:
+        if name not in _SECTIONS:
+            raise KeyError(name)
+        table: dict[Any, Any] = getattr(self._state, name)
+        return table
 
     def is_empty(self) -> bool:
-        s = self._state
-        return not (s.persons or s.bodies or s.documents or s.dispensations or s.questions)
+        return not any(self._table(name) for name in _SECTIONS)
 
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
-        s = self._state
-        if name == "person":
-            yield from (convert.person_to_row(p) for p in self.list_persons())
-        elif name == "body":
-            yield from (convert.body_to_row(b) for b in self.list_bodies())
-        elif name == "document":
-            yield from (convert.document_to_row(d) for _, d in sorted(s.documents.items()))
-        elif name == "document_version":
-            yield from (
-                convert.version_to_row(v)
-                for ref in sorted(s.versions)
-                for v in self.list_versions(ref)
-            )
-        elif name == "review":
-            yield from (
-                {"id": r.id, **convert.review_to_row(r)} for _, r in sorted(s.reviews.items())
-            )
-        elif name == "dispensation":
-            yield from (convert.dispensation_to_row(d) for _, d in sorted(s.dispensations.items()))
-        elif name == "question":
-            yield from (
-                {"id": q.id, **convert.question_to_row(q)} for _, q in sorted(s.questions.items())
-            )
-        else:
-            raise KeyError(name)
+        yield from map(_SECTIONS[name].to_row, _in_order(self._table(name)))
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
-        count = 0
-        adders: dict[str, Callable[[Row], None]] = {
-            "person": lambda r: self.insert_person(convert.person_from_row(r)),
-            "body": lambda r: self.insert_body(convert.body_from_row(r)),
-            "document": lambda r: self._restore_document(convert.document_from_row(r)),
-            "document_version": lambda r: self.insert_version(convert.version_from_row(r)),
-            "review": self._restore_review,
-            "dispensation": lambda r: self.insert_dispensation(convert.dispensation_from_row(r)),
-            "question": self._restore_question,
+        """Reviews and questions keep their numbers where they are free."""
+        adders: dict[str, Callable[[Any], object]] = {
+            "person": self.insert_person,
+            "body": self.insert_body,
+            "document": self.insert_document,
+            "document_version": self.insert_version,
+            "review": functools.partial(number, self._state.review),
+            "dispensation": self.insert_dispensation,
+            "question": functools.partial(number, self._state.question),
         }
+        add, count = adders[name], 0
         for row in rows:
-            adders[name](row)
+            # Rows merged into a register in use come without their number.
+            add(_SECTIONS[name].from_row({"id": None, **row}))
             count += 1
         return count
 
-    def _restore_document(self, document: Document) -> None:
-        self.insert_document(document)
-
-    def _restore_review(self, row: Row) -> None:
-        review = convert.review_from_row({"id": row.get("id"), **row})
-        if review.id is None or review.id in self._state.reviews:
-            review = attrs.evolve(review, id=max(self._state.reviews, default=0) + 1)
-        self._state.reviews[review.id] = review  # type: ignore[index]
-        self._dirty.add(f"document:{review.document_ref}")
-
-    def _restore_question(self, row: Row) -> None:
-        question = convert.question_from_row({"id": row.get("id"), **row})
-        if question.id is None or question.id in self._state.questions:
-            question = attrs.evolve(question, id=max(self._state.questions, default=0) + 1)
-        self._state.questions[question.id] = question  # type: ignore[index]
-        self._dirty.add("questions:")
-
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
-        table: Mapping[str, object] = {
-            "person": self._state.persons,
-            "body": self._state.bodies,
-            "document": self._state.documents,
-            "dispensation": self._state.dispensations,
-        }[name]  # type: ignore[assignment]
+        table = self._table(name)
         return [ref for ref in refs if ref in table]

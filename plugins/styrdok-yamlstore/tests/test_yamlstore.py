@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 import styrdok_yamlstore
 import yaml
@@ -18,8 +21,12 @@ from click.testing import CliRunner
 from styrdok_yamlstore.store import YamlStore
 
 from styrdok import Conflict
+from styrdok.audit import next_event, reseal
 from styrdok.cli import main
 from styrdok.demo import build_demo
+from styrdok.errors import RuleViolation
+from styrdok.notify import NoticeKind
+from styrdok.outbox import NoticeState
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
 from styrdok.testing.contract import StoreContract, StoreFactory
@@ -142,3 +149,84 @@ def test_two_writers_one_conflict(demo_folder: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict", "saved"]
+
+
+#: outbox.yaml as the store wrote it before notices were typed objects.
+OLD_OUTBOX = """\
+- id: 1
+  item: document:POL-1
+  kind: review
+  threshold: 2026-11-22/-30
+  recipient: owner
+  channel: mail
+  title: Policy
+  owner: ''
+  due_on: '2026-11-22'
+  send_on: '2026-10-23'
+  state: sent
+  attempts: 1
+  last_error: ''
+  created_on: '2026-10-23'
+  sent_at: '2026-10-23T07:00:00+00:00'
+  claimed_by: null
+  claimed_until: null
+"""
+
+
+def test_an_existing_outbox_loads_and_keeps_its_shape(tmp_path: Path) -> None:
+    """Notices are typed objects in memory and the same YAML mappings on disk."""
+    store = YamlStore(f"yaml://{tmp_path}")
+    store.initialise()
+    (tmp_path / "outbox.yaml").write_text(OLD_OUTBOX, encoding="utf-8")
+    with store.transaction():
+        (sent,) = store.notices()
+        assert (sent.id, sent.kind, sent.state) == (1, NoticeKind.REVIEW, NoticeState.SENT)
+        assert sent.due_on == dt.date(2026, 11, 22) and sent.sent_at == "2026-10-23T07:00:00+00:00"
+        store.insert_notices([attrs.evolve(sent, recipient="guardian", id=None)])
+    text = (tmp_path / "outbox.yaml").read_text(encoding="utf-8")
+    assert text.startswith(OLD_OUTBOX)  # the old entry is written back byte for byte
+    assert list(yaml.safe_load(text)[1]) == list(yaml.safe_load(OLD_OUTBOX)[0])
+    fresh = YamlStore(f"yaml://{tmp_path}")
+    with fresh.transaction(write=False):
+        assert [n.recipient for n in fresh.notices()] == ["owner", "guardian"]
+
+
+def test_the_audit_log_is_appended_and_resealed_on_disk(demo_folder: Path) -> None:
+    """Events are appended as lines; a re-sealed chain is written anew and verifies."""
+    log = demo_folder / "audit.jsonl"
+    lines = log.read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert list(first) == sorted(first) and first["at"].endswith("+00:00")
+    assert len(first["at"]) == len("2026-11-22T09:00:00.000000+00:00")
+    store = YamlStore(f"yaml://{demo_folder}")
+    with store.transaction():
+        store.insert_audit(
+            next_event(store.audit_head(), at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+                       actor="anna.lind", action="test.note", entity="document:POL-IS-01",
+                       before=None, after={"note": "Åsa"})
+        )  # fmt: skip
+    after_append = log.read_text("utf-8").splitlines()
+    assert after_append[:-1] == lines and "Åsa" in after_append[-1]
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("anna.lind", "p-0001")
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return [rename(v) for v in value] if isinstance(value, list) else value
+
+    with store.transaction():
+        resealed, _, _ = reseal(store, rename, ["anna.lind"])
+    assert resealed > 0 and "anna.lind" not in log.read_text("utf-8")
+    with Registry.open(f"yaml://{demo_folder}") as registry:
+        report = registry.verify_audit()
+    assert report.broken is None and report.events == len(after_append)
+
+
+def test_anonymising_is_refused_and_changes_nothing(demo_folder: Path) -> None:
+    """The person would stay in the folder's git history: refuse, loudly."""
+    store = YamlStore(f"yaml://{demo_folder}")
+    before = {p: p.read_bytes() for p in demo_folder.rglob("*") if p.is_file()}
+    with pytest.raises(RuleViolation, match="git history"), store.transaction():
+        store.rewrite_records(lambda value: value, ["anna.lind"])
+    assert {p: p.read_bytes() for p in demo_folder.rglob("*") if p.is_file()} == before

@@ -145,7 +145,7 @@ class RecordStore(Protocol):
         ...
 
     def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
-        """Documents of ``status`` whose ``valid_until`` is before ``day``."""
+        """Documents of ``status`` whose ``valid_until`` is before ``day``, sorted by ref."""
         ...
 
     def insert_review(self, review: Review) -> Review:
@@ -191,7 +191,8 @@ class RecordStore(Protocol):
     def dispensations_ending_before(
         self, day: dt.date, *, status: DispStatus
     ) -> list[Dispensation]:
-        """Dispensations of ``status`` whose ``valid_until`` is before ``day``."""
+        """Dispensations of ``status`` whose ``valid_until`` is before ``day``, sorted by
+        ref."""
         ...
 
     # --- questions ------------------------------------------------------------------------
@@ -218,8 +219,8 @@ class RecordStore(Protocol):
     def review_candidates(
         self, *, until: dt.date, own_offsets_until: dt.date
     ) -> Iterable[ReviewCandidate]:
-        """Documents in force whose review or end date is up to ``until`` — or up to
-        ``own_offsets_until`` for documents with their own reminder offsets — with their
+        """Documents in force whose review or end date is up to ``until`` — and also, for
+        documents with their own reminder offsets, up to ``own_offsets_until`` — with their
         adopting body's contact."""
         ...
 
@@ -257,12 +258,14 @@ class AuditStore(Protocol):
         ...
 
     def first_audit_mentioning(self, needles: Sequence[str]) -> int | None:
-        """The lowest ``seq`` whose actor, entity or snapshots may contain a needle (a
-        superset is fine: the rewrite decides), or ``None``."""
+        """The lowest ``seq`` whose actor, entity or snapshots may contain a needle,
+        compared regardless of case (the GDPR rewrite matches e-mail addresses so), or
+        ``None``. A superset is fine: the rewrite decides."""
         ...
 
     def replace_audit(self, event: AuditEvent) -> None:
-        """Overwrite the stored event with the same ``seq`` (re-sealing only)."""
+        """Overwrite the stored event with the same ``seq`` (re-sealing only; an unknown
+        ``seq`` is a programming error, and what happens then is the backend's own)."""
         ...
 
 
@@ -276,7 +279,8 @@ class OutboxStore(Protocol):
         ...
 
     def insert_notices(self, notices: Sequence[Notice]) -> int:
-        """Add notices; one whose key is already in the ledger is left untouched."""
+        """Add notices; one whose key is already in the ledger is left untouched. Returns
+        the number given."""
         ...
 
     def claim_notices(self, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> list[Notice]:

@@ -71,14 +71,18 @@ class SqlDueQueries(SqlBase):
 
     def documents_ending_before(self, day: dt.date, *, status: DocStatus) -> list[Document]:
         d = tables.document
-        rows = self._rows(sa.select(d).where(d.c.status == status.value, d.c.valid_until < day))
+        rows = self._rows(
+            sa.select(d).where(d.c.status == status.value, d.c.valid_until < day).order_by(d.c.ref)
+        )
         return [convert.document_from_row(r) for r in rows]
 
     def dispensations_ending_before(
         self, day: dt.date, *, status: DispStatus
     ) -> list[Dispensation]:
         x = tables.dispensation
-        rows = self._rows(sa.select(x).where(x.c.status == status.value, x.c.valid_until < day))
+        rows = self._rows(
+            sa.select(x).where(x.c.status == status.value, x.c.valid_until < day).order_by(x.c.ref)
+        )
         return [convert.dispensation_from_row(r) for r in rows]
 
     # --- reminders: candidates and the outbox ledger (set-based) -------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from styrdok import reminders
 from styrdok.config import Config
-from styrdok.notify import Digest, Notifier
+from styrdok.notify import ChannelUnavailable, Digest, Notifier
 from styrdok.outbox import NoticeState
 from styrdok.reminders import RunReport
 from styrdok.usecases.arguments import use_case
@@ -75,13 +75,21 @@ def remind(
         persons = store.persons_by_ref(n.recipient for n in claimed)
     delivered: list[tuple[str, Digest]] = []
     failures: list[tuple[str, str, str]] = []
+    unavailable: dict[str, str] = {}  # channel → why it is out for the rest of this run
     deliverable = [n for n in claimed if n.channel in notifiers]
     for channel, digest, ids in reminders.digests(deliverable, persons, today, language):
+        if channel in unavailable:
+            # Not tried, so no attempt is counted; release_claims below keeps them pending.
+            failures.append((channel, digest.recipient.ref, f"not tried: {unavailable[channel]}"))
+            continue
         try:
             notifiers[channel].deliver(digest)
         except Exception as exc:  # isolation: one channel's failure is only its own
             error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
+            if isinstance(exc, ChannelUnavailable):
+                unavailable[channel] = error
+                log.error("%s is unavailable; not trying it again in this run: %s", channel, error)
             with store.transaction(exclusive=False):
                 store.mark_failed_attempt(
                     ids, worker=worker, error=error, max_attempts=settings.max_attempts
