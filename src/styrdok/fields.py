@@ -220,6 +220,34 @@ def text(limit: int = 20_000) -> Validator:
     return check
 
 
+def required_text(limit: int) -> Validator:
+    """Like :func:`text`, and not empty or blank: a question or an answer must say something."""
+    clean = text(limit)
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        clean(inst, attribute, value)
+        if not value.strip():
+            raise InvalidValue(f"{attribute.name}: must not be empty")
+
+    return check
+
+
+def opt_required_text(limit: int) -> Validator:
+    """Like :func:`required_text`, or ``None`` (not given yet)."""
+    required = required_text(limit)
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            required(inst, attribute, value)
+
+    return check
+
+
+def norm_opt_text(value: Any) -> Any:
+    """Like :func:`norm_text`, but ``None`` stays ``None`` (an answer not given yet)."""
+    return None if value is None else norm_text(value)
+
+
 def lines(limit: int) -> Validator:
     """A tuple of lines, each as :func:`line` requires."""
 

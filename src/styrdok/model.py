@@ -261,8 +261,12 @@ class Question:
     document_ref: str = attrs.field(validator=fields.ref)
     asked_by: str = attrs.field(validator=fields.ref)
     asked_on: dt.date
-    text: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
-    answer: str | None = None
+    text: str = attrs.field(converter=fields.norm_text, validator=fields.required_text(5_000))
+    answer: str | None = attrs.field(
+        default=None, converter=fields.norm_opt_text, validator=fields.opt_required_text(5_000)
+    )
+    """The same text rules as the question: a blank, oversized or hidden-character answer
+    is refused whichever edge it comes from."""
     answered_by: str | None = None
     answered_on: dt.date | None = None
     promoted_to_faq: bool = False
