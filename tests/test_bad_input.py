@@ -578,3 +578,23 @@ def test_bad_input_is_refused_cleanly(
     assert re.fullmatch(r"Error: [^\n]+\n", result.stderr), result.stderr
     assert message in result.stderr
     assert _dump(db) == before
+
+
+def test_a_file_that_is_not_a_database_is_one_clear_line(tmp_path: Path) -> None:
+    """--db pointing at some other file: one line, exit 1, the file untouched."""
+    other = tmp_path / "notes.db"
+    other.write_bytes(b"Inte en databas, bara anteckningar.\n" * 10)
+    before = other.read_bytes()
+    result = CliRunner().invoke(main, ["--db", str(other), "due"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: database error: file is not a database\n"
+    assert other.read_bytes() == before
+
+
+def test_minus_zero_is_zero() -> None:
+    """A cost of -0.00 is stored as 0.00, never as a signed zero."""
+    from decimal import Decimal
+
+    from styrdok.model import Funding
+
+    assert str(Funding(funded_by="BUN", estimated_cost=Decimal("-0.00")).estimated_cost) == "0.00"

@@ -108,7 +108,8 @@ def to_amount(value: Any) -> Decimal | None:
         raise InvalidValue(f"estimated_cost: {value!r} is not an amount") from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
         raise InvalidValue(f"estimated_cost: {value!r} is not a sensible amount")
-    return amount.quantize(Decimal("0.01"))
+    # "-0.00" is zero: stored with a sign it would print as "-0,00 kr".
+    return amount.quantize(Decimal("0.01")) if amount else Decimal("0.00")
 
 
 def to_offsets(values: Any) -> Any:

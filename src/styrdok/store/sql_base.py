@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from styrdok.errors import AlreadyExists, RegistryUnavailable
 from styrdok.store import tables
@@ -82,7 +82,9 @@ class SqlBase:
                         yield
                     finally:
                         self._conn = None
-        except OperationalError as exc:
+        except IntegrityError:
+            raise  # a broken reference at commit: the caller's to explain
+        except DatabaseError as exc:  # locked, gone, full, or not a database at all
             raise _unavailable(exc) from None
 
     @property
@@ -146,7 +148,7 @@ def mentions(table: sa.Table, needles: Sequence[str]) -> sa.ColumnElement[bool]:
     return sa.or_(sa.false(), *tests)
 
 
-def _unavailable(exc: OperationalError) -> RegistryUnavailable:
+def _unavailable(exc: DatabaseError) -> RegistryUnavailable:
     message = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in message or "busy" in message:
         return RegistryUnavailable(
