@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from click.testing import Result
 
 from conftest import day, request
 from styrdok import RuleViolation
@@ -38,3 +41,26 @@ def test_an_edit_cannot_end_a_document_in_the_past(seeded: Registry) -> None:
         seeded.edit_document("POL-1", {"valid_until": day(-1)}, actor="owner")
     assert seeded.get_document("POL-1").valid_until is None
     assert seeded.edit_document("POL-1", {"valid_until": day(30)}, actor="owner").valid_until
+
+
+@pytest.mark.parametrize("when", ["9999-12-31", "0001-01-01"])
+def test_the_ends_of_the_calendar_are_one_clear_error(seeded: Registry, when: str) -> None:
+    """Dates far outside any real decision are refused by name, on the API and the model."""
+    import datetime as dt
+
+    from styrdok import InvalidValue
+
+    extreme = dt.date.fromisoformat(when)
+    with pytest.raises(InvalidValue, match=rf"^today: expected a date .* got {when}"):
+        seeded.due(today=extreme)
+    with pytest.raises(InvalidValue, match=r"^valid_until: .* outside the calendar"):
+        request(valid_until=extreme)
+
+
+def test_the_cli_refuses_the_end_of_the_calendar(cli: Callable[..., Result]) -> None:
+    """`due --today 9999-12-31`: one Error line, exit 1, no traceback."""
+    result = cli("due", "--today", "9999-12-31")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: today: expected a date") and "Traceback" not in (
+        result.output
+    )

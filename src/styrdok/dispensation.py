@@ -57,7 +57,7 @@ class Decision:
     """Who decided a dispensation request, when and why."""
 
     by: str = attrs.field(validator=fields.ref)
-    on: dt.date
+    on: dt.date = attrs.field(validator=fields.day)
     reasoning: str = attrs.field(
         default="", converter=fields.norm_text, validator=fields.text(5_000)
     )
@@ -74,7 +74,7 @@ class Evaluation:
     """What a dispensation taught (lyckade missar): outcome, lessons, a rule to change?"""
 
     by: str = attrs.field(validator=fields.ref)
-    on: dt.date
+    on: dt.date = attrs.field(validator=fields.day)
     outcome: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
     lessons: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(5_000))
     rule_change_suggested: bool = False
@@ -89,8 +89,8 @@ class DispensationRequest:
     """What it covers."""
     responsible: str = attrs.field(validator=fields.ref)
     """Person responsible for the dispensation and its consequences."""
-    valid_from: dt.date
-    valid_until: dt.date
+    valid_from: dt.date = attrs.field(validator=fields.day)
+    valid_until: dt.date = attrs.field(validator=fields.day)
     funding: Funding
     applies_to: tuple[str, ...] = attrs.field(
         default=(), converter=fields.norm_tuple, validator=fields.lines(200)
@@ -116,10 +116,10 @@ class Dispensation:
     document_ref: str = attrs.field(validator=fields.ref)
     scope: str = attrs.field(converter=fields.norm_text, validator=fields.text(5_000))
     requested_by: str = attrs.field(validator=fields.ref)
-    requested_on: dt.date
+    requested_on: dt.date = attrs.field(validator=fields.day)
     responsible: str = attrs.field(validator=fields.ref)
-    valid_from: dt.date
-    valid_until: dt.date
+    valid_from: dt.date = attrs.field(validator=fields.day)
+    valid_until: dt.date = attrs.field(validator=fields.day)
     funding: Funding
     status: DispStatus = attrs.field(
         default=DispStatus.REQUESTED,
@@ -142,7 +142,7 @@ class Dispensation:
         default=None, converter=fields.norm_opt, validator=fields.opt_ref
     )
     """The dispensation this one renews; history is never overwritten."""
-    ended_on: dt.date | None = None
+    ended_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
     """First day no longer in effect after a revoke, close or expiry."""
     end_reason: str = attrs.field(
         default="", converter=fields.norm_text, validator=fields.text(2_000)

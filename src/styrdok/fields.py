@@ -8,6 +8,8 @@ and so on, so that a field's declaration says what it accepts.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import enum
 import re
 from collections.abc import Callable, Iterable
@@ -247,6 +249,30 @@ def opt_required_text(limit: int) -> Validator:
 def norm_opt_text(value: Any) -> Any:
     """Like :func:`norm_text`, but ``None`` stays ``None`` (an answer not given yet)."""
     return None if value is None else norm_text(value)
+
+
+#: The calendar styrdok keeps: wide enough for any real decision, far enough from the ends
+#: of Python's calendar that adding a review interval or a day can never overflow.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
+def day(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A calendar date (not a date and time) between 1900-01-01 and 2199-12-31."""
+    if type(value) is not dt.date:
+        shown = type(value).__name__
+        raise InvalidValue(f"{attribute.name}: expected a date (not a date and time), got {shown}")
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise InvalidValue(
+            f"{attribute.name}: {value} is outside the calendar styrdok keeps "
+            f"({EARLIEST_DAY} to {LATEST_DAY})"
+        )
+
+
+def opt_day(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Like :func:`day`, or ``None``."""
+    if value is not None:
+        day(inst, attribute, value)
 
 
 def lines(limit: int) -> Validator:

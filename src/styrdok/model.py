@@ -171,7 +171,7 @@ class Document:
         default=None, converter=fields.norm_opt, validator=fields.opt_ref
     )
     """Body ref that adopted the current version."""
-    decided_on: dt.date | None = None
+    decided_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
     minute_ref: str | None = attrs.field(
         default=None, converter=fields.norm_opt, validator=fields.opt_line(100)
     )
@@ -194,8 +194,8 @@ class Document:
     limits: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text())
     follow_up: FollowUp | None = None
     review_interval_months: int | None = attrs.field(default=12, validator=fields.positive)
-    next_review_on: dt.date | None = None
-    valid_until: dt.date | None = None
+    next_review_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
+    valid_until: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
     """Last day in force; ``None`` means until further notice (tillsvidare)."""
     non_compliance: str = attrs.field(
         default="", converter=fields.norm_text, validator=fields.text()
@@ -229,8 +229,8 @@ class DocumentVersion:
 
     document_ref: str
     version: int
-    in_force_from: dt.date
-    in_force_until: dt.date | None
+    in_force_from: dt.date = attrs.field(validator=fields.day)
+    in_force_until: dt.date | None = attrs.field(validator=fields.opt_day)
     """First day no longer in force; ``None`` while still in force."""
     snapshot: Document
 
@@ -241,12 +241,12 @@ class Review:
 
     document_ref: str = attrs.field(validator=fields.ref)
     document_version: int
-    reviewed_on: dt.date
+    reviewed_on: dt.date = attrs.field(validator=fields.day)
     reviewer: str = attrs.field(validator=fields.ref)
     outcome: ReviewOutcome = attrs.field(
         converter=fields.to_review_outcome, validator=fields.one_of(ReviewOutcome)
     )
-    next_review_on: dt.date | None
+    next_review_on: dt.date | None = attrs.field(validator=fields.opt_day)
     notes: str = attrs.field(default="", converter=fields.norm_text, validator=fields.text(5_000))
     id: int | None = None
 
@@ -260,7 +260,7 @@ class Question:
 
     document_ref: str = attrs.field(validator=fields.ref)
     asked_by: str = attrs.field(validator=fields.ref)
-    asked_on: dt.date
+    asked_on: dt.date = attrs.field(validator=fields.day)
     text: str = attrs.field(converter=fields.norm_text, validator=fields.required_text(5_000))
     answer: str | None = attrs.field(
         default=None, converter=fields.norm_opt_text, validator=fields.opt_required_text(5_000)
@@ -268,7 +268,7 @@ class Question:
     """The same text rules as the question: a blank, oversized or hidden-character answer
     is refused whichever edge it comes from."""
     answered_by: str | None = None
-    answered_on: dt.date | None = None
+    answered_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
     promoted_to_faq: bool = False
     id: int | None = None
 

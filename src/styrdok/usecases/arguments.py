@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from styrdok.errors import InvalidValue
+from styrdok.fields import EARLIEST_DAY, LATEST_DAY
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,7 +90,10 @@ def _check_for(name: str, annotation: Any) -> Any:
         # A datetime is a date to Python; as a decision date it would carry a time and a
         # zone nobody asked for, so it is refused rather than silently cut.
         return lambda value: _require(
-            type(value) is dt.date, name, "a date (not a date and time)", value
+            type(value) is dt.date and EARLIEST_DAY <= value <= LATEST_DAY,
+            name,
+            f"a date (not a date and time) from {EARLIEST_DAY} to {LATEST_DAY}",
+            value,
         )
     if annotation is bool:
         return lambda value: _require(type(value) is bool, name, "true or false", value)
@@ -140,6 +144,8 @@ def _to_enum(name: str, kind: type[enum.Enum], value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
+    if type(value) is dt.date:
+        return value.isoformat()
     text = repr(value)
     shown = text if len(text) <= 60 else text[:57] + "..."
     return f"{type(value).__name__} {shown}"
