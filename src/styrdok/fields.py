@@ -9,7 +9,6 @@ and so on, so that a field's declaration says what it accepts.
 from __future__ import annotations
 
 import datetime as dt
-
 import enum
 import re
 from collections.abc import Callable, Iterable

@@ -42,8 +42,14 @@ def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Con
     """Offer delivery channels for reminder digests.
 
     Called at the start of each ``styrdok remind`` run. Call ``register(notifier)`` once per
-    channel you provide; ``config`` is the parsed ``styrdok.toml`` (your settings are in
-    ``config.section("yourname")``). Register nothing if your settings are missing.
+    channel you provide; ``config`` is the parsed ``styrdok.toml``. Register nothing if your
+    table is missing (``"yourname" not in config.sections``); when it is there, check it
+    whole with ``config.section("yourname", schema={...})`` (``styrdok.config``'s ``Int``,
+    ``Float``, ``Bool``, ``Str``, ``StrList``, ``Days``), which raises
+    :class:`~styrdok.errors.InvalidValue` naming ``[yourname] key`` for an unknown key, a
+    missing required one, or a wrong type or range. Raise ``InvalidValue`` naming the key
+    for any other setting that keeps the channel from starting (an unset variable, say): it
+    stops the run before anything is sent, where any other exception only skips your plugin.
     """
 
 

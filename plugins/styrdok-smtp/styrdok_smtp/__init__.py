@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import os
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -14,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from styrdok.config import Config
+from styrdok.config import Bool, Config, Float, Int, Schema, Section, Str, shown
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.model import Person
@@ -31,6 +32,35 @@ from styrdok.notify import (
 __version__ = "0.1.0"
 
 
+SCHEMA: Schema = {
+    "host": Str(required=True),
+    "from": Str(required=True),
+    "port": Int(1, 65535),
+    "starttls": Bool(),
+    "ssl": Bool(default=False),
+    "username": Str(),
+    "password_env": Str(),
+    "cafile": Str(),
+    "timeout": Float(0.1, 600, default=30.0),
+}
+"""``[smtp]``, checked whole when the plugin registers (``port`` defaults to 465 with
+``ssl``, else 587; ``starttls`` to ``not ssl``)."""
+
+
+def _one_address(value: str) -> bool:
+    """Whether ``value`` is exactly one e-mail address (a display name is allowed)."""
+    try:
+        header = email.policy.default.header_factory("From", value)
+        addresses = header.addresses
+    except Exception:  # the header parser raises IndexError and others on some input
+        return False
+    return (
+        not header.defects
+        and len(addresses) == 1
+        and bool(addresses[0].username and addresses[0].domain)
+    )
+
+
 @attrs.frozen
 class SmtpSettings:
     host: str
@@ -44,40 +74,47 @@ class SmtpSettings:
     timeout: float = 30.0
 
     @classmethod
-    def from_section(cls, section: dict[str, Any]) -> SmtpSettings:
-        """Settings from ``[smtp]``; one clear error for anything wrong."""
-        allowed = {
-            "host",
-            "port",
-            "starttls",
-            "ssl",
-            "username",
-            "password_env",
-            "from",
-            "cafile",
-            "timeout",
-        }
-        unknown = sorted(set(section) - allowed)
-        if unknown:
-            raise InvalidValue(f"[smtp]: unknown setting {unknown[0]!r}")
-        if "from" not in section:
-            raise InvalidValue("[smtp]: 'from' (the sender address) is required")
+    def from_section(cls, section: Mapping[str, Any]) -> SmtpSettings:
+        """Settings from ``[smtp]``, checked whole against :data:`SCHEMA` (checking is
+        idempotent, so a section already checked may be passed); anything that would keep
+        the channel from starting is one :class:`InvalidValue` naming ``[smtp] key``."""
+        if not isinstance(section, Section):
+            section = Section("smtp", section, source="configuration")
+        values = section.validated(SCHEMA)
+        if not _one_address(values["from"]):
+            raise InvalidValue(
+                f"{values.where('from')}: expected one e-mail address, e.g. "
+                f'"Styrdok <styrdok@kommun.example>", got {shown(values["from"])}'
+            )
         password = None
-        if "password_env" in section:
-            password = os.environ.get(section["password_env"])
-            if password is None:
-                raise InvalidValue(f"[smtp]: the variable {section['password_env']} is not set")
-        use_ssl = bool(section.get("ssl", False))
+        if "password_env" in values:
+            variable = values["password_env"]
+            password = os.environ.get(variable)
+            if not password:
+                raise InvalidValue(
+                    f"{values.where('password_env')}: the variable {variable} is not set "
+                    "(or is empty)"
+                )
+        cafile = values.get("cafile")
+        if cafile is not None:
+            try:  # read now: a missing or unreadable file stops the run, not each delivery
+                ssl.create_default_context(cafile=cafile)
+            except OSError as exc:  # ssl.SSLError included
+                raise InvalidValue(
+                    f"{values.where('cafile')}: cannot read certificates from {cafile}: "
+                    f"{exc.strerror or exc}"
+                ) from None
+        use_ssl: bool = values["ssl"]
         return cls(
-            host=str(section["host"]),
-            sender=str(section["from"]),
-            port=int(section.get("port", 465 if use_ssl else 587)),
-            starttls=bool(section.get("starttls", not use_ssl)),
+            host=values["host"],
+            sender=values["from"],
+            port=values.get("port", 465 if use_ssl else 587),
+            starttls=values.get("starttls", not use_ssl),
             ssl=use_ssl,
-            username=section.get("username"),
+            username=values.get("username"),
             password=password,
-            cafile=section.get("cafile"),
-            timeout=float(section.get("timeout", 30)),
+            cafile=cafile,
+            timeout=values["timeout"],
         )
 
 
@@ -185,6 +222,7 @@ class SmtpNotifier:
 
 @hookimpl
 def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Config) -> None:
-    section = config.section("smtp")
-    if "host" in section:
-        register(SmtpNotifier(SmtpSettings.from_section(section)))
+    # Registered whenever the table exists: a mistake in it (a misspelt `hots`, a port
+    # given as text) stops the run instead of silently leaving e-mail out.
+    if "smtp" in config.sections:
+        register(SmtpNotifier(SmtpSettings.from_section(config.section("smtp", schema=SCHEMA))))

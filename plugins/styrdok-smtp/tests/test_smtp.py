@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import shutil
 import smtplib
 import socket
 import ssl
@@ -16,15 +17,20 @@ from typing import Any
 
 import attrs
 import pytest
+import styrdok_smtp
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner, Result
 from icalendar import Calendar
 from styrdok_smtp import SmtpNotifier, SmtpSettings, styrdok_register_notifiers
 
+from styrdok.cli import main
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.model import Person
 from styrdok.notify import ChannelUnavailable, Digest, DigestItem, NoticeKind
+from styrdok.plugins import get_plugin_manager
+from styrdok.registry import Registry
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -346,8 +352,9 @@ def test_people_without_an_address_are_not_for_this_channel() -> None:
     assert not notifier.wants(Person("nils", "Nils Utan Adress"))
 
 
-def test_the_plugin_registers_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No [smtp] host, no channel; bad settings are one clear error."""
+def test_the_plugin_registers_whenever_its_table_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No [smtp] table, no channel; a table, a channel or one clear error naming the key
+    (a table without `host` is a mistake, not a way to turn e-mail off)."""
     found: list[Any] = []
     styrdok_register_notifiers(found.append, Config())
     assert found == []
@@ -355,16 +362,164 @@ def test_the_plugin_registers_only_when_configured(monkeypatch: pytest.MonkeyPat
         found.append, Config(sections={"smtp": {"host": "smtp.example", "from": "styrdok@example"}})
     )
     assert [n.name for n in found] == ["smtp"]
-    with pytest.raises(InvalidValue, match="'from'"):
+    assert (found[0].settings.port, found[0].settings.starttls) == (587, True)
+    with pytest.raises(InvalidValue, match=r"^configuration: \[smtp\] host: missing"):
+        styrdok_register_notifiers(found.append, Config(sections={"smtp": {}}))
+    with pytest.raises(InvalidValue, match=r"\[smtp\] from: missing"):
         styrdok_register_notifiers(found.append, Config(sections={"smtp": {"host": "x"}}))
     monkeypatch.delenv("NO_SUCH_VARIABLE", raising=False)
-    with pytest.raises(InvalidValue, match="NO_SUCH_VARIABLE is not set"):
+    with pytest.raises(
+        InvalidValue, match=r"\[smtp\] password_env: the variable NO_SUCH_VARIABLE is not set"
+    ):
         styrdok_register_notifiers(
             found.append,
             Config(
                 sections={"smtp": {"host": "x", "from": "a@b", "password_env": "NO_SUCH_VARIABLE"}}
             ),
         )
+    assert len(found) == 1
+
+
+def test_ssl_changes_the_defaults_of_port_and_starttls() -> None:
+    """Implicit TLS means port 465 and no STARTTLS, unless the settings say otherwise."""
+    base = {"host": "smtp.example", "from": "styrdok@example"}
+    tls = SmtpSettings.from_section({**base, "ssl": True})
+    assert (tls.port, tls.starttls, tls.ssl, tls.timeout) == (465, False, True, 30.0)
+    own = SmtpSettings.from_section({**base, "ssl": True, "port": 2465, "timeout": 5})
+    assert (own.port, own.timeout) == (2465, 5.0)
+    relay = SmtpSettings.from_section({**base, "port": 25, "starttls": False})
+    assert (relay.port, relay.starttls, relay.ssl) == (25, False, False)
+
+
+# --- through `styrdok remind`: a wrong [smtp] stops the run --------------------------------
+
+TODAY = "2026-11-23"  # the day after the demo's "today": reminders are due
+SENDER = 'from = "Styrdok <styrdok@mittkoping.example>"\n'
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("smtp-cli") / "demo.db"
+    result = CliRunner().invoke(
+        main, ["--db", str(path), "demo", "--today", "2026-11-22"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def smtp_plugin() -> Iterator[None]:
+    """The plugin registered as its entry point would (tests load no entry points)."""
+    manager = get_plugin_manager()
+    manager.register(styrdok_smtp, name="smtp")
+    yield
+    manager.unregister(styrdok_smtp)
+
+
+def remind(db: Path, settings: str, tmp_path: Path) -> Result:
+    path = tmp_path / "styrdok.toml"
+    path.write_text(settings, encoding="utf-8")
+    return CliRunner().invoke(
+        main, ["--db", str(db), "--config", str(path), "remind", "--today", TODAY]
+    )
+
+
+def outbox(db: Path) -> list[Any]:
+    with Registry.open(db) as registry, registry.session.read():
+        return list(registry.store.notices())
+
+
+@pytest.mark.usefixtures("smtp_plugin")
+def test_good_settings_send_through_styrdok_remind(
+    demo_db: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """The control for the cases below: the same settings, right, deliver every digest."""
+    inbox, port = smtp_server
+    settings = (
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\ntimeout = 5\n{SENDER}'
+        "[console]\nenabled = false\n"
+    )
+    result = remind(demo_db, settings, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    rows = outbox(demo_db)
+    assert rows and {r.channel for r in rows} == {"smtp"} and {r.state for r in rows} == {"sent"}
+    assert len(inbox.messages) == len({r.recipient for r in rows})
+
+
+@pytest.mark.usefixtures("smtp_plugin")
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = "{port}"\n' + SENDER,
+            '[smtp] port: expected a whole number 1–65535, got "{port}"',
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\nssl = "false"\n' + SENDER,
+            '[smtp] ssl: expected true or false (without quotes), got "false"',
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = 0\n' + SENDER,
+            "[smtp] starttls: expected true or false (without quotes), got 0",
+        ),
+        (
+            '[smtp]\nhots = "127.0.0.1"\nport = {port}\n' + SENDER,
+            "[smtp] hots: unknown setting; known: cafile, from, host, password_env, port, "
+            "ssl, starttls, timeout, username",
+        ),
+        ("[smtp]\n", "[smtp] host: missing; expected text on one line (1–1000 characters)"),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\n',
+            "[smtp] from: missing; expected text on one line (1–1000 characters)",
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "styrdok"\n',
+            '[smtp] from: expected one e-mail address, e.g. "Styrdok <styrdok@kommun.example>", '
+            'got "styrdok"',
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\ntimeout = 0\n' + SENDER,
+            "[smtp] timeout: expected a number 0.1–600, got 0",
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\nusername = "styrdok"\n'
+            'password_env = "STYRDOK_TEST_NO_SUCH_PASSWORD"\n' + SENDER,
+            "[smtp] password_env: the variable STYRDOK_TEST_NO_SUCH_PASSWORD is not set "
+            "(or is empty)",
+        ),
+        (
+            '[smtp]\nhost = "127.0.0.1"\nport = {port}\ncafile = "{missing}"\n' + SENDER,
+            "[smtp] cafile: cannot read certificates from {missing}: No such file or directory",
+        ),
+    ],
+)
+def test_a_wrong_smtp_setting_fails_the_run_and_nothing_is_recorded(
+    demo_db: Path,
+    tmp_path: Path,
+    smtp_server: tuple[Inbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: str,
+    message: str,
+) -> None:
+    """A mail server is up and the console channel works, yet a mistake in [smtp] is one
+    `Error:` line naming the key, exit 1, before anything is recorded or sent: the e-mail
+    channel is never silently left out."""
+    inbox, port = smtp_server
+    monkeypatch.delenv("STYRDOK_TEST_NO_SUCH_PASSWORD", raising=False)
+    names = {"port": port, "missing": tmp_path / "no-such-ca.pem"}
+    result = remind(demo_db, settings.format(**names), tmp_path)
+    path = tmp_path / "styrdok.toml"
+    expected = f"Error: plugin smtp: {path}: {message.format(**names)}\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
+    assert outbox(demo_db) == []
+    assert inbox.messages == []
 
 
 def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
 
-from styrdok.config import Config
+from styrdok.config import Config, Float, Int, Schema, Section, Str, StrList
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.model import Person
@@ -73,6 +73,33 @@ def markup_for(url: str) -> str:
     return "slack" if urlsplit(url).hostname == "hooks.slack.com" else "markdown"
 
 
+SCHEMA: Schema = {
+    "url": Str(),
+    "url_env": Str(),
+    "format": Str(choices=("text", "json"), default="text"),
+    "chat": Str(choices=("teams", "mattermost", "slack")),
+    "units": StrList(),
+    "timeout": Float(0.1, 300, default=10.0),
+    "retries": Int(0, 10, default=2),
+    "backoff": Float(0, 60, default=1.0),
+}
+"""``[webhook]``, checked whole when the plugin registers; exactly one of ``url`` and
+``url_env`` must be given."""
+
+
+def is_http_address(url: str) -> bool:
+    """Whether ``url`` is an ``http`` or ``https`` address with a host (and, if given, a
+    valid port), without spaces or control characters."""
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class WebhookError(Exception):
     """The webhook did not accept the digest."""
 
@@ -92,32 +119,49 @@ class WebhookSettings:
     backoff: float = 1.0
 
     @classmethod
-    def from_section(cls, section: dict[str, Any]) -> WebhookSettings:
-        allowed = {"url", "url_env", "format", "chat", "units", "timeout", "retries", "backoff"}
-        unknown = sorted(set(section) - allowed)
-        if unknown:
-            raise InvalidValue(f"[webhook]: unknown setting {unknown[0]!r}")
-        url = section.get("url")
-        if "url_env" in section:
-            url = os.environ.get(section["url_env"])
+    def from_section(cls, section: Mapping[str, Any]) -> WebhookSettings:
+        """Settings from ``[webhook]``, checked whole against :data:`SCHEMA` (checking is
+        idempotent, so a section already checked may be passed); anything that would keep
+        the channel from starting is one :class:`InvalidValue` naming ``[webhook] key``.
+        The address itself is never shown in a message: it is a secret."""
+        if not isinstance(section, Section):
+            section = Section("webhook", section, source="configuration")
+        values = section.validated(SCHEMA)
+        if "url" in values and "url_env" in values:
+            raise InvalidValue(f"{values.where('url')}: give url or url_env, not both")
+        if "url_env" in values:
+            variable = values["url_env"]
+            url = os.environ.get(variable)
             if not url:
-                raise InvalidValue(f"[webhook]: the variable {section['url_env']} is not set")
-        if not url or not str(url).startswith(("https://", "http://")):
-            raise InvalidValue("[webhook]: 'url' must be an http(s) address")
-        fmt = section.get("format", "text")
-        if fmt not in ("text", "json"):
-            raise InvalidValue("[webhook]: format must be 'text' or 'json'")
-        chat = section.get("chat")
-        if chat is not None and chat not in CHATS:
-            raise InvalidValue("[webhook]: chat must be 'teams', 'slack' or 'mattermost'")
+                raise InvalidValue(
+                    f"{values.where('url_env')}: the variable {variable} is not set (or is empty)"
+                )
+            if not is_http_address(url):
+                raise InvalidValue(
+                    f"{values.where('url_env')}: the variable {variable} does not hold an "
+                    "http(s) address"
+                )
+        elif "url" in values:
+            url = values["url"]
+            if not is_http_address(url):
+                raise InvalidValue(
+                    f"{values.where('url')}: expected an http(s) address, "
+                    "e.g. https://chat.kommun.example/hooks/…"
+                )
+        else:
+            raise InvalidValue(
+                f"{values.where('url')}: missing; give url, or url_env naming the variable "
+                "that holds it"
+            )
+        chat = values.get("chat")
         return cls(
-            url=str(url),
-            format=fmt,
-            markup=CHATS[chat] if chat else markup_for(str(url)),
-            units=tuple(section.get("units", ())),
-            timeout=float(section.get("timeout", 10)),
-            retries=int(section.get("retries", 2)),
-            backoff=float(section.get("backoff", 1.0)),
+            url=url,
+            format=values["format"],
+            markup=CHATS[chat] if chat else markup_for(url),
+            units=values.get("units", ()),
+            timeout=values["timeout"],
+            retries=values["retries"],
+            backoff=values["backoff"],
         )
 
 
@@ -197,6 +241,8 @@ class WebhookNotifier:
 
 @hookimpl
 def styrdok_register_notifiers(register: Callable[[Notifier], None], config: Config) -> None:
-    section = config.section("webhook")
-    if "url" in section or "url_env" in section:
+    # Registered whenever the table exists: a mistake in it (a misspelt key, retries given
+    # as text, no address at all) stops the run instead of silently leaving chat out.
+    if "webhook" in config.sections:
+        section = config.section("webhook", schema=SCHEMA)
         register(WebhookNotifier(WebhookSettings.from_section(section)))

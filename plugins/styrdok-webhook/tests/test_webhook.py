@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import shutil
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+import styrdok_webhook
+from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -26,10 +30,13 @@ from styrdok_webhook import (
     styrdok_register_notifiers,
 )
 
+from styrdok.cli import main
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.model import Person
 from styrdok.notify import Digest, DigestItem, NoticeKind
+from styrdok.plugins import get_plugin_manager
+from styrdok.registry import Registry
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -160,17 +167,52 @@ def test_units_limit_who_this_channel_reaches() -> None:
 
 
 def test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The URL may come from the environment; mistakes are one clear error."""
+    """The URL may come from the environment; the plugin registers whenever [webhook]
+    exists, and every mistake is one clear error naming the key."""
     found: list[Any] = []
     styrdok_register_notifiers(found.append, Config())
     assert found == []
     monkeypatch.setenv("HOOK_URL", "https://chat.example/hook")
     styrdok_register_notifiers(found.append, Config(sections={"webhook": {"url_env": "HOOK_URL"}}))
     assert [n.name for n in found] == ["webhook"]
-    with pytest.raises(InvalidValue, match="http"):
+    settings = found[0].settings
+    assert (settings.url, settings.format, settings.timeout, settings.retries) == (
+        "https://chat.example/hook",
+        "text",
+        10.0,
+        2,
+    )
+    with pytest.raises(InvalidValue, match=r"^configuration: \[webhook\] url: missing"):
+        styrdok_register_notifiers(found.append, Config(sections={"webhook": {}}))
+    assert len(found) == 1
+    with pytest.raises(InvalidValue, match=r"\[webhook\] url: expected an http\(s\) address"):
         WebhookSettings.from_section({"url": "ftp://x"})
-    with pytest.raises(InvalidValue, match="format"):
+    with pytest.raises(InvalidValue, match=r"\[webhook\] format: expected one of"):
         WebhookSettings.from_section({"url": "https://x", "format": "xml"})
+    monkeypatch.setenv("HOOK_URL", "chat.example/hook")
+    with pytest.raises(
+        InvalidValue,
+        match=r"\[webhook\] url_env: the variable HOOK_URL does not hold an http\(s\) address$",
+    ):
+        WebhookSettings.from_section({"url_env": "HOOK_URL"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://chat.example/hook with space",
+        "https://chat.example:99999/hook",
+        "https:///hook",
+        "http://[::1/hook",
+        "mailto:chat@example",
+    ],
+)
+def test_an_address_a_post_could_not_reach_is_refused_at_once(url: str) -> None:
+    """Not at the first delivery (which would leave every notice pending, run after run),
+    and without showing the address: webhook URLs are secrets."""
+    with pytest.raises(InvalidValue) as error:
+        WebhookSettings.from_section({"url": url})
+    assert url not in str(error.value)
 
 
 def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_once(
@@ -277,7 +319,7 @@ def test_the_chat_decides_the_escaping() -> None:
     )
     assert markup({"url": "https://chat.kommun.se/hooks/x", "chat": "mattermost"}) == "markdown"
     assert markup({"url": "https://proxy.kommun.se/slack", "chat": "slack"}) == "slack"
-    with pytest.raises(InvalidValue, match="chat must be"):
+    with pytest.raises(InvalidValue, match=r"\[webhook\] chat: expected one of"):
         markup({"url": "https://x", "chat": "discord"})
     with pytest.raises(ValueError, match="markup"):
         WebhookSettings(url="https://x", markup="html")
@@ -312,3 +354,130 @@ def test_slack_escaping_leaves_no_control_character(text: str) -> None:
     assert escaped.count("@") == escaped.count("@\u200b")
     decoded = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     assert decoded == text.replace("@", "@\u200b")
+
+
+# --- through `styrdok remind`: a wrong [webhook] stops the run -----------------------------
+
+TODAY = "2026-11-23"  # the day after the demo's "today": reminders are due
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("webhook-cli") / "demo.db"
+    result = CliRunner().invoke(
+        main, ["--db", str(path), "demo", "--today", "2026-11-22"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def webhook_plugin() -> Iterator[None]:
+    """The plugin registered as its entry point would (tests load no entry points)."""
+    manager = get_plugin_manager()
+    manager.register(styrdok_webhook, name="webhook")
+    yield
+    manager.unregister(styrdok_webhook)
+
+
+def remind(db: Path, settings: str, tmp_path: Path) -> Result:
+    path = tmp_path / "styrdok.toml"
+    path.write_text(settings, encoding="utf-8")
+    return CliRunner().invoke(
+        main, ["--db", str(db), "--config", str(path), "remind", "--today", TODAY]
+    )
+
+
+def outbox(db: Path) -> list[Any]:
+    with Registry.open(db) as registry, registry.session.read():
+        return list(registry.store.notices())
+
+
+@pytest.mark.usefixtures("webhook_plugin")
+def test_good_settings_post_through_styrdok_remind(
+    demo_db: Path, tmp_path: Path, hook: tuple[Hook, str]
+) -> None:
+    """The control for the cases below: the same settings, right, post every digest."""
+    state, url = hook
+    settings = f'[webhook]\nurl = "{url}"\nretries = 0\n[console]\nenabled = false\n'
+    result = remind(demo_db, settings, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    rows = outbox(demo_db)
+    assert rows and {r.channel for r in rows} == {"webhook"} and {r.state for r in rows} == {"sent"}
+    assert len(state.received) == len({r.recipient for r in rows})
+
+
+@pytest.mark.usefixtures("webhook_plugin")
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            '[webhook]\nurl = "{url}"\nretries = -1\n',
+            "[webhook] retries: expected a whole number 0–10, got -1",
+        ),
+        (
+            '[webhook]\nurl = "{url}"\nretries = "2"\n',
+            '[webhook] retries: expected a whole number 0–10, got "2"',
+        ),
+        (
+            '[webhook]\nurl = "{url}"\nunits = "IT"\n',
+            '[webhook] units: expected a list of texts, e.g. ["a", "b"] (at most 1000), got "IT"',
+        ),
+        (
+            '[webhook]\nurl = "{url}"\ntimeout = 0\n',
+            "[webhook] timeout: expected a number 0.1–300, got 0",
+        ),
+        (
+            '[webhook]\nurl = "{url}"\nchat = "discord"\n',
+            '[webhook] chat: expected one of "teams", "mattermost", "slack", got "discord"',
+        ),
+        (
+            '[webhook]\nuri = "{url}"\n',
+            "[webhook] uri: unknown setting; known: backoff, chat, format, retries, timeout, "
+            "units, url, url_env",
+        ),
+        (
+            "[webhook]\n",
+            "[webhook] url: missing; give url, or url_env naming the variable that holds it",
+        ),
+        (
+            '[webhook]\nurl = "{url}"\nurl_env = "STYRDOK_TEST_HOOK"\n',
+            "[webhook] url: give url or url_env, not both",
+        ),
+        (
+            '[webhook]\nurl = "ftp://127.0.0.1/hooks/abc"\n',
+            "[webhook] url: expected an http(s) address, e.g. https://chat.kommun.example/hooks/…",
+        ),
+        (
+            '[webhook]\nurl_env = "STYRDOK_TEST_NO_SUCH_HOOK"\n',
+            "[webhook] url_env: the variable STYRDOK_TEST_NO_SUCH_HOOK is not set (or is empty)",
+        ),
+    ],
+)
+def test_a_wrong_webhook_setting_fails_the_run_and_nothing_is_recorded(
+    demo_db: Path,
+    tmp_path: Path,
+    hook: tuple[Hook, str],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: str,
+    message: str,
+) -> None:
+    """A chat server is up and the console channel works, yet a mistake in [webhook] is
+    one `Error:` line naming the key, exit 1, before anything is recorded or posted: the
+    chat channel is never silently left out."""
+    state, url = hook
+    monkeypatch.setenv("STYRDOK_TEST_HOOK", url)
+    monkeypatch.delenv("STYRDOK_TEST_NO_SUCH_HOOK", raising=False)
+    result = remind(demo_db, settings.format(url=url), tmp_path)
+    path = tmp_path / "styrdok.toml"
+    expected = f"Error: plugin webhook: {path}: {message}\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
+    assert outbox(demo_db) == []
+    assert state.received == []

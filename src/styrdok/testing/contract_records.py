@@ -1,0 +1,179 @@
+"""The storage contract, records: they come back as stored, transactions, history, dispensations."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from styrdok.errors import AlreadyExists, Conflict, RuleViolation
+from styrdok.model import (
+    OPEN_STATUSES,
+    Body,
+    Disposition,
+    DispStatus,
+    DocStatus,
+    Person,
+    ReviewOutcome,
+)
+from styrdok.registry import Registry
+from styrdok.testing.contract_data import (
+    NOW,
+    StoreFactory,
+    complete_document,
+    complete_request,
+    day,
+)
+
+
+class RecordContract:
+    """Records, transactions and dispensation queries (a part of :class:`StoreContract`)."""
+
+    # --- records come back exactly as stored -------------------------------------------
+
+    def test_a_document_comes_back_exactly_as_stored(self, seeded: Registry) -> None:
+        stored = seeded.get_document("POL-1")
+        assert stored == complete_document(
+            status=DocStatus.IN_FORCE,
+            version=1,
+            adopted_by="KS",
+            decided_on=day(-100),
+            next_review_on=day(265),
+            revision=1,
+        )
+
+    def test_people_bodies_and_lists(self, seeded: Registry) -> None:
+        assert [p.ref for p in seeded.list_persons()] == [
+            "admin",
+            "approver",
+            "guardian",
+            "owner",
+            "requester",
+            "responsible",
+        ]
+        assert seeded.get_person("owner").email == "owner@example.se"
+        assert seeded.list_bodies() == [
+            Body("KS", "Kommunstyrelsen", "executive_board", contact="admin")
+        ]
+        seeded.add_document(
+            complete_document("RIKT-1", doc_type="guideline", parent="POL-1", guardian="approver"),
+            actor="owner",
+        )
+        assert [d.ref for d in seeded.list_documents(parent="POL-1")] == ["RIKT-1"]
+        assert [d.ref for d in seeded.list_documents(status=DocStatus.DRAFT)] == ["RIKT-1"]
+        assert [d.ref for d in seeded.list_documents(person="approver")] == ["RIKT-1"]
+        assert [d.ref for d in seeded.list_documents(body="KS")] == ["POL-1"]
+
+    def test_duplicate_refs_are_refused(self, seeded: Registry) -> None:
+        with pytest.raises(AlreadyExists):
+            seeded.add_person(Person("owner", "Again"), actor="admin")
+        with pytest.raises(AlreadyExists):
+            seeded.add_document(complete_document(), actor="owner")
+
+    # --- transactions and locking --------------------------------------------------------
+
+    def test_a_stale_update_is_a_conflict(self, seeded: Registry) -> None:
+        document = seeded.get_document("POL-1")
+        with seeded.store.transaction():
+            seeded.store.update_document(document, expected_revision=document.revision)
+        with pytest.raises(Conflict), seeded.store.transaction():
+            seeded.store.update_document(document, expected_revision=document.revision)
+
+    def test_a_transaction_is_all_or_nothing(self, seeded: Registry) -> None:
+        before = len(list(seeded.audit_events()))
+
+        def fail_midway() -> None:
+            with seeded.store.transaction():
+                seeded.store.insert_person(Person("ghost", "Ghost"))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            fail_midway()
+        with seeded.store.transaction(write=False):
+            assert seeded.store.get_person("ghost") is None
+        assert len(list(seeded.audit_events())) == before
+
+    # --- history ---------------------------------------------------------------------------
+
+    def test_versions_and_what_was_in_force(self, seeded: Registry) -> None:
+        seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
+        seeded.adopt_document("POL-1", actor="owner", body="KS", on=day(-10))
+        versions = seeded.document_versions("POL-1")
+        assert [(v.version, v.in_force_from, v.in_force_until) for v in versions] == [
+            (1, day(-100), day(-10)),
+            (2, day(-10), None),
+        ]
+        assert [v.snapshot.title for v in seeded.documents_in_force(day(-11))] == [
+            "Informationssäkerhetspolicy"
+        ]
+        assert [v.snapshot.title for v in seeded.documents_in_force(day(-10))] == ["Ny titel"]
+        review = seeded.review_document(
+            "POL-1", actor="guardian", outcome=ReviewOutcome.CONFIRMED, on=day(0)
+        )
+        assert review.id is not None
+        assert seeded.reviews("POL-1") == [review]
+
+    # --- dispensations ---------------------------------------------------------------------
+
+    def test_dispensation_lifecycle_and_queries(self, seeded: Registry) -> None:
+        first = seeded.request_dispensation(complete_request(), actor="requester")
+        assert first.ref == "D-2026-0001"
+        approved = seeded.approve_dispensation(first.ref, actor="guardian")
+        assert seeded.get_dispensation(first.ref) == approved
+        assert approved.funding.estimated_cost == Decimal("1200.50")
+        renewal = seeded.renew_dispensation(first.ref, actor="responsible", valid_until=day(200))
+        with seeded.store.transaction(write=False):
+            assert [d.ref for d in seeded.store.renewals_of(first.ref)] == [renewal.ref]
+            open_ones = seeded.store.list_dispensations(
+                document_ref="POL-1", statuses=OPEN_STATUSES
+            )
+            assert [d.ref for d in open_ones] == [first.ref, renewal.ref]
+            assert seeded.store.list_dispensations(statuses=()) == []
+        assert [d.ref for d in seeded.list_dispensations(status=DispStatus.REQUESTED)] == [
+            renewal.ref
+        ]
+        assert [d.ref for d in seeded.list_dispensations(person="responsible")] == [
+            first.ref,
+            renewal.ref,
+        ]
+        assert [d.ref for d in seeded.dispensations_active_on(day(50))] == [first.ref]
+        assert seeded.dispensations_active_on(day(5)) == []
+        assert seeded.expire(today=day(101)) == [first.ref]
+        assert seeded.get_dispensation(first.ref).status is DispStatus.EXPIRED
+        assert [d.ref for d in seeded.dispensations_active_on(day(100))] == [first.ref]
+        with pytest.raises(RuleViolation, match="open dispensation"):
+            seeded.repeal_document("POL-1", actor="owner", on=day(150))
+        seeded.repeal_document("POL-1", actor="owner", on=day(150), dispensations=Disposition.END)
+        assert seeded.get_dispensation(renewal.ref).status is DispStatus.REJECTED
+
+    def test_numbering_is_numeric_and_per_year(self, seeded: Registry) -> None:
+        template = seeded.request_dispensation(complete_request(), actor="requester")
+        with seeded.store.transaction():
+            seeded.store.insert_dispensation(attrs.evolve(template, ref="D-2026-9999"))
+            assert seeded.store.next_dispensation_ref(2026) == "D-2026-10000"
+            assert seeded.store.next_dispensation_ref(2027) == "D-2027-0001"
+
+    def test_questions_are_numbered(self, seeded: Registry) -> None:
+        first = seeded.ask("POL-1", "Gäller den konsulter?", actor="requester")
+        second = seeded.ask("POL-1", "Och praktikanter?", actor="requester")
+        assert (first.id, second.id) == (1, 2)
+        answered = seeded.answer(1, "Ja.", actor="guardian", promote_to_faq=True)
+        assert seeded.questions("POL-1")[0] == answered
+        assert seeded.get_document("POL-1").faq[-1].answer == "Ja."
+
+    # --- export and import ------------------------------------------------------------------
+
+    def test_export_import_round_trip(self, seeded: Registry, store_factory: StoreFactory) -> None:
+        ref = seeded.request_dispensation(complete_request(), actor="requester").ref
+        seeded.approve_dispensation(ref, actor="guardian")
+        seeded.ask("POL-1", "Fråga?", actor="requester")
+        first = io.StringIO()
+        seeded.export_json(first)
+        copy = Registry(store_factory(), clock=lambda: NOW, events=False)
+        copy.import_json(io.StringIO(first.getvalue()), actor=None)
+        second = io.StringIO()
+        copy.export_json(second)
+        assert second.getvalue() == first.getvalue()
+        assert copy.ask("POL-1", "En till?", actor="requester").id == 2
