@@ -7,55 +7,40 @@ forms in examples/intranet), while one-line fields still refuse them."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from conftest import policy
-from styrdok.cli import main
 from styrdok.config import Config, Int
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.notify import Digest, Notifier
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
-
-TODAY = "2026-11-23"  # the day after the demo's "today": reminders are due
+from styrdok.testing.demo import build_demo_file, copy_demo, outbox, remind_with
 
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("edges") / "demo.db"
-    result = CliRunner().invoke(
-        main, ["--db", str(path), "demo", "--today", "2026-11-22"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("edges"))
 
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+    return copy_demo(demo_template, tmp_path)
 
 
 def remind(db: Path, settings: str, tmp_path: Path, *args: str) -> Result:
-    path = tmp_path / "styrdok.toml"
-    path.write_text(settings, encoding="utf-8")
-    return CliRunner().invoke(
-        main, ["--db", str(db), "--config", str(path), "remind", "--today", TODAY, *args]
-    )
+    return remind_with(db, settings, tmp_path, *args)
 
 
 def untouched(db: Path) -> bool:
     """Nothing recorded in the outbox (so nothing was planned or sent)."""
-    with Registry.open(db) as registry, registry.session.read():
-        return list(registry.store.notices()) == []
+    return outbox(db) == []
 
 
 @pytest.mark.parametrize(

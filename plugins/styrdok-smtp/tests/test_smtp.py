@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import shutil
 import smtplib
 import socket
 import ssl
@@ -20,17 +19,17 @@ import pytest
 import styrdok_smtp
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from click.testing import CliRunner, Result
+from click.testing import Result
 from icalendar import Calendar
 from styrdok_smtp import SmtpNotifier, SmtpSettings, styrdok_register_notifiers
 
-from styrdok.cli import main
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.model import Person
 from styrdok.notify import ChannelUnavailable, Digest, DigestItem, NoticeKind
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
+from styrdok.testing.demo import build_demo_file, copy_demo, outbox, remind_with
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -248,7 +247,6 @@ def test_a_wrong_password_is_tried_once_per_run(
     the report names each digest, other channels still deliver, and with the right password
     the next run sends every digest once."""
     from styrdok.demo import build_demo
-    from styrdok.registry import Registry
 
     class Recorder:
         name = "chat"
@@ -393,25 +391,17 @@ def test_ssl_changes_the_defaults_of_port_and_starttls() -> None:
 
 # --- through `styrdok remind`: a wrong [smtp] stops the run --------------------------------
 
-TODAY = "2026-11-23"  # the day after the demo's "today": reminders are due
 SENDER = 'from = "Styrdok <styrdok@mittkoping.example>"\n'
 
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("smtp-cli") / "demo.db"
-    result = CliRunner().invoke(
-        main, ["--db", str(path), "demo", "--today", "2026-11-22"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("smtp-cli"))
 
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+    return copy_demo(demo_template, tmp_path)
 
 
 @pytest.fixture
@@ -423,17 +413,8 @@ def smtp_plugin() -> Iterator[None]:
     manager.unregister(styrdok_smtp)
 
 
-def remind(db: Path, settings: str, tmp_path: Path) -> Result:
-    path = tmp_path / "styrdok.toml"
-    path.write_text(settings, encoding="utf-8")
-    return CliRunner().invoke(
-        main, ["--db", str(db), "--config", str(path), "remind", "--today", TODAY]
-    )
-
-
-def outbox(db: Path) -> list[Any]:
-    with Registry.open(db) as registry, registry.session.read():
-        return list(registry.store.notices())
+def remind(db: Path, settings: str, tmp_path: Path, *args: str) -> Result:
+    return remind_with(db, settings, tmp_path, *args)
 
 
 @pytest.mark.usefixtures("smtp_plugin")
@@ -526,7 +507,6 @@ def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None
     """Through the reminder engine: a dead server keeps every notice pending with the
     error; when it is back, the next run delivers each digest exactly once."""
     from styrdok.demo import build_demo
-    from styrdok.registry import Registry
 
     today = dt.date(2026, 11, 23)
     port = free_port()
@@ -560,7 +540,6 @@ def test_a_silent_server_times_out_and_other_channels_still_deliver(tmp_path: Pa
     import time
 
     from styrdok.demo import build_demo
-    from styrdok.registry import Registry
 
     class Recorder:
         name = "chat"

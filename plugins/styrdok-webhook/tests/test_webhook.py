@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import shutil
 import sys
 import threading
 import time
@@ -17,7 +16,7 @@ from typing import Any
 import attrs
 import pytest
 import styrdok_webhook
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -30,13 +29,13 @@ from styrdok_webhook import (
     styrdok_register_notifiers,
 )
 
-from styrdok.cli import main
 from styrdok.config import Config
 from styrdok.errors import InvalidValue
 from styrdok.model import Person
 from styrdok.notify import Digest, DigestItem, NoticeKind
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
+from styrdok.testing.demo import build_demo_file, copy_demo, outbox, remind_with
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -222,7 +221,6 @@ def test_through_the_engine_failures_stay_pending_and_the_next_run_sends_them_on
     stays pending with the error; when it answers again, the next run posts each digest
     once and a third run posts nothing."""
     from styrdok.demo import build_demo
-    from styrdok.registry import Registry
 
     state, url = hook
     today = dt.date(2026, 11, 23)
@@ -358,24 +356,15 @@ def test_slack_escaping_leaves_no_control_character(text: str) -> None:
 
 # --- through `styrdok remind`: a wrong [webhook] stops the run -----------------------------
 
-TODAY = "2026-11-23"  # the day after the demo's "today": reminders are due
-
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("webhook-cli") / "demo.db"
-    result = CliRunner().invoke(
-        main, ["--db", str(path), "demo", "--today", "2026-11-22"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("webhook-cli"))
 
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+    return copy_demo(demo_template, tmp_path)
 
 
 @pytest.fixture
@@ -387,17 +376,8 @@ def webhook_plugin() -> Iterator[None]:
     manager.unregister(styrdok_webhook)
 
 
-def remind(db: Path, settings: str, tmp_path: Path) -> Result:
-    path = tmp_path / "styrdok.toml"
-    path.write_text(settings, encoding="utf-8")
-    return CliRunner().invoke(
-        main, ["--db", str(db), "--config", str(path), "remind", "--today", TODAY]
-    )
-
-
-def outbox(db: Path) -> list[Any]:
-    with Registry.open(db) as registry, registry.session.read():
-        return list(registry.store.notices())
+def remind(db: Path, settings: str, tmp_path: Path, *args: str) -> Result:
+    return remind_with(db, settings, tmp_path, *args)
 
 
 @pytest.mark.usefixtures("webhook_plugin")
