@@ -30,6 +30,7 @@ import attrs
 
 from styrdok.config import Config, ReminderSettings
 from styrdok.errors import InvalidValue
+from styrdok.gcpause import paused_gc
 from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
@@ -200,6 +201,13 @@ def plan(
     store: Store, *, today: dt.date, settings: ReminderSettings, notifiers: Mapping[str, Notifier]
 ) -> list[Notice]:
     """The notices this run adds to the outbox. Call inside a store transaction."""
+    with paused_gc():  # tens of thousands of acyclic objects: see styrdok.gcpause
+        return _plan(store, today=today, settings=settings, notifiers=notifiers)
+
+
+def _plan(
+    store: Store, *, today: dt.date, settings: ReminderSettings, notifiers: Mapping[str, Notifier]
+) -> list[Notice]:
     horizon = max((*settings.review_offsets, *settings.dispensation_offsets))
     until = today + dt.timedelta(days=horizon) + WORKDAY_SLACK
     own_until = today + dt.timedelta(days=MAX_REMINDER_OFFSET_DAYS) + WORKDAY_SLACK

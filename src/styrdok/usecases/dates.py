@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from styrdok import events
 from styrdok.errors import InvalidValue
+from styrdok.gcpause import paused_gc
 from styrdok.model import DispStatus, DocStatus, DueItem, DueKind, scope_title
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR, evolve
@@ -63,24 +64,23 @@ def due(
     if within_days < 0:
         raise InvalidValue("the horizon must not be negative")
     today = today or registry.today()
-    with registry.session.read() as store:
-        rows = store.dated_items(
-            until=today + dt.timedelta(days=within_days),
-            document_status=DocStatus.IN_FORCE,
-            dispensation_status=DispStatus.APPROVED,
-        )
     # Built here, not in the store, so every backend titles and counts days alike. This
-    # runs over the whole register: kinds are looked up in a dict.
+    # runs over the whole register: kinds are looked up in a dict, the collector paused.
     kinds = {kind.value: kind for kind in DueKind}
-    return [
-        DueItem(
-            kind=(kind := kinds[row.kind]),
-            ref=row.ref,
-            title=scope_title(row.text) if kind is DueKind.DISPENSATION_EXPIRY else row.text,
-            due_on=row.due_on,
-            days_left=(row.due_on - today).days,
-            person=row.person,
-            status=row.status,
-        )
-        for row in rows
-    ]
+    with paused_gc(), registry.session.read() as store:
+        return [
+            DueItem(
+                kind=(kind := kinds[row.kind]),
+                ref=row.ref,
+                title=scope_title(row.text) if kind is DueKind.DISPENSATION_EXPIRY else row.text,
+                due_on=row.due_on,
+                days_left=(row.due_on - today).days,
+                person=row.person,
+                status=row.status,
+            )
+            for row in store.dated_items(
+                until=today + dt.timedelta(days=within_days),
+                document_status=DocStatus.IN_FORCE,
+                dispensation_status=DispStatus.APPROVED,
+            )
+        ]
