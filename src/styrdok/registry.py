@@ -1,7 +1,7 @@
 """The public API: one :class:`Registry` over one store.
 
 ``Registry`` is a facade. Each use case lives in a module of :mod:`styrdok.usecases`
-(documents, dispensations, people, questions, dates, insight, transfer, reminding) as a
+(documents, dispensations, people, questions, dates, insight, exporting, importing, reminding) as a
 function whose first parameter is the registry; the class binds each one as a method of
 the same name, so adding a use case is one new function and one line here. Every write
 runs in one :class:`~styrdok.usecases.work.Work`: resolve the acting person, load, apply
@@ -22,11 +22,12 @@ from styrdok.usecases import (
     dispensations,
     document_views,
     documents,
+    exporting,
+    importing,
     insight,
     people,
     questions,
     reminding,
-    transfer,
 )
 from styrdok.usecases.work import SYSTEM_ACTOR, Session
 
@@ -134,8 +135,8 @@ class Registry:
     verify_audit = insight.verify_audit
     audit_events = insight.audit_events
 
-    # --- export and import (usecases/transfer.py) ----------------------------------------
-    export_json = transfer.export_json
-    export_csv = transfer.export_csv
-    export_public = transfer.export_public
-    import_json = transfer.import_json
+    # --- export and import (usecases/exporting.py, usecases/importing.py) ------------
+    export_json = exporting.export_json
+    export_csv = exporting.export_csv
+    export_public = exporting.export_public
+    import_json = importing.import_json

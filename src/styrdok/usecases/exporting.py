@@ -1,4 +1,4 @@
-"""Moving the register in and out: lossless JSON, CSV, open data, and restore/import.
+"""Moving the register out: lossless JSON, CSV for spreadsheets, and open data.
 
 Each function is bound on :class:`~styrdok.registry.Registry` as a method of the same name.
 """
@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 from typing import IO, TYPE_CHECKING
 
-from styrdok import events, rules
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
     from styrdok.public import PeopleChoice
@@ -53,21 +51,3 @@ def export_public(
             people=people,
         )
     return public.write(data, directory)
-
-
-@use_case
-def import_json(registry: Registry, source: IO[str], *, actor: str | None) -> dict[str, int]:
-    """Load an export. All or nothing: any problem names the record and writes nothing.
-    Into an empty registry anyone may restore; otherwise an administrator, and no
-    reference may clash with one already present."""
-    from styrdok import exchange
-
-    data = exchange.read_json(source)
-    with registry.session.work(actor, bootstrap=True) as work:
-        acting = SYSTEM_ACTOR
-        if work.store.count_persons() > 0:
-            rules.require_admin(work.actor, "import")
-            acting = work.actor.ref
-        counts = exchange.load(work.store, data)
-        work.record(events.RegistryImported, "registry:", None, {"counts": counts}, actor=acting)
-    return counts
