@@ -5,7 +5,11 @@ lifecycles (hypothesis state machines), and after every step the guarantees hold
 * no granted dispensation is longer than its document allows, nor renewed more often;
 * each status agrees with the dates and decisions;
 * a refused action writes nothing; an accepted one writes exactly one audit event (more when
-  it ends dispensations with it); the audit chain always verifies.
+  it ends dispensations with it); the audit chain always verifies;
+* every decision is made by the guardian or a listed approver and is never dated before the
+  request, even when the caller dates it so, or hands in a request that claims to be
+  approved already (issue 14);
+* the document is in force exactly in its adopted periods.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import attrs
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -27,7 +32,7 @@ from hypothesis.stateful import (
 )
 
 from conftest import PEOPLE, policy
-from styrdok import Body, DispensationRequest, DispensationRules, Funding
+from styrdok import Body, Decision, DispensationRequest, DispensationRules, Funding
 from styrdok.enums import Disposition, DispStatus, DocStatus, ReviewOutcome
 from styrdok.errors import StyrdokError
 from styrdok.registry import Registry
@@ -40,6 +45,14 @@ DECIDERS = st.one_of(st.sampled_from(["guardian", "approver"]), ACTORS)
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 _template: Path | None = None
+
+
+@attrs.frozen
+class SmugglingRequest(DispensationRequest):
+    """A request that also carries a status and a decision of its own."""
+
+    status: DispStatus = DispStatus.APPROVED
+    decision: Decision | None = None
 
 
 def _fresh_registry_file() -> Path:
@@ -136,9 +149,28 @@ class Lifecycles(RuleBasedStateMachine):
         )
         return made.ref if made is not None else "D-NONE"  # type: ignore[attr-defined]
 
-    @rule(ref=dispensations, actor=DECIDERS)
-    def approve(self, ref: str, actor: str) -> None:
-        self.attempt(self.registry.approve_dispensation, ref, actor=actor)
+    @rule(ref=dispensations, actor=DECIDERS, dated=st.integers(-40, 5))
+    def approve(self, ref: str, actor: str, dated: int) -> None:
+        on = self.today + dt.timedelta(days=dated)
+        self.attempt(self.registry.approve_dispensation, ref, actor=actor, on=on)
+
+    @rule(target=dispensations, actor=ACTORS, approver=ACTORS)
+    def smuggle_an_approval(self, actor: str, approver: str) -> str:
+        """A request object that claims to be approved already is stored as a request."""
+        claim = SmugglingRequest(
+            document_ref="POL-1",
+            scope="Smuggel",
+            responsible="responsible",
+            valid_from=self.today,
+            valid_until=self.today + dt.timedelta(days=5),
+            funding=Funding(no_extra_cost=True),
+            decision=Decision(by=approver, on=self.today, reasoning="eget beslut"),
+        )
+        made = self.attempt(self.registry.request_dispensation, claim, actor=actor)
+        if made is None:
+            return "D-NONE"
+        assert made.status is DispStatus.REQUESTED and made.decision is None  # type: ignore[attr-defined]
+        return made.ref  # type: ignore[attr-defined]
 
     @rule(ref=dispensations, actor=DECIDERS)
     def reject(self, ref: str, actor: str) -> None:
@@ -222,6 +254,24 @@ class Lifecycles(RuleBasedStateMachine):
             assert disp.active_on(self.today) == (
                 status is DispStatus.APPROVED and disp.valid_from <= self.today
             ), disp.ref
+
+    @invariant()
+    def decisions_by_permitted_people_in_time(self) -> None:
+        document = self.registry.get_document("POL-1")
+        permitted = {document.guardian, *document.dispensation_rules.approvers}
+        for disp in self.registry.list_dispensations():
+            if disp.decision is None or disp.status is DispStatus.REJECTED:
+                continue
+            if disp.decision.reasoning.startswith("The document was"):
+                continue  # ended with its document by whoever repealed it
+            assert disp.decision.by in permitted, disp.ref
+            assert disp.decision.on >= disp.requested_on, disp.ref
+
+    @invariant()
+    def in_force_exactly_in_adopted_periods(self) -> None:
+        document = self.registry.get_document("POL-1")
+        in_force_now = {v.document_ref for v in self.registry.documents_in_force(self.today)}
+        assert ("POL-1" in in_force_now) == (document.status is DocStatus.IN_FORCE)
 
     @invariant()
     def audit_chain_verifies(self) -> None:

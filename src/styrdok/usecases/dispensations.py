@@ -166,7 +166,9 @@ def approve_dispensation(
             funding=before.funding,
             renewal_number=_renewal_number(work, before),
         )
-        if on > before.valid_until:
+        # Backdating the decision does not help: an approval recorded after the period has
+        # run out would be an approved dispensation that can never be in effect.
+        if max(on, registry.today()) > before.valid_until:
             raise RuleViolation(
                 f"{ref} would have ended on {before.valid_until}; it cannot be approved afterwards"
             )
