@@ -64,3 +64,18 @@ def test_the_cli_refuses_the_end_of_the_calendar(cli: Callable[..., Result]) -> 
     assert result.stderr.startswith("Error: today: expected a date") and "Traceback" not in (
         result.output
     )
+
+
+def test_an_approval_entered_after_the_period_expires_at_once(seeded: Registry) -> None:
+    """History entered late: approved on a day within the period, recorded after it ran out,
+    the dispensation is expired at once, and it was in effect on its days."""
+    ref = seeded.request_dispensation(
+        request(valid_from=day(-60), valid_until=day(-10)), actor="requester", on=day(-70)
+    ).ref
+    disp = seeded.approve_dispensation(ref, actor="guardian", on=day(-65))
+    assert (disp.status, disp.ended_on) == (DispStatus.EXPIRED, day(-9))
+    assert ref in [d.ref for d in seeded.dispensations_active_on(day(-30))]
+    assert [e.action for e in seeded.history(f"dispensation:{ref}")][-2:] == [
+        "dispensation.approve",
+        "dispensation.expire",
+    ]

@@ -13,6 +13,7 @@ from styrdok.errors import InvalidValue
 from styrdok.gcpause import paused_gc
 from styrdok.model import DispStatus, DocStatus, DueItem, DueKind, scope_title
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.dispensations import expire_now
 from styrdok.usecases.work import SYSTEM_ACTOR, evolve
 
 if TYPE_CHECKING:
@@ -42,16 +43,7 @@ def expire(registry: Registry, *, today: dt.date | None = None) -> list[str]:
             )
             changed.append(document.ref)
         for disp in work.store.dispensations_ending_before(today, status=DispStatus.APPROVED):
-            work.save_dispensation(
-                disp,
-                evolve(
-                    disp,
-                    status=DispStatus.EXPIRED,
-                    ended_on=disp.valid_until + dt.timedelta(days=1),
-                ),
-                events.DispensationExpired,
-                actor=SYSTEM_ACTOR,
-            )
+            expire_now(work, disp)
             changed.append(disp.ref)
     return changed
 

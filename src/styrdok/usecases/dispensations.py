@@ -22,7 +22,7 @@ from styrdok.model import (
     Evaluation,
 )
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import Work, evolve
+from styrdok.usecases.work import SYSTEM_ACTOR, Work, evolve
 
 #: The fields a requester gives; everything else a dispensation holds is the registry's.
 REQUEST_FIELDS = attrs.fields(DispensationRequest)
@@ -166,9 +166,7 @@ def approve_dispensation(
             funding=before.funding,
             renewal_number=_renewal_number(work, before),
         )
-        # Backdating the decision does not help: an approval recorded after the period has
-        # run out would be an approved dispensation that can never be in effect.
-        if max(on, registry.today()) > before.valid_until:
+        if on > before.valid_until:
             raise RuleViolation(
                 f"{ref} would have ended on {before.valid_until}; it cannot be approved afterwards"
             )
@@ -182,12 +180,32 @@ def approve_dispensation(
             delegated=delegated,
             reported_to=reported_to,
         )
-        return work.save_dispensation(
+        approved = work.save_dispensation(
             before,
             evolve(before, status=DispStatus.APPROVED, decision=decision),
             events.DispensationApproved,
             expected_revision=expected_revision,
         )
+        if approved.valid_until < registry.today():
+            # A decision recorded after the period ran out (history being entered): it
+            # expires at once, as the daily run would have, so nothing stays "approved"
+            # past its end.
+            return expire_now(work, approved)
+        return approved
+
+
+def expire_now(work: Work, dispensation: Dispensation) -> Dispensation:
+    """End an approved dispensation whose period has run out (as the actor ``system``)."""
+    return work.save_dispensation(
+        dispensation,
+        evolve(
+            dispensation,
+            status=DispStatus.EXPIRED,
+            ended_on=dispensation.valid_until + dt.timedelta(days=1),
+        ),
+        events.DispensationExpired,
+        actor=SYSTEM_ACTOR,
+    )
 
 
 @use_case
