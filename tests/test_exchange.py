@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -45,11 +46,13 @@ def test_export_then_import_gives_an_identical_export(registry: Registry, demo_e
 
 
 def test_the_import_itself_is_audited(registry: Registry, demo_export: str) -> None:
-    """A restore is one audit event with the counts."""
+    """A restore is one audit event with the counts and the file's SHA-256."""
     registry.import_json(io.StringIO(demo_export), actor=None)
     events = list(registry.audit_events())
     assert [(e.actor, e.action) for e in events] == [("system", "registry.import")]
     assert events[0].after is not None and events[0].after["counts"]["persons"] == 17
+    assert events[0].after["source_sha256"] == hashlib.sha256(demo_export.encode()).hexdigest()
+    assert events[0].after["merge"] is False
 
 
 def _mutated(demo_export: str, change: Any) -> str:
@@ -134,8 +137,8 @@ def test_importing_into_a_register_in_use_needs_an_admin(
     registry.add_person(Person("admin", "Ada Admin", is_admin=True), actor=None)
     registry.add_person(Person("owner", "Olga Ägare"), actor="admin")
     with pytest.raises(PermissionDenied):
-        registry.import_json(io.StringIO(demo_export), actor="owner")
-    counts = registry.import_json(io.StringIO(demo_export), actor="admin")
+        registry.import_json(io.StringIO(demo_export), actor="owner", merge=True)
+    counts = registry.import_json(io.StringIO(demo_export), actor="admin", merge=True)
     assert counts["persons"] == 17
     assert len(registry.list_persons()) == 19
 
@@ -144,7 +147,7 @@ def test_importing_the_same_export_twice_is_refused(registry: Registry, demo_exp
     """Refs already in the registry are reported, not overwritten."""
     registry.import_json(io.StringIO(demo_export), actor=None)
     with pytest.raises(AlreadyExists, match="already in the registry"):
-        registry.import_json(io.StringIO(demo_export), actor="eva.ek")
+        registry.import_json(io.StringIO(demo_export), actor="eva.ek", merge=True)
 
 
 def test_csv_export_writes_one_spreadsheet_per_kind(

@@ -97,8 +97,56 @@ def test_people_in_free_text_are_replaced_as_whole_words() -> None:
     assert scrub("Ring anna.lind. Eller Anna Lind, ANNA.LIND@K.SE") == (
         "Ring IT-chef. Eller IT-chef, IT-chef"
     )
-    untouched = "anna.lindqvist och Anna Lindström, bo-gruppen, Bo Eklund"
+    untouched = "anna.lindqvist och Anna Lindström, bo-gruppen, Bo Eklund, Anna"
     assert scrub(untouched) == untouched
+    assert scrub("Anna Linds och ANNA\u00a0LIND:s beslut; fråga @anna.lind") == (
+        "IT-chefs och IT-chefs beslut; fråga IT-chef"
+    )
     assert scrub(["bo", {"x": "Bo Ek"}, 3, dt.date(2026, 1, 1)]) == [
         "[person]", {"x": "[person]"}, 3, dt.date(2026, 1, 1),
     ]  # fmt: skip
+
+
+def test_free_text_loses_genitives_mentions_spaced_names_and_every_address(
+    seeded: Registry, tmp_path: Path
+) -> None:
+    """A careful editor's pass over what the website gets: "Olga Ägares", "@guardian",
+    "Gunnar\u00a0Väktare", "ROLF SÖKANDE" and any e-mail address, a stranger's too — while
+    a given name alone ("Olga") and a longer word stay."""
+    from styrdok import FaqEntry
+
+    seeded.edit_document(
+        "POL-1",
+        actor="owner",
+        changes={
+            "purpose": "Olga Ägares ansvar. Frågor till @guardian eller Gunnar\u00a0Väktare, "
+            "gunnar@mittkoping.example eller dataskyddsombudet dso.privat@gmail.com.",
+            "audience": "ALLA MEDARBETARE UTOM ROLF SÖKANDE; Olga och Gunnar informerar",
+            "faq": (FaqEntry("Vem frågar jag?", "Ann Attests kollega, inte Ann Attestsson."),),
+        },
+    )
+    seeded.export_public(tmp_path / "www")
+    data = json.loads((tmp_path / "www" / "register.json").read_text(encoding="utf-8"))
+    [document] = data["documents"]
+    assert document["purpose"] == (
+        "[person]:s ansvar. Frågor till [person] eller [person], [person] eller "
+        "dataskyddsombudet [e-post]."
+    )
+    assert document["audience"] == "ALLA MEDARBETARE UTOM [person]; Olga och Gunnar informerar"
+    assert document["faq"] == [
+        {"question": "Vem frågar jag?", "answer": "[person]:s kollega, inte Ann Attestsson."}
+    ]
+    published = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "www").iterdir())
+    assert "@" not in published
+
+
+def test_addresses_of_strangers_are_named_in_the_publication_language() -> None:
+    """`[e-post]` in Swedish, `[e-mail]` in English; a registered person's address shows
+    what `people` allows of them."""
+    from styrdok import Person
+    from styrdok.public import _scrubber
+
+    people = [Person("anna.lind", "Anna Lind", email="anna.lind@k.se", title="IT-chef")]
+    text = "Mejla anna.lind@k.se eller Kalle.Karlsson@hotmail.com"
+    assert _scrubber(people, "roles")(text) == "Mejla IT-chef eller [e-post]"
+    assert _scrubber(people, "none", language="en")(text) == "Mejla [person] eller [e-mail]"

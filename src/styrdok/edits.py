@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from styrdok import fields
 from styrdok.enums import DocType
 from styrdok.errors import InvalidValue
 from styrdok.model import DispensationRules, Document, FaqEntry, FollowUp
@@ -123,10 +124,8 @@ def _require_editable(names: Iterable[str]) -> None:
 
 
 def _evolve(obj: Any, **changes: Any) -> Any:
-    try:
-        return attrs.evolve(obj, **changes)
-    except TypeError as exc:  # a safety net: the field checks above should catch it first
-        raise InvalidValue(str(exc).splitlines()[0]) from None
+    # Changed fields checked in full, kept ones as stored (see styrdok.fields.evolve).
+    return fields.evolve(obj, **changes)
 
 
 # --- the edit ----------------------------------------------------------------------------

@@ -82,6 +82,20 @@ class BodyAdded(Event):
     """A deciding body was registered. ``after``: the body."""
 
 
+@_listed("person.import")
+class PersonImported(Event):
+    """A person was brought in by a merged import.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the person."""
+
+
+@_listed("body.import")
+class BodyImported(Event):
+    """A deciding body was brought in by a merged import.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the body."""
+
+
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -127,6 +141,27 @@ class DocumentLapsed(Event):
 class DocumentFaqAdded(Event):
     """An answer was added to a document's FAQ (a new version if it is in force).
     ``after``: the document."""
+
+
+@_listed("document.import")
+class DocumentImported(Event):
+    """A document was brought in by a merged import, its status and adoption checked.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the document."""
+
+
+@_listed("document.import_version")
+class DocumentVersionImported(Event):
+    """A version of an imported document was brought in by a merged import.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the version with its snapshot."""
+
+
+@_listed("document.import_review")
+class DocumentReviewImported(Event):
+    """A review of a document was brought in by a merged import (it gets a new number).
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the review."""
 
 
 # --- dispensations -------------------------------------------------------------------------
@@ -181,6 +216,13 @@ class DispensationEvaluated(Event):
     """What an ended dispensation taught was recorded. ``after``: the dispensation."""
 
 
+@_listed("dispensation.import")
+class DispensationImported(Event):
+    """A dispensation was brought in by a merged import, its decision held to the rules.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the dispensation."""
+
+
 # --- questions and the register ------------------------------------------------------------
 
 
@@ -196,4 +238,23 @@ class QuestionAnswered(Event):
 
 @_listed("registry.import")
 class RegistryImported(Event):
-    """An export was loaded. ``after``: ``counts``, records per kind."""
+    """An export was loaded. ``after``: ``counts``, records per kind; ``source_sha256``,
+    the SHA-256 of the export file; ``merge``, whether it was a checked merge into a
+    registry in use (each record then also has its own ``….import`` event)."""
+
+
+@_listed("question.import")
+class QuestionImported(Event):
+    """A question was brought in by a merged import (it gets a new number).
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the question."""
+
+
+# --- the audit log -------------------------------------------------------------------------
+
+
+@_listed("audit.rekey")
+class AuditRekeyed(Event):
+    """The audit log was converted from plain SHA-256 to a keyed chain (HMAC-SHA256) and
+    re-sealed from its first event. ``after``: ``events_resealed``, ``previous_head`` (the
+    plain chain's head, so an anchor taken before still leads here)."""

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import ipaddress
 import re
+import typing
+import unicodedata
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -131,10 +137,58 @@ def to_offsets(values: Any) -> Any:
 # to the detailed check, which explains what is wrong, when something is.
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+#: True while a record is rebuilt from what the register stored (see :func:`reads_stored`).
+_STORED: ContextVar[bool] = ContextVar("styrdok_stored_records", default=False)
+
+
+def reads_stored(function: F) -> F:
+    """Decorate a function that rebuilds records from what the register stored: values
+    that a later, stricter rule refuses (an invisible character in a name, an e-mail
+    address or a date styrdok now refuses) are kept, so an upgrade never makes a register
+    unreadable. Every new value — from a person, an import, the API, or an edit of the
+    record — is checked in full; the flag is consulted only where a check fails, so checking
+    stays as fast as before."""
+
+    @functools.wraps(function)
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        token = _STORED.set(True)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _STORED.reset(token)
+
+    return typing.cast(F, reading)
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """``attrs.evolve`` for a change to a stored record: the fields that change are
+    checked in full, the fields it keeps as they were stored (an old value a later rule
+    refuses stays until someone replaces it, so a lapse or an unrelated edit never fails on
+    it). A wrong type is an :class:`InvalidValue` naming the field."""
+    token = _STORED.set(True)
+    try:
+        changed = attrs.evolve(obj, **changes)  # type: ignore[misc]
+    except TypeError as exc:
+        raise InvalidValue(str(exc).splitlines()[0]) from None
+    finally:
+        _STORED.reset(token)
+    by_name = attrs.fields_dict(type(obj))  # type: ignore[arg-type]
+    for name in changes:
+        field = by_name[name]
+        if field.validator is not None:
+            field.validator(changed, field, getattr(changed, name))
+    return changed
+
+
 def _checked(attribute: attrs.Attribute[Any], check: Callable[[Any], Any], value: Any) -> None:
     try:
         check(value)
     except InvalidValue as exc:
+        if _STORED.get():
+            return  # stored under an earlier rule: kept (see reads_stored)
         raise InvalidValue(f"{attribute.name}: {exc}") from None
 
 
@@ -228,7 +282,7 @@ def required_text(limit: int) -> Validator:
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         clean(inst, attribute, value)
-        if not value.strip():
+        if not value.strip() and not _STORED.get():
             raise InvalidValue(f"{attribute.name}: must not be empty")
 
     return check
@@ -258,6 +312,8 @@ LATEST_DAY = dt.date(2199, 12, 31)
 
 def day(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A calendar date (not a date and time) between 1900-01-01 and 2199-12-31."""
+    if _STORED.get() and isinstance(value, dt.date):
+        return  # stored under an earlier rule (see reads_stored)
     if type(value) is not dt.date:
         shown = type(value).__name__
         raise InvalidValue(f"{attribute.name}: expected a date (not a date and time), got {shown}")
@@ -320,3 +376,110 @@ def not_negative(_inst: object, attribute: attrs.Attribute[Any], value: int | No
     """A number of zero or more, or ``None``."""
     if value is not None and value < 0:
         raise InvalidValue(f"{attribute.name} must not be negative, not {value}")
+
+
+# --- web addresses -----------------------------------------------------------------------
+# A URL field holds a link someone will click. Only a web page may be behind it: a
+# ``javascript:``, ``data:`` or ``vbscript:`` link runs code in the reader's session, and a
+# ``file:`` link reaches into their own machine. So a URL is refused unless it is an
+# absolute ``https``/``http`` address with a host, nothing a browser or a person could read
+# two ways (spaces, control, invisible or bidi characters, a backslash, ``user:pass@``
+# before the host), and at most MAX_URL_LENGTH characters.
+
+#: The schemes a link in the register may have.
+WEB_SCHEMES = frozenset({"https", "http"})
+#: The longest address a URL field keeps (the columns hold 2,000 characters).
+MAX_URL_LENGTH = 2_000
+# Characters RFC 3986 never allows unencoded, and a backslash, which browsers read as "/"
+# in a web address (``https://good.example\@evil.example`` goes to evil.example).
+_URL_FORBIDDEN = frozenset(' "<>\\^`{|}')
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
+
+
+def _url_problem(value: str) -> str | None:
+    """Why ``value`` is not a web address a reader may safely click, or ``None``."""
+    if len(value) > MAX_URL_LENGTH:
+        return f"is longer than {MAX_URL_LENGTH} characters"
+    scheme, colon, _rest = value.partition(":")
+    if not colon or scheme.lower() not in WEB_SCHEMES:
+        return "is not a web address: only https:// and http:// links are kept"
+    for char in value:
+        if char in _URL_FORBIDDEN or unicodedata.category(char)[0] in "CZ":
+            return f"contains {_char_name(char)}; write it percent-encoded (a space as %20)"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0–65535
+    except ValueError as exc:
+        return f"cannot be read as a web address ({exc})"
+    if "@" in parts.netloc:
+        return "names a user or password before the host (user:pass@); leave them out"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host: write it as https://host/path"
+    if parts.netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"has an invalid host {host!r}"
+    elif len(host) > 253 or not _HOST.fullmatch(host):
+        return f"has an invalid host {host[:60]!r}"
+    return None
+
+
+def _char_name(char: str) -> str:
+    return f"{unicodedata.name(char, 'a control character')} (U+{ord(char):04X})"
+
+
+def is_web_url(value: object) -> bool:
+    """Whether ``value`` is a web address a reader may safely click (see
+    :func:`check_web_url`); for a renderer that re-checks every link before it makes one."""
+    return isinstance(value, str) and _url_problem(value) is None
+
+
+def check_web_url(value: Any) -> str:
+    """Return ``value`` if it is an absolute ``https``/``http`` address with a host, no
+    credentials, no spaces or hidden characters and at most :data:`MAX_URL_LENGTH`
+    characters; else :class:`InvalidValue` saying what is wrong, on one line."""
+    if not isinstance(value, str):
+        raise InvalidValue(f"expected a web address, got {type(value).__name__}")
+    problem = _url_problem(value)
+    if problem is not None:
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        raise InvalidValue(f"{shown!r} {problem}, e.g. https://kommun.se/styrdokument/pol-1")
+    return value
+
+
+class StoredUrl(str):
+    """A URL read back from the register that the rule above refuses because it was
+    stored before the rule existed. Reading it never fails (the register stays readable
+    and exportable); it is kept as it was until someone replaces it, and nothing renders
+    it as a link. Only the store makes these (:func:`stored_url`); a value given by a user,
+    an import or the Python API is a plain ``str`` and is checked in full."""
+
+    __slots__ = ()
+
+
+def stored_url(value: Any) -> Any:
+    """A URL column as read from the store: a :class:`StoredUrl` if it no longer passes
+    :func:`check_web_url`, otherwise the value as it is."""
+    if isinstance(value, str) and not isinstance(value, StoredUrl) and not is_web_url(value):
+        return StoredUrl(value)
+    return value
+
+
+def norm_url(value: Any) -> Any:
+    """Like :func:`norm_opt`; a :class:`StoredUrl` is kept as it is (and as what it is)."""
+    return value if isinstance(value, StoredUrl) else norm_opt(value)
+
+
+def opt_web_url(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A web address as :func:`check_web_url` requires, or ``None``. A
+    :class:`StoredUrl` (read from the store) is held to the older rule it was stored
+    under: one clean line of at most :data:`MAX_URL_LENGTH` characters."""
+    if value is None:
+        return
+    if isinstance(value, StoredUrl):
+        if not is_clean_line(value, MAX_URL_LENGTH):
+            _checked(attribute, lambda v: check_line(v, limit=MAX_URL_LENGTH), value)
+        return
+    _checked(attribute, check_web_url, value)

@@ -5,7 +5,8 @@ document they own or guard, dispensations, decisions, questions, version snapsho
 reminder ledgers, free text ("ring Anna Lind") and the audit log's before/after payloads.
 :func:`replacer` builds one function that rewrites any stored value — a string, or JSON of
 any depth — and the store applies it to every row. Refs and e-mail addresses are replaced
-where they stand as whole words; the full name wherever it appears.
+where they stand as whole words, and the name in any case, in the genitive, across any
+white space and in NFC or NFD form (:mod:`styrdok.scrub`, shared with the public export).
 
 What stays: the unit (an organisational fact the governance report groups by) and every
 decision, date and text that does not name the person. History stays intact — only who it
@@ -14,14 +15,15 @@ was becomes a pseudonym.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
+from styrdok import scrub
 from styrdok.model import Person
+from styrdok.scrub import Scrubber, Shown
 
 #: Replaces an e-mail address found in free text.
 EMAIL_REMOVED = "[e-post borttagen]"
@@ -55,36 +57,37 @@ def new_pseudonym(taken: Callable[[str], bool]) -> Pseudonym:
             return Pseudonym(ref=ref, name=f"Anonymiserad {token}")
 
 
-def _whole_word(text: str, *, flags: int = 0) -> re.Pattern[str]:
-    # Refs may contain dots and dashes (anna.lind, anna-lind): a match must not be part of a
-    # longer ref such as anna.lindqvist or anna.lind2.
-    return re.compile(rf"(?<![\w.@-]){re.escape(text)}(?![\w@-]|\.\w)", flags)
-
-
 def replacer(person: Person, pseudonym: Pseudonym) -> Callable[[Any], Any]:
     """A function that returns any stored value with ``person`` replaced by ``pseudonym``;
-    values that do not mention them are returned as they are (the same object)."""
-    patterns: list[tuple[re.Pattern[str], str]] = [(_whole_word(person.ref), pseudonym.ref)]
-    if len(person.name) >= 3:
-        patterns.append((_whole_word(person.name), pseudonym.name))
-    if person.email:
-        patterns.append((_whole_word(person.email, flags=re.IGNORECASE), EMAIL_REMOVED))
-    email = person.email.casefold() if person.email else None
+    values that do not mention them are returned as they are (the same object).
 
-    def text(value: str) -> str | None:
-        if value == person.ref:
-            return pseudonym.ref
-        if value == person.name:
-            return pseudonym.name
-        if email is not None and value.casefold() == email:
-            return None  # an e-mail field: the address is gone, not replaced by prose
-        for pattern, replacement in patterns:
-            value = pattern.sub(replacement, value)
-        return value
+    Mentions are found by :mod:`styrdok.scrub` (name in any case, in the genitive, across
+    any white space, NFC or NFD; ref; ``@ref``; e-mail address), the same matcher the public
+    export uses. A given name alone ("Tove") is not replaced: see that module's limits."""
+    scrubber = Scrubber(
+        [
+            (
+                person,
+                Shown(
+                    name=pseudonym.name,
+                    ref=pseudonym.ref,
+                    mention=f"@{pseudonym.ref}",
+                    email=EMAIL_REMOVED,
+                ),
+            )
+        ]
+    )
+    email = person.email.casefold() if person.email else None
 
     def rewrite(value: Any) -> Any:
         if isinstance(value, str):
-            return text(value)
+            if value == person.ref:
+                return pseudonym.ref
+            if value == person.name:  # a name field, however short the name
+                return pseudonym.name
+            if email is not None and value.casefold() == email:
+                return None  # an e-mail field: the address is gone, not replaced by prose
+            return scrubber.text(value)
         if isinstance(value, dict):
             changed = {k: rewrite(v) for k, v in value.items()}
             return value if changed == value else changed
@@ -98,8 +101,6 @@ def replacer(person: Person, pseudonym: Pseudonym) -> Callable[[Any], Any]:
 
 def needles(person: Person) -> list[str]:
     """Substrings a stored row must contain to possibly mention ``person`` — a cheap filter
-    before the exact rewrite."""
-    found = [person.ref, person.name]
-    if person.email:
-        found.append(person.email)
-    return found
+    before the exact rewrite (:func:`styrdok.scrub.needles`: they also catch the name in
+    another case, the genitive, NFD and across a no-break space)."""
+    return scrub.needles(person)

@@ -216,8 +216,10 @@ class Document:
     )
     """Days before a review or end date to remind; ``None`` uses the global setting."""
     text_url: str | None = attrs.field(
-        default=None, converter=fields.norm_opt, validator=fields.opt_line(2_000)
+        default=None, converter=fields.norm_url, validator=fields.opt_web_url
     )
+    """Where the full text is published: an ``https``/``http`` address (see
+    :func:`styrdok.fields.check_web_url`)."""
     word_count: int | None = attrs.field(default=None, validator=fields.not_negative)
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""

@@ -133,6 +133,8 @@ class Registry:
     # --- insight (usecases/insight.py) ---------------------------------------------------
     report = insight.report
     verify_audit = insight.verify_audit
+    audit_head = insight.audit_head
+    rekey_audit = insight.rekey_audit
     audit_events = insight.audit_events
 
     # --- export and import (usecases/exporting.py, usecases/importing.py) ------------

@@ -3,8 +3,10 @@
 The report answers the questions a municipal director asks of the register: which units and
 bodies let reviews lapse, which documents nobody referees, whether plans are multiplying
 (documents per type and level), how many dispensations apply now and how many were renewed,
-and who pays for them. It is computed from domain objects, so every storage backend gets
-the same numbers; rendering (table, JSON, CSV, HTML) lives at the edges.
+and who pays for them. It also carries the audit log's head (event count and last hash), so
+a report archived with the minutes anchors the log. It is computed from domain objects, so
+every storage backend gets the same numbers; rendering (table, JSON, CSV, HTML) lives at
+the edges.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 
 import attrs
 
+from styrdok.audit import AuditHead
 from styrdok.enums import DocStatus
 from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
 
@@ -83,6 +86,9 @@ class Report:
     """Granted dispensations that renew an earlier one."""
     by_document: tuple[DocumentDispensations, ...]
     cost_by_funder: tuple[FunderCost, ...]
+    audit: AuditHead | None = None
+    """The audit log's head when the report was made (as stored; `styrdok audit verify`
+    checks it), to be recorded outside the database."""
 
     @property
     def overdue_share(self) -> float:
@@ -109,9 +115,11 @@ def build(
     dispensations: Iterable[Dispensation],
     persons: Iterable[Person],
     bodies: Iterable[Body],
+    audit: AuditHead | None = None,
 ) -> Report:
     """Compute the report. Reviews count documents in force; a document belongs to its
-    owner's unit and to the body that adopted its current version."""
+    owner's unit and to the body that adopted its current version. ``audit`` is passed
+    through."""
     unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
     level_of = {b.ref: b.level.value for b in bodies}
 
@@ -179,6 +187,7 @@ def build(
         renewals=sum(renewed.values()),
         by_document=tuple(by_document),
         cost_by_funder=tuple(cost_by_funder),
+        audit=audit,
     )
 
 
@@ -231,6 +240,14 @@ def rows(report: Report) -> list[dict[str, object]]:
              "value": f.dispensations},
             {"section": "cost_by_funder", "group": group, "measure": "estimated_cost",
              "value": str(f.estimated_cost)},
+        ]  # fmt: skip
+    if report.audit is not None:
+        out += [
+            {"section": "audit_log", "group": "", "measure": "events",
+             "value": report.audit.events},
+            {"section": "audit_log", "group": "", "measure": "head", "value": report.audit.hash},
+            {"section": "audit_log", "group": "", "measure": "chain",
+             "value": report.audit.chain},
         ]  # fmt: skip
     return out
 

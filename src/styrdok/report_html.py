@@ -30,7 +30,7 @@ h1 { margin-bottom: .2rem; } .date { color: #555; margin-top: 0; }
 .tiles strong { display: block; font-size: 1.7rem; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .8rem .25rem 0; text-align: left; }
-td.n, th.n { text-align: right; }
+td.n, th.n { text-align: right; } td { overflow-wrap: anywhere; }
 svg text { font: 13px system-ui, sans-serif; fill: #1b1b1b; }
 .bar { fill: #1f6f8b; } .bar.bad { fill: #b3261e; } .track { fill: #eef2f4; }
 """
@@ -213,5 +213,24 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
         )
     else:
         out.append(_tag("p", _("No dispensations granted.")))
+
+    if report.audit is not None:
+        # The head in full, so a page archived with the minutes anchors the audit log.
+        audit = report.audit
+        chain = _("keyed (HMAC-SHA256)") if audit.keyed else _("plain (SHA-256)")
+        out.append(_tag("h2", _("Audit log")))
+        out.append(
+            _table([_("Events"), _("Last hash"), _("Chain")], [(audit.events, audit.hash, chain)])
+        )
+        out.append(
+            _tag(
+                "p",
+                _(
+                    "Keep the last hash outside the register, e.g. in the minutes: "
+                    "`styrdok audit verify --expect HASH` later shows whether the audit log "
+                    "still reaches it."
+                ),
+            )
+        )
     out.append("</main></body></html>\n")
     return "\n".join(out)

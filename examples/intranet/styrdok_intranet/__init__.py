@@ -8,6 +8,11 @@ Every response that depends on who is asking — every HTML page (it names the l
 person and carries their form token) and anything answered to a logged-in person — is sent
 ``Cache-Control: private, no-store``: no shared cache may hand one person's page to another,
 and the browser keeps no copy after the session.
+
+Every response also carries the security headers of :mod:`.security` (a strict
+Content-Security-Policy with a configurable ``frame-ancestors``), every link to another site
+goes through :func:`.security.web_href`, and drafts are shown only to those who work on
+them (:func:`styrdok.rules.may_see_draft`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from styrdok import rules
 from styrdok.enums import DocStatus
@@ -28,24 +34,45 @@ from styrdok.labels import label
 from styrdok.model import Document, Person
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
-from styrdok.text import normalise_text
+from styrdok.text import normalise_query, normalise_text
 from styrdok_intranet import calendar
 from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
+from styrdok_intranet.security import (
+    check_frame_ancestors,
+    mailto_href,
+    security_headers,
+    web_href,
+)
+
+#: What the error page says for a refusal that comes from the web layer, not the registry.
+HTTP_MESSAGES = {
+    400: "Begäran gick inte att förstå.",
+    403: "Du har inte behörighet till den här sidan.",
+    404: "Sidan finns inte. Kontrollera adressen, eller sök bland styrdokumenten.",
+    405: "Sidan kan inte användas på det sättet.",
+    413: "Det du skickade är för stort.",
+}
 
 
 def create_app(
     db: str,
     *,
-    trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128"),
+    trusted_proxies: tuple[str, ...] = (),
     user_header: str = "X-Remote-User",
+    frame_ancestors: str = "'self'",
     secret: bytes | None = None,
     calendar_domain: str = "styrdok.intranet",
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Flask:
-    """The intranet app over the registry at ``db`` (a path or SQLAlchemy URL)."""
+    """The intranet app over the registry at ``db`` (a path or SQLAlchemy URL).
+
+    Nobody is logged in unless ``trusted_proxies`` names the login proxy: the user header
+    is believed from those addresses only. ``frame_ancestors`` says who may show the pages
+    in a frame (``'self'``, ``'none'`` or origins; ``ValueError`` for anything else)."""
     app = Flask(__name__)
     app.config["STYRDOK_DB"] = db
     policy = IdentityPolicy.from_settings(user_header, trusted_proxies)
+    headers = security_headers(check_frame_ancestors(frame_ancestors))
     form_secret = (
         secret
         or os.environ.get("STYRDOK_INTRANET_SECRET", "").encode()
@@ -74,7 +101,11 @@ def create_app(
     def private_when_personal(response: Response) -> Response:
         if g.get("user") is not None or response.mimetype == "text/html":
             response.headers["Cache-Control"] = "private, no-store"
+        response.headers.update(headers)
         return response
+
+    app.jinja_env.filters["web_href"] = web_href
+    app.jinja_env.filters["mailto_href"] = mailto_href
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
@@ -108,6 +139,31 @@ def create_app(
             return jsonify(error=str(exc)), status  # type: ignore[return-value]
         return render_template("error.html", message=str(exc)), status
 
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        """Werkzeug's own pages (an unknown address, a wrong method, an expired form) in
+        Swedish and in the app's layout, or as JSON under ``/api``."""
+        status = exc.code or 500
+        if status < 400:
+            return exc  # type: ignore[return-value]
+        own = exc.description if exc.description != type(exc).description else None
+        message = own or HTTP_MESSAGES.get(status, "Något gick fel.")
+        if request.path.startswith("/api/"):
+            response = jsonify(error=message)
+        else:
+            response = Response(render_template("error.html", message=message))
+        response.status_code = status
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    def visible(doc: Document) -> Document:
+        """``doc``, or :class:`NotFound` as for a ref that does not exist: a draft is not
+        shown (nor said to exist) to those who do not work on it."""
+        if not rules.may_see_draft(g.get("person"), doc):
+            raise NotFound(f"unknown document {doc.ref!r}")
+        return doc
+
     # --- pages ----------------------------------------------------------------------------
 
     @app.get("/")
@@ -126,17 +182,20 @@ def create_app(
     @app.get("/dokument/<ref>")
     def document(ref: str) -> str:
         reg = registry()
-        doc = reg.get_document(ref)
+        doc = visible(reg.get_document(ref))
         people = {p.ref: p for p in reg.list_persons()}
         questions = reg.questions(ref)
+        parent = reg.get_document(doc.parent) if doc.parent else None
         may_answer = rules.may_answer(g.user, doc)
         return render_template(
             "document.html",
             doc=doc,
             owner=people.get(doc.owner),
             guardian=people.get(doc.guardian or ""),
-            parent=reg.get_document(doc.parent) if doc.parent else None,
-            children=reg.list_documents(parent=ref),
+            parent=parent if parent and rules.may_see_draft(g.person, parent) else None,
+            children=[
+                c for c in reg.list_documents(parent=ref) if rules.may_see_draft(g.person, c)
+            ],
             active=reg.dispensations_active_on(document=ref),
             review=rules.review_state(doc, reg.today()),
             open_questions=[q for q in questions if q.answer is None] if may_answer else [],
@@ -146,6 +205,7 @@ def create_app(
     @app.post("/dokument/<ref>/fraga")
     def ask(ref: str) -> Response:
         user = require_form_user()
+        visible(registry().get_document(ref))
         registry().ask(ref, form_text("text"), actor=user)
         return redirect(url_for("document", ref=ref, fragan="skickad") + "#fraga")  # type: ignore[return-value]
 
@@ -173,7 +233,7 @@ def create_app(
         return render_template(
             "dispensation.html",
             disp=disp,
-            doc=reg.get_document(disp.document_ref),
+            doc=visible(reg.get_document(disp.document_ref)),
             people=people,
             active=disp.active_on(reg.today()),
         )
@@ -195,17 +255,24 @@ def create_app(
         reg = registry()
         return jsonify(
             {
-                "document": to_data(reg.get_document(ref)),
+                "document": to_data(visible(reg.get_document(ref))),
                 "active_dispensations": [
                     to_data(d) for d in reg.dispensations_active_on(document=ref)
                 ],
-                "children": [d.ref for d in reg.list_documents(parent=ref)],
+                "children": [
+                    d.ref
+                    for d in reg.list_documents(parent=ref)
+                    if rules.may_see_draft(g.person, d)
+                ],
             }
         )
 
     @app.get("/api/dispenser/<ref>")
     def api_dispensation(ref: str) -> Response:
-        return jsonify(to_data(registry().get_dispensation(ref)))
+        reg = registry()
+        disp = reg.get_dispensation(ref)
+        visible(reg.get_document(disp.document_ref))
+        return jsonify(to_data(disp))
 
     @app.get("/api/aktuellt")
     def api_due() -> Response:
@@ -230,7 +297,7 @@ def _filtered(reg: Registry, persons: list[Person]) -> tuple[dict[str, str], lis
     overdue review. Defaults to documents in force."""
     args = request.args
     filters = {
-        "q": args.get("q", "").strip(),
+        "q": normalise_query(args.get("q", "")),
         "typ": args.get("typ", ""),
         "instans": args.get("instans", ""),
         "enhet": args.get("enhet", ""),
@@ -245,6 +312,8 @@ def _filtered(reg: Registry, persons: list[Person]) -> tuple[dict[str, str], lis
     today = reg.today()
 
     def keep(doc: Document) -> bool:
+        if not rules.may_see_draft(g.get("person"), doc):
+            return False
         if filters["enhet"] and units.get(doc.owner) != filters["enhet"]:
             return False
         if filters["forsenad"] and rules.review_state(doc, today) is not rules.ReviewState.OVERDUE:

@@ -22,6 +22,20 @@ def _proxies(
     return values
 
 
+def _ancestors(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """``--frame-ancestors`` checked now: a usage error (exit 2), not a broken header."""
+    from styrdok_intranet.security import check_frame_ancestors
+
+    try:
+        return check_frame_ancestors(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+#: Whom ``--demo`` trusts without ``--trusted-proxy``: this machine.
+DEMO_PROXIES = ("127.0.0.1", "::1")
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -41,11 +55,10 @@ def _proxies(
     "--trusted-proxy",
     "proxies",
     multiple=True,
-    default=("127.0.0.1/32", "::1/128"),
-    show_default=True,
     metavar="CIDR",
     callback=_proxies,
-    help="Address of the login proxy whose user header is believed (repeatable).",
+    help="Address of the login proxy whose user header is believed (repeatable). "
+    "Without it nobody is logged in (with --demo: this machine).",
 )
 @click.option(
     "--user-header",
@@ -53,14 +66,33 @@ def _proxies(
     show_default=True,
     help="Header in which the proxy names the logged-in person (their styrdok ref).",
 )
+@click.option(
+    "--frame-ancestors",
+    envvar="STYRDOK_INTRANET_FRAME_ANCESTORS",
+    default="'self'",
+    show_default=True,
+    callback=_ancestors,
+    metavar="SOURCES",
+    help="Who may show the pages in a frame: 'self', 'none' or origins such as "
+    '"https://intranet.kommun.se" [env STYRDOK_INTRANET_FRAME_ANCESTORS].',
+)
 def main(
-    db: str, demo: bool, host: str, port: int, proxies: tuple[str, ...], user_header: str
+    db: str,
+    demo: bool,
+    host: str,
+    port: int,
+    proxies: tuple[str, ...],
+    user_header: str,
+    frame_ancestors: str,
 ) -> None:
     """Serve the styrdok register as intranet pages, a JSON API and a calendar feed.
 
     \b
     Example (the Mittköping demo on http://127.0.0.1:8000):
       styrdok-intranet --db mittkoping.db --demo
+    Behind the login proxy at 10.0.0.5, framed by the intranet portal:
+      styrdok-intranet --db register.db --trusted-proxy 10.0.0.5 \
+        --frame-ancestors "https://intranet.kommun.se"
     """  # fmt: skip
     import waitress  # type: ignore[import-untyped]
 
@@ -76,7 +108,23 @@ def main(
                 build_demo(registry, today=registry.today())
             click.echo(f"Built the Mittköping demo register in {db}.")
         Registry.open(db).close()  # fail here, clearly, rather than on the first request
-        app = create_app(db, trusted_proxies=proxies, user_header=user_header)
+        if demo and not proxies:
+            proxies = DEMO_PROXIES
+            click.echo(
+                f"Demo: believing {user_header} from this machine ({', '.join(proxies)}), so "
+                "any program here can claim to be anyone. Never use --demo in production."
+            )
+        elif not proxies:
+            click.echo(
+                "No --trusted-proxy: nobody is logged in; everyone may read, no one may ask "
+                "or answer. Give the login proxy's address to believe its "
+                f"{user_header} header."
+            )
+        else:
+            click.echo(f"Believing {user_header} only from {', '.join(proxies)}.")
+        app = create_app(
+            db, trusted_proxies=proxies, user_header=user_header, frame_ancestors=frame_ancestors
+        )
     except (StyrdokError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -34,8 +35,14 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     return path
 
 
-def make_app(db: Path) -> Flask:
-    app = create_app(str(db), secret=SECRET, clock=lambda: DEMO_NOW)
+#: The test client's and the browser tests' requests come from here, as if from the proxy.
+PROXIES = ("127.0.0.1", "::1")
+
+
+def make_app(db: Path, **settings: Any) -> Flask:
+    """The app over ``db`` behind a login proxy on this machine (``settings`` override)."""
+    settings = {"trusted_proxies": PROXIES, **settings}
+    app = create_app(str(db), secret=SECRET, clock=lambda: DEMO_NOW, **settings)
     app.config["TESTING"] = True
     return app
 

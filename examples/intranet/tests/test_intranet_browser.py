@@ -2,7 +2,9 @@
 
 Sara browses and filters the register, opens a document and asks its guardian a question;
 Erik, the guardian, answers it and promotes the answer to the FAQ; Sara sees it there.
-Screenshots of each step are saved (see ``artifacts_dir``).
+Screenshots of each step are saved (see ``artifacts_dir``). Every page is watched for
+Content-Security-Policy violations in the console: the strict policy must block nothing the
+pages need.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from intranet_support import (
     ensure_chromium,
     make_app,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from styrdok.registry import Registry
@@ -47,12 +49,32 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+#: Console messages of the current test's pages that report a blocked resource.
+CONSOLE: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    CONSOLE.clear()
+    yield
+    assert [m for m in CONSOLE if "Content Security Policy" in m] == []
+
+
+def watch(page: Page) -> Page:
+    def seen(message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            CONSOLE.append(message.text)
+
+    page.on("console", seen)
+    return page
+
+
 def as_user(browser: Browser, user: str) -> Page:
     """A browser session behind the login proxy: every request carries the user header."""
     context = browser.new_context(
         extra_http_headers={"X-Remote-User": user}, viewport={"width": 1100, "height": 900}
     )
-    return context.new_page()
+    return watch(context.new_page())
 
 
 def shot(page: Page, name: str) -> None:
@@ -105,7 +127,7 @@ def test_ask_answer_and_see_it_in_the_faq(browser: Browser, base_url: str) -> No
 
 def test_pages_work_without_javascript(browser: Browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = watch(context.new_page())
     page.goto(base_url + "/?forsenad=ja")
     expect(page.get_by_role("status")).to_have_text("5 dokument")
     page.get_by_label("Sök").fill("lösenord")
@@ -132,3 +154,14 @@ def test_a_question_of_several_lines_is_accepted(
             "Får eleverna spara bilder?\nOch filmer?"
         )
     sara.context.close()
+
+
+def test_the_stylesheet_applies_under_the_policy(browser: Browser, base_url: str) -> None:
+    """The CSP allows the app's own stylesheet: the skip link is moved off screen by it."""
+    context = browser.new_context()
+    try:
+        page = watch(context.new_page())
+        page.goto(base_url + "/dokument/RIKT-IS-02")
+        assert page.locator("a.skip").evaluate("e => getComputedStyle(e).left") == "-999px"
+    finally:
+        context.close()

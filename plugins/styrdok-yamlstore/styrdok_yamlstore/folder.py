@@ -4,6 +4,12 @@ The layout is described in :mod:`styrdok_yamlstore.store`. In memory every table
 mapping from its key (as in :mod:`styrdok.store.tables`) to an immutable record, so a
 shallow copy of each mapping is a snapshot, and the records a transaction changed are the
 ones that are no longer the same object: only their files are written.
+
+Reading is strict, as the files may have been edited by hand or by a merge: whatever is
+wrong with a file — not UTF-8, not YAML, too large or too deep, a key twice, a missing or
+unknown field, a wrong type, a record under another record's name — is one
+:class:`~styrdok.errors.RegistryUnavailable` line naming the file and the field, e.g.
+``documents/POL-IS-01.yaml: invalid value for type, expected date @ $.valid_until``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import fcntl
 import json
 import operator
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import typing
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,9 +30,9 @@ from typing import Any, TypeVar
 import attrs
 import yaml
 
-from styrdok import migrations
+from styrdok import fields, migrations
 from styrdok.audit import time_text
-from styrdok.errors import RegistryUnavailable
+from styrdok.errors import AlreadyExists, InvalidValue, RegistryUnavailable
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -48,27 +55,102 @@ NOTICE_KEYS = (
     "claimed_until",
 )  # fmt: skip
 
+#: A larger file is refused unread: the store is meant for a few thousand records.
+MAX_FILE_BYTES = 10_000_000
+#: Lists and mappings nest at most this deep (a document's file needs 7 levels).
+MAX_DEPTH = 20
+
 T = TypeVar("T")
-
-
 #: The records the store numbers.
 N = TypeVar("N", Review, Question, Notice)
 
 
-def by_id(records: Iterable[N]) -> dict[int, N]:
-    """Stored numbered records by their number."""
-    found: dict[int, N] = {}
-    for record in records:
-        assert record.id is not None, "a stored record has its number"
-        found[record.id] = record
-    return found
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML as styrdok writes it: no anchors, aliases or tags — styrdok never writes them,
+    and aliases can expand exponentially ("billion laughs") — no key twice in a mapping,
+    nesting at most :data:`MAX_DEPTH` deep, and dates kept as text for the converter."""
+
+    yaml_implicit_resolvers: typing.ClassVar[dict[str, list[Any]]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if event.anchor is not None or getattr(event, "tag", None) is not None:
+            _refuse("anchors, aliases and tags (&, *, !) are not read", event)
+        if self.depth == MAX_DEPTH:
+            _refuse(f"nested more than {MAX_DEPTH} deep", event)
+        self.depth += 1
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        keys = [k for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+        seen: set[tuple[str, str]] = set()
+        for key in (k for k in keys if isinstance(k, yaml.ScalarNode)):
+            if (key.tag, key.value) in seen:
+                _refuse(f"the key {key.value!r} twice", key)
+            seen.add((key.tag, key.value))
+        return node
+
+
+def _refuse(problem: str, at: Any) -> typing.NoReturn:
+    raise yaml.composer.ComposerError(None, None, problem, at.start_mark)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Whatever is wrong with the file ``name`` as one line naming it (and the field)."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise RegistryUnavailable(f"{name}: not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise RegistryUnavailable(f"{name}: not JSON: {exc.msg}: column {exc.colno}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RegistryUnavailable(f"{name}: {at}{problem}") from None
+    except RecursionError:
+        raise RegistryUnavailable(f"{name}: nested too deeply") from None
+    except (InvalidValue, OSError) as exc:
+        raise RegistryUnavailable(f"{name}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _fill(table: dict[Any, T], name: str, what: str, keyed: Iterator[tuple[Any, T]]) -> None:
+    """Put the records read from file ``name`` in their table, refusing a key given twice
+    (in this file or another) or not at all."""
+    for key, record in keyed:
+        if key is None or key in table:
+            problem = "without its id" if key is None else f"{key!r} appears twice"
+            raise RegistryUnavailable(f"{name}: {what} {problem}")
+        table[key] = record
+
+
+def _own(name: str, ref: str, where: str) -> None:
+    """Refuse a record in a document's or dispensation's file that is not the file's own:
+    the file is named after the ref (``documents/POL-IS-01.yaml``)."""
+    if f"/{ref}.yaml" != name[name.index("/") :]:
+        raise RegistryUnavailable(
+            f"{name}: {ref!r} is not the ref the file is named for @ $.{where}"
+        )
+
+
+@attrs.frozen
+class DocumentFile:
+    """A document's file: the document, its adopted versions and its reviews."""
+
+    document: Document
+    versions: list[DocumentVersion]
+    reviews: list[Review]
 
 
 def number(table: dict[int, N], record: N) -> N:
     """Store a numbered record under its own number if that is free, else the next one."""
     given = record.id
     free = given if given is not None and given not in table else max(table, default=0) + 1
-    table[free] = stored = attrs.evolve(record, id=free)
+    table[free] = stored = fields.evolve(record, id=free)
     return stored
 
 
@@ -86,10 +168,31 @@ class State:
     question: dict[int, Question] = attrs.field(factory=dict)
     notice: dict[int, Notice] = attrs.field(factory=dict)
     audit_event: list[AuditEvent] = attrs.field(factory=list)
+    _folded: dict[str, dict[str, str]] = attrs.field(factory=dict, init=False)
+    """Each ref table's refs by their lower-case form, built for this copy when needed."""
 
     def copy(self) -> State:
         """A snapshot: the mappings copied, the (immutable) records shared."""
-        return State(**{f.name: copy.copy(getattr(self, f.name)) for f in attrs.fields(State)})
+        tables = (f.name for f in attrs.fields(State) if f.init)
+        return State(**{name: copy.copy(getattr(self, name)) for name in tables})
+
+    def folded(self, name: str) -> dict[str, str]:
+        """The refs of table ``name`` (person, body, document, dispensation) by their
+        lower-case form (refs are ASCII)."""
+        if name not in self._folded:
+            self._folded[name] = {ref.lower(): ref for ref in getattr(self, name)}
+        return self._folded[name]
+
+    def add(self, name: str, record: Person | Body | Document | Dispensation) -> None:
+        """Store a new record in ref table ``name``. A ref equal to a stored one regardless
+        of case is refused too: the two would look like one record, and on a
+        case-insensitive file system their files would be one."""
+        folded, ref = self.folded(name), record.ref
+        if (same := folded.get(ref.lower())) is not None:
+            why = "" if same == ref else " (refs are compared regardless of case)"
+            raise AlreadyExists(f"{name} {same} already exists{why}")
+        getattr(self, name)[ref] = record
+        folded[ref.lower()] = ref
 
     def audit_index(self, seq: int) -> int:
         """Where event ``seq`` is, or would be, in the log."""
@@ -116,6 +219,11 @@ def review_order(review: Review) -> tuple[dt.date, int]:
     return review.reviewed_on, review.id or 0
 
 
+def in_order(table: Mapping[Any, T]) -> list[T]:
+    """A table's records in key order."""
+    return [record for _, record in sorted(table.items())]
+
+
 def _changed(before: Mapping[Any, T], after: Mapping[Any, T]) -> list[T]:
     """The records of ``after`` added or replaced since ``before`` (none are deleted)."""
     return [record for key, record in after.items() if before.get(key) is not record]
@@ -129,7 +237,8 @@ class Folder:
         self.path = path
 
     def initialise(self) -> None:
-        """Create the layout (``styrdok init``); an existing register is left as it is."""
+        """Create the layout (``styrdok init``), or bring an existing register's schema
+        revision up to date (its data is left as it is)."""
         for sub in ("documents", "dispensations"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
         marker = self.path / "styrdok.yaml"
@@ -140,12 +249,23 @@ class Folder:
             for name in ("people", "bodies", "questions", "outbox"):
                 self.write(self.path / f"{name}.yaml", _dump([]))
             (self.path / "audit.jsonl").touch()
+            return
+        # An older register is upgraded by recording the current schema: the YAML layout has
+        # not changed since, and what later schemas added (refs compared regardless of
+        # case) is enforced by this store on every write, not by the files.
+        with self.locked(write=True):
+            data = self.marker()
+            if data.get("format") == FORMAT and data.get("schema") != migrations.HEAD:
+                self.write(marker, _dump({**data, "schema": migrations.HEAD}))
 
     def marker(self) -> dict[str, Any]:
         """``styrdok.yaml``: format, schema revision and the change counter (``generation``)."""
-        path = self.path / "styrdok.yaml"
-        data = self._read(path) if path.exists() else None
-        return data if isinstance(data, dict) else {}
+        data = self._read("styrdok.yaml")
+        if not isinstance(data, dict):
+            return {}  # not a register
+        if type(data.get("generation", 0)) is not int:
+            raise RegistryUnavailable("styrdok.yaml: expected a whole number @ $.generation")
+        return data
 
     @contextmanager
     def locked(self, *, write: bool) -> Iterator[None]:
@@ -163,48 +283,69 @@ class Folder:
         partial.write_text(text, encoding="utf-8")
         partial.replace(path)
 
-    def _read(self, path: Path) -> Any:
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise RegistryUnavailable(f"cannot read {path}: {exc}") from None
-
-    def _list(self, name: str, cls: type[T]) -> list[T]:
+    def _read(self, name: str) -> Any:
+        """The folder's file ``name`` as plain data (``None`` if missing or empty)."""
         path = self.path / name
-        data = self._read(path) if path.exists() else None
-        return [from_data(item, cls, where=f"{name}[{i}]") for i, item in enumerate(data or [])]
+        if not path.exists():
+            return None
+        with _reading(name), path.open("rb") as file:
+            text = file.read(MAX_FILE_BYTES + 1)
+            if len(text) > MAX_FILE_BYTES:
+                raise RegistryUnavailable(
+                    f"{name}: larger than {MAX_FILE_BYTES:,} bytes; a register this large "
+                    "belongs in SQLite or PostgreSQL"
+                )
+            return yaml.load(text.decode("utf-8"), _Loader)
+
+    def _load(self, name: str, cls: type[T]) -> T:
+        """The folder's file ``name`` as a ``cls``: a list of records (none if the file is
+        missing or empty) or one record."""
+        many = typing.get_origin(cls) is list
+        data = self._read(name)
+        data = [] if many and data is None else data
+        if not isinstance(data, list if many else dict):
+            raise RegistryUnavailable(f"{name}: expected a {'list' if many else 'mapping'} @ $")
+        with _reading(name):
+            return from_data(data, cls)
 
     # --- reading --------------------------------------------------------------------------
 
+    @fields.reads_stored  # a value an earlier, looser rule let in is kept, not refused
     def load(self) -> State:
         """Read the whole folder."""
-        state = State(
-            person={p.ref: p for p in self._list("people.yaml", Person)},
-            body={b.ref: b for b in self._list("bodies.yaml", Body)},
-            question=by_id(self._list("questions.yaml", Question)),
-            notice=by_id(self._list("outbox.yaml", Notice)),
-        )
+        state = State()
+        for what, name, cls, key in (
+            ("person", "people.yaml", Person, "ref"),
+            ("body", "bodies.yaml", Body, "ref"),
+            ("question", "questions.yaml", Question, "id"),
+            ("notice", "outbox.yaml", Notice, "id"),
+        ):
+            records: list[Any] = self._load(name, list[cls])  # type: ignore[valid-type]
+            _fill(getattr(state, what), name, what, ((getattr(r, key), r) for r in records))
         for path in sorted((self.path / "documents").glob("*.yaml")):
-            data = self._read(path)
-            document = from_data(data["document"], Document, where=path.name)
-            state.document[document.ref] = document
-            for item in data["versions"]:
-                version = from_data(item, DocumentVersion, where=path.name)
-                state.document_version[(version.document_ref, version.version)] = version
-            state.review.update(
-                by_id(from_data(r, Review, where=path.name) for r in data["reviews"])
-            )
+            name = f"documents/{path.name}"
+            file = self._load(name, DocumentFile)
+            _own(name, file.document.ref, "document.ref")
+            for part in ("versions", "reviews"):
+                for i, record in enumerate(getattr(file, part)):
+                    _own(name, record.document_ref, f"{part}[{i}].document_ref")
+            state.document[file.document.ref] = file.document
+            versions = (((v.document_ref, v.version), v) for v in file.versions)
+            _fill(state.document_version, name, "version", versions)
+            _fill(state.review, name, "review", ((r.id, r) for r in file.reviews))
         for path in sorted((self.path / "dispensations").glob("*.yaml")):
-            dispensation = from_data(self._read(path), Dispensation, where=path.name)
+            name = f"dispensations/{path.name}"
+            dispensation = self._load(name, Dispensation)
+            _own(name, dispensation.ref, "ref")
             state.dispensation[dispensation.ref] = dispensation
         audit = self.path / "audit.jsonl"
         if audit.exists():
-            with audit.open(encoding="utf-8") as lines:
-                state.audit_event = [
-                    from_data(json.loads(line), AuditEvent, where=f"audit.jsonl:{number}")
-                    for number, line in enumerate(lines, 1)
-                    if line.strip()
-                ]
+            with audit.open("rb") as lines:
+                for number, line in enumerate(lines, 1):
+                    if line.strip():
+                        with _reading(f"audit.jsonl: line {number}"):
+                            event = from_data(json.loads(line), AuditEvent)
+                        state.audit_event.append(event)
         return state
 
     # --- writing --------------------------------------------------------------------------
@@ -221,7 +362,7 @@ class Folder:
             ("outbox.yaml", before.notice, after.notice),
         ):
             if _changed(old, new):
-                records = [_plain(r) for _, r in sorted(new.items())]
+                records = [_plain(r) for r in in_order(new)]
                 if name == "outbox.yaml":
                     records = [{key: r[key] for key in NOTICE_KEYS} for r in records]
                 self.write(self.path / name, _dump(records))
@@ -254,7 +395,7 @@ class Folder:
             if review.document_ref in parts:
                 parts[review.document_ref][1].append(review)
         for ref, (versions, reviews) in sorted(parts.items()):
-            data = {"document": after.document[ref], "versions": versions, "reviews": reviews}
+            data = DocumentFile(after.document[ref], versions, reviews)
             self.write(self.path / "documents" / f"{ref}.yaml", _dump(_plain(data)))
         return bool(refs)
 

@@ -13,7 +13,7 @@ import attrs
 
 from styrdok.model import AuditEvent
 from styrdok.outbox import Notice, NoticeState
-from styrdok_yamlstore.folder import State, number
+from styrdok_yamlstore.folder import State, in_order, number
 
 
 def _utc_text(moment: dt.datetime) -> str:
@@ -132,4 +132,4 @@ class Ledger:
                 ledger[i] = attrs.evolve(n, claimed_by=None, claimed_until=None)
 
     def notices(self) -> list[Notice]:
-        return [notice for _, notice in sorted(self._state.notice.items())]
+        return in_order(self._state.notice)

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
+from styrdok import fields
 from styrdok.errors import AlreadyExists, Conflict, RuleViolation
 from styrdok.exchange import SECTIONS
 from styrdok.model import (
@@ -53,25 +54,13 @@ from styrdok.model import (
 )
 from styrdok.outbox import DispensationCandidate, ReviewCandidate
 from styrdok.store.base import DatedRow, Row
-from styrdok_yamlstore.folder import FORMAT, Folder, State, number, review_order
+from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
 
-T = TypeVar("T")
 #: The records kept under optimistic locking.
 R = TypeVar("R", Document, Dispensation)
 #: Each table's row converters, as export and import use them.
 _SECTIONS = {section.table: section for section in SECTIONS}
-
-
-def _in_order(table: Mapping[Any, T]) -> list[T]:
-    """A table's records in key order."""
-    return [record for _, record in sorted(table.items())]
-
-
-def _add(table: dict[Any, T], key: Any, record: T, what: str) -> None:
-    if key in table:
-        raise AlreadyExists(f"{what} already exists")
-    table[key] = record
 
 
 def _update(table: dict[str, R], record: R, expected_revision: int) -> R:
@@ -82,7 +71,7 @@ def _update(table: dict[str, R], record: R, expected_revision: int) -> R:
             f"{record.ref} was changed by someone else (you had revision "
             f"{expected_revision}); reload it and try again"
         )
-    table[record.ref] = stored = attrs.evolve(record, revision=expected_revision + 1)
+    table[record.ref] = stored = fields.evolve(record, revision=expected_revision + 1)
     return stored
 
 
@@ -157,13 +146,13 @@ class YamlStore(Ledger):
         return self._state.person.get(ref)
 
     def list_persons(self) -> list[Person]:
-        return _in_order(self._state.person)
+        return in_order(self._state.person)
 
     def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
         return {ref: self._state.person[ref] for ref in set(refs) if ref in self._state.person}
 
     def insert_person(self, person: Person) -> None:
-        _add(self._state.person, person.ref, person, f"person {person.ref}")
+        self._state.add("person", person)
 
     def replace_person(self, person: Person) -> None:
         self._state.person[person.ref] = person
@@ -180,10 +169,10 @@ class YamlStore(Ledger):
         return self._state.body.get(ref)
 
     def list_bodies(self) -> list[Body]:
-        return _in_order(self._state.body)
+        return in_order(self._state.body)
 
     def insert_body(self, body: Body) -> None:
-        _add(self._state.body, body.ref, body, f"body {body.ref}")
+        self._state.add("body", body)
 
     # --- documents, versions, reviews ----------------------------------------------------
 
@@ -201,35 +190,37 @@ class YamlStore(Ledger):
     ) -> list[Document]:
         return [
             d
-            for d in _in_order(self._state.document)
+            for d in in_order(self._state.document)
             if _fits(d, status=status, doc_type=doc_type, adopted_by=adopted_by, parent=parent)
             and (not person or person in (d.owner, d.guardian))
         ]
 
     def insert_document(self, document: Document) -> None:
-        _add(self._state.document, document.ref, document, f"document {document.ref}")
+        self._state.add("document", document)
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
         return _update(self._state.document, document, expected_revision)
 
     def insert_version(self, version: DocumentVersion) -> None:
-        what = f"version {version.version} of {version.document_ref}"
-        _add(self._state.document_version, (version.document_ref, version.version), version, what)
+        key, versions = (version.document_ref, version.version), self._state.document_version
+        if key in versions:
+            raise AlreadyExists(
+                f"version {version.version} of {version.document_ref} already exists"
+            )
+        versions[key] = version
 
     def end_version(self, document_ref: str, *, version: int, until: dt.date) -> None:
         versions = self._state.document_version
         if (key := (document_ref, version)) in versions:
-            versions[key] = attrs.evolve(versions[key], in_force_until=until)
+            versions[key] = fields.evolve(versions[key], in_force_until=until)
 
     def list_versions(self, document_ref: str) -> list[DocumentVersion]:
-        return [
-            v for v in _in_order(self._state.document_version) if v.document_ref == document_ref
-        ]
+        return [v for v in in_order(self._state.document_version) if v.document_ref == document_ref]
 
     def versions_in_force(self, on: dt.date) -> list[DocumentVersion]:
         return [
             v
-            for v in _in_order(self._state.document_version)
+            for v in in_order(self._state.document_version)
             if v.in_force_from <= on and (v.in_force_until is None or v.in_force_until > on)
         ]
 
@@ -258,8 +249,7 @@ class YamlStore(Ledger):
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
     def insert_dispensation(self, dispensation: Dispensation) -> None:
-        ref = dispensation.ref
-        _add(self._state.dispensation, ref, dispensation, f"dispensation {ref}")
+        self._state.add("dispensation", dispensation)
 
     def get_dispensation(self, ref: str) -> Dispensation | None:
         return self._state.dispensation.get(ref)
@@ -280,7 +270,7 @@ class YamlStore(Ledger):
         kept = None if statuses is None else set(statuses)
         return [
             x
-            for x in _in_order(self._state.dispensation)
+            for x in in_order(self._state.dispensation)
             if _fits(x, status=status, document_ref=document_ref)
             and (kept is None or x.status in kept)
             and (not person or person in (x.responsible, x.requested_by, _decider(x)))
@@ -296,7 +286,7 @@ class YamlStore(Ledger):
         ]
 
     def renewals_of(self, ref: str) -> list[Dispensation]:
-        return [x for x in _in_order(self._state.dispensation) if x.renewal_of == ref]
+        return [x for x in in_order(self._state.dispensation) if x.renewal_of == ref]
 
     def dispensations_ending_before(
         self, day: dt.date, *, status: DispStatus
@@ -317,7 +307,7 @@ class YamlStore(Ledger):
         self._state.question[question.id] = question
 
     def list_questions(self, document_ref: str | None = None) -> list[Question]:
-        return [q for q in _in_order(self._state.question) if _fits(q, document_ref=document_ref)]
+        return [q for q in in_order(self._state.question) if _fits(q, document_ref=document_ref)]
 
     # --- what falls due ------------------------------------------------------------------
 
@@ -377,24 +367,18 @@ class YamlStore(Ledger):
                 decided_by=_decider(x),
                 evaluated=x.evaluation is not None,
             )
-            for x in _in_order(self._state.dispensation)
+            for x in in_order(self._state.dispensation)
             if (x.status is DispStatus.APPROVED and x.valid_until <= until)
             or (x.status is DispStatus.EXPIRED and x.ended_on and x.ended_on >= ended_since)
         ]
 
     # --- bulk export and import (tables by their schema names) ---------------------------
 
-    def _table(self, name: str) -> dict[Any, Any]:
-        if name not in _SECTIONS:
-            raise KeyError(name)
-        table: dict[Any, Any] = getattr(self._state, name)
-        return table
-
     def is_empty(self) -> bool:
-        return not any(self._table(name) for name in _SECTIONS)
+        return not any(getattr(self._state, name) for name in _SECTIONS)
 
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
-        yield from map(_SECTIONS[name].to_row, _in_order(self._table(name)))
+        yield from map(_SECTIONS[name].to_row, in_order(getattr(self._state, name)))
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
         """Reviews and questions keep their numbers where they are free."""
@@ -415,5 +399,7 @@ class YamlStore(Ledger):
         return count
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
-        table = self._table(name)
-        return [ref for ref in refs if ref in table]
+        """The stored refs equal to one of ``refs`` regardless of case (see
+        :meth:`~styrdok_yamlstore.folder.State.add`)."""
+        folded = self._state.folded(name)
+        return list(dict.fromkeys(folded[f] for ref in refs if (f := ref.lower()) in folded))

@@ -230,3 +230,22 @@ def test_anonymising_is_refused_and_changes_nothing(demo_folder: Path) -> None:
     with pytest.raises(RuleViolation, match="git history"), store.transaction():
         store.rewrite_records(lambda value: value, ["anna.lind"])
     assert {p: p.read_bytes() for p in demo_folder.rglob("*") if p.is_file()} == before
+
+
+def test_an_older_folder_is_upgraded_by_init(demo_folder: Path) -> None:
+    """A folder written by an earlier styrdok (schema 0002) is refused until `styrdok init`
+    records the current schema; its records stay as they are."""
+    from styrdok import RegistryUnavailable, migrations
+
+    marker = demo_folder / "styrdok.yaml"
+    old = yaml.safe_load(marker.read_text(encoding="utf-8"))
+    marker.write_text(yaml.safe_dump({**old, "schema": "0002"}), encoding="utf-8")
+    documents = sorted(p.read_bytes() for p in (demo_folder / "documents").iterdir())
+    with pytest.raises(RegistryUnavailable, match="run 'styrdok init' to upgrade"):
+        Registry.open(f"yaml://{demo_folder}")
+    result = CliRunner().invoke(main, ["--db", f"yaml://{demo_folder}", "init"])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(marker.read_text(encoding="utf-8"))["schema"] == migrations.HEAD
+    assert sorted(p.read_bytes() for p in (demo_folder / "documents").iterdir()) == documents
+    with Registry.open(f"yaml://{demo_folder}") as registry:
+        assert registry.verify_audit().broken is None

@@ -32,7 +32,8 @@ from styrdok.cli.app import App, pass_app
     type=click.Path(file_okay=False),
     help="Instead write open data for the website into this folder: register.json, "
     "documents.csv, dispensations.csv — documents in force and decided dispensations, "
-    "no person refs, e-mail addresses, questions or reasoning.",
+    "no person refs, e-mail addresses, questions or reasoning — and audit-head.json, the "
+    "audit log's head for outsiders to anchor.",
 )
 @click.option(
     "--people",
@@ -56,7 +57,11 @@ def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, p
     if csv_dir is not None and public_dir is not None:
         raise click.UsageError("choose one of --csv and --public")
     if public_dir is not None:
-        names = registry.export_public(public_dir, people=people)  # type: ignore[arg-type]
+        names = registry.export_public(
+            public_dir,
+            people=people,  # type: ignore[arg-type]
+            language="en" if (app.lang or app.config().language) == "en" else "sv",
+        )
         click.echo(f"Wrote {', '.join(names)} to {public_dir}", err=True)
         return
     if csv_dir is not None:
@@ -74,14 +79,24 @@ def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, p
 
 
 @click.command("import")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("rb"))
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Add the file's records to a registry in use (administrators): each is checked "
+    "against the rules as if entered by hand, and audited on its own.",
+)
 @pass_app
-def import_(app: App, source: IO[str]) -> None:
+def import_(app: App, source: IO[bytes], merge: bool) -> None:
     """Import a JSON export. All or nothing: on any problem nothing is written.
 
+    Into an empty registry this restores a backup. A registry in use takes an export only
+    with --merge.
+
     \b
-    Example:
+    Examples:
       styrdok --db new.db init && styrdok --db new.db import register.json
+      styrdok --as ada.admin import --merge other-unit.json
     """
-    counts = app.registry().import_json(source, actor=app.actor)
+    counts = app.registry().import_json(source, actor=app.actor, merge=merge)
     click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")

@@ -52,6 +52,13 @@ def _as_json(report: Report) -> dict[str, Any]:
             }
             for f in report.cost_by_funder
         ],
+        "audit_log": None
+        if report.audit is None
+        else {
+            "events": report.audit.events,
+            "head": report.audit.hash,
+            "chain": report.audit.chain,
+        },
     }
 
 
@@ -98,6 +105,10 @@ def _print_table(report: Report) -> None:
         "table",
         empty="None granted.",
     )  # fmt: skip
+    if report.audit is not None:
+        chain = "keyed, HMAC-SHA256" if report.audit.keyed else "plain SHA-256"
+        click.echo("\nAudit log (record the head outside the database; see `styrdok audit verify`)")
+        click.echo(f"{report.audit.events} events, last hash {report.audit.hash} ({chain})")
 
 
 @click.command()
@@ -113,7 +124,8 @@ def _print_table(report: Report) -> None:
 def report(app: App, today: dt.date | None, html_path: Path | None, organisation: str) -> None:
     """Where governance is slipping: overdue reviews per unit and body, documents without a
     guardian, documents per type and level, dispensations in effect and renewed, and their
-    estimated cost by funder.
+    estimated cost by funder. Ends with the audit log's event count and head hash: archive
+    the report with the minutes and the head is anchored there.
 
     \b
     Examples:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from styrdok import fields
 from styrdok.model import (
     Body,
     Decision,
@@ -36,6 +37,7 @@ def person_to_row(person: Person) -> dict[str, Any]:
     }
 
 
+@fields.reads_stored
 def person_from_row(row: Row) -> Person:
     return Person(
         ref=row["ref"],
@@ -51,6 +53,7 @@ def body_to_row(body: Body) -> dict[str, Any]:
     return {"ref": body.ref, "name": body.name, "level": body.level.value, "contact": body.contact}
 
 
+@fields.reads_stored
 def body_from_row(row: Row) -> Body:
     return Body(ref=row["ref"], name=row["name"], level=row["level"], contact=row["contact"])
 
@@ -103,6 +106,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
     }
 
 
+@fields.reads_stored
 def document_from_row(row: Row) -> Document:
     follow_up = row["follow_up"]
     return Document(
@@ -132,7 +136,8 @@ def document_from_row(row: Row) -> Document:
         parent=row["parent"],
         supersedes=row["supersedes"],
         related=row["related"],
-        text_url=row["text_url"],
+        # Stored before URLs were checked: kept readable, never rendered as a link.
+        text_url=fields.stored_url(row["text_url"]),
         word_count=row["word_count"],
         reminder_offsets=row["reminder_offsets"],
         revision=row["revision"],
@@ -149,13 +154,21 @@ def version_to_row(version: DocumentVersion) -> dict[str, Any]:
     }
 
 
+def _stored_snapshot(snapshot: Any) -> Any:
+    """A version's snapshot as stored, its URL read as :func:`fields.stored_url` reads it."""
+    if isinstance(snapshot, dict) and isinstance(snapshot.get("text_url"), str):
+        return {**snapshot, "text_url": fields.stored_url(snapshot["text_url"])}
+    return snapshot
+
+
+@fields.reads_stored
 def version_from_row(row: Row) -> DocumentVersion:
     return DocumentVersion(
         document_ref=row["document_ref"],
         version=row["version"],
         in_force_from=row["in_force_from"],
         in_force_until=row["in_force_until"],
-        snapshot=from_data(row["snapshot"], Document),
+        snapshot=from_data(_stored_snapshot(row["snapshot"]), Document),
     )
 
 
@@ -171,6 +184,7 @@ def review_to_row(review: Review) -> dict[str, Any]:
     }
 
 
+@fields.reads_stored
 def review_from_row(row: Row) -> Review:
     return Review(
         id=row["id"],
@@ -219,6 +233,7 @@ def dispensation_to_row(disp: Dispensation) -> dict[str, Any]:
     }
 
 
+@fields.reads_stored
 def dispensation_from_row(row: Row) -> Dispensation:
     decision = None
     if row["decided_by"] is not None:
@@ -274,6 +289,7 @@ def question_to_row(question: Question) -> dict[str, Any]:
     }
 
 
+@fields.reads_stored
 def question_from_row(row: Row) -> Question:
     return Question(
         id=row["id"],

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from styrdok.store import tables
 from styrdok.store.sql_base import TABLE_ORDER, TABLES, SqlBase
 
 
@@ -88,11 +89,20 @@ class SqlBulk(SqlBase):
         self.conn.exec_driver_sql(sql, values)
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
+        """The stored refs of ``name`` that equal one of ``refs`` regardless of case, as
+        stored: ``["POL-IS-01"]`` for ``["pol-is-01"]``. A ref that resolves a reference
+        must still match exactly (compare the result with what you asked for); a ref that
+        is to be added must not come back at all. Dispensation refs, numbered by styrdok,
+        are compared exactly."""
         table = TABLES[name]
+        folded = name in tables.REF_CASE_INDEXES
+        # lower() on both sides is what the unique index holds, so the lookup uses it.
+        column = sa.func.lower(table.c.ref) if folded else table.c.ref
         found: list[str] = []
         for start in range(0, len(refs), 500):
             part = refs[start : start + 500]
+            keys = sorted({ref.lower() for ref in part}) if folded else part
             found.extend(
-                self.conn.execute(sa.select(table.c.ref).where(table.c.ref.in_(part))).scalars()
+                self.conn.execute(sa.select(table.c.ref).where(column.in_(keys))).scalars()
             )
         return found

@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
+from styrdok import fields
 from styrdok.errors import Conflict
 from styrdok.model import (
     Body,
@@ -124,7 +124,7 @@ class SqlRecords(SqlBase):
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
         """Store ``document`` if nobody changed it since ``expected_revision``."""
-        stored = attrs.evolve(document, revision=expected_revision + 1)
+        stored = fields.evolve(document, revision=expected_revision + 1)
         result = self.conn.execute(
             tables.document.update()
             .where(
@@ -180,7 +180,7 @@ class SqlRecords(SqlBase):
         result = self.conn.execute(tables.review.insert().values(**convert.review_to_row(review)))
         key = result.inserted_primary_key
         assert key is not None
-        return attrs.evolve(review, id=int(key[0]))
+        return fields.evolve(review, id=int(key[0]))
 
     def list_reviews(self, document_ref: str) -> list[Review]:
         r = tables.review
@@ -216,7 +216,7 @@ class SqlRecords(SqlBase):
         return convert.dispensation_from_row(row) if row else None
 
     def update_dispensation(self, disp: Dispensation, *, expected_revision: int) -> Dispensation:
-        stored = attrs.evolve(disp, revision=expected_revision + 1)
+        stored = fields.evolve(disp, revision=expected_revision + 1)
         d = tables.dispensation
         result = self.conn.execute(
             d.update()
@@ -285,7 +285,7 @@ class SqlRecords(SqlBase):
         )
         key = result.inserted_primary_key
         assert key is not None
-        return attrs.evolve(question, id=int(key[0]))
+        return fields.evolve(question, id=int(key[0]))
 
     def get_question(self, question_id: int) -> Question | None:
         q = tables.question

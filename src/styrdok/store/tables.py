@@ -245,3 +245,15 @@ dispensation = DispensationRow.__table__  # type: ignore[attr-defined]
 question = QuestionRow.__table__  # type: ignore[attr-defined]
 audit_event = AuditRow.__table__  # type: ignore[attr-defined]
 notice = NoticeRow.__table__  # type: ignore[attr-defined]
+
+# Refs a person types must not differ only in case: `Anna.Lind` beside `anna.lind`, or
+# `pol-is-01` beside `POL-IS-01`, would look like one record and be two. The core refuses
+# such a ref with a clear message; these indexes make the database refuse it too, whatever
+# the path (an import, another program), and serve the import's case-insensitive lookup
+# (:meth:`styrdok.store.sql_bulk.SqlBulk.existing_refs`). Refs are ASCII, so ``lower()``
+# means the same on every engine. Dispensation refs are numbered by styrdok
+# (``D-YYYY-NNNN``) and keep their plain key.
+REF_CASE_INDEXES = {
+    table.name: sa.Index(f"uq_{table.name}_ref_lower", sa.func.lower(table.c.ref), unique=True)
+    for table in (person, body, document)
+}

@@ -177,3 +177,27 @@ class RecordContract:
         copy.export_json(second)
         assert second.getvalue() == first.getvalue()
         assert copy.ask("POL-1", "En till?", actor="requester").id == 2
+
+    def test_refs_that_differ_only_in_case_are_refused_by_the_store(
+        self, seeded: Registry
+    ) -> None:
+        """`pol-1` beside `POL-1` would look like one record and be two: the store itself
+        refuses it, whatever the path (the use cases check too), and ``existing_refs``
+        finds a ref regardless of case and returns it as stored."""
+        store = seeded.store
+        with store.transaction(write=False):
+            document, person = store.get_document("POL-1"), store.get_person("owner")
+            body = store.get_body("KS")
+            assert store.existing_refs("document", ["pol-1", "POL-2"]) == ["POL-1"]
+            assert store.existing_refs("person", ["Owner", "ghost"]) == ["owner"]
+        assert document and person and body
+        for insert, record in (
+            (store.insert_document, attrs.evolve(document, ref="pol-1")),
+            (store.insert_person, attrs.evolve(person, ref="OWNER")),
+            (store.insert_body, attrs.evolve(body, ref="ks")),
+        ):
+            with pytest.raises(AlreadyExists), store.transaction():
+                insert(record)  # type: ignore[arg-type]
+        with store.transaction(write=False):
+            assert [d.ref for d in store.list_documents()] == ["POL-1"]
+            assert store.get_person("OWNER") is None and store.get_body("ks") is None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from styrdok import checklist
 from styrdok.config import DEFAULT_MAX_WORDS
 from styrdok.model import AuditEvent, DocStatus, Document, DocumentVersion, Review
+from styrdok.text import normalise_query
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import load_document
 
@@ -36,15 +37,20 @@ def list_documents(
     person: str | None = None,
     parent: str | None = None,
 ) -> list[Document]:
-    """Documents now, filtered by status, type, adopting body, owner/guardian, parent."""
+    """Documents now, filtered by status, type, adopting body, owner/guardian, parent.
+    Each filter is normalised as stored text is (:func:`styrdok.text.normalise_query`)."""
     with registry.session.read() as store:
         return store.list_documents(
             status=status.value if status else None,
-            doc_type=doc_type,
-            adopted_by=body,
-            person=person,
-            parent=parent,
+            doc_type=_query(doc_type),
+            adopted_by=_query(body),
+            person=_query(person),
+            parent=_query(parent),
         )
+
+
+def _query(value: str | None) -> str | None:
+    return None if value is None else normalise_query(value)
 
 
 @use_case

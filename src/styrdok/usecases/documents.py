@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from styrdok import events, rules
 from styrdok.edits import DocumentEdit
-from styrdok.errors import AlreadyExists, RuleViolation
+from styrdok.errors import RuleViolation
 from styrdok.model import (
     OPEN_STATUSES,
     Decision,
@@ -25,6 +25,7 @@ from styrdok.model import (
     ReviewOutcome,
 )
 from styrdok.serialize import to_data
+from styrdok.text import check_new_ref
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import Work, evolve
 
@@ -39,8 +40,9 @@ def add_document(registry: Registry, document: Document, *, actor: str | None) -
         raise RuleViolation("a new document starts as a draft; adopt it to put it in force")
     document = evolve(document, revision=0, adopted_by=None, decided_on=None, minute_ref=None)
     with registry.session.work(actor) as work:
-        if work.store.get_document(document.ref) is not None:
-            raise AlreadyExists(f"document {document.ref} already exists")
+        check_new_ref(
+            "document", document.ref, work.store.existing_refs("document", [document.ref])
+        )
         check_links(work, document)
         work.store.insert_document(document)
         work.record(events.DocumentAdded, f"document:{document.ref}", None, document)

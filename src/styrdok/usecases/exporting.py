@@ -5,12 +5,16 @@ Each function is bound on :class:`~styrdok.registry.Registry` as a method of the
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
-from typing import IO, TYPE_CHECKING
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal
 
 from styrdok.usecases.arguments import use_case
 
 if TYPE_CHECKING:
+    from styrdok.audit import AuditHead
     from styrdok.public import PeopleChoice
     from styrdok.registry import Registry
 
@@ -35,11 +39,18 @@ def export_csv(registry: Registry, directory: os.PathLike[str] | str) -> list[st
 
 @use_case
 def export_public(
-    registry: Registry, directory: os.PathLike[str] | str, *, people: PeopleChoice = "roles"
+    registry: Registry,
+    directory: os.PathLike[str] | str,
+    *,
+    people: PeopleChoice = "roles",
+    language: Literal["sv", "en"] = "sv",
 ) -> list[str]:
-    """Write the register as open data (see :mod:`styrdok.public`) into ``directory``;
-    returns the file names."""
+    """Write the register as open data (see :mod:`styrdok.public`) into ``directory``,
+    and beside it :data:`AUDIT_HEAD_FILE`, the audit log's head, so outsiders can anchor
+    the log; returns the file names. ``language`` is the publication's: it names what
+    stands in for a scrubbed e-mail address."""
     from styrdok import public
+    from styrdok.audit import read_head
 
     with registry.session.read() as store:
         data = public.build(
@@ -49,5 +60,35 @@ def export_public(
             persons=store.list_persons(),
             bodies=store.list_bodies(),
             people=people,
+            language=language,
         )
-    return public.write(data, directory)
+        head = read_head(store)
+    names = public.write(data, directory)
+    return [*names, _write_audit_head(head, Path(directory), at=registry.now())]
+
+
+#: The public export's anchor file: the audit log's head when the export was made.
+AUDIT_HEAD_FILE = "audit-head.json"
+
+
+def _write_audit_head(head: AuditHead, folder: Path, *, at: dt.datetime) -> str:
+    """Write :data:`AUDIT_HEAD_FILE` (count, full head hash, chain, time; no personal
+    data) whole or not at all; returns its name."""
+    from styrdok.files import write_atomically
+
+    record = {
+        "events": head.events,
+        "head": head.hash,
+        "chain": head.chain,
+        "at": at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "verify": f"styrdok audit verify --expect {head.hash} --expect-count {head.events}"
+        if head.events
+        else None,
+    }
+
+    def as_json(handle: IO[str]) -> None:
+        json.dump(record, handle, indent=2)
+        handle.write("\n")
+
+    write_atomically(folder / AUDIT_HEAD_FILE, as_json)
+    return AUDIT_HEAD_FILE

@@ -5,29 +5,79 @@ Each function is bound on :class:`~styrdok.registry.Registry` as a method of the
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from styrdok import events, rules
+from styrdok.errors import RuleViolation
+from styrdok.serialize import to_data
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import SYSTEM_ACTOR
+from styrdok.usecases.work import SYSTEM_ACTOR, Work
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 
 @use_case
-def import_json(registry: Registry, source: IO[str], *, actor: str | None) -> dict[str, int]:
+def import_json(
+    registry: Registry, source: IO[str] | IO[bytes], *, actor: str | None, merge: bool = False
+) -> dict[str, int]:
     """Load an export. All or nothing: any problem names the record and writes nothing.
-    Into an empty registry anyone may restore; otherwise an administrator, and no
-    reference may clash with one already present."""
+
+    Into an empty registry anyone may restore (a backup: every record is rebuilt and every
+    reference checked, and one audit event names the file by its SHA-256). A registry in
+    use takes an export only as a checked merge (``merge=True``), by an administrator: no
+    reference may clash with one already present, every record must pass the rules a
+    change made by hand would (:func:`styrdok.exchange.check_rules`), and each record gets
+    its own audit event naming the file."""
     from styrdok import exchange
 
-    data = exchange.read_json(source)
+    export = exchange.read_json(source)
     with registry.session.work(actor, bootstrap=True) as work:
         acting = SYSTEM_ACTOR
-        if work.store.count_persons() > 0:
+        if not work.store.is_empty():
             rules.require_admin(work.actor, "import")
+            if not merge:
+                raise RuleViolation(
+                    "the registry is in use: a restore needs an empty one; to add these "
+                    "records to it, merge them (--merge), and each is checked against the rules"
+                )
             acting = work.actor.ref
-        counts = exchange.load(work.store, data)
-        work.record(events.RegistryImported, "registry:", None, {"counts": counts}, actor=acting)
+        parsed = exchange.parse(export.data)
+        exchange.validate(work.store, parsed, merge=merge)
+        counts = exchange.insert(work.store, parsed)
+        if merge:
+            _record_each(work, parsed, export.sha256, acting)
+        work.record(
+            events.RegistryImported,
+            "registry:",
+            None,
+            {"counts": counts, "source_sha256": export.sha256, "merge": merge},
+            actor=acting,
+        )
     return counts
+
+
+#: The audit event of each kind of merged record, and the entity it names.
+_PER_RECORD: dict[str, tuple[type[events.Event], Any]] = {
+    "persons": (events.PersonImported, lambda p: f"person:{p.ref}"),
+    "bodies": (events.BodyImported, lambda b: f"body:{b.ref}"),
+    "documents": (events.DocumentImported, lambda d: f"document:{d.ref}"),
+    "document_versions": (events.DocumentVersionImported, lambda v: f"document:{v.document_ref}"),
+    # Reviews and questions are numbered anew on a merge: they name their document.
+    "reviews": (events.DocumentReviewImported, lambda r: f"document:{r.document_ref}"),
+    "dispensations": (events.DispensationImported, lambda x: f"dispensation:{x.ref}"),
+    "questions": (events.QuestionImported, lambda q: f"document:{q.document_ref}"),
+}
+
+
+def _record_each(work: Work, parsed: dict[str, list[Any]], sha256: str, actor: str) -> None:
+    """One audit event per merged record, naming the file it came from."""
+    for section, records in parsed.items():
+        event, entity = _PER_RECORD[section]
+        for record in records:
+            data = to_data(record)
+            if section in ("reviews", "questions"):
+                data.pop("id", None)  # the file's number, not the one it got here
+            work.record(
+                event, entity(record), None, {"source_sha256": sha256, "record": data}, actor=actor
+            )

@@ -9,7 +9,18 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from styrdok.audit import ChainReport, verify_chain
+from styrdok import events
+from styrdok.audit import (
+    Anchor,
+    AuditHead,
+    ChainReport,
+    check_hash,
+    configured_key,
+    read_head,
+    rekey,
+    verify_chain,
+)
+from styrdok.errors import InvalidValue
 from styrdok.model import AuditEvent
 from styrdok.usecases.arguments import use_case
 
@@ -20,7 +31,8 @@ if TYPE_CHECKING:
 
 @use_case
 def report(registry: Registry, *, today: dt.date | None = None) -> Report:
-    """The governance report (see :mod:`styrdok.report`) as of ``today``."""
+    """The governance report (see :mod:`styrdok.report`) as of ``today``, with the audit
+    log's head so readers can anchor it."""
     from styrdok import report as reporting
 
     with registry.session.read() as store:
@@ -30,14 +42,54 @@ def report(registry: Registry, *, today: dt.date | None = None) -> Report:
             dispensations=store.list_dispensations(),
             persons=store.list_persons(),
             bodies=store.list_bodies(),
+            audit=read_head(store),
         )
 
 
 @use_case
-def verify_audit(registry: Registry) -> ChainReport:
-    """Walk the hash chain of the audit log and report the first broken link."""
+def verify_audit(
+    registry: Registry, *, expect: str | None = None, expect_count: int | None = None
+) -> ChainReport:
+    """Walk the hash chain of the audit log (keyed with the configured audit key, if one is
+    set) and report the first broken link. With ``expect``, a head hash written down
+    earlier (``expect_count``: its event count), the report also says whether the chain
+    still reaches it; :meth:`~styrdok.audit.ChainReport.problem` names what fails."""
+    anchor = None
+    if expect is not None:
+        if expect_count is not None and expect_count < 1:
+            raise InvalidValue(f"an expected event count is 1 or more, got {expect_count}")
+        anchor = Anchor(check_hash(expect), expect_count)
+    elif expect_count is not None:
+        raise InvalidValue("an expected event count goes with the head hash it was recorded with")
+    key = configured_key()
     with registry.session.read() as store:
-        return verify_chain(store.iter_audit())
+        return verify_chain(store.iter_audit(), key=key, anchor=anchor)
+
+
+@use_case
+def audit_head(registry: Registry) -> AuditHead:
+    """The audit log's head as stored (count, full hash, keyed or not), unverified."""
+    with registry.session.read() as store:
+        return read_head(store)
+
+
+@use_case
+def rekey_audit(registry: Registry, *, actor: str | None) -> AuditEvent:
+    """Convert a plain audit log to a keyed one with the configured audit key, once: the
+    chain is verified as it is, re-sealed from its first event with the key, and an
+    ``audit.rekey`` event records the plain head it replaced. Administrators only.
+    Returns that event."""
+    from styrdok import rules
+
+    with registry.session.work(actor) as work:
+        rules.require_admin(work.actor, "key the audit log")
+        resealed, previous_head = rekey(work.store)
+        return work.record(
+            events.AuditRekeyed,
+            "registry:",
+            None,
+            {"events_resealed": resealed, "previous_head": previous_head},
+        )
 
 
 @use_case

@@ -11,6 +11,7 @@ from styrdok import events, rules
 from styrdok.audit import reseal
 from styrdok.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from styrdok.model import Body, Person
+from styrdok.text import check_new_ref
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR
 
@@ -32,6 +33,7 @@ def add_person(registry: Registry, person: Person, *, actor: str | None) -> Pers
         else:
             rules.require_admin(work.actor, "add people")
             acting = work.actor.ref
+        check_new_ref("person", person.ref, work.store.existing_refs("person", [person.ref]))
         work.store.insert_person(person)
         work.record(events.PersonAdded, f"person:{person.ref}", None, person, actor=acting)
     return person
@@ -104,6 +106,7 @@ def add_body(registry: Registry, body: Body, *, actor: str | None) -> Body:
     """Register a deciding body (administrators only)."""
     with registry.session.work(actor) as work:
         rules.require_admin(work.actor, "add bodies")
+        check_new_ref("body", body.ref, work.store.existing_refs("body", [body.ref]))
         work.require_person(body.contact, "contact")
         work.store.insert_body(body)
         work.record(events.BodyAdded, f"body:{body.ref}", None, body)

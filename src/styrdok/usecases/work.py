@@ -20,11 +20,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-import attrs
-
-from styrdok import events
-from styrdok.audit import next_event
-from styrdok.errors import Conflict, InvalidValue, NotFound, PermissionDenied
+from styrdok import events, fields
+from styrdok.audit import next_event, sealing_key
+from styrdok.errors import Conflict, NotFound, PermissionDenied
 from styrdok.model import AuditEvent, Dispensation, Document, Person, Question
 from styrdok.serialize import to_data
 from styrdok.store.base import Store
@@ -38,11 +36,9 @@ SYSTEM_ACTOR = "system"
 
 
 def evolve(obj: T, **changes: Any) -> T:
-    """``attrs.evolve`` whose type mistakes become :class:`InvalidValue` naming the field."""
-    try:
-        return attrs.evolve(obj, **changes)  # type: ignore[misc]
-    except TypeError as exc:
-        raise InvalidValue(str(exc).splitlines()[0]) from None
+    """A changed copy of a stored record: the changed fields checked in full, the kept
+    ones as stored (see :func:`styrdok.fields.evolve`)."""
+    return fields.evolve(obj, **changes)
 
 
 class Session:
@@ -55,6 +51,8 @@ class Session:
         self.clock = clock
         self._emit = emit
         self._pending: list[events.Event] | None = None
+        # The audit key that fits the chain, looked up once per write transaction.
+        self._sealing: tuple[bytes | None] | None = None
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -75,7 +73,7 @@ class Session:
                 yield
             committed = self._pending
         finally:
-            self._pending = None
+            self._pending, self._sealing = None, None
         if self._emit and committed:
             from styrdok import plugins
 
@@ -103,6 +101,7 @@ class Session:
             raise ValueError(f"event {event.__name__} is not listed in styrdok.events")
         stored = next_event(
             self.store.audit_head(),
+            key=self._sealing_key(),
             at=self.clock(),
             actor=actor,
             action=event.name,
@@ -116,6 +115,17 @@ class Session:
                 event(entity=stored.entity, actor=stored.actor, at=stored.at, after=stored.after)
             )
         return stored
+
+    def _sealing_key(self) -> bytes | None:
+        """The key this transaction's events are sealed with: keyed or plain as the chain
+        already is, a key that does not fit it refused (:func:`styrdok.audit.sealing_key`).
+        Looked up on the first event of each write transaction, not on every event."""
+        if self._sealing is None:
+            key = sealing_key(self.store)
+            if self._pending is None:  # not inside a write: nothing to remember it for
+                return key
+            self._sealing = (key,)
+        return self._sealing[0]
 
 
 class Work:
