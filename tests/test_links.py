@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from conftest import NOW, day, policy
 from styrdok import InvalidValue
 from styrdok.enums import DocStatus
-from styrdok.fields import MAX_URL_LENGTH, StoredUrl, check_web_url, is_web_url, stored_url
 from styrdok.model import Document
 from styrdok.registry import Registry
+from styrdok.weblinks import MAX_URL_LENGTH, StoredUrl, check_web_url, is_web_url, stored_url
 
 HOSTILE = [
     "javascript:alert(document.cookie)",

@@ -9,13 +9,12 @@ Import is all or nothing. Every record is rebuilt as a domain object (so every f
 applies) and every reference is checked before the first row is written; a problem raises
 one error naming the record, e.g. ``unknown person 'x' @ $.documents[3].owner``. A restore
 into an empty registry stops there (it is a backup); a merge into a registry in use also
-holds every record to the governance rules (:func:`check_rules`), so a file cannot bring in
+holds every record to the governance rules (:mod:`styrdok.merging`), so a file cannot bring in
 what the registry would never have allowed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -29,14 +28,12 @@ from typing import IO, Any
 
 import attrs
 
-from styrdok import csvsafe, rules
-from styrdok.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation, StyrdokError
+from styrdok import csvsafe
+from styrdok.errors import AlreadyExists, InvalidValue, NotFound
 from styrdok.files import refuse_links, write_atomically
 from styrdok.model import (
-    GRANTED_STATUSES,
     Body,
     Dispensation,
-    DocStatus,
     Document,
     DocumentVersion,
     Person,
@@ -199,7 +196,7 @@ def parse(data: dict[str, Any]) -> dict[str, list[Any]]:
 
 def load(store: Store, data: dict[str, Any], *, merge: bool = False) -> dict[str, int]:
     """Validate everything in ``data``, then bulk-insert it. Call inside a transaction.
-    With ``merge`` every record is also held to the governance rules (:func:`check_rules`)."""
+    With ``merge`` every record is also held to the governance rules (:mod:`styrdok.merging`)."""
     parsed = parse(data)
     validate(store, parsed, merge=merge)
     return insert(store, parsed)
@@ -211,6 +208,8 @@ def validate(store: Store, parsed: dict[str, list[Any]], *, merge: bool) -> None
     _check_unique(store, parsed, fresh=fresh)
     _check_references(store, parsed)
     if merge:
+        from styrdok.merging import check_rules
+
         check_rules(store, parsed)
 
 
@@ -323,137 +322,6 @@ def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
         for t, ref, where in missing:
             if t == table and ref not in known:
                 raise NotFound(f"unknown {table} {ref!r} @ {where}")
-
-
-@contextlib.contextmanager
-def _at(where: str) -> Iterator[None]:
-    """Name the record and field in a rule's error: ``… @ $.dispensations[3].decision.by``."""
-    try:
-        yield
-    except StyrdokError as exc:
-        raise type(exc)(f"{exc} @ {where}") from None
-
-
-class _Known:
-    """Documents, versions and dispensations as the file has them, else as the registry
-    does (read once each, only those the file's records name)."""
-
-    def __init__(self, store: Store, parsed: dict[str, list[Any]]) -> None:
-        self.store = store
-        self.documents: dict[str, Document | None] = {d.ref: d for d in parsed["documents"]}
-        self.versions: dict[str, list[DocumentVersion]] = {}
-        for version in parsed["document_versions"]:
-            self.versions.setdefault(version.document_ref, []).append(version)
-        self.dispensations: dict[str, Dispensation | None] = {
-            x.ref: x for x in parsed["dispensations"]
-        }
-
-    def document(self, ref: str) -> Document | None:
-        if ref not in self.documents:
-            self.documents[ref] = self.store.get_document(ref)
-        return self.documents[ref]
-
-    def states(self, ref: str, on: dt.date) -> list[Document]:
-        """The document, the versions of it in force on ``on``, and the same for each
-        document it succeeded (a dispensation may have been moved here from one)."""
-        states: list[Document] = []
-        seen: set[str] = set()
-        current: str | None = ref
-        while current is not None and current not in seen:
-            seen.add(current)
-            document = self.document(current)
-            if document is None:
-                break
-            if current not in self.versions:
-                self.versions[current] = self.store.list_versions(current)
-            states.append(document)
-            states += [
-                v.snapshot
-                for v in self.versions[current]
-                if v.in_force_from <= on and (v.in_force_until is None or on <= v.in_force_until)
-            ]
-            current = document.supersedes
-        return states
-
-    def renewal_number(self, dispensation: Dispensation) -> int:
-        """0 for an original dispensation, 1 for its first renewal, …"""
-        number, seen, current = 0, {dispensation.ref}, dispensation.renewal_of
-        while current is not None:
-            if current in seen:
-                raise RuleViolation(f"{dispensation.ref} renews itself through {current}")
-            seen.add(current)
-            number += 1
-            if current not in self.dispensations:
-                self.dispensations[current] = self.store.get_dispensation(current)
-            renewed = self.dispensations[current]
-            current = renewed.renewal_of if renewed is not None else None
-        return number
-
-
-def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
-    """Hold every record of a merge to the rules the use cases apply to the same change made
-    by hand (:mod:`styrdok.rules`): statuses that agree with the adoption and the decision
-    recorded, approvals by the guardian or a listed approver and never by a party, on terms
-    the document allowed, no decision dated before what it decides. The first violation
-    raises, naming the record and field. Call after the references have been checked."""
-    known = _Known(store, parsed)
-    in_file = set()
-    for i, document in enumerate(parsed["documents"]):
-        in_file.add(document.ref)
-        with _at(f"$.documents[{i}].status"):
-            rules.require_adoption_recorded(document)
-        parents: dict[str, str | None] = {}
-        parent = document.parent
-        while parent is not None and parent not in parents and parent != document.ref:
-            above = known.document(parent)
-            parents[parent] = above.parent if above is not None else None
-            parent = parents[parent]
-        with _at(f"$.documents[{i}].parent"):
-            rules.require_no_parent_cycle(document.ref, document.parent, parents)
-    for i, version in enumerate(parsed["document_versions"]):
-        with _at(f"$.document_versions[{i}].version"):
-            if version.document_ref not in in_file:
-                raise RuleViolation(
-                    f"{version.document_ref} is already in the registry: "
-                    "its versions come only from its own adoptions"
-                )
-            owner = known.document(version.document_ref)
-            assert owner is not None  # in the file
-            rules.require_version_recorded(owner, version.version)
-    for i, x in enumerate(parsed["dispensations"]):
-        _check_dispensation(known, x, f"$.dispensations[{i}]")
-    for i, q in enumerate(parsed["questions"]):
-        with _at(f"$.questions[{i}].answered_by"):
-            rules.require_recorded_answer(
-                q, known.states(q.document_ref, q.answered_on or q.asked_on)
-            )
-
-
-def _check_dispensation(known: _Known, x: Dispensation, where: str) -> None:
-    with _at(f"{where}.status"):
-        rules.require_status_recorded(x)
-    with _at(f"{where}.renewal_of"):
-        renewal_number = known.renewal_number(x)
-    with _at(f"{where}.decision.on"):
-        rules.require_decision_dated(x)
-    with _at(f"{where}.evaluation.on"):
-        rules.require_evaluation_dated(x)
-    if x.status in GRANTED_STATUSES and x.decision is not None:
-        states = known.states(x.document_ref, x.decision.on)
-        with _at(f"{where}.decision.by"):
-            rules.require_recorded_decider(x.decision.by, states, x)
-        with _at(f"{where}.document_ref"):
-            rules.require_recorded_allowed(states, x)
-        with _at(f"{where}.valid_until"):
-            rules.require_recorded_terms(states, x, renewal_number=renewal_number)
-    else:
-        document = known.document(x.document_ref)
-        with _at(f"{where}.document_ref"):
-            if document is not None and document.status is DocStatus.DRAFT:
-                raise RuleViolation(
-                    f"{document.ref} is a draft: dispensations are only requested from a "
-                    "document in force"
-                )
 
 
 # --- CSV ---------------------------------------------------------------------------------

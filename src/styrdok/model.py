@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from styrdok import fields
+from styrdok import fields, weblinks
 
 # Re-exported so that this module stays the one place to import the domain from.
 from styrdok.dispensation import GRANTED_STATUSES as GRANTED_STATUSES
@@ -216,10 +216,10 @@ class Document:
     )
     """Days before a review or end date to remind; ``None`` uses the global setting."""
     text_url: str | None = attrs.field(
-        default=None, converter=fields.norm_url, validator=fields.opt_web_url
+        default=None, converter=weblinks.norm_url, validator=weblinks.opt_web_url
     )
     """Where the full text is published: an ``https``/``http`` address (see
-    :func:`styrdok.fields.check_web_url`)."""
+    :func:`styrdok.weblinks.check_web_url`)."""
     word_count: int | None = attrs.field(default=None, validator=fields.not_negative)
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""

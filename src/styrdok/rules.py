@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.model import (
-    GRANTED_STATUSES,
     Body,
     Dispensation,
     DispensationRules,
@@ -23,7 +22,6 @@ from styrdok.model import (
     Document,
     Funding,
     Person,
-    Question,
 )
 
 #: Fields ``edit_document`` may change; the rest change through adopt, review and repeal.
@@ -367,158 +365,3 @@ def require_no_duties(person: str, duties: list[str]) -> None:
     if duties:
         shown = ", ".join(duties[:5]) + (f" and {len(duties) - 5} more" if len(duties) > 5 else "")
         raise RuleViolation(f"{person} is still {shown}: hand these over first")
-
-
-# --- records brought in by a merged import ------------------------------------------------
-#
-# A merged export carries decisions already taken. They are held to the rules the use cases
-# apply when the decision is taken here. ``states`` are what the registry knows of a
-# document at the time: the document as the file has it, the versions in force on the
-# decision day and, for a dispensation moved to a successor, the document it came from.
-# A decision passes if one of those states allowed it (an approver added by an edit, or
-# rules tightened later, do not make an honest history fail).
-
-
-def require_adoption_recorded(document: Document) -> None:
-    """A document's status and its adoption agree: a draft was never adopted (version 0),
-    anything else was (a version, a decision date and the body that decided), and a
-    document in force has what force requires."""
-    if document.status is DocStatus.DRAFT:
-        if document.version != 0:
-            raise RuleViolation(
-                f"{document.ref} is a draft but at version {document.version}: "
-                "a draft has never been adopted (version 0)"
-            )
-        return
-    missing = [
-        what
-        for what, value in (
-            ("a version", document.version or None),
-            ("a decision date", document.decided_on),
-            ("the body that adopted it", document.adopted_by),
-        )
-        if value is None
-    ]
-    if missing:
-        raise RuleViolation(
-            f"{document.ref} is {document.status.value} but was never adopted: "
-            "it lacks " + ", ".join(missing)
-        )
-    if document.status is DocStatus.IN_FORCE:
-        require_ready_for_force(document)
-
-
-def require_version_recorded(document: Document, version: int) -> None:
-    """A recorded version of a document is one it has reached."""
-    if not 1 <= version <= document.version:
-        raise RuleViolation(
-            f"version {version} of {document.ref} is recorded, but {document.ref} is at "
-            f"version {document.version}"
-        )
-
-
-def require_status_recorded(dispensation: Dispensation) -> None:
-    """A dispensation's status agrees with what is recorded on it: a decision exactly when
-    one was taken, an end date exactly when it has ended."""
-    ref, status = dispensation.ref, dispensation.status
-    decided = status is not DispStatus.REQUESTED
-    if decided and dispensation.decision is None:
-        raise RuleViolation(f"{ref} is {status.value} but records no decision")
-    if not decided and dispensation.decision is not None:
-        raise RuleViolation(f"{ref} is requested but already records a decision")
-    ended = status in (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
-    if ended and dispensation.ended_on is None:
-        raise RuleViolation(f"{ref} is {status.value} but records no end date")
-    if not ended and dispensation.ended_on is not None:
-        raise RuleViolation(f"{ref} is {status.value} but records an end date")
-    if dispensation.evaluation is not None and not ended:
-        raise RuleViolation(f"{ref} is {status.value}: only an ended dispensation is evaluated")
-
-
-def require_recorded_decider(
-    decider: str, states: Iterable[Document], dispensation: Dispensation
-) -> None:
-    """:func:`require_decider` for a recorded approval: never a party, and the guardian
-    or a listed approver of the document in one of its ``states``."""
-    states = tuple(states)
-    if decider in (dispensation.requested_by, dispensation.responsible):
-        role = "requested" if decider == dispensation.requested_by else "are responsible for"
-        raise PermissionDenied(
-            f"{decider} may not decide {dispensation.ref}: they {role} it (separation of duties)"
-        )
-    if not any(decider in approvers_of(state) for state in states):
-        raise PermissionDenied(
-            f"{decider} may not decide {dispensation.ref}: only the guardian of "
-            f"{dispensation.document_ref} or a listed approver may"
-        )
-
-
-def require_recorded_allowed(states: Iterable[Document], dispensation: Dispensation) -> None:
-    """A recorded approval came from a document that allowed dispensations, in one of its
-    ``states`` (:func:`require_dispensable` at the time)."""
-    if not any(state.dispensation_rules.allowed for state in states):
-        raise RuleViolation(f"{dispensation.document_ref} does not allow dispensations")
-
-
-def require_recorded_terms(
-    states: Iterable[Document], dispensation: Dispensation, *, renewal_number: int
-) -> None:
-    """A recorded approval is on terms (:func:`require_valid_terms`) the rules of one of
-    the document's ``states`` that allowed dispensations accepted; if none did, the first
-    such state's objection is raised."""
-    first: RuleViolation | None = None
-    for state in states:
-        if not state.dispensation_rules.allowed:
-            continue
-        try:
-            require_valid_terms(
-                state.dispensation_rules,
-                valid_from=dispensation.valid_from,
-                valid_until=dispensation.valid_until,
-                funding=dispensation.funding,
-                renewal_number=renewal_number,
-            )
-            return
-        except RuleViolation as exc:
-            first = first or exc
-    if first is not None:
-        raise first
-
-
-def require_decision_dated(dispensation: Dispensation) -> None:
-    """A recorded decision is not dated before the request, an approval not after the
-    period it grants, and a delegated decision names the body it is reported to."""
-    decision = dispensation.decision
-    if decision is None:
-        return
-    action = "approve" if dispensation.status in GRANTED_STATUSES else "decide"
-    require_not_before(decision.on, action, ("it was requested", dispensation.requested_on))
-    if action == "approve" and decision.on > dispensation.valid_until:
-        raise RuleViolation(
-            f"{dispensation.ref} would have ended on {dispensation.valid_until}; "
-            f"it cannot have been approved on {decision.on}"
-        )
-    if decision.delegated and decision.reported_to is None:
-        raise RuleViolation("a delegated decision must name the body it is reported to")
-
-
-def require_evaluation_dated(dispensation: Dispensation) -> None:
-    """A recorded evaluation is not dated before the dispensation ended."""
-    if dispensation.evaluation is not None:
-        require_not_before(
-            dispensation.evaluation.on, "evaluate", ("it ended", dispensation.ended_on)
-        )
-
-
-def require_recorded_answer(question: Question, states: Iterable[Document]) -> None:
-    """A recorded answer was given by the document's guardian or owner (in one of its
-    ``states``), not before the question was asked."""
-    if question.answered_by is None:
-        return
-    if not any(may_answer(question.answered_by, state) for state in states):
-        raise PermissionDenied(
-            f"{question.answered_by} may not answer questions about {question.document_ref}: "
-            "its guardian or owner does"
-        )
-    if question.answered_on is not None:
-        require_not_before(question.answered_on, "answer", ("it was asked", question.asked_on))

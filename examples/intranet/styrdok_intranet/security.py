@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from styrdok.fields import is_web_url
+from styrdok.weblinks import is_web_url
 
 #: What may be written as a ``frame-ancestors`` source: the keywords ``'self'`` and
 #: ``'none'``, or an http(s) origin, optionally with a ``*.`` wildcard for subdomains and
@@ -85,7 +85,7 @@ def security_headers(ancestors: str) -> dict[str, str]:
 
 def web_href(value: object) -> str | None:
     """``value`` if it is a web address a reader may safely click (the model's own check,
-    :func:`styrdok.fields.is_web_url`), else ``None``: the template then shows no link."""
+    :func:`styrdok.weblinks.is_web_url`), else ``None``: the template then shows no link."""
     return value if isinstance(value, str) and is_web_url(value) else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from styrdok import fields
+from styrdok import fields, weblinks
 from styrdok.model import (
     Body,
     Decision,
@@ -137,7 +137,7 @@ def document_from_row(row: Row) -> Document:
         supersedes=row["supersedes"],
         related=row["related"],
         # Stored before URLs were checked: kept readable, never rendered as a link.
-        text_url=fields.stored_url(row["text_url"]),
+        text_url=weblinks.stored_url(row["text_url"]),
         word_count=row["word_count"],
         reminder_offsets=row["reminder_offsets"],
         revision=row["revision"],
@@ -155,9 +155,9 @@ def version_to_row(version: DocumentVersion) -> dict[str, Any]:
 
 
 def _stored_snapshot(snapshot: Any) -> Any:
-    """A version's snapshot as stored, its URL read as :func:`fields.stored_url` reads it."""
+    """A version's snapshot as stored, its URL read as :func:`weblinks.stored_url` reads it."""
     if isinstance(snapshot, dict) and isinstance(snapshot.get("text_url"), str):
-        return {**snapshot, "text_url": fields.stored_url(snapshot["text_url"])}
+        return {**snapshot, "text_url": weblinks.stored_url(snapshot["text_url"])}
     return snapshot
 
 

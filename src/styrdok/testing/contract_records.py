@@ -178,9 +178,7 @@ class RecordContract:
         assert second.getvalue() == first.getvalue()
         assert copy.ask("POL-1", "En till?", actor="requester").id == 2
 
-    def test_refs_that_differ_only_in_case_are_refused_by_the_store(
-        self, seeded: Registry
-    ) -> None:
+    def test_refs_that_differ_only_in_case_are_refused_by_the_store(self, seeded: Registry) -> None:
         """`pol-1` beside `POL-1` would look like one record and be two: the store itself
         refuses it, whatever the path (the use cases check too), and ``existing_refs``
         finds a ref regardless of case and returns it as stored."""
