@@ -17,16 +17,18 @@ from click.testing import Result
 from styrdok import Person
 from styrdok.audit import (
     GENESIS_HASH,
-    KEY_FILE_VARIABLE,
-    KEY_VARIABLE,
-    AuditKeyError,
     ChainBroken,
-    _read_key,
     audit_hash,
-    configured_key,
     genesis,
     next_event,
     time_text,
+)
+from styrdok.audit_key import (
+    KEY_FILE_VARIABLE,
+    KEY_VARIABLE,
+    AuditKeyError,
+    _read_key,
+    configured_key,
 )
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.model import AuditEvent

@@ -19,17 +19,15 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from styrdok import events
-from styrdok.errors import InvalidValue, RuleViolation, StyrdokError
+from styrdok.audit_key import AuditKeyError, configured_key, key_source
+from styrdok.errors import InvalidValue, RuleViolation
 from styrdok.model import AuditEvent
 
 if TYPE_CHECKING:
@@ -38,14 +36,6 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 #: Events re-hashed per read when the chain is re-sealed, so a long log never sits in memory.
 RESEAL_PAGE = 1_000
-#: Where the key comes from: a file (preferred: it stays out of process listings) ...
-KEY_FILE_VARIABLE = "STYRDOK_AUDIT_KEY_FILE"
-#: ... or the key itself.
-KEY_VARIABLE = "STYRDOK_AUDIT_KEY"
-#: The shortest key accepted (characters), e.g. ``openssl rand -hex 32`` gives 64.
-MIN_KEY_LENGTH = 32
-#: A key file larger than this is surely not a key (nothing larger is read).
-MAX_KEY_FILE = 4096
 #: What event 1 of a keyed chain follows: HMAC(key, this label).
 _GENESIS_LABEL = b"styrdok audit chain, keyed genesis, v1"
 #: Events that re-seal the chain and record the head they replaced as ``previous_head``.
@@ -53,55 +43,8 @@ RESEAL_ACTIONS = frozenset({events.PersonAnonymised.name, events.AuditRekeyed.na
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-class AuditKeyError(StyrdokError):
-    """The audit key is missing, unreadable, or not the one the chain was sealed with."""
-
-
 class ChainBroken(RuleViolation):
     """The chain does not verify, so it may not be re-sealed (that would hide the break)."""
-
-
-# --- the key ---------------------------------------------------------------------------------
-
-
-def configured_key() -> bytes | None:
-    """The audit key from the environment, or ``None`` when none is set; read once per
-    process (per setting). A missing, unreadable or too short key is an
-    :class:`AuditKeyError`, never a silent fall-back to a plain chain."""
-    return _read_key(
-        os.environ.get(KEY_FILE_VARIABLE) or None, os.environ.get(KEY_VARIABLE) or None
-    )
-
-
-@cache
-def _read_key(file: str | None, value: str | None) -> bytes | None:
-    if file is not None and value is not None:
-        raise AuditKeyError(f"set {KEY_FILE_VARIABLE} or {KEY_VARIABLE}, not both")
-    if file is not None:
-        source = f"the audit key file {file} ({KEY_FILE_VARIABLE})"
-        try:
-            with Path(file).open("rb") as handle:
-                raw = handle.read(MAX_KEY_FILE + 1)
-        except OSError as exc:
-            raise AuditKeyError(f"cannot read {source}: {exc.strerror or exc}") from None
-        if len(raw) > MAX_KEY_FILE:
-            raise AuditKeyError(f"{source} is larger than {MAX_KEY_FILE} bytes: not a key")
-        key = raw.strip()
-    elif value is not None:
-        source, key = KEY_VARIABLE, value.strip().encode()
-    else:
-        return None
-    if len(key) < MIN_KEY_LENGTH:
-        raise AuditKeyError(
-            f"{source} holds {len(key)} characters; an audit key needs at least "
-            f"{MIN_KEY_LENGTH} (e.g. from `openssl rand -hex 32`)"
-        )
-    return key
-
-
-def key_source() -> str:
-    """Where a key would be set, for messages."""
-    return f"{KEY_FILE_VARIABLE} (or {KEY_VARIABLE})"
 
 
 # --- hashing ---------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from styrdok.audit import (
     AuditHead,
     ChainReport,
     check_hash,
-    configured_key,
     read_head,
     rekey,
     verify_chain,
 )
+from styrdok.audit_key import configured_key
 from styrdok.errors import InvalidValue
 from styrdok.model import AuditEvent
 from styrdok.usecases.arguments import use_case
