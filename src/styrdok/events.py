@@ -96,6 +96,24 @@ class BodyImported(Event):
     the body."""
 
 
+
+@_listed("person.edit")
+class PersonEdited(Event):
+    """A person's name, e-mail address, unit, title or administrator right was changed.
+    ``after``: the person."""
+
+
+@_listed("body.edit")
+class BodyEdited(Event):
+    """A deciding body's name, level or contact was changed. ``after``: the body."""
+
+
+@_listed("person.handover")
+class PersonHandedOver(Event):
+    """A person's duties were handed over to another in one step (each changed record has
+    its own event beside this one). ``after``: ``from``, ``to``, ``roles`` and
+    ``changes``, one line per duty moved."""
+
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -222,6 +240,12 @@ class DispensationImported(Event):
     ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
     the dispensation."""
 
+
+
+@_listed("dispensation.reassign")
+class DispensationReassigned(Event):
+    """Another person became responsible for a dispensation (a handover).
+    ``after``: the dispensation."""
 
 # --- questions and the register ------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from styrdok.usecases import (
     document_views,
     documents,
     exporting,
+    handover,
     importing,
     insight,
     people,
@@ -92,6 +93,9 @@ class Registry:
     add_body = people.add_body
     get_body = people.get_body
     list_bodies = people.list_bodies
+    edit_person = handover.edit_person
+    edit_body = handover.edit_body
+    hand_over = handover.hand_over
 
     # --- documents (usecases/documents.py, usecases/document_views.py) ------------------
     add_document = documents.add_document

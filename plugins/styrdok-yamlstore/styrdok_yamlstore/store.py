@@ -174,6 +174,9 @@ class YamlStore(Ledger):
     def insert_body(self, body: Body) -> None:
         self._state.add("body", body)
 
+    def replace_body(self, body: Body) -> None:
+        self._state.body[body.ref] = body
+
     # --- documents, versions, reviews ----------------------------------------------------
 
     def get_document(self, ref: str) -> Document | None:

@@ -105,6 +105,63 @@ def person_show(app: App, ref: str) -> None:
     emit_object(app.registry().get_person(ref), app.fmt)
 
 
+@person.command("edit")
+@click.argument("ref")
+@click.option("--name", help="Full name.")
+@click.option("--email", help="E-mail address for reminders.")
+@click.option("--unit", help="Organisational unit.")
+@click.option("--title", help="Job title.")
+@click.option("--admin/--no-admin", "is_admin", default=None, help="Administrator right.")
+@pass_app
+def person_edit(app: App, /, ref: str, **options: object) -> None:
+    """Correct a person (administrators only); only the options given change.
+
+    \b
+    Example:
+      styrdok --as eva.ek person edit sara.jansson --title "Förstelärare"
+    """
+    changes = {key: value for key, value in options.items() if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give at least one option")
+    stored = app.registry().edit_person(ref, changes, actor=app.actor)
+    done(f"Updated person {stored.ref}.", stored, app.fmt)
+
+
+@person.command("handover")
+@click.argument("from_person", metavar="FROM")
+@click.argument("to_person", metavar="TO")
+@click.option(
+    "--only",
+    metavar="ROLES",
+    help="Comma-separated duties to move: owner, guardian, approver, responsible, contact "
+    "[default: all].",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would move; change nothing.")
+@pass_app
+def person_handover(
+    app: App, from_person: str, to_person: str, only: str | None, dry_run: bool
+) -> None:
+    """Hand a person's duties over to another, in one audited step (administrators only):
+    documents they own, guard or approve exemptions from, open dispensations they are
+    responsible for, bodies they are the contact of. Then they can leave, or be anonymised.
+
+    \b
+    Examples:
+      styrdok --as eva.ek person handover anna.lind gustav.berg --dry-run
+      styrdok --as eva.ek person handover anna.lind gustav.berg --only owner,guardian
+    """
+    roles = tuple(r.strip() for r in only.split(",") if r.strip()) if only else ()
+    changes = app.registry().hand_over(
+        from_person, to_person, actor=app.actor, only=roles, dry_run=dry_run
+    )
+    if not changes:
+        click.echo(f"{from_person} has no such duties to hand over.", err=True)
+        return
+    emit_rows(({"duty": change} for change in changes), [("duty", "DUTY")], app.fmt)
+    verb = "Would move" if dry_run else "Moved"
+    click.echo(f"{verb} {len(changes)} duties from {from_person} to {to_person}.", err=True)
+
+
 @click.group(cls=StyrdokGroup)
 def body() -> None:
     """Deciding bodies: council, executive board, committees, administrations, units."""
@@ -137,6 +194,39 @@ def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> 
         Body(ref=ref, name=name, level=level, contact=contact), actor=app.actor
     )
     done(f"Added body {stored.ref}.", stored, app.fmt)
+
+
+@body.command("edit")
+@click.argument("ref")
+@click.option("--name", help="Full name.")
+@click.option("--level", type=choice(BodyLevel), help="Where it sits in the chain of governance.")
+@click.option("--contact", metavar="PERSON", help="Registrar told when reviews run late.")
+@pass_app
+def body_edit(app: App, /, ref: str, **options: object) -> None:
+    """Correct a deciding body (administrators only); only the options given change.
+
+    \b
+    Example:
+      styrdok --as eva.ek body edit BUN --contact per.ahmadi
+    """
+    changes = {key: value for key, value in options.items() if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give at least one option")
+    stored = app.registry().edit_body(ref, changes, actor=app.actor)
+    done(f"Updated body {stored.ref}.", stored, app.fmt)
+
+
+@body.command("show")
+@click.argument("ref")
+@pass_app
+def body_show(app: App, ref: str) -> None:
+    """Show one deciding body.
+
+    \b
+    Example:
+      styrdok body show KS
+    """
+    emit_object(app.registry().get_body(ref), app.fmt)
 
 
 @body.command("list")

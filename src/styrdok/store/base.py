@@ -99,7 +99,7 @@ class RecordStore(Protocol):
     def insert_person(self, person: Person) -> None: ...
 
     def replace_person(self, person: Person) -> None:
-        """Overwrite the stored person with the same ref (used by anonymisation)."""
+        """Overwrite the stored person with the same ref (an edit, or anonymisation)."""
         ...
 
     def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
@@ -113,6 +113,10 @@ class RecordStore(Protocol):
     def get_body(self, ref: str) -> Body | None: ...
     def list_bodies(self) -> list[Body]: ...
     def insert_body(self, body: Body) -> None: ...
+
+    def replace_body(self, body: Body) -> None:
+        """Overwrite the stored body with the same ref (an edit or a handover)."""
+        ...
 
     # --- documents ------------------------------------------------------------------------
 

@@ -52,6 +52,11 @@ class SqlRecords(SqlBase):
         row = without_key(convert.person_to_row(person))
         self.conn.execute(p.update().where(p.c.ref == person.ref).values(**row))
 
+    def replace_body(self, body: Body) -> None:
+        b = tables.body
+        row = without_key(convert.body_to_row(body))
+        self.conn.execute(b.update().where(b.c.ref == body.ref).values(**row))
+
     def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
         """Rewrite every row outside the audit log that mentions a needle.
 
