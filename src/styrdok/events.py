@@ -96,7 +96,6 @@ class BodyImported(Event):
     the body."""
 
 
-
 @_listed("person.edit")
 class PersonEdited(Event):
     """A person's name, e-mail address, unit, title or administrator right was changed.
@@ -113,6 +112,7 @@ class PersonHandedOver(Event):
     """A person's duties were handed over to another in one step (each changed record has
     its own event beside this one). ``after``: ``from``, ``to``, ``roles`` and
     ``changes``, one line per duty moved."""
+
 
 # --- documents -----------------------------------------------------------------------------
 
@@ -241,11 +241,11 @@ class DispensationImported(Event):
     the dispensation."""
 
 
-
 @_listed("dispensation.reassign")
 class DispensationReassigned(Event):
     """Another person became responsible for a dispensation (a handover).
     ``after``: the dispensation."""
+
 
 # --- questions and the register ------------------------------------------------------------
 
