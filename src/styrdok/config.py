@@ -1,7 +1,7 @@
 """Settings from ``styrdok.toml``: reminder offsets, language and each plugin's section.
 
 Looked for at ``--config PATH``, then ``$STYRDOK_CONFIG``, then ``./styrdok.toml``; without
-a file the defaults of DESIGN.md apply. Example::
+a file the defaults below apply. Example::
 
     language = "sv"                     # or "en"
 
