@@ -241,7 +241,7 @@ def test_an_honest_export_merges_with_an_event_per_record(
     approved = next(e for e in new if e.entity == "dispensation:D-2026-0001")
     assert approved.after is not None and approved.after["record"]["decision"]["by"] == "x.guardian"
     assert seeded.verify_audit().broken is None
-    assert events.event_class("dispensation.import") is events.DispensationImported
+    assert events.EVENTS["dispensation.import"] is events.DispensationImported
 
 
 def test_a_register_in_use_refuses_an_import_that_is_not_a_merge(

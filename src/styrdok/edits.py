@@ -123,11 +123,6 @@ def _require_editable(names: Iterable[str]) -> None:
         )
 
 
-def _evolve(obj: Any, **changes: Any) -> Any:
-    # Changed fields checked in full, kept ones as stored (see styrdok.fields.evolve).
-    return fields.evolve(obj, **changes)
-
-
 # --- the edit ----------------------------------------------------------------------------
 
 
@@ -238,7 +233,7 @@ class DocumentEdit:
 
     def apply_to(self, document: Document) -> Document:
         """``document`` with this edit made; every field is validated again."""
-        changed: Document = _evolve(document, **self.as_changes(document))
+        changed: Document = fields.evolve(document, **self.as_changes(document))
         return changed
 
     def new_document(self, ref: str) -> Document:
@@ -278,5 +273,5 @@ class DocumentEdit:
         base = self.dispensation_rules or (
             current.dispensation_rules if current else DispensationRules()
         )
-        rules: DispensationRules = _evolve(base, **given)
+        rules: DispensationRules = fields.evolve(base, **given)
         return rules

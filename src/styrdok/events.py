@@ -57,11 +57,6 @@ def _listed(name: str) -> Any:
     return decorate
 
 
-def event_class(name: str) -> type[Event]:
-    """The class of a listed event; :class:`KeyError` for one that is not listed."""
-    return EVENTS[name]
-
-
 # --- people and bodies ---------------------------------------------------------------------
 
 

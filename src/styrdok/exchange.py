@@ -238,20 +238,20 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
         ("documents", "document"),
         ("dispensations", "dispensation"),
     ):
-        seen: set[str] = set()
         spelled: dict[str, str] = {}  # ref_key → the first spelling in the file
         for i, record in enumerate(parsed[name]):
-            first = spelled.setdefault(ref_key(record.ref), record.ref)
-            if first != record.ref:
-                raise AlreadyExists(
-                    f"{record.ref} appears twice @ $.{name}[{i}] (as {first}; refs are "
-                    "compared regardless of case)"
+            key = ref_key(record.ref)
+            if key in spelled:
+                first = spelled[key]
+                how = (
+                    ""
+                    if first == record.ref
+                    else f" (as {first}; refs are compared regardless of case)"
                 )
-            if record.ref in seen:
-                raise AlreadyExists(f"{record.ref} appears twice @ $.{name}[{i}]")
-            seen.add(record.ref)
+                raise AlreadyExists(f"{record.ref} appears twice @ $.{name}[{i}]{how}")
+            spelled[key] = record.ref
         if not fresh:
-            clash = store.existing_refs(table, sorted(seen))
+            clash = store.existing_refs(table, sorted(spelled.values()))
             if clash:
                 raise AlreadyExists(f"{table} {clash[0]} is already in the registry")
     for name, key in (

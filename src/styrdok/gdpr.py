@@ -30,19 +30,6 @@ EMAIL_REMOVED = "[e-post borttagen]"
 
 
 @attrs.frozen
-class RewriteResult:
-    """What a store's rewrite changed."""
-
-    rows: int
-    """Rows outside the audit log that mentioned the person."""
-    events_resealed: int
-    """Audit events re-hashed: the first that mentioned the person and every later one."""
-    resealed_from: int | None
-    previous_head: str | None
-    """The chain's last hash before the rewrite, for anyone who anchored it elsewhere."""
-
-
-@attrs.frozen
 class Pseudonym:
     ref: str
     name: str

@@ -283,7 +283,6 @@ def close_dispensation(
     )
 
 
-@use_case
 def _end(
     registry: Registry,
     ref: str,

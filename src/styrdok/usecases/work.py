@@ -18,11 +18,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from styrdok import events, fields
+from styrdok import events
 from styrdok.audit import next_event, sealing_key
 from styrdok.errors import Conflict, NotFound, PermissionDenied
+from styrdok.fields import evolve as evolve  # the one evolve use cases call
 from styrdok.model import AuditEvent, Dispensation, Document, Person, Question
 from styrdok.serialize import to_data
 from styrdok.store.base import Store
@@ -33,12 +34,6 @@ T = TypeVar("T")
 
 #: The actor recorded for automatic transitions (expiry, lapse); no person may take it.
 SYSTEM_ACTOR = "system"
-
-
-def evolve(obj: T, **changes: Any) -> T:
-    """A changed copy of a stored record: the changed fields checked in full, the kept
-    ones as stored (see :func:`styrdok.fields.evolve`)."""
-    return fields.evolve(obj, **changes)
 
 
 class Session:
