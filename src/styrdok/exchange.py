@@ -240,16 +240,16 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
     ):
         spelled: dict[str, str] = {}  # ref_key → the first spelling in the file
         for i, record in enumerate(parsed[name]):
-            key = ref_key(record.ref)
-            if key in spelled:
-                first = spelled[key]
+            folded = ref_key(record.ref)
+            if folded in spelled:
+                first = spelled[folded]
                 how = (
                     ""
                     if first == record.ref
                     else f" (as {first}; refs are compared regardless of case)"
                 )
                 raise AlreadyExists(f"{record.ref} appears twice @ $.{name}[{i}]{how}")
-            spelled[key] = record.ref
+            spelled[folded] = record.ref
         if not fresh:
             clash = store.existing_refs(table, sorted(spelled.values()))
             if clash:

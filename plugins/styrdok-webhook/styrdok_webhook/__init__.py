@@ -16,6 +16,7 @@ from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.model import Person
 from styrdok.notify import Digest, Notifier, item_line, subject
+from styrdok.weblinks import is_web_url  # the register's own rule for a web address
 
 __version__ = "0.1.0"
 
@@ -87,19 +88,6 @@ SCHEMA: Schema = {
 ``url_env`` must be given."""
 
 
-def is_http_address(url: str) -> bool:
-    """Whether ``url`` is an ``http`` or ``https`` address with a host (and, if given, a
-    valid port), without spaces or control characters."""
-    if not url.isprintable() or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not one
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
 class WebhookError(Exception):
     """The webhook did not accept the digest."""
 
@@ -136,14 +124,14 @@ class WebhookSettings:
                 raise InvalidValue(
                     f"{values.where('url_env')}: the variable {variable} is not set (or is empty)"
                 )
-            if not is_http_address(url):
+            if not is_web_url(url):
                 raise InvalidValue(
                     f"{values.where('url_env')}: the variable {variable} does not hold an "
                     "http(s) address"
                 )
         elif "url" in values:
             url = values["url"]
-            if not is_http_address(url):
+            if not is_web_url(url):
                 raise InvalidValue(
                     f"{values.where('url')}: expected an http(s) address, "
                     "e.g. https://chat.kommun.example/hooks/…"
