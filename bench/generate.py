@@ -53,12 +53,44 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, 28))
 
 
-class Register:
-    """The synthetic register at a given scale (1.0 = national)."""
+# Words of governing documents; texts are sentences of these and of compounds of two,
+# so a search meets common words, rarer compounds and prefixes, as in real registers.
+_PARAGRAPH = (
+    "kommun förvaltning nämnd verksamhet medarbetare chef ansvar beslut uppföljning risk "
+    "information säkerhet personuppgifter dokument avtal upphandling leverantör system "
+    "tjänst moln lagring behörighet lösenord inloggning incident rapport arkiv diarium "
+    "elev skola omsorg brukare vård stöd ekonomi budget kostnad investering miljö klimat "
+    "energi fastighet lokal fordon resa kommunikation webb publicering sociala medier "
+    "telefon dator utrustning utbildning kompetens rekrytering lön arbetsmiljö hälsa "
+    "jämställdhet tillgänglighet delaktighet trygghet krisberedskap kontinuitet styrning "
+    "granskning revision kontroll avvikelse åtgärd plan mål strategi rutin riktlinje policy"
+)
+WORDS = tuple(_PARAGRAPH.split())
+SENTENCE_WORDS = (8, 16)
 
-    def __init__(self, scale: float = 1.0, seed: int = 20261122) -> None:
+
+def text_for(rng: random.Random, words: int = 300) -> str:
+    """A document text of about ``words`` words: Markdown paragraphs under a heading."""
+    out, count = [f"## {rng.choice(WORDS).capitalize()}"], 0
+    while count < words:
+        size = rng.randint(*SENTENCE_WORDS)
+        picked = [
+            rng.choice(WORDS) + (rng.choice(WORDS) if rng.random() < 0.25 else "")
+            for _ in range(size)
+        ]
+        out.append(" ".join(picked).capitalize() + ".")
+        count += size
+    return "\n\n".join(out)
+
+
+class Register:
+    """The synthetic register at a given scale (1.0 = national); with ``text``, every
+    document gets a text of about 300 words (for the search bench)."""
+
+    def __init__(self, scale: float = 1.0, seed: int = 20261122, *, text: bool = False) -> None:
         self.scale = scale
         self.seed = seed
+        self.text = text
         self.docs_per_org = max(3, round(1000 * scale))
         self.dispensations = max(10, round(1_000_000 * scale))
         self.organisations = ORGANISATIONS
@@ -145,6 +177,9 @@ class Register:
                     "reminder_offsets": None,
                     "revision": 1,
                 }
+                if self.text:
+                    doc["text"] = text_for(rng)
+                    del doc["word_count"]
                 yield doc, allowed and status == "in_force"
 
     def documents(self) -> Iterator[dict[str, Any]]:

@@ -528,7 +528,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
         "import missing file",
         ["--as", "eva.ek", "import", "{tmp}/missing.json"],
         2,
-        "No such file or directory",
+        "missing.json' does not exist",
     ),
     (
         "export to missing folder",

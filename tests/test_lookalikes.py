@@ -210,7 +210,6 @@ def test_the_upgrade_names_case_twins_and_changes_nothing(blank_url: str) -> Non
         assert [p.ref for p in registry.list_persons()] == ["anna.lind", "olle"]
     with pytest.raises(sa.exc.IntegrityError):
         _sql(blank_url, "INSERT INTO person (ref, name, is_admin) VALUES ('OLLE', 'O', false)")
-    assert migrations.HEAD == "0003"
 
 
 def test_the_migrated_schema_has_the_case_indexes(db_url: str) -> None:
@@ -231,11 +230,14 @@ def test_the_migrated_schema_has_the_case_indexes(db_url: str) -> None:
         from alembic.autogenerate import compare_metadata
         from alembic.migration import MigrationContext
 
+        from styrdok.store.search_schema import include_name
         from styrdok.store.tables import metadata
 
         engine = make_engine(url)
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            )
             assert compare_metadata(context, metadata) == []
         engine.dispose()
 

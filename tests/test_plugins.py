@@ -302,7 +302,8 @@ def test_installed_plugins_load_unless_switched_off() -> None:
     STYRDOK_DISABLED_PLUGINS blocks any, built-ins included."""
     everything = _plugins_listed()
     assert {"console", "sql_store", "smtp", "webhook"} <= everything
-    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="") == {"console", "sql_store"}
-    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="smtp") == {"console", "sql_store", "smtp"}
+    built_in = {"console", "sql_store", "local_files"}
+    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="") == built_in
+    assert _plugins_listed(STYRDOK_LOAD_PLUGINS="smtp") == {*built_in, "smtp"}
     assert "console" not in _plugins_listed(STYRDOK_DISABLED_PLUGINS="console,webhook")
     assert "webhook" not in _plugins_listed(STYRDOK_DISABLED_PLUGINS="console,webhook")

@@ -113,7 +113,6 @@ def test_free_text_loses_genitives_mentions_spaced_names_and_every_address(
     """A careful editor's pass over what the website gets: "Olga Ägares", "@guardian",
     "Gunnar\u00a0Väktare", "ROLF SÖKANDE" and any e-mail address, a stranger's too — while
     a given name alone ("Olga") and a longer word stay."""
-    from styrdok import FaqEntry
 
     seeded.edit_document(
         "POL-1",
@@ -122,8 +121,10 @@ def test_free_text_loses_genitives_mentions_spaced_names_and_every_address(
             "purpose": "Olga Ägares ansvar. Frågor till @guardian eller Gunnar\u00a0Väktare, "
             "gunnar@mittkoping.example eller dataskyddsombudet dso.privat@gmail.com.",
             "audience": "ALLA MEDARBETARE UTOM ROLF SÖKANDE; Olga och Gunnar informerar",
-            "faq": (FaqEntry("Vem frågar jag?", "Ann Attests kollega, inte Ann Attestsson."),),
         },
+    )
+    seeded.edit_faq_entry(
+        "POL-1", 1, answer="Ann Attests kollega, inte Ann Attestsson.", actor="owner"
     )
     seeded.export_public(tmp_path / "www")
     data = json.loads((tmp_path / "www" / "register.json").read_text(encoding="utf-8"))
@@ -150,3 +151,22 @@ def test_addresses_of_strangers_are_named_in_the_publication_language() -> None:
     text = "Mejla anna.lind@k.se eller Kalle.Karlsson@hotmail.com"
     assert _scrubber(people, "roles")(text) == "Mejla IT-chef eller [e-post]"
     assert _scrubber(people, "none", language="en")(text) == "Mejla [person] eller [e-mail]"
+
+
+def test_the_text_is_published_scrubbed_and_rendered_without_html(
+    seeded: Registry, tmp_path: Path
+) -> None:
+    """A document's text goes out as Markdown and as safe HTML, people scrubbed from both."""
+    doc = seeded.get_document("POL-1")
+    seeded.edit_document(
+        "POL-1",
+        {"text": "## Ansvar\n\nFråga Olga Ägare. <script>x()</script> [IMY](https://www.imy.se)"},
+        actor="owner",
+        expected_revision=doc.revision,
+    )
+    seeded.export_public(tmp_path / "www")
+    [document] = json.loads((tmp_path / "www" / "register.json").read_text("utf-8"))["documents"]
+    assert document["text"].startswith("## Ansvar\n\nFråga [person].")
+    assert "<script>" not in document["text_html"]
+    assert "<p>Fråga [person]. &lt;script&gt;x()&lt;/script&gt; " in document["text_html"]
+    assert '<a href="https://www.imy.se">IMY</a>' in document["text_html"]

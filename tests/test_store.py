@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 
 from styrdok import RegistryUnavailable, migrations
 from styrdok.registry import Registry
+from styrdok.store.search_schema import include_name
 from styrdok.store.tables import metadata
 
 
@@ -21,7 +22,9 @@ def test_the_migrated_schema_equals_the_models(db_path: Path) -> None:
     """Alembic's scripts and the SQLModel tables describe the same schema."""
     engine = sa.create_engine(f"sqlite:///{db_path}")
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, metadata) == []
     engine.dispose()
 

@@ -14,6 +14,11 @@ a file the defaults below apply. Example::
     [checks]
     max_words = 2500                    # brevity, for `styrdok doc check`
 
+    [files]                             # attachments (docs/files.md)
+    storage = "local"                   # or "webdav" (plugins/styrdok-webdav)
+    max_mb = 100                        # the largest file taken
+    types = ["pdf", "docx", "odt", "xlsx", "txt", "md", "png", "jpeg"]
+
     [smtp]                              # a plugin's own section
     host = "smtp.mittkoping.example"
 
@@ -105,7 +110,17 @@ REMINDERS: Schema = {
 }
 CHECKS: Schema = {"max_words": Int(1, 1_000_000)}
 TOP: Schema = {"language": Str(choices=LANGUAGES)}
-_CORE = {"": TOP, "reminders": REMINDERS, "checks": CHECKS}
+#: Every kind of file styrdok recognises (:data:`styrdok.filetypes.TYPES`).
+FILE_TYPES = ("pdf", "docx", "odt", "xlsx", "txt", "md", "png", "jpeg")
+FILES: Schema = {
+    # A file storage's name; plugins add more than the built-in "local" (checked when a
+    # file command runs, as the installed plugins decide what exists).
+    "storage": Str(),
+    "directory": Str(),
+    "max_mb": Int(1, 100_000),
+    "types": StrList(choices=FILE_TYPES),
+}
+_CORE = {"": TOP, "reminders": REMINDERS, "checks": CHECKS, "files": FILES}
 
 
 def _valid(table: str, key: str) -> Any:
@@ -139,9 +154,39 @@ class ReminderSettings:
     """A notice that failed this many runs is marked failed and no longer retried."""
 
 
+#: A megabyte, as file managers count it.
+MB = 1024 * 1024
+
+
+@attrs.frozen
+class FileSettings:
+    """``[files]``: where attachments' content is kept, how large and of which types."""
+
+    storage: str = attrs.field(default="local", validator=_valid("files", "storage"))
+    """The file storage (``local``, or one a plugin offers, e.g. ``webdav``)."""
+    directory: str | None = attrs.field(default=None)
+    """For ``local``: the folder; default beside a SQLite database, ``<db>.files``."""
+    max_mb: int = attrs.field(default=100, validator=_valid("files", "max_mb"))
+    """The largest file taken, in MB (1,048,576 bytes)."""
+    types: tuple[str, ...] = attrs.field(default=FILE_TYPES, validator=_valid("files", "types"))
+    """The kinds of file taken (:data:`FILE_TYPES`)."""
+
+    @directory.validator
+    def _directory(self, _attribute: object, value: str | None) -> None:
+        if value is not None:
+            FILES["directory"].check(value, "[files] directory")
+
+    @property
+    def max_bytes(self) -> int:
+        """:attr:`max_mb` in bytes."""
+        return self.max_mb * MB
+
+
 @attrs.frozen
 class Config:
     reminders: ReminderSettings = attrs.field(factory=ReminderSettings)
+    files: FileSettings = attrs.field(factory=FileSettings)
+    """``[files]``: attachments' storage, size limit and types."""
     max_words: int = attrs.field(default=DEFAULT_MAX_WORDS, validator=_valid("checks", "max_words"))
     """``[checks] max_words``: above this a document is flagged as long (brevity)."""
     language: str = attrs.field(default="sv", validator=_valid("", "language"))
@@ -214,8 +259,10 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
         language = "sv"
     reminders = tables.pop("reminders", Section("reminders", {}, source=source))
     checks = tables.pop("checks", Section("checks", {}, source=source))
+    files = tables.pop("files", Section("files", {}, source=source))
     return Config(
         reminders=ReminderSettings(**reminders.validated(REMINDERS)),
+        files=FileSettings(**files.validated(FILES)),
         max_words=checks.validated(CHECKS).get("max_words", DEFAULT_MAX_WORDS),
         language=language,
         sections={name: dict(table) for name, table in tables.items()},

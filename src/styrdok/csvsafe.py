@@ -10,9 +10,11 @@ quoted and a text cell that starts with one of those characters gets a leading `
 spreadsheets read as "this is text" and do not show.
 
 Every CSV writer in styrdok goes through :func:`writer` (the listings of ``--format csv``,
-``export --csv``, the open data of ``export --public``, ``report`` in CSV). Any future writer
-of spreadsheet files — CSV, TSV, or XLSX/ODS through a library — must pass each cell through
-:func:`safe_cell` too: those formats evaluate formulas just the same.
+``export --csv``, the open data of ``export --public``, ``report`` in CSV) or
+:func:`excel_writer` (the same in Swedish Excel's dialect: ``--format csv-excel``, ``export
+--csv-excel``). Any future writer of spreadsheet files — CSV, TSV, or XLSX/ODS through a
+library — must neutralise formulas too: those formats evaluate them just the same (the XLSX
+export, :mod:`styrdok.spreadsheets`, stores such text as a text cell marked "quoted").
 
 The JSON export is not touched: it is lossless, and JSON is not evaluated by spreadsheets.
 """
@@ -31,7 +33,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 # A plain decimal number written as text ("-40", "18500.00") cannot compute anything, and a
 # spreadsheet must still read it as the number it is; ASCII digits only, nothing after them.
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+# A decimal comma is as plain (Swedish Excel's dialect writes "-40,5").
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?", re.ASCII)
 
 
 def safe_cell(value: Any) -> Any:
@@ -57,6 +60,14 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
+def decimal_comma(value: Any) -> Any:
+    """A decimal number (``Decimal``, ``float``) as Swedish Excel reads one: ``18500,50``.
+    Anything else (whole numbers included) is returned as it is."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
+
+
 class SafeWriter:
     """A :func:`csv.writer` that quotes every cell and passes each through :func:`safe_cell`.
 
@@ -64,10 +75,15 @@ class SafeWriter:
     cell can begin a new one — the other half of OWASP's advice.
     """
 
-    def __init__(self, handle: IO[str]) -> None:
-        self._out = csv.writer(handle, quoting=csv.QUOTE_ALL)
+    def __init__(self, handle: IO[str], *, excel: bool = False) -> None:
+        self._out = csv.writer(handle, quoting=csv.QUOTE_ALL, delimiter=";" if excel else ",")
+        self._excel = excel
 
     def writerow(self, cells: Iterable[Any]) -> None:
+        """Write one row, each cell made safe (and, in Excel's dialect, decimals with a
+        comma)."""
+        if self._excel:
+            cells = (decimal_comma(cell) for cell in cells)
         self._out.writerow([safe_cell(cell) for cell in cells])
 
 
@@ -75,3 +91,15 @@ def writer(handle: IO[str]) -> SafeWriter:
     """The CSV writer for ``handle`` (opened with ``newline=""``): comma separated, every
     cell quoted, text that would be a formula neutralised."""
     return SafeWriter(handle)
+
+
+#: The encoding of Swedish Excel's CSV: UTF-8 with a byte order mark, without which Excel
+#: reads the file as Windows-1252 and shows "Ã¥" for "å".
+EXCEL_ENCODING = "utf-8-sig"
+
+
+def excel_writer(handle: IO[str]) -> SafeWriter:
+    """The CSV writer in the dialect Excel with Swedish settings opens by double-click:
+    semicolon separated (the comma is the decimal sign there), decimals with a comma, every
+    cell quoted and formulas neutralised. Open ``handle`` with :data:`EXCEL_ENCODING`."""
+    return SafeWriter(handle, excel=True)

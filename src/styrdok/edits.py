@@ -162,6 +162,8 @@ class DocumentEdit:
         default=None, converter=_tuple, validator=_list_of(str, "document refs")
     )
     text_url: str | None = attrs.field(default=None, validator=_TEXT)
+    text: str | None = attrs.field(default=None, validator=_TEXT)
+    """The document's text (Markdown); its word count follows from it."""
     reminder_offsets: tuple[int, ...] | None = attrs.field(
         default=None, converter=_tuple, validator=_list_of(int, "days")
     )
@@ -234,7 +236,15 @@ class DocumentEdit:
     def apply_to(self, document: Document) -> Document:
         """``document`` with this edit made; every field is validated again."""
         changed: Document = fields.evolve(document, **self.as_changes(document))
+        self._check_word_count(changed)
         return changed
+
+    def _check_word_count(self, document: Document) -> None:
+        if self.word_count is not None and document.text:
+            raise InvalidValue(
+                "word_count: counted from the document's text; "
+                "set it by hand only for a document without text"
+            )
 
     def new_document(self, ref: str) -> Document:
         """A new draft document ``ref`` made of this edit (defaults for what it leaves out)."""
@@ -242,9 +252,11 @@ class DocumentEdit:
         if missing:
             raise InvalidValue(f"a new document needs {', '.join(missing)}")
         try:
-            return Document(ref=ref, **self.as_changes(None))
+            document = Document(ref=ref, **self.as_changes(None))
         except TypeError as exc:
             raise InvalidValue(str(exc).splitlines()[0]) from None
+        self._check_word_count(document)
+        return document
 
     def _follow_up(self, current: Document | None) -> FollowUp | None:
         method, by = self.follow_up_method, self.follow_up_by

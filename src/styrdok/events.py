@@ -156,6 +156,18 @@ class DocumentFaqAdded(Event):
     ``after``: the document."""
 
 
+@_listed("document.faq_edit")
+class DocumentFaqEdited(Event):
+    """An entry of a document's FAQ was reworded (a new version if it is in force).
+    ``after``: the document."""
+
+
+@_listed("document.faq_remove")
+class DocumentFaqRemoved(Event):
+    """An entry was removed from a document's FAQ (a new version if it is in force).
+    ``after``: the document."""
+
+
 @_listed("document.import")
 class DocumentImported(Event):
     """A document was brought in by a merged import, its status and adoption checked.
@@ -175,6 +187,23 @@ class DocumentReviewImported(Event):
     """A review of a document was brought in by a merged import (it gets a new number).
     ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
     the review."""
+
+
+# --- attachments (files of a document) -----------------------------------------------------
+
+
+@_listed("attachment.add")
+class AttachmentAdded(Event):
+    """A file was attached to a document (``entity`` is the document). ``after``: the
+    attachment — ``id``, ``name``, ``title``, ``kind``, ``media_type``, ``size``,
+    ``sha256`` (the content's address in the file storage), ``added_by``, ``added_at``."""
+
+
+@_listed("attachment.remove")
+class AttachmentRemoved(Event):
+    """A file was detached from a document (``entity`` is the document); its content is
+    removed from the file storage unless another attachment has the same. ``after``: the
+    attachment as it was."""
 
 
 # --- dispensations -------------------------------------------------------------------------

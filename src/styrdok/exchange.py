@@ -23,6 +23,7 @@ import os
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -368,8 +369,10 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def write_csv(store: Store, directory: str | os.PathLike[str]) -> list[str]:
-    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section.
+def write_csv(store: Store, directory: str | os.PathLike[str], *, excel: bool = False) -> list[str]:
+    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section;
+    with ``excel``, in Swedish Excel's dialect (:func:`styrdok.csvsafe.excel_writer`:
+    semicolons, decimal commas).
 
     Cells go through :mod:`styrdok.csvsafe` (text that would be a formula is neutralised);
     each file is written by :func:`styrdok.files.write_atomically`, and if any of the file
@@ -380,15 +383,34 @@ def write_csv(store: Store, directory: str | os.PathLike[str]) -> list[str]:
     refuse_links(paths)
     for section, path in zip(SECTIONS, paths, strict=True):
         write_atomically(
-            path, functools.partial(_write_section, store, section), encoding="utf-8-sig"
+            path,
+            functools.partial(_write_section, store, section, excel=excel),
+            encoding="utf-8-sig",
         )
     return [path.name for path in paths]
 
 
-def _write_section(store: Store, section: Section, handle: IO[str]) -> None:
+def _decimal_columns(cls: type, prefix: str = "") -> set[str]:
+    """The flat columns of ``cls`` that hold an amount (written as text by the converter)."""
+    found = set()
+    for field in attrs.fields(cls):
+        nested = _attrs_class_of(field.type)
+        if nested is not None and nested is not Document:
+            found |= _decimal_columns(nested, f"{prefix}{field.name}.")
+        elif field.type is Decimal or Decimal in typing.get_args(field.type):
+            found.add(prefix + field.name)
+    return found
+
+
+def _write_section(store: Store, section: Section, handle: IO[str], *, excel: bool) -> None:
     columns = csv_columns(section.cls)
-    sheet = csvsafe.writer(handle)
+    sheet = csvsafe.excel_writer(handle) if excel else csvsafe.writer(handle)
+    # In Excel's dialect an amount is written with a decimal comma, so it goes out as a number.
+    amounts = _decimal_columns(section.cls) if excel else set()
     sheet.writerow(columns)
     for record in iter_records(store, section):
         flat = _flatten(to_data(record))
+        for column in amounts:
+            if flat.get(column) not in (None, ""):
+                flat[column] = Decimal(flat[column])
         sheet.writerow(flat.get(column, "") for column in columns)

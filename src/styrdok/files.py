@@ -22,7 +22,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from styrdok.errors import InvalidValue
 
@@ -60,21 +60,36 @@ def write_atomically(
     A ``path`` that is a symbolic link is refused (:class:`InvalidValue`) and nothing is
     written. An existing file keeps its permissions (an export made private stays private).
     """
+    _write_atomically(path, write, mode="w", encoding=encoding)
+
+
+def write_bytes_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """:func:`write_atomically` for a binary file (an XLSX workbook): ``write`` gets a
+    binary handle; the same guarantees hold."""
+    _write_atomically(path, write, mode="wb", encoding=None)
+
+
+def _write_atomically(
+    path: Path, write: Callable[[IO[Any]], object], *, mode: str, encoding: str | None
+) -> None:
     refuse_links([path])
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
+        permissions: int | None = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
     except FileNotFoundError:
-        mode = None
+        permissions = None
     fd, partial = _create_partial(path)
     try:
         try:
-            handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+            if encoding is None:
+                handle: IO[Any] = os.fdopen(fd, mode)
+            else:
+                handle = os.fdopen(fd, mode, encoding=encoding, newline="")
         except BaseException:
             os.close(fd)
             raise
         with handle:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
+            if permissions is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), permissions)
             write(handle)
             handle.flush()
             # On disk before the rename, so a power cut cannot leave an empty file in place.

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from styrdok.config import Config
     from styrdok.events import Event
+    from styrdok.filestore import FileStore, FileStoreSetup
     from styrdok.model import Document
     from styrdok.notify import Notifier
     from styrdok.store.base import Store
@@ -60,6 +61,23 @@ def styrdok_register_stores(register: Callable[[str, Callable[[str], Store]], No
     Called when a registry is opened. Call ``register(scheme, factory)``; ``factory(url)``
     returns an object with the store's methods. The built-in SQL store registers
     ``sqlite`` and ``postgresql``; the first registration of a scheme wins.
+    """
+
+
+@hookspec
+def styrdok_register_file_stores(
+    register: Callable[[str, Callable[[FileStoreSetup], FileStore]], None],
+) -> None:
+    """Offer a place to keep attachments' content (the bytes of PDFs, appendices …).
+
+    Called when a file command needs the storage. Call ``register(name, factory)``; the
+    one named by ``[files] storage`` in ``styrdok.toml`` is used (the built-in ``local``
+    by default). ``factory(setup)`` gets a :class:`~styrdok.filestore.FileStoreSetup`
+    (the settings and the registry's URL) and returns an object with the
+    :class:`~styrdok.filestore.FileStore` methods: ``put``, ``get``, ``delete`` and
+    ``exists``, each by SHA-256. Check your own section in the factory and raise
+    :class:`~styrdok.errors.InvalidValue` naming the key for a mistake. The first
+    registration of a name wins.
     """
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from styrdok import fields, weblinks
+from styrdok import fields, markdown, weblinks
 
 # Re-exported so that this module stays the one place to import the domain from.
 from styrdok.dispensation import GRANTED_STATUSES as GRANTED_STATUSES
@@ -220,9 +220,21 @@ class Document:
     )
     """Where the full text is published: an ``https``/``http`` address (see
     :func:`styrdok.weblinks.check_web_url`)."""
+    text: str = attrs.field(
+        default="", converter=fields.norm_text, validator=fields.text(markdown.MAX_TEXT)
+    )
+    """The document's own words (Markdown), kept with each adopted version; rendered
+    without raw HTML (see :mod:`styrdok.markdown`)."""
     word_count: int | None = attrs.field(default=None, validator=fields.not_negative)
+    """Length in words: counted from :attr:`text` when there is one, else as given (for a
+    document whose text lives at :attr:`text_url`)."""
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
+
+    def __attrs_post_init__(self) -> None:
+        # One rule on every path (API, import, store, merge): the text decides the count.
+        if self.text:
+            object.__setattr__(self, "word_count", markdown.word_count(self.text))
 
 
 @attrs.frozen
@@ -256,6 +268,10 @@ class Review:
 # --- questions, audit, due ---------------------------------------------------------------
 
 
+#: The longest question or answer to a guardian, in characters.
+QUESTION_MAX = 5_000
+
+
 @attrs.frozen
 class Question:
     """A question to a document's guardian; a good answer may become an FAQ entry."""
@@ -263,9 +279,13 @@ class Question:
     document_ref: str = attrs.field(validator=fields.ref)
     asked_by: str = attrs.field(validator=fields.ref)
     asked_on: dt.date = attrs.field(validator=fields.day)
-    text: str = attrs.field(converter=fields.norm_text, validator=fields.required_text(5_000))
+    text: str = attrs.field(
+        converter=fields.norm_text, validator=fields.required_text(QUESTION_MAX)
+    )
     answer: str | None = attrs.field(
-        default=None, converter=fields.norm_opt_text, validator=fields.opt_required_text(5_000)
+        default=None,
+        converter=fields.norm_opt_text,
+        validator=fields.opt_required_text(QUESTION_MAX),
     )
     """The same text rules as the question: a blank, oversized or hidden-character answer
     is refused whichever edge it comes from."""

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PLUGINS = (
     "styrdok.default_plugins.sql_store",
     "styrdok.default_plugins.console",
+    "styrdok.default_plugins.local_files",
 )
 
 _manager: pluggy.PluginManager | None = None
@@ -253,14 +254,25 @@ def store_factories() -> dict[str, Callable[[str], Any]]:
     before any installed plugin) keeps ``sqlite`` and ``postgresql``, and an installed
     plugin can add schemes but not take those over.
     """
+    return _first_wins(hook().styrdok_register_stores)
+
+
+def file_store_factories() -> dict[str, Callable[[Any], Any]]:
+    """File storages (for attachments' content) by name; the first plugin to offer a
+    name wins, as for :func:`store_factories`, so the built-in ``local`` stays itself."""
+    return _first_wins(hook().styrdok_register_file_stores)
+
+
+def _first_wins(hook_caller: pluggy.HookCaller) -> dict[str, Callable[[Any], Any]]:
+    """``register(name, factory)`` calls of a hook by name, the earliest plugin's kept."""
     by_plugin: dict[str, list[tuple[Any, ...]]] = {}
-    for plugin, args in _collect(hook().styrdok_register_stores):
+    for plugin, args in _collect(hook_caller):
         by_plugin.setdefault(plugin, []).append(args)
-    found: dict[str, Callable[[str], Any]] = {}
+    found: dict[str, Callable[[Any], Any]] = {}
     # pluggy calls the newest plugin first, so the plugins met last were registered first.
     for plugin in reversed(by_plugin):
-        for scheme, factory in by_plugin[plugin]:
-            found.setdefault(scheme, factory)
+        for name, factory in by_plugin[plugin]:
+            found.setdefault(name, factory)
     return found
 
 

@@ -1,7 +1,9 @@
 """Open data: the register as a municipality may publish it on its website.
 
 What is published: documents in force (what they are for, who they are for, who adopted
-them and when, when they are reviewed, their FAQ) and the dispensations decided from them
+them and when, when they are reviewed, their FAQ, their text — in ``register.json`` as
+Markdown and as HTML rendered safely by :mod:`styrdok.markdown`; the CSV leaves the text
+out, as a spreadsheet cell holds at most 32 767 characters) and the dispensations decided from them
 (what they cover, for how long, how they are funded). What never is: person refs, e-mail
 addresses (any address in free text becomes ``[e-post]``, whoever it belongs to),
 questions, the reasoning and conditions of a dispensation, and the audit log.
@@ -21,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from styrdok import markdown
 from styrdok.csvsafe import is_number
 from styrdok.csvsafe import writer as csv_writer
 from styrdok.enums import DispStatus, DocStatus
@@ -108,6 +111,7 @@ def public_document(
         "parent": document.parent,
         "supersedes": document.supersedes,
         "text_url": document.text_url,
+        "text": document.text,
         "owner": _who(persons.get(document.owner), people),
         "guardian": _who(persons.get(document.guardian or ""), people),
         "faq": [{"question": e.question, "answer": e.answer} for e in document.faq],
@@ -169,7 +173,10 @@ def build(
     for document in documents:
         if document.status is DocStatus.IN_FORCE:
             record = public_document(document, persons=by_ref, bodies=body_by_ref, people=people)
-            published.append(scrubbed(record, "owner", "guardian"))
+            record = scrubbed(record, "owner", "guardian")
+            # Rendered from the scrubbed text, so a name never reaches the HTML.
+            record["text_html"] = markdown.to_html(record["text"]) if record["text"] else ""
+            published.append(record)
     in_force = {d["ref"] for d in published}
     decided = []
     for disp in dispensations:

@@ -18,17 +18,21 @@ from collections.abc import Callable
 from styrdok.opening import local_zone, open_store, url_scheme
 from styrdok.store.base import Store
 from styrdok.usecases import (
+    attachments,
+    content,
     dates,
     dispensations,
     document_views,
     documents,
     exporting,
+    faq,
     handover,
     importing,
     insight,
     people,
     questions,
     reminding,
+    sheets,
 )
 from styrdok.usecases.work import SYSTEM_ACTOR, Session
 
@@ -110,6 +114,18 @@ class Registry:
     history = document_views.history
     documents_in_force = document_views.documents_in_force
     check_document = document_views.check_document
+    search_documents = content.search_documents
+    compare_versions = content.compare_versions
+    add_faq_entry = faq.add_faq_entry
+    edit_faq_entry = faq.edit_faq_entry
+    remove_faq_entry = faq.remove_faq_entry
+
+    # --- files of documents (usecases/attachments.py) ----------------------------------
+    attach_file = attachments.attach_file
+    detach_file = attachments.detach_file
+    document_files = attachments.document_files
+    fetch_file = attachments.fetch_file
+    verify_files = attachments.verify_files
 
     # --- dispensations (usecases/dispensations.py) ---------------------------------------
     request_dispensation = dispensations.request_dispensation
@@ -146,3 +162,7 @@ class Registry:
     export_csv = exporting.export_csv
     export_public = exporting.export_public
     import_json = importing.import_json
+
+    # --- spreadsheets (usecases/sheets.py) -----------------------------------------------
+    import_spreadsheet = sheets.import_spreadsheet
+    export_xlsx = sheets.export_xlsx

@@ -48,6 +48,7 @@ EDITABLE_FIELDS = frozenset(
         "supersedes",
         "related",
         "text_url",
+        "text",
         "reminder_offsets",
         "word_count",
     }

@@ -164,18 +164,24 @@ class Str(Setting):
 
 @attrs.frozen
 class StrList(Setting):
-    """A list of texts, each as :class:`Str` requires (``"a"`` alone is refused)."""
+    """A list of texts, each as :class:`Str` requires (``"a"`` alone is refused), or each
+    one of ``choices`` when given."""
 
     max_items: int = 1_000
+    choices: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     @property
     def expected(self) -> str:
+        if self.choices:
+            return "a list of any of " + ", ".join(json.dumps(c) for c in self.choices)
         return f'a list of texts, e.g. ["a", "b"] (at most {self.max_items})'
 
     def convert(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list | tuple) or len(value) > self.max_items:
             raise _Wrong
         if not all(is_clean_line(v, MAX_TEXT) for v in value):
+            raise _Wrong
+        if self.choices and not set(value) <= set(self.choices):
             raise _Wrong
         return tuple(value)
 

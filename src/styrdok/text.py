@@ -41,6 +41,13 @@ _BAD_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+def as_line(value: str, limit: int) -> str:
+    """Free text made into one line: white space (line breaks too) collapsed to single
+    spaces, characters a line refuses dropped, cut at ``limit`` characters. For a question
+    that becomes an FAQ heading: what free text allows must not stop it there."""
+    return " ".join(_BAD_IN_LINE.sub(" ", value).split())[:limit]
+
+
 def _shorten(value: str, limit: int = 40) -> str:
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     return repr(shown)

@@ -25,17 +25,18 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from flask.typing import ResponseReturnValue
 
 from styrdok import rules
 from styrdok.enums import DocStatus
-from styrdok.errors import NotFound, PermissionDenied, StyrdokError
+from styrdok.errors import InvalidValue, NotFound
 from styrdok.labels import label
-from styrdok.model import Document, Person
+from styrdok.model import Document, Question
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
-from styrdok.text import normalise_query, normalise_text
-from styrdok_intranet import calendar
+from styrdok.text import normalise_text
+from styrdok_intranet import calendar, content, errors, forms, listing, statement
+from styrdok_intranet.errors import Back
 from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
 from styrdok_intranet.security import (
     check_frame_ancestors,
@@ -44,13 +45,15 @@ from styrdok_intranet.security import (
     web_href,
 )
 
-#: What the error page says for a refusal that comes from the web layer, not the registry.
-HTTP_MESSAGES = {
-    400: "Begäran gick inte att förstå.",
-    403: "Du har inte behörighet till den här sidan.",
-    404: "Sidan finns inte. Kontrollera adressen, eller sök bland styrdokumenten.",
-    405: "Sidan kan inte användas på det sättet.",
-    413: "Det du skickade är för stort.",
+#: What a document page confirms after a form was sent (``?klart=…#kvitto``): the page
+#: title's first words, and the message in the region the address's fragment focuses.
+NOTICES = {
+    "fraga": ("Frågan är skickad", "Tack! Din fråga är skickad till väktaren."),
+    "svar": ("Svaret är sparat", "Ditt svar är sparat."),
+    "faq": (
+        "Svaret är sparat",
+        "Ditt svar är sparat och finns nu bland vanliga frågor på den här sidan.",
+    ),
 }
 
 
@@ -63,12 +66,15 @@ def create_app(
     secret: bytes | None = None,
     calendar_domain: str = "styrdok.intranet",
     clock: Callable[[], dt.datetime] | None = None,
+    statement_file: str | os.PathLike[str] | None = None,
 ) -> Flask:
     """The intranet app over the registry at ``db`` (a path or SQLAlchemy URL).
 
     Nobody is logged in unless ``trusted_proxies`` names the login proxy: the user header
     is believed from those addresses only. ``frame_ancestors`` says who may show the pages
-    in a frame (``'self'``, ``'none'`` or origins; ``ValueError`` for anything else)."""
+    in a frame (``'self'``, ``'none'`` or origins; ``ValueError`` for anything else).
+    ``statement_file`` is the accessibility statement served at ``/tillganglighet``
+    (Markdown; the bundled template until the municipality has filled in its own)."""
     app = Flask(__name__)
     app.config["STYRDOK_DB"] = db
     policy = IdentityPolicy.from_settings(user_header, trusted_proxies)
@@ -79,6 +85,7 @@ def create_app(
         or (secrets.token_bytes(32))
     )
     local = threading.local()
+    statement_html = statement.render(statement_file)
 
     def registry() -> Registry:
         # One Registry per server thread: a registry holds one connection at a time.
@@ -106,12 +113,13 @@ def create_app(
 
     app.jinja_env.filters["web_href"] = web_href
     app.jinja_env.filters["mailto_href"] = mailto_href
+    app.jinja_env.filters["swedish_number"] = forms.swedish_number
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
+        # Nothing here may read the registry: the error page for a broken database uses it.
         return {
             "label": label,
-            "today": registry().today(),
             "user": g.get("user"),
             "person": g.get("person"),
             "token": form_token(form_secret, g.user) if g.get("user") else "",
@@ -120,42 +128,12 @@ def create_app(
     def require_form_user() -> str:
         user: str | None = g.get("user")
         if user is None:
-            raise PermissionDenied("logga in via intranätet för att ställa eller besvara frågor")
+            abort(403, "Logga in via intranätet för att ställa eller besvara frågor.")
         if not token_ok(form_secret, user, request.form.get("token", "")):
-            abort(400, "formuläret har gått ut; ladda om sidan och försök igen")
+            abort(400, "Formuläret har gått ut. Gå tillbaka, ladda om sidan och skicka igen.")
         return user
 
-    def form_text(name: str) -> str:
-        """A form field as text, its line breaks as LF: browsers send a textarea's line
-        breaks as CR LF, which the text rules would refuse as a control character."""
-        return normalise_text(request.form.get(name, ""))
-
-    @app.errorhandler(StyrdokError)
-    def refused(exc: StyrdokError) -> tuple[str, int]:
-        status = (
-            404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
-        )
-        if request.path.startswith("/api/"):
-            return jsonify(error=str(exc)), status  # type: ignore[return-value]
-        return render_template("error.html", message=str(exc)), status
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        """Werkzeug's own pages (an unknown address, a wrong method, an expired form) in
-        Swedish and in the app's layout, or as JSON under ``/api``."""
-        status = exc.code or 500
-        if status < 400:
-            return exc  # type: ignore[return-value]
-        own = exc.description if exc.description != type(exc).description else None
-        message = own or HTTP_MESSAGES.get(status, "Något gick fel.")
-        if request.path.startswith("/api/"):
-            response = jsonify(error=message)
-        else:
-            response = Response(render_template("error.html", message=message))
-        response.status_code = status
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response
+    errors.install(app)
 
     def visible(doc: Document) -> Document:
         """``doc``, or :class:`NotFound` as for a ref that does not exist: a draft is not
@@ -170,23 +148,34 @@ def create_app(
     def register() -> str:
         reg = registry()
         persons = reg.list_persons()
-        filters, documents = _filtered(reg, persons)
+        found = listing.filtered(reg, persons, request.args, g.person)
         return render_template(
             "register.html",
-            documents=documents,
-            filters=filters,
-            choices=_choices(reg, persons),
+            documents=found.documents,
+            filters=found.filters,
+            snippets=found.snippets,
+            choices=listing.choices(reg, persons),
             persons={p.ref: p for p in persons},
+            today=reg.today(),
         )
 
-    @app.get("/dokument/<ref>")
-    def document(ref: str) -> str:
+    def document_page(
+        ref: str,
+        *,
+        asking: forms.Field | None = None,
+        answering: dict[int, forms.Field] | None = None,
+        notice: str | None = None,
+    ) -> str:
+        """A document's page; ``asking`` and ``answering`` are forms shown again with what
+        was typed and what is wrong with it, ``notice`` a key of :data:`NOTICES`."""
         reg = registry()
         doc = visible(reg.get_document(ref))
         people = {p.ref: p for p in reg.list_persons()}
+        answering = answering or {}
         questions = reg.questions(ref)
         parent = reg.get_document(doc.parent) if doc.parent else None
         may_answer = rules.may_answer(g.user, doc)
+        title_note, message = NOTICES.get(notice or "", (None, None))
         return render_template(
             "document.html",
             doc=doc,
@@ -198,27 +187,79 @@ def create_app(
             ],
             active=reg.dispensations_active_on(document=ref),
             review=rules.review_state(doc, reg.today()),
-            open_questions=[q for q in questions if q.answer is None] if may_answer else [],
-            asked=request.args.get("fragan") == "skickad",
+            # Each open question with its answer form's field (an answered one too, if its
+            # form comes back with a mistake: a second post of the form).
+            open_questions=[
+                (q, answering.get(q.id or 0, forms.Field()))
+                for q in questions
+                if may_answer and (q.answer is None or q.id in answering)
+            ],
+            asking=asking or forms.Field(),
+            limits={"question": forms.QUESTION.limit, "answer": forms.ANSWER.limit},
+            notice=message,
+            title_note="Fel" if asking or answering else title_note,
+            **content.page_context(reg, doc),
         )
+
+    @app.get("/dokument/<ref>")
+    def document(ref: str) -> str:
+        return document_page(ref, notice=request.args.get("klart"))
 
     @app.post("/dokument/<ref>/fraga")
-    def ask(ref: str) -> Response:
+    def ask(ref: str) -> ResponseReturnValue:
+        """Ask the guardian; a mistake is shown next to the field, with the question kept;
+        the answer to a question sent is a redirect to the page's confirmation."""
+        g.back = Back("document", {"ref": ref}, "Tillbaka till dokumentet")
         user = require_form_user()
         visible(registry().get_document(ref))
-        registry().ask(ref, form_text("text"), actor=user)
-        return redirect(url_for("document", ref=ref, fragan="skickad") + "#fraga")  # type: ignore[return-value]
+        typed = request.form.get("text", "")
+        # A textarea's line breaks come as CR LF, which the text rules would refuse as a
+        # control character: stored as LF; the page shows again what was typed.
+        text = normalise_text(typed)
+        error, detail = forms.problem(forms.QUESTION, text), None
+        if error is None:
+            try:
+                registry().ask(ref, text, actor=user)
+            except InvalidValue as exc:
+                error, detail = forms.REFUSED, str(exc)
+            else:
+                return redirect(url_for("document", ref=ref, klart="fraga") + "#kvitto")
+        return document_page(ref, asking=forms.Field(typed, error, detail)), 400
 
     @app.post("/fragor/<int:question_id>/svar")
-    def answer(question_id: int) -> Response:
+    def answer(question_id: int) -> ResponseReturnValue:
+        """Answer a question, the same way as :func:`ask`."""
+        g.back = Back("my_questions", {}, "Till frågorna till dig")
         user = require_form_user()
-        question = registry().answer(
-            question_id,
-            form_text("answer"),
-            actor=user,
-            promote_to_faq=request.form.get("faq") == "ja",
-        )
-        return redirect(url_for("document", ref=question.document_ref) + "#faq")  # type: ignore[return-value]
+        typed = request.form.get("answer", "")
+        text = normalise_text(typed)
+        faq = request.form.get("faq") == "ja"
+        error, detail = forms.problem(forms.ANSWER, text), None
+        if error is None:
+            try:
+                question = registry().answer(question_id, text, actor=user, promote_to_faq=faq)
+            except InvalidValue as exc:
+                error, detail = forms.REFUSED, str(exc)
+            else:
+                done = "faq" if faq else "svar"
+                target = url_for("document", ref=question.document_ref, klart=done)
+                return redirect(target + "#kvitto")
+        question = find_question(question_id)
+        doc = visible(registry().get_document(question.document_ref))
+        if not rules.may_answer(user, doc):
+            abort(403, "Bara dokumentets väktare eller ägare får besvara frågor om det.")
+        field = forms.Field(typed, error, detail, checked=faq)
+        return document_page(doc.ref, answering={question_id: field}), 400
+
+    def find_question(question_id: int) -> Question:
+        for question in registry().questions():
+            if question.id == question_id:
+                return question
+        raise NotFound(f"unknown question {question_id}")
+
+    @app.get("/tillganglighet")
+    def accessibility() -> str:
+        return render_template("statement.html", body=statement_html)
 
     @app.get("/fragor")
     def my_questions() -> str:
@@ -247,8 +288,8 @@ def create_app(
     @app.get("/api/dokument")
     def api_documents() -> Response:
         reg = registry()
-        _filters, documents = _filtered(reg, reg.list_persons())
-        return jsonify([to_data(d) for d in documents])
+        found = listing.filtered(reg, reg.list_persons(), request.args, g.person)
+        return jsonify([to_data(d) for d in found.documents])
 
     @app.get("/api/dokument/<ref>")
     def api_document(ref: str) -> Response:
@@ -290,51 +331,6 @@ def create_app(
         return Response(body, mimetype="text/calendar; charset=utf-8")
 
     return app
-
-
-def _filtered(reg: Registry, persons: list[Person]) -> tuple[dict[str, str], list[Document]]:
-    """The register list as the search form asks: free text, type, body, unit, status and
-    overdue review. Defaults to documents in force."""
-    args = request.args
-    filters = {
-        "q": normalise_query(args.get("q", "")),
-        "typ": args.get("typ", ""),
-        "instans": args.get("instans", ""),
-        "enhet": args.get("enhet", ""),
-        "status": args.get("status", DocStatus.IN_FORCE.value),
-        "forsenad": args.get("forsenad", ""),
-    }
-    status = DocStatus(filters["status"]) if filters["status"] in set(DocStatus) else None
-    documents = reg.list_documents(
-        status=status, doc_type=filters["typ"] or None, body=filters["instans"] or None
-    )
-    units = {p.ref: p.unit for p in persons}
-    today = reg.today()
-
-    def keep(doc: Document) -> bool:
-        if not rules.may_see_draft(g.get("person"), doc):
-            return False
-        if filters["enhet"] and units.get(doc.owner) != filters["enhet"]:
-            return False
-        if filters["forsenad"] and rules.review_state(doc, today) is not rules.ReviewState.OVERDUE:
-            return False
-        text = filters["q"].casefold()
-        return not text or any(
-            text in field.casefold() for field in (doc.ref, doc.title, doc.purpose, doc.audience)
-        )
-
-    return filters, [d for d in documents if keep(d)]
-
-
-def _choices(reg: Registry, persons: list[Person]) -> dict[str, list[tuple[str, str]]]:
-    return {
-        "typ": [
-            (t.value, label(t.value)) for t in sorted({d.doc_type for d in reg.list_documents()})
-        ],
-        "instans": [(b.ref, b.name) for b in reg.list_bodies()],
-        "enhet": [(u, u) for u in sorted({p.unit for p in persons if p.unit})],
-        "status": [(s.value, label(s.value)) for s in DocStatus],
-    }
 
 
 __all__ = ["create_app"]

@@ -76,6 +76,14 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
     help="Who may show the pages in a frame: 'self', 'none' or origins such as "
     '"https://intranet.kommun.se" [env STYRDOK_INTRANET_FRAME_ANCESTORS].',
 )
+@click.option(
+    "--statement",
+    "statement_file",
+    envvar="STYRDOK_INTRANET_STATEMENT",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The accessibility statement (Markdown) shown at /tillganglighet; default: the "
+    "template to fill in, TILLGANGLIGHETSREDOGORELSE.md [env STYRDOK_INTRANET_STATEMENT].",
+)
 def main(
     db: str,
     demo: bool,
@@ -84,6 +92,7 @@ def main(
     proxies: tuple[str, ...],
     user_header: str,
     frame_ancestors: str,
+    statement_file: Path | None,
 ) -> None:
     """Serve the styrdok register as intranet pages, a JSON API and a calendar feed.
 
@@ -123,9 +132,13 @@ def main(
         else:
             click.echo(f"Believing {user_header} only from {', '.join(proxies)}.")
         app = create_app(
-            db, trusted_proxies=proxies, user_header=user_header, frame_ancestors=frame_ancestors
+            db,
+            trusted_proxies=proxies,
+            user_header=user_header,
+            frame_ancestors=frame_ancestors,
+            statement_file=statement_file,
         )
-    except (StyrdokError, ValueError) as exc:
+    except (StyrdokError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)")
     waitress.serve(app, host=host, port=port, ident="styrdok-intranet")

@@ -22,6 +22,7 @@ SECRET = b"test-secret"
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Mittköping demo register, built once per test session."""
     path = tmp_path_factory.mktemp("intranet") / "mittkoping.db"
     with Registry.open(path, create=True) as registry:
         build_demo(registry, today=DEMO_NOW.date())
@@ -30,6 +31,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo register for one test."""
     path = tmp_path / "mittkoping.db"
     shutil.copy(demo_template, path)
     return path
@@ -44,6 +46,19 @@ def make_app(db: Path, **settings: Any) -> Flask:
     settings = {"trusted_proxies": PROXIES, **settings}
     app = create_app(str(db), secret=SECRET, clock=lambda: DEMO_NOW, **settings)
     app.config["TESTING"] = True
+    return app
+
+
+def crashing_app(db: Path) -> Flask:
+    """The app over ``db`` with errors handled as in production (not re-raised to the
+    test), and one address, ``/krasch``, that fails as a bug would: to see the 500 page."""
+    app = make_app(db)
+
+    def crash() -> str:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/krasch", "crash", crash)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
     return app
 
 
@@ -88,3 +103,56 @@ def artifacts_dir() -> Path:
     folder = base / "intranet"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class Element:
+    """One element of a page as the test client got it: tag, attributes, text inside."""
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.text = ""
+
+    def __repr__(self) -> str:
+        return f"<{self.tag} {self.attrs}>{self.text[:60]!r}"
+
+
+def parse(page: str) -> list[Element]:
+    """Every element of ``page`` in document order, with the text each contains (the
+    parser of the standard library: enough for the app's own well-formed templates)."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "link", "input", "br", "hr", "img"}
+    found: list[Element] = []
+    open_: list[Element] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            element = Element(tag, {k: v or "" for k, v in attrs})
+            found.append(element)
+            if tag not in void:
+                open_.append(element)
+
+        def handle_endtag(self, tag: str) -> None:
+            while open_:
+                if open_.pop().tag == tag:
+                    break
+
+        def handle_data(self, data: str) -> None:
+            for element in open_:
+                element.text += data
+
+    Parser(convert_charrefs=True).feed(page)
+    return found
+
+
+def by_id(page: str, element_id: str) -> Element:
+    """The element with ``id``; an assertion names the id when there is none."""
+    matches = [e for e in parse(page) if e.attrs.get("id") == element_id]
+    assert len(matches) == 1, f"expected one element with id {element_id!r}, got {matches}"
+    return matches[0]
+
+
+def title(page: str) -> str:
+    """The page's <title> text."""
+    return next(e.text for e in parse(page) if e.tag == "title")

@@ -9,64 +9,38 @@ pages need.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from intranet_support import (
-    CHROMIUM_ARGS,
-    artifacts_dir,
-    demo_db,
-    demo_template,
-    ensure_chromium,
-    make_app,
-)
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from browser_support import Console, browser, serve
+from intranet_support import artifacts_dir, demo_db, demo_template, make_app
+from playwright.sync_api import Browser, Page, expect
 
 from styrdok.registry import Registry
 
-__all__ = ["demo_db", "demo_template"]
+__all__ = ["browser", "demo_db", "demo_template"]  # fixtures
 
 
 @pytest.fixture
 def base_url(demo_db: Path) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, make_app(demo_db), threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    """A server over a fresh copy of the demo register for each test."""
+    yield from serve(make_app(demo_db))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = ensure_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-#: Console messages of the current test's pages that report a blocked resource.
-CONSOLE: list[str] = []
+#: Console messages of the current test's pages.
+CONSOLE = Console()
 
 
 @pytest.fixture(autouse=True)
 def no_csp_violations() -> Iterator[None]:
-    CONSOLE.clear()
+    CONSOLE.csp_violations()
     yield
-    assert [m for m in CONSOLE if "Content Security Policy" in m] == []
+    assert CONSOLE.csp_violations() == []
 
 
 def watch(page: Page) -> Page:
-    def seen(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            CONSOLE.append(message.text)
-
-    page.on("console", seen)
-    return page
+    return CONSOLE.watch(page)
 
 
 def as_user(browser: Browser, user: str) -> Page:
@@ -133,7 +107,9 @@ def test_pages_work_without_javascript(browser: Browser, base_url: str) -> None:
     page.get_by_label("Sök").fill("lösenord")
     page.get_by_label("Bara försenad prövning").uncheck()
     page.get_by_role("button", name="Filtrera").click()
-    expect(page.get_by_role("status")).to_have_text("1 dokument")
+    # The words are searched in the documents' texts too, and shown where they were found.
+    expect(page.get_by_role("status")).to_have_text("3 dokument")
+    expect(page.locator(".snippet mark").first).to_contain_text("lösenord", ignore_case=True)
     page.goto(base_url + "/aktuellt")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktuellt – inom 60 dagar")
     shot(page, "7-due-without-js")

@@ -30,7 +30,20 @@ def test_the_register_lists_documents_in_force_and_filters_them(demo_db: Path) -
     by_body = web.get("/?instans=BUN").get_data(as_text=True)
     assert "Vägledning för molntjänster i skolan" in by_body
     assert "Informationssäkerhetspolicy" not in by_body
-    assert "1 dokument" in web.get("/?q=molntjänster").get_data(as_text=True)
+    found = web.get("/?q=molntjänster").get_data(as_text=True)
+    # Searched in the texts too, best first: the title match above the text match.
+    assert "2 dokument" in found
+    assert found.index("RIKT-MOLN-SKOLA") < found.index("RIKT-IS-01")
+    assert "<mark>molntjänster</mark>" in found
+    assert "1 dokument" in web.get("/?q=moln-skola").get_data(as_text=True)  # part of a ref
+
+
+def test_a_document_page_shows_its_text_and_what_the_version_changed(demo_db: Path) -> None:
+    page = client(demo_db).get("/dokument/RIKT-SOC-01").get_data(as_text=True)
+    assert '<h2 id="texten">Texten</h2>' in page
+    assert "<summary>Vad ändrades i version 3?</summary>" in page
+    assert '<ins><span class="sr">[tillagt: </span>' in page
+    assert '<del><span class="sr">[struket: </span>' in page
 
 
 def test_a_document_page_shows_contacts_faq_and_dispensations(demo_db: Path) -> None:
@@ -91,7 +104,11 @@ def test_the_json_api_mirrors_the_pages(demo_db: Path) -> None:
     assert missing.status_code == 404 and "NOPE" in missing.get_json()["error"]
 
 
-def test_an_unknown_document_is_a_plain_404_page(demo_db: Path) -> None:
+def test_an_unknown_document_is_a_404_page_in_swedish(demo_db: Path) -> None:
+    """The registry's reason (English) is marked as English under a Swedish explanation."""
     response = client(demo_db).get("/dokument/NOPE")
+    page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "Det gick inte" in response.get_data(as_text=True)
+    assert "<h1>Finns inte</h1>" in page
+    assert "Det du söker finns inte i registret" in page
+    assert '<span lang="en">unknown document &#39;NOPE&#39;</span>' in page

@@ -339,5 +339,5 @@ def test_a_wrong_method_and_an_expired_form_are_swedish_too(demo_db: Path) -> No
     )
     page = expired.get_data(as_text=True)
     assert expired.status_code == 400
-    assert "formuläret har gått ut" in page and "Bad Request" not in page
+    assert "Formuläret har gått ut" in page and "Bad Request" not in page
     assert 'aria-label="Huvudmeny"' in page

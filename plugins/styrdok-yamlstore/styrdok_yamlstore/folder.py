@@ -31,6 +31,7 @@ import attrs
 import yaml
 
 from styrdok import fields, migrations
+from styrdok.attachment import Attachment
 from styrdok.audit import time_text
 from styrdok.errors import AlreadyExists, InvalidValue, RegistryUnavailable
 from styrdok.model import (
@@ -62,7 +63,7 @@ MAX_DEPTH = 20
 
 T = TypeVar("T")
 #: The records the store numbers.
-N = TypeVar("N", Review, Question, Notice)
+N = TypeVar("N", Review, Question, Notice, Attachment)
 
 
 class _Loader(yaml.SafeLoader):  # type: ignore[misc]
@@ -138,12 +139,23 @@ def _own(name: str, ref: str, where: str) -> None:
 
 
 @attrs.frozen
+class FileEntry:
+    """An attached file as its document's file keeps it: what it is, and its text."""
+
+    attachment: Attachment
+    text: str = ""
+    """The text read from the file, for search."""
+
+
+@attrs.frozen
 class DocumentFile:
-    """A document's file: the document, its adopted versions and its reviews."""
+    """A document's file: the document, its adopted versions and its reviews, and its
+    attached files (left out of the file when there are none)."""
 
     document: Document
     versions: list[DocumentVersion]
     reviews: list[Review]
+    attachments: list[FileEntry] = attrs.field(factory=list)
 
 
 def number(table: dict[int, N], record: N) -> N:
@@ -166,6 +178,9 @@ class State:
     review: dict[int, Review] = attrs.field(factory=dict)
     dispensation: dict[str, Dispensation] = attrs.field(factory=dict)
     question: dict[int, Question] = attrs.field(factory=dict)
+    attachment: dict[int, Attachment] = attrs.field(factory=dict)
+    attachment_text: dict[int, str] = attrs.field(factory=dict)
+    """Each attachment's text for search, by its number."""
     notice: dict[int, Notice] = attrs.field(factory=dict)
     audit_event: list[AuditEvent] = attrs.field(factory=list)
     _folded: dict[str, dict[str, str]] = attrs.field(factory=dict, init=False)
@@ -225,8 +240,10 @@ def in_order(table: Mapping[Any, T]) -> list[T]:
 
 
 def _changed(before: Mapping[Any, T], after: Mapping[Any, T]) -> list[T]:
-    """The records of ``after`` added or replaced since ``before`` (none are deleted)."""
-    return [record for key, record in after.items() if before.get(key) is not record]
+    """The records of ``after`` added or replaced since ``before``, and those of
+    ``before`` removed since (only attachments are ever removed)."""
+    changed = [record for key, record in after.items() if before.get(key) is not record]
+    return changed + [record for key, record in before.items() if key not in after]
 
 
 class Folder:
@@ -329,10 +346,17 @@ class Folder:
             for part in ("versions", "reviews"):
                 for i, record in enumerate(getattr(file, part)):
                     _own(name, record.document_ref, f"{part}[{i}].document_ref")
+            for i, entry in enumerate(file.attachments):
+                _own(name, entry.attachment.document_ref, f"attachments[{i}].document_ref")
             state.document[file.document.ref] = file.document
             versions = (((v.document_ref, v.version), v) for v in file.versions)
             _fill(state.document_version, name, "version", versions)
             _fill(state.review, name, "review", ((r.id, r) for r in file.reviews))
+            files = ((e.attachment.id, e.attachment) for e in file.attachments)
+            _fill(state.attachment, name, "attachment", files)
+            state.attachment_text.update(
+                (e.attachment.id, e.text) for e in file.attachments if e.attachment.id is not None
+            )
         for path in sorted((self.path / "dispensations").glob("*.yaml")):
             name = f"dispensations/{path.name}"
             dispensation = self._load(name, Dispensation)
@@ -381,22 +405,29 @@ class Folder:
         return int(marker["generation"])
 
     def _save_documents(self, before: State, after: State) -> bool:
-        """A document's file holds it, its adopted versions and its reviews."""
+        """A document's file holds it, its adopted versions, its reviews and its files."""
         refs = {d.ref for d in _changed(before.document, after.document)}
         refs.update(
             v.document_ref for v in _changed(before.document_version, after.document_version)
         )
         refs.update(r.document_ref for r in _changed(before.review, after.review))
-        parts: dict[str, tuple[list[DocumentVersion], list[Review]]] = {r: ([], []) for r in refs}
+        refs.update(a.document_ref for a in _changed(before.attachment, after.attachment))
+        parts: dict[str, DocumentFile] = {r: DocumentFile(after.document[r], [], []) for r in refs}
         for (ref, _), version in sorted(after.document_version.items()):
             if ref in parts:
-                parts[ref][0].append(version)
+                parts[ref].versions.append(version)
         for review in sorted(after.review.values(), key=review_order):
             if review.document_ref in parts:
-                parts[review.document_ref][1].append(review)
-        for ref, (versions, reviews) in sorted(parts.items()):
-            data = DocumentFile(after.document[ref], versions, reviews)
-            self.write(self.path / "documents" / f"{ref}.yaml", _dump(_plain(data)))
+                parts[review.document_ref].reviews.append(review)
+        for number_, attachment in sorted(after.attachment.items()):
+            if attachment.document_ref in parts:
+                entry = FileEntry(attachment, after.attachment_text.get(number_, ""))
+                parts[attachment.document_ref].attachments.append(entry)
+        for ref, data in sorted(parts.items()):
+            plain = _plain(data)
+            if not data.attachments:  # files of documents without any stay as they were
+                del plain["attachments"]
+            self.write(self.path / "documents" / f"{ref}.yaml", _dump(plain))
         return bool(refs)
 
     def _save_audit(self, before: list[AuditEvent], after: list[AuditEvent]) -> bool:

@@ -5,7 +5,9 @@ Layout (``yaml:///srv/register`` or ``yaml://register`` for a relative folder)::
     register/
       styrdok.yaml                 format, schema revision, a change counter
       people.yaml  bodies.yaml  questions.yaml
-      documents/POL-IS-01.yaml     the document, its adopted versions and its reviews
+      documents/POL-IS-01.yaml     the document, its adopted versions, its reviews, and
+                                   what each attached file is (its bytes are in the file
+                                   storage: ``[files]`` in styrdok.toml)
       dispensations/D-2026-0001.yaml
       audit.jsonl                  the hash-chained audit log, one JSON event per line
       outbox.yaml                  the reminder ledger
@@ -29,14 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
-from styrdok import fields
+from styrdok import fields, search
 from styrdok.errors import AlreadyExists, Conflict, RuleViolation
 from styrdok.exchange import SECTIONS
 from styrdok.model import (
@@ -53,7 +55,9 @@ from styrdok.model import (
     scope_title,
 )
 from styrdok.outbox import DispensationCandidate, ReviewCandidate
+from styrdok.search import SearchHit
 from styrdok.store.base import DatedRow, Row
+from styrdok_yamlstore.attachments import Attachments
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
 
@@ -84,7 +88,7 @@ def _decider(dispensation: Dispensation) -> str | None:
     return dispensation.decision.by if dispensation.decision else None
 
 
-class YamlStore(Ledger):
+class YamlStore(Attachments, Ledger):
     """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:
@@ -232,6 +236,35 @@ class YamlStore(Ledger):
         return [
             d for d in self.list_documents(status=status) if d.valid_until and d.valid_until < day
         ]
+
+    def search_documents(
+        self, query: str, *, statuses: Collection[DocStatus] | None, limit: int
+    ) -> list[SearchHit]:
+        """Every document read in memory (a folder register is small): see
+        :func:`styrdok.search.rank_in_memory`."""
+        return search.rank_in_memory(
+            (
+                (
+                    d.ref,
+                    d.title,
+                    d.doc_type,
+                    d.status,
+                    # The files' text after the document's own, as the SQL index has it.
+                    "\n".join(
+                        [
+                            search.searchable_body(
+                                d.purpose, d.text, ((f.question, f.answer) for f in d.faq)
+                            ),
+                            *self.attachment_texts(d.ref),
+                        ]
+                    ),
+                )
+                for d in in_order(self._state.document)
+            ),
+            query,
+            statuses=statuses,
+            limit=limit,
+        )
 
     def insert_review(self, review: Review) -> Review:
         return number(self._state.review, attrs.evolve(review, id=None))

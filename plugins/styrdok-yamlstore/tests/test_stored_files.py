@@ -118,7 +118,7 @@ CASES: list[tuple[str, Edit, str]] = [
     (
         "JSON nested 100,000 deep in the audit log",
         append("audit.jsonl", '{"seq": ' + "[" * 100_000 + "\n"),
-        "audit.jsonl: line 89: nested too deeply",
+        "audit.jsonl: line 91: nested too deeply",
     ),
     (
         "a missing field",
@@ -218,7 +218,7 @@ CASES: list[tuple[str, Edit, str]] = [
     (
         "a truncated audit line",
         truncate_last_line,
-        "audit.jsonl: line 88: not JSON: Unterminated string starting at: column 54",
+        "audit.jsonl: line 90: not JSON: Unterminated string starting at: column 56",
     ),
     (
         "not YAML",

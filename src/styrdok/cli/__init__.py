@@ -9,7 +9,20 @@ from __future__ import annotations
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import audit, disp, doc, due, exchange, people, questions, remind, report, setup
+from styrdok.cli import (
+    audit,
+    content,
+    disp,
+    doc,
+    due,
+    exchange,
+    files,
+    people,
+    questions,
+    remind,
+    report,
+    setup,
+)
 from styrdok.cli.app import App, StyrdokGroup
 from styrdok.cli.plugins import plugins_command
 
@@ -68,10 +81,11 @@ class MainGroup(StyrdokGroup):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "csv-excel"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format; csv-excel is CSV as Swedish Excel opens it (semicolons, decimal "
+    "commas, UTF-8 with a byte order mark).",
 )
 @click.pass_context
 def main(
@@ -108,11 +122,14 @@ for command in (
     questions.ask,
     questions.answer,
     questions.questions,
+    content.search,
     report.report,
     exchange.export,
     exchange.import_,
+    exchange.schema,
     remind.remind,
     plugins_command,
     audit.audit,
+    files.files,
 ):
     main.add_command(command)

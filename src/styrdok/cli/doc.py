@@ -13,11 +13,14 @@ from typing import Any
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.content import doc_diff
+from styrdok.cli.doc_faq import doc_faq
 from styrdok.cli.doc_options import CLEARABLE as CLEARABLE
 from styrdok.cli.doc_options import content_options as content_options
 from styrdok.cli.doc_options import document_edit
 from styrdok.cli.doc_read import LIST_COLUMNS as LIST_COLUMNS
 from styrdok.cli.doc_read import doc_check, doc_history, doc_list, doc_show
+from styrdok.cli.files import doc_attach, doc_detach, doc_file, doc_files
 from styrdok.cli.output import done
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import Disposition, ReviewOutcome
@@ -73,6 +76,11 @@ def doc_edit(
     Example:
       styrdok --as anna.lind doc edit POL-IS-01 --guardian gustav.berg --expect-revision 3
     """
+    if opts.get("faq"):
+        raise click.UsageError(
+            "--faq would replace the whole FAQ: change it one entry at a time with "
+            "'styrdok doc faq add|edit|remove'"
+        )
     edit = document_edit(opts, clear)
     if edit.is_empty:
         raise click.UsageError("nothing to change: give at least one option")
@@ -211,5 +219,16 @@ def doc_repeal(
 
 
 # The read-only commands are defined apart; they belong to the same group.
-for _command in (doc_show, doc_list, doc_check, doc_history):
+for _command in (
+    doc_show,
+    doc_list,
+    doc_check,
+    doc_history,
+    doc_diff,
+    doc_faq,
+    doc_attach,
+    doc_files,
+    doc_detach,
+    doc_file,
+):
     doc.add_command(_command)

@@ -7,6 +7,7 @@ edit needs no mapping.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,34 @@ CLEARABLE = (
     "word_count",
     "reminder_offsets",
 )
+
+
+#: A document's text is at most 200 000 characters (styrdok.markdown.MAX_TEXT); UTF-8 takes
+#: at most four bytes a character, so a larger file is refused before it is read whole.
+_MAX_TEXT_BYTES = 4 * 200_000
+
+
+def _read_text_file(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """The file's content (``-`` reads standard input), UTF-8, as the document's text."""
+    if value is None:
+        return None
+    name = "standard input" if value == "-" else value
+    try:
+        if value == "-":
+            data = sys.stdin.buffer.read(_MAX_TEXT_BYTES + 1)
+        else:
+            with open(value, "rb") as handle:
+                data = handle.read(_MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {name}: {exc.strerror}", param=param) from None
+    if len(data) > _MAX_TEXT_BYTES:
+        raise click.BadParameter(f"{name} is too large for a document's text", param=param)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(
+            f"{name} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8", param=param
+        ) from None
 
 
 def _parse_offsets(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -111,13 +140,26 @@ _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--related", multiple=True, metavar="DOC", help="A related document."),
     click.option("--url", "text_url", help="Where the full text is published."),
     click.option(
+        "--text-file",
+        "text",
+        metavar="FILE",
+        callback=_read_text_file,
+        help="The document's text, Markdown in UTF-8 ('-' reads standard input); "
+        "its word count follows from it; an empty file removes the text.",
+    ),
+    click.option(
         "--remind-at",
         "reminder_offsets",
         callback=_parse_offsets,
         metavar="DAYS",
         help="Days before the review to remind, e.g. 90,30,0 [default: the global setting].",
     ),
-    click.option("--words", "word_count", type=click.IntRange(0), help="Length in words."),
+    click.option(
+        "--words",
+        "word_count",
+        type=click.IntRange(0),
+        help="Length in words, for a document whose text is elsewhere (--url).",
+    ),
 ]
 
 

@@ -30,15 +30,40 @@ LIST_COLUMNS = [
 
 @click.command("show")
 @click.argument("ref")
+@click.option("--version", "version", type=click.IntRange(1), help="Version N as adopted.")
+@click.option("--on", type=DATE, help="The version that was in force on this date.")
 @pass_app
-def doc_show(app: App, ref: str) -> None:
-    """Show everything about one document.
+def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> None:
+    """Show everything about one document, its text included: as it is now, or as a past
+    version was adopted.
 
     \b
-    Example:
-      styrdok doc show POL-IS-01 --format json
+    Examples:
+      styrdok --format json doc show POL-IS-01
+      styrdok doc show RIKT-IS-01 --version 1
+      styrdok doc show RIKT-IS-01 --on 2025-06-01
     """
-    emit_object(app.registry().get_document(ref), app.fmt)
+    if version is not None and on is not None:
+        raise click.UsageError("give --version or --on, not both")
+    registry = app.registry()
+    if version is None and on is None:
+        emit_object(registry.get_document(ref), app.fmt)
+        return
+    versions = registry.document_versions(ref)
+    chosen = [
+        v
+        for v in versions
+        if (
+            v.version == version
+            if on is None
+            else v.in_force_from <= on and (v.in_force_until is None or on < v.in_force_until)
+        )
+    ]
+    if not chosen:
+        known = ", ".join(str(v.version) for v in versions) or "none"
+        what = f"version {version}" if version is not None else f"a version in force on {on}"
+        raise click.ClickException(f"{ref} has no {what} (adopted versions: {known})")
+    emit_object(chosen[0], app.fmt)
 
 
 @click.command("list")

@@ -1,10 +1,9 @@
-"""``styrdok export`` and ``styrdok import``."""
+"""``styrdok export``, ``styrdok import`` and ``styrdok schema``."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO
 
 import click
 
@@ -27,6 +26,21 @@ from styrdok.cli.app import App, pass_app
     help="Instead write one CSV file per kind of record into this folder.",
 )
 @click.option(
+    "--csv-excel",
+    "csv_excel_dir",
+    type=click.Path(file_okay=False),
+    help="The same CSV files in the form Swedish Excel opens by double-click: semicolon "
+    "separated, decimal comma, UTF-8 with a byte order mark.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_file",
+    type=click.Path(dir_okay=False),
+    help="Instead write an Excel workbook: documents, dispensations, people and bodies on "
+    "sheets of their own, Swedish headings (English with --lang en), real dates; "
+    "'styrdok import FILE --kind …' reads it back.",
+)
+@click.option(
     "--public",
     "public_dir",
     type=click.Path(file_okay=False),
@@ -44,18 +58,39 @@ from styrdok.cli.app import App, pass_app
     "unit; also names; or not at all).",
 )
 @pass_app
-def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, people: str) -> None:
-    """Export the whole register: lossless JSON, CSV for spreadsheets, or open data.
+def export(
+    app: App,
+    output: str,
+    csv_dir: str | None,
+    csv_excel_dir: str | None,
+    xlsx_file: str | None,
+    public_dir: str | None,
+    people: str,
+) -> None:
+    """Export the whole register: lossless JSON, spreadsheets (XLSX, CSV), or open data.
+
+    The JSON follows a published JSON Schema: see 'styrdok schema'.
 
     \b
     Examples:
       styrdok export -o register.json
-      styrdok export --csv register-csv/
+      styrdok export --xlsx register.xlsx
+      styrdok export --csv-excel register-csv/
       styrdok export --public www/styrdokument/ --people roles
     """
+    chosen = [csv_dir, csv_excel_dir, xlsx_file, public_dir]
+    if sum(option is not None for option in chosen) > 1:
+        raise click.UsageError("choose one of --csv, --csv-excel, --xlsx and --public")
     registry = app.registry()
-    if csv_dir is not None and public_dir is not None:
-        raise click.UsageError("choose one of --csv and --public")
+    if xlsx_file is not None:
+        from styrdok.cli.sheets import export_xlsx
+
+        export_xlsx(app, xlsx_file)
+        return
+    if csv_excel_dir is not None:
+        names = registry.export_csv(csv_excel_dir, excel=True)
+        click.echo(f"Wrote {', '.join(names)} to {csv_excel_dir}", err=True)
+        return
     if public_dir is not None:
         names = registry.export_public(
             public_dir,
@@ -79,24 +114,76 @@ def export(app: App, output: str, csv_dir: str | None, public_dir: str | None, p
 
 
 @click.command("import")
-@click.argument("source", type=click.File("rb"))
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--merge",
     is_flag=True,
-    help="Add the file's records to a registry in use (administrators): each is checked "
+    help="Add a JSON export's records to a registry in use (administrators): each is checked "
     "against the rules as if entered by hand, and audited on its own.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["documents", "dispensations", "persons", "bodies"]),
+    help="For a spreadsheet (.xlsx, .csv): what its rows are. Required for one.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="For a spreadsheet: check every row and show what would be added; write nothing.",
+)
 @pass_app
-def import_(app: App, source: IO[bytes], merge: bool) -> None:
-    """Import a JSON export. All or nothing: on any problem nothing is written.
+def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool) -> None:
+    """Import a JSON export, or rows of a spreadsheet. All or nothing: on any problem
+    nothing is written.
 
-    Into an empty registry this restores a backup. A registry in use takes an export only
-    with --merge.
+    Into an empty registry a JSON export restores a backup. A registry in use takes an
+    export only with --merge.
+
+    A spreadsheet (.xlsx, or .csv as Excel or SharePoint saves it) adds new records of one
+    --kind, each held to the registry's rules (administrators); its columns are laid out
+    as docs/spreadsheets.md describes ('styrdok export --xlsx' writes that layout), and
+    styrdok.toml can map other headings. A bad row is named by its row and column.
+    (register.xlsx below is what 'styrdok export --xlsx register.xlsx' wrote.)
 
     \b
     Examples:
       styrdok --db new.db init && styrdok --db new.db import register.json
-      styrdok --as ada.admin import --merge other-unit.json
+      styrdok --as eva.ek import --merge other-unit.json
+      styrdok --db ny.db init && styrdok --db ny.db import register.xlsx --kind persons
+      styrdok --db ny.db --as eva.ek import register.xlsx --kind bodies --dry-run
     """
-    counts = app.registry().import_json(source, actor=app.actor, merge=merge)
+    from styrdok.spreadsheets import CSV_SUFFIXES, XLSX_SUFFIXES
+
+    if Path(source).suffix.lower() in (*XLSX_SUFFIXES, *CSV_SUFFIXES) and source != "-":
+        if kind is None:
+            raise click.UsageError(
+                "a spreadsheet needs --kind (documents, dispensations, persons or bodies)"
+            )
+        if merge:
+            raise click.UsageError(
+                "--merge is for a JSON export; a spreadsheet's rows are always added as "
+                "new, checked records"
+            )
+        from styrdok.cli.sheets import import_sheet
+
+        import_sheet(app, source, kind, dry_run)
+        return
+    if kind is not None or dry_run:
+        raise click.UsageError("--kind and --dry-run are for a spreadsheet (.xlsx or .csv)")
+    with click.open_file(source, "rb") as handle:
+        counts = app.registry().import_json(handle, actor=app.actor, merge=merge)
     click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")
+
+
+@click.command("schema")
+def schema() -> None:
+    """Print the JSON Schema (Draft 2020-12) of the JSON export, of this version of the
+    export format. A copy is in docs/schema/ in the source.
+
+    \b
+    Examples:
+      styrdok schema > styrdok-export-v1.json
+    """
+    from styrdok.json_schema import schema_text
+
+    click.echo(schema_text(), nl=False)

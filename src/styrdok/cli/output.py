@@ -1,15 +1,18 @@
-"""Rendering: one ``--format`` (table, json, csv) for every command that prints records."""
+"""Rendering: one ``--format`` (table, json, csv, csv-excel) for every command that prints
+records."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import click
 
-from styrdok.csvsafe import is_number
+from styrdok.csvsafe import EXCEL_ENCODING, SafeWriter, excel_writer, is_number
 from styrdok.csvsafe import writer as csv_writer
 
 
@@ -35,6 +38,28 @@ def _plain(value: Any) -> Any:
     return to_data(value)
 
 
+def _excel_cell(value: Any) -> Any:
+    # An amount or a share stays a number (written with a decimal comma by the writer)
+    # instead of becoming the text the converter makes of it.
+    return value if is_number(value) else _csv_cell(_plain(value))
+
+
+@contextlib.contextmanager
+def _csv_sheet(fmt: str) -> Iterator[SafeWriter]:
+    """The CSV writer on standard output: plain, or (``csv-excel``) Swedish Excel's dialect
+    in UTF-8 with a byte order mark, whatever the terminal's encoding."""
+    if fmt != "csv-excel":
+        yield csv_writer(sys.stdout)
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding=EXCEL_ENCODING, newline="")
+    try:
+        yield excel_writer(out)
+    finally:
+        out.flush()
+        out.detach()  # standard output stays open for whatever is printed next
+
+
 def emit_rows(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[tuple[str, str]],
@@ -53,11 +78,12 @@ def emit_rows(
             first = False
         out.write("\n]\n" if not first else "]\n")
         return
-    if fmt == "csv":
-        sheet = csv_writer(sys.stdout)
-        sheet.writerow([key for key, _ in columns])
-        for row in rows:
-            sheet.writerow([_csv_cell(_plain(row.get(key))) for key, _ in columns])
+    if fmt in ("csv", "csv-excel"):
+        cell = _excel_cell if fmt == "csv-excel" else lambda value: _csv_cell(_plain(value))
+        with _csv_sheet(fmt) as sheet:
+            sheet.writerow([key for key, _ in columns])
+            for row in rows:
+                sheet.writerow([cell(row.get(key)) for key, _ in columns])
         return
     table = [[_cell(_plain(row.get(key))) for key, _ in columns] for row in rows]
     if not table:
@@ -86,10 +112,10 @@ def emit_object(obj: Any, fmt: str) -> None:
     flat = _flatten(data)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        sheet = csv_writer(sys.stdout)
-        sheet.writerow(list(flat))
-        sheet.writerow([_csv_cell(v) for v in flat.values()])
+    elif fmt in ("csv", "csv-excel"):
+        with _csv_sheet(fmt) as sheet:
+            sheet.writerow(list(flat))
+            sheet.writerow([_csv_cell(v) for v in flat.values()])
     else:
         width = max((len(k) for k in flat), default=0)
         for key, value in flat.items():

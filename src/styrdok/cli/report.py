@@ -148,12 +148,12 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
         write_atomically(html_path, lambda handle: handle.write(page))
     if app.fmt == "json":
         click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
-    elif app.fmt == "csv":
+    elif app.fmt in ("csv", "csv-excel"):
         emit_rows(
             rows(result),
             [("section", "section"), ("group", "group"), ("measure", "measure"),
              ("value", "value")],
-            "csv",
+            app.fmt,
         )  # fmt: skip
     else:
         _print_table(result)

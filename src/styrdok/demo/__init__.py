@@ -3,7 +3,8 @@
 Mittköping is the fictional municipality of the LEDA report the product grew from. Every
 date is relative to ``today``, so the demo always has overdue reviews, reviews coming up,
 and dispensations in each state. Building it exercises the same rules a real user meets:
-nothing here writes to the database behind the registry's back.
+nothing here writes to the database behind the registry's back. Each document's own
+words are a Markdown file in ``texts/`` (read by :mod:`styrdok.demo.wording`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from styrdok.demo.mittkoping import BODIES, DOCUMENTS, PEOPLE, DocSpec
+from styrdok.demo.wording import text_of
 from styrdok.model import (
     Body,
     DispensationRequest,
@@ -53,6 +55,7 @@ def build_demo(registry: Registry, *, today: dt.date) -> str:
     registry.expire(today=today)
     _after_expiry(registry, day)
     _questions(registry, day)
+    _revise_social_media_guidelines(registry, day)
 
     counts = (len(registry.list_documents()), len(registry.list_dispensations()))
     return f"{counts[0]} documents, {counts[1]} dispensations, {len(PEOPLE)} people"
@@ -80,7 +83,7 @@ def _add_document(registry: Registry, spec: DocSpec, day: Callable[[int], dt.dat
         supersedes=spec.supersedes,
         registry_number=spec.registry_number,
         text_url=f"https://mittkoping.example/styrdokument/{spec.ref.lower()}",
-        word_count=spec.words,
+        text=text_of(spec.ref),
     )
     registry.add_document(document, actor=spec.owner)
     if spec.adopted is None:
@@ -351,6 +354,22 @@ def _questions(registry: Registry, day: Callable[[int], dt.date]) -> None:
         "Behöver jag tvåfaktorsinloggning när jag arbetar hemifrån?",
         actor="maria.nystrom",
         on=day(-6),
+    )
+
+
+def _revise_social_media_guidelines(registry: Registry, day: Callable[[int], dt.date]) -> None:
+    # The FAQ answer about private phones (see _questions) is written into the guidelines
+    # themselves, and the board adopts the revision: `doc diff RIKT-SOC-01` shows the
+    # new wording word by word against the version before.
+    current = registry.get_document("RIKT-SOC-01")
+    registry.edit_document(
+        "RIKT-SOC-01",
+        {"text": text_of("RIKT-SOC-01", edition=2)},
+        actor="maria.nystrom",
+        expected_revision=current.revision,
+    )
+    registry.adopt_document(
+        "RIKT-SOC-01", actor="maria.nystrom", body="KS", on=day(-8), minute_ref="§ 132"
     )
 
 

@@ -90,7 +90,6 @@ class DocSpec:
     supersedes: str | None = None
     valid_until: int | None = None
     registry_number: str | None = None
-    words: int = 1200
     reviews: tuple[tuple[int, ReviewOutcome, str], ...] = ()
 
 
@@ -122,7 +121,6 @@ DOCUMENTS: list[DocSpec] = [
             requirements="Riskbedömning och kompenserande åtgärder",
         ),
         reviews=((-470, ReviewOutcome.CONFIRMED, "Fortsatt aktuell efter NIS2-analysen"),),
-        words=900,
     ),
     DocSpec(
         ref="RIKT-IS-01",
@@ -144,7 +142,6 @@ DOCUMENTS: list[DocSpec] = [
             ),
         ),
         adopted=("KS", -400, "§ 152"),
-        words=2400,
     ),
     DocSpec(
         ref="RIKT-IS-02",
@@ -171,7 +168,6 @@ DOCUMENTS: list[DocSpec] = [
             requirements="Plan för att avveckla undantaget",
         ),
         reviews=((-340, ReviewOutcome.REVISE, "Lägg till krav på lösenordshanterare"),),
-        words=700,
     ),
     DocSpec(
         ref="RUT-IS-03",
@@ -191,7 +187,6 @@ DOCUMENTS: list[DocSpec] = [
             ),
         ),
         adopted=("KLF", -350, "Delegationsbeslut 2025:14"),
-        words=800,
     ),
     DocSpec(
         ref="POL-KOM-01",
@@ -259,7 +254,6 @@ DOCUMENTS: list[DocSpec] = [
         ),
         adopted=("KF", -1400, "§ 12"),
         review_months=48,
-        words=1800,
     ),
     DocSpec(
         ref="HPL-DIG-01",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from styrdok.store.engine import make_engine
+from styrdok.store.search_schema import include_name
 from styrdok.store.tables import metadata
 
 config = context.config
@@ -18,6 +19,8 @@ def run_migrations(conn: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        # The search index is made of raw SQL (virtual tables, views, triggers), not models.
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

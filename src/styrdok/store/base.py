@@ -2,7 +2,9 @@
 
 The contract is split by role — :class:`RecordStore` (records and the queries over them),
 :class:`AuditStore` (persisting the hash-chained log), :class:`OutboxStore` (the reminder
-ledger) and :class:`BulkStore` (export and import) — and :class:`Store` is all four. A
+ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search)
+and :class:`AttachmentStore` (the record of each document's files) — and :class:`Store` is
+all six. A
 backend persists and queries; it never decides. Hashing the audit chain
 (:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
 due, granted or open, titles made from free text and what a reminder says are computed once
@@ -29,10 +31,11 @@ Conventions every method follows:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple, Protocol
 
+from styrdok.attachment import Attachment
 from styrdok.model import (
     AuditEvent,
     Body,
@@ -46,6 +49,7 @@ from styrdok.model import (
     Review,
 )
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
+from styrdok.search import SearchHit
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
 
@@ -320,5 +324,48 @@ class BulkStore(Protocol):
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]: ...
 
 
-class Store(RecordStore, AuditStore, OutboxStore, BulkStore, Protocol):
+class SearchStore(Protocol):
+    """Full-text search of documents, kept up to date in the same transaction as every
+    write (SQL stores: by the database itself, see :mod:`styrdok.store.search_schema`)."""
+
+    def search_documents(
+        self, query: str, *, statuses: Collection[DocStatus] | None, limit: int
+    ) -> list[SearchHit]:
+        """Documents whose title, purpose, text, FAQ or attached files' text hold every
+        word of ``query`` (:func:`styrdok.search.terms` reads it), best first, at most
+        ``limit``, only those with one of ``statuses`` unless it is ``None``. Each hit's
+        snippet marks the matched words (see :mod:`styrdok.search`)."""
+        ...
+
+
+class AttachmentStore(Protocol):
+    """The register's record of each document's files: what each is, and its text for
+    search. The bytes are not here but in a file storage (:mod:`styrdok.filestore`),
+    addressed by the SHA-256 recorded with each attachment."""
+
+    def insert_attachment(self, attachment: Attachment, *, text: str) -> Attachment:
+        """Store an attachment and the ``text`` read from it (searched with its document's
+        own words from then on, see :class:`SearchStore`); return it with its new ``id``.
+        :class:`~styrdok.errors.AlreadyExists` if the document already has a file of
+        that name or that SHA-256 (the core checks first, to say which)."""
+        ...
+
+    def get_attachment(self, attachment_id: int) -> Attachment | None: ...
+
+    def list_attachments(self, document_ref: str | None = None) -> list[Attachment]:
+        """A document's attachments (every document's when ``None``), by ``id``."""
+        ...
+
+    def delete_attachment(self, attachment_id: int) -> None:
+        """Remove an attachment and its text (its audit events stay)."""
+        ...
+
+    def count_attachments_with(self, sha256: str) -> int:
+        """How many attachments, of any document, have this content."""
+        ...
+
+
+class Store(
+    RecordStore, AuditStore, OutboxStore, BulkStore, SearchStore, AttachmentStore, Protocol
+):
     """A storage backend for one registry: every role."""

@@ -100,6 +100,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "supersedes": doc.supersedes,
         "related": list(doc.related),
         "text_url": doc.text_url,
+        "text": doc.text,
         "word_count": doc.word_count,
         "reminder_offsets": list(doc.reminder_offsets) if doc.reminder_offsets else None,
         "revision": doc.revision,
@@ -138,6 +139,7 @@ def document_from_row(row: Row) -> Document:
         related=row["related"],
         # Stored before URLs were checked: kept readable, never rendered as a link.
         text_url=weblinks.stored_url(row["text_url"]),
+        text=row["text"],
         word_count=row["word_count"],
         reminder_offsets=row["reminder_offsets"],
         revision=row["revision"],

@@ -30,6 +30,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "review",
     "dispensation",
     "question",
+    "attachment",
 )
 TABLES: dict[str, sa.Table] = {
     "person": tables.person,
@@ -41,6 +42,7 @@ TABLES: dict[str, sa.Table] = {
     "question": tables.question,
     "audit_event": tables.audit_event,
     "notice": tables.notice,
+    "attachment": tables.attachment,
 }
 
 

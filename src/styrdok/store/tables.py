@@ -94,6 +94,7 @@ class DocumentRow(SQLModel, table=True):
     supersedes: str | None = _ref_fk("document.ref", nullable=True)
     related: list[str] = _json()
     text_url: str | None = Field(default=None, max_length=2000)
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     word_count: int | None = None
     # SQL NULL (not JSON null) when unset, so "has its own offsets" is a plain IS NOT NULL.
     reminder_offsets: list[int] | None = Field(
@@ -234,6 +235,34 @@ class NoticeRow(SQLModel, table=True):
     claimed_until: str | None = Field(default=None, max_length=40)
 
 
+class AttachmentRow(SQLModel, table=True):
+    """A file of a document; its bytes are in the file storage, under ``sha256``."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        # A document has each file once, by name and by content.
+        sa.UniqueConstraint("document_ref", "name", name="uq_attachment_name"),
+        sa.UniqueConstraint("document_ref", "sha256", name="uq_attachment_content"),
+        # Numbers are never given twice (SQLite would reuse the highest after a detach).
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_ref: str = _ref_fk("document.ref", nullable=False)
+    name: str = Field(max_length=200)
+    title: str = Field(max_length=300)
+    kind: str = Field(max_length=20)
+    media_type: str = Field(max_length=100)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    # detach: is this content still some other attachment's?
+    sha256: str = Field(max_length=64, index=True)
+    added_by: str = _ref_fk("person.ref", nullable=False)
+    # ISO 8601 text in UTC, as the audit log keeps time: the same on every engine.
+    added_at: str = Field(max_length=40)
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    """The text read from the file, for search (the search index reads it)."""
+
+
 metadata = SQLModel.metadata
 
 person = PersonRow.__table__  # type: ignore[attr-defined]
@@ -245,6 +274,7 @@ dispensation = DispensationRow.__table__  # type: ignore[attr-defined]
 question = QuestionRow.__table__  # type: ignore[attr-defined]
 audit_event = AuditRow.__table__  # type: ignore[attr-defined]
 notice = NoticeRow.__table__  # type: ignore[attr-defined]
+attachment = AttachmentRow.__table__  # type: ignore[attr-defined]
 
 # Refs a person types must not differ only in case: `Anna.Lind` beside `anna.lind`, or
 # `pol-is-01` beside `POL-IS-01`, would look like one record and be two. The core refuses

@@ -25,14 +25,23 @@ from styrdok.model import (
     Person,
 )
 from styrdok.registry import Registry
+from styrdok.testing.contract_attachments import AttachmentContract
 from styrdok.testing.contract_audit import AuditContract
 from styrdok.testing.contract_data import NOW, StoreFactory, complete_document, day
 from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
+from styrdok.testing.contract_search import SearchContract
 
 
-class StoreContract(RecordContract, QueryContract, AuditContract, OutboxContract):
+class StoreContract(
+    RecordContract,
+    QueryContract,
+    SearchContract,
+    AttachmentContract,
+    AuditContract,
+    OutboxContract,
+):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 
     @pytest.fixture

@@ -69,6 +69,11 @@ def edit_document(
         if before.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
             raise RuleViolation(f"{ref} is {before.status.value} and can no longer be edited")
         after = edit.apply_to(before)
+        if before.status is DocStatus.IN_FORCE and after.faq != before.faq:
+            raise RuleViolation(
+                f"the FAQ of {ref}, which is in force, changes one entry at a time "
+                "(add_faq_entry, edit_faq_entry, remove_faq_entry): each change is a new version"
+            )
         rules.require_history_kept(before, after, registry.today())
         check_links(work, after)
         if after.status is DocStatus.IN_FORCE:

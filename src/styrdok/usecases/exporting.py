@@ -29,12 +29,15 @@ def export_json(registry: Registry, out: IO[str]) -> None:
 
 
 @use_case
-def export_csv(registry: Registry, directory: os.PathLike[str] | str) -> list[str]:
-    """Write one CSV file per kind of record into ``directory``; returns the file names."""
+def export_csv(
+    registry: Registry, directory: os.PathLike[str] | str, *, excel: bool = False
+) -> list[str]:
+    """Write one CSV file per kind of record into ``directory``; returns the file names.
+    With ``excel`` the files are in Swedish Excel's dialect (semicolons, decimal commas)."""
     from styrdok import exchange
 
     with registry.session.read() as store:
-        return exchange.write_csv(store, directory)
+        return exchange.write_csv(store, directory, excel=excel)
 
 
 @use_case

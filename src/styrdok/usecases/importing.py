@@ -46,7 +46,7 @@ def import_json(
         exchange.validate(work.store, parsed, merge=merge)
         counts = exchange.insert(work.store, parsed)
         if merge:
-            _record_each(work, parsed, export.sha256, acting)
+            record_each(work, parsed, export.sha256, acting)
         work.record(
             events.RegistryImported,
             "registry:",
@@ -70,8 +70,9 @@ _PER_RECORD: dict[str, tuple[type[events.Event], Any]] = {
 }
 
 
-def _record_each(work: Work, parsed: dict[str, list[Any]], sha256: str, actor: str) -> None:
-    """One audit event per merged record, naming the file it came from."""
+def record_each(work: Work, parsed: dict[str, list[Any]], sha256: str, actor: str) -> None:
+    """One audit event per merged record, naming the file it came from (also used by the
+    spreadsheet import, :mod:`styrdok.usecases.sheets`)."""
     for section, records in parsed.items():
         event, entity = _PER_RECORD[section]
         for record in records:

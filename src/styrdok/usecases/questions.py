@@ -9,7 +9,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from styrdok import events, rules
-from styrdok.model import DocStatus, Document, DocumentVersion, FaqEntry, Question
+from styrdok.model import Document, FaqEntry, Question
+from styrdok.text import as_line
+from styrdok.usecases import faq
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import Work, evolve
 
@@ -75,30 +77,9 @@ def answer(
 def _add_faq_entry(
     work: Work, document: Document, question: str, answer: str, *, on: dt.date
 ) -> Document:
-    """Add an FAQ entry. A document in force gets a new version from ``on``: the FAQ is
-    part of what staff read, so what it said on a given day must stay answerable. The
-    adopting decision is unchanged (an FAQ explains the rule, it does not change it)."""
-    entry = FaqEntry(question=" ".join(question.split())[:500], answer=answer)
-    in_force = document.status is DocStatus.IN_FORCE
-    after = evolve(
-        document,
-        faq=(*document.faq, entry),
-        version=document.version + 1 if in_force else document.version,
-    )
-    if in_force:
-        work.store.end_version(document.ref, version=document.version, until=on)
-    stored = work.save_document(document, after, events.DocumentFaqAdded)
-    if in_force:
-        work.store.insert_version(
-            DocumentVersion(
-                document_ref=document.ref,
-                version=stored.version,
-                in_force_from=on,
-                in_force_until=None,
-                snapshot=stored,
-            )
-        )
-    return stored
+    """Add an answered question to the FAQ (a new version if the document is in force)."""
+    entry = FaqEntry(question=as_line(question, 500), answer=answer)
+    return faq.replace_faq(work, document, (*document.faq, entry), events.DocumentFaqAdded, on=on)
 
 
 @use_case

@@ -1,0 +1,99 @@
+"""A document's own words on its page: the text, and what the current version changed.
+
+The core renders Markdown safely (:func:`styrdok.markdown.to_html`: no raw HTML, web links
+only) and compares versions (:meth:`Registry.compare_versions`); this module only names the
+changed fields in Swedish for the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from markupsafe import Markup
+
+from styrdok import markdown
+from styrdok.diffing import TextChange
+from styrdok.enums import DocStatus
+from styrdok.errors import StyrdokError
+from styrdok.model import Document
+from styrdok.registry import Registry
+
+#: Swedish names of the fields a new version may change (others show their code).
+FIELD_NAMES = {
+    "title": "Titel",
+    "doc_type": "Typ",
+    "owner": "Dokumentägare",
+    "guardian": "Väktare",
+    "status": "Status",
+    "adopted_by": "Beslutad av",
+    "decided_on": "Beslutsdatum",
+    "minute_ref": "Paragraf",
+    "registry_number": "Diarienummer",
+    "purpose": "Syfte",
+    "intended_effects": "Önskade effekter",
+    "audience": "Målgrupp",
+    "applies_to": "Gäller för",
+    "limits": "Avgränsningar",
+    "follow_up.method": "Uppföljning, hur",
+    "follow_up.by": "Uppföljning, av vem",
+    "review_interval_months": "Prövas var (månader)",
+    "next_review_on": "Nästa prövning",
+    "valid_until": "Gäller till och med",
+    "non_compliance": "Om regeln inte följs",
+    "faq": "Vanliga frågor",
+    "parent": "Överordnat dokument",
+    "supersedes": "Ersätter",
+    "related": "Relaterade dokument",
+    "text_url": "Länk till hela texten",
+    "word_count": "Antal ord",
+    "dispensation_rules.allowed": "Dispens möjlig",
+    "dispensation_rules.requirements": "Krav för dispens",
+    "dispensation_rules.approvers": "Får bevilja dispens",
+    "dispensation_rules.max_duration_days": "Längsta dispens (dagar)",
+    "dispensation_rules.max_renewals": "Antal förlängningar",
+    "reminder_offsets": "Påminnelser (dagar före)",
+}
+
+
+@attrs.frozen
+class VersionChanges:
+    """What the version in force changed, ready for the page."""
+
+    version: int
+    previous: int
+    fields: tuple[str, ...]
+    """Swedish names of the fields that changed (the text is shown word by word)."""
+    text: tuple[TextChange, ...]
+    """The text's redline; empty when the text did not change."""
+
+
+def text_html(document: Document) -> Markup:
+    """The document's text as safe HTML (empty when it has none)."""
+    return Markup(markdown.to_html(document.text)) if document.text else Markup("")
+
+
+def changes(reg: Registry, document: Document) -> VersionChanges | None:
+    """What the current version of a document in force changed from the one before it;
+    ``None`` for a first version or a document not in force."""
+    if document.status is not DocStatus.IN_FORCE or document.version < 2:
+        return None
+    try:
+        diff = reg.compare_versions(document.ref, to_version=document.version)
+    except StyrdokError:
+        return None  # e.g. a register imported without its earlier versions
+    names: dict[str, None] = {}
+    for change in diff.fields:
+        key = change.field if change.field in FIELD_NAMES else change.field.split(".")[0]
+        names[FIELD_NAMES.get(key, key)] = None
+    return VersionChanges(
+        version=diff.to_version,
+        previous=diff.from_version,
+        fields=tuple(names),
+        text=diff.text if diff.text_changed else (),
+    )
+
+
+def page_context(reg: Registry, document: Document) -> dict[str, Any]:
+    """What ``document.html`` needs for the text and its changes."""
+    return {"text_html": text_html(document), "changes": changes(reg, document)}

@@ -1,0 +1,96 @@
+"""Every error as a page of the app's own: Swedish, with the menu, the skip link and a way
+back — whether the registry refused (:class:`~styrdok.errors.StyrdokError`) or the web
+framework did (an unknown address, a wrong method, an expired form, a server error).
+Under ``/api`` the same errors are JSON.
+
+The registry's reasons are in English; a page shows them as a detail marked
+``lang="en"`` (so a screen reader reads them in English), under a Swedish heading and
+explanation.
+"""
+
+from __future__ import annotations
+
+import attrs
+from flask import Flask, Response, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from styrdok.errors import NotFound, PermissionDenied, StyrdokError
+
+#: Heading and explanation of an error page, by HTTP status.
+PAGES = {
+    400: ("Det gick inte", "Begäran gick inte att förstå."),
+    403: ("Du har inte behörighet", "Du har inte behörighet till det här."),
+    404: (
+        "Sidan finns inte",
+        "Sidan finns inte. Kontrollera adressen, eller sök bland styrdokumenten.",
+    ),
+    405: ("Det gick inte", "Sidan kan inte användas på det sättet."),
+    413: ("För stort", "Det du skickade är för stort."),
+    500: (
+        "Något gick fel",
+        "Något gick fel hos oss. Försök igen om en stund; händer det igen, kontakta "
+        "intranätets förvaltare.",
+    ),
+}
+
+#: What the registry's refusals mean, said in Swedish before its own (English) reason.
+REGISTRY_PAGES = {
+    404: ("Finns inte", "Det du söker finns inte i registret, eller så får du inte se det."),
+    403: ("Du har inte behörighet", "Registret tillåter dig inte att göra det här."),
+    400: ("Det gick inte", "Registret tog inte emot det du skickade."),
+}
+
+
+@attrs.frozen
+class Back:
+    """A link back to where the reader came from, set by a view as ``g.back``."""
+
+    endpoint: str
+    args: dict[str, str]
+    text: str
+
+
+def install(app: Flask) -> None:
+    """Register the error handlers on ``app``."""
+
+    @app.errorhandler(StyrdokError)
+    def refused(exc: StyrdokError) -> Response:
+        status = (
+            404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+        )
+        if request.path.startswith("/api/"):
+            response = jsonify(error=str(exc))
+        else:
+            heading, message = REGISTRY_PAGES[status]
+            response = Response(page(heading, message, detail=str(exc)))
+        response.status_code = status
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        """Werkzeug's own errors (an unknown address, a wrong method, an expired form, a
+        crash: Flask hands an unhandled exception here as a 500) in the app's layout."""
+        status = exc.code or 500
+        if status < 400:
+            return exc  # type: ignore[return-value]
+        heading, default = PAGES.get(status, ("Det gick inte", "Något gick fel."))
+        # A description written by this app (abort(400, "…")) is Swedish and says more.
+        own = exc.description if exc.description != type(exc).description else None
+        message = own or default
+        if request.path.startswith("/api/"):
+            response = jsonify(error=message)
+        else:
+            response = Response(page(heading, message))
+        response.status_code = status
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+
+def page(heading: str, message: str, *, detail: str | None = None) -> str:
+    """The error page: ``heading``, ``message`` (Swedish), the registry's ``detail``
+    (English), and links back: to the page the request came from (``g.back``, a
+    :class:`Back` set by a view that knows it) and to the register."""
+    return render_template(
+        "error.html", heading=heading, message=message, detail=detail, back=g.get("back")
+    )

@@ -1,0 +1,186 @@
+"""Issue 20 in CI: every page and state of the intranet, checked by axe-core (WCAG 2.0 and
+2.1, A and AA) in Chromium at 1280 and 320 CSS pixels, and for sideways scrolling at 320
+pixels (WCAG 1.4.10 Reflow: a 1280 px screen zoomed to 400 %).
+
+A new page or state (a form, a confirmation, an error) gets a line in :data:`STATES`: the
+tests below then hold it to the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from browser_support import (
+    Site,
+    axe_violations,
+    browser,
+    screenshot,
+    site,
+    site_blocks_nothing,
+)
+from intranet_support import demo_template
+from playwright.sync_api import Page, expect
+
+__all__ = ["browser", "demo_template", "site", "site_blocks_nothing"]  # fixtures
+
+DOC = "RIKT-MOLN-SKOLA"  # its guardian is erik.makinen
+GUARDIAN = "erik.makinen"
+
+
+def _asked(site: Site, text: str) -> None:
+    """Sara asks ``text`` about :data:`DOC` through the form."""
+    page = site.goto(f"/dokument/{DOC}")
+    page.get_by_label("Din fråga").fill(text)
+    page.get_by_role("button", name="Skicka frågan").click()
+    expect(page.locator("#kvitto")).to_be_visible()
+
+
+def question_with_an_error(site: Site, width: int) -> Page:
+    """The ask form sent with only spaces."""
+    page = site.goto(f"/dokument/{DOC}", width=width)
+    page.get_by_label("Din fråga").fill("   ")
+    page.get_by_role("button", name="Skicka frågan").click()
+    expect(page.locator("#text-fel")).to_contain_text("Skriv din fråga")
+    return page
+
+
+def answer_with_an_error(site: Site, width: int) -> Page:
+    """The guardian's first answer form sent empty."""
+    page = site.goto(f"/dokument/{DOC}", user=GUARDIAN, width=width)
+    page.locator("form.answer").first.get_by_role("button", name="Svara").click()
+    expect(page.locator(".field-error")).to_contain_text("Skriv ditt svar")
+    return page
+
+
+def question_sent(site: Site, width: int) -> Page:
+    """The confirmation after a question was sent."""
+    page = site.goto(f"/dokument/{DOC}", width=width)
+    page.get_by_label("Din fråga").fill("Gäller vägledningen på lovskolan?")
+    page.get_by_role("button", name="Skicka frågan").click()
+    expect(page.get_by_role("status")).to_have_text("Tack! Din fråga är skickad till väktaren.")
+    return page
+
+
+def answer_saved(site: Site, width: int) -> Page:
+    """The confirmation after the guardian answered into the FAQ."""
+    question = f"Får lärare använda egna konton? ({width})"
+    _asked(site, question)
+    page = site.goto(f"/dokument/{DOC}", user=GUARDIAN, width=width)
+    form = page.locator("form.answer", has_text=question)
+    form.get_by_label("Ditt svar").fill("Nej, bara skolans konton.")
+    form.get_by_label("Lägg till i vanliga frågor").check()
+    form.get_by_role("button", name="Svara").click()
+    expect(page.get_by_role("status")).to_contain_text("Ditt svar är sparat")
+    return page
+
+
+def expired_form(site: Site, width: int) -> Page:
+    """A form whose token no longer holds (the server's secret changed since it was shown)."""
+    page = site.goto(f"/dokument/{DOC}", width=width)
+    page.locator("form:has(#text) input[name=token]").evaluate("e => { e.value = 'gammal' }")
+    page.get_by_label("Din fråga").fill("Gäller den fortfarande?")
+    page.get_by_role("button", name="Skicka frågan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Det gick inte")
+    return page
+
+
+def version_changes_shown(site: Site, width: int) -> Page:
+    """A document page with "what changed in this version" opened: the redline."""
+    page = site.goto("/dokument/RIKT-SOC-01", width=width)
+    page.get_by_text("Vad ändrades i version 3?").click()
+    expect(page.locator(".redline ins").first).to_be_visible()
+    return page
+
+
+def visit(path: str, user: str | None = "sara.jansson") -> Callable[[Site, int], Page]:
+    """A state that is just a page: ``path`` as ``user``."""
+
+    def state(site: Site, width: int) -> Page:
+        return site.goto(path, user=user, width=width)
+
+    return state
+
+
+#: Every page and state the intranet has, by the name a failure is reported under.
+STATES: dict[str, Callable[[Site, int], Page]] = {
+    "register": visit("/"),
+    "register, nobody logged in": visit("/", user=None),
+    "register, filtered": visit("/?q=informationss%C3%A4kerhet&instans=KS&status=alla"),
+    "register, nothing matches": visit("/?q=finns+inte+alls"),
+    "register, words found in texts": visit("/?q=l%C3%B6senord"),
+    "document, a reader": visit("/dokument/RIKT-IS-02"),
+    "document, what its new version changed": version_changes_shown,
+    "document, its guardian with open questions": visit(f"/dokument/{DOC}", user=GUARDIAN),
+    "dispensation": visit("/dispens/D-2026-0002"),
+    "due dashboard": visit("/aktuellt"),
+    "questions to me": visit("/fragor", user=GUARDIAN),
+    "questions to me, none": visit("/fragor"),
+    "accessibility statement": visit("/tillganglighet"),
+    "question form with an error": question_with_an_error,
+    "answer form with an error": answer_with_an_error,
+    "question sent": question_sent,
+    "answer saved": answer_saved,
+    "error 404, unknown address": visit("/finns-inte"),
+    "error 404, unknown document": visit("/dokument/FINNS-INTE"),
+    "error 405, wrong method": visit("/fragor/1/svar"),
+    "error 400, expired form": expired_form,
+    "error 500": visit("/krasch"),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_axe_finds_no_wcag_2_1_aa_violation(site: Site, state: str) -> None:
+    """At 1280 px, then the same page at 320 px (the layout changes; the rules must hold)."""
+    page = STATES[state](site, 1280)
+    found = [f"at 1280 px: {line}" for line in axe_violations(page)]
+    page.set_viewport_size({"width": 320, "height": 900})
+    found += [f"at 320 px: {line}" for line in axe_violations(page)]
+    assert not found, f"axe-core on '{state}' ({page.url}):\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_nothing_scrolls_sideways_at_320_px(site: Site, state: str) -> None:
+    """Reflow: tables become rows, long addresses wrap, controls fit. Screenshots of
+    each state at 320 px are kept for review (artifacts/intranet/320-*.png)."""
+    page = STATES[state](site, 320)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screenshot(page, f"320 {state}")
+    if width > 320:
+        widest = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 320)
+                .slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+        )
+        pytest.fail(f"'{state}' is {width} px wide at 320 px; sticking out: {widest}")
+
+
+def test_the_register_reads_as_rows_at_320_px(site: Site) -> None:
+    """Each cell is named by its column: a reader need not remember a header scrolled away."""
+    page = site.goto("/", width=320)
+    cell = page.locator("table.register tbody tr").first.locator("td").nth(1)
+    label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+    assert label.startswith('"Typ: "'), label
+    expect(page.get_by_role("columnheader", name="Typ")).to_have_count(1)  # still a table
+
+
+def test_the_states_reach_what_they_name(site: Site) -> None:
+    """The list above is honest: the states with forms end where their name says."""
+    assert "Inte inloggad" in STATES["register, nobody logged in"](site, 1280).content()
+    filtered = STATES["register, filtered"](site, 1280)
+    expect(filtered.locator(".count")).not_to_have_text("0 dokument")
+    assert STATES["error 500"](site, 1280).title() == "Något gick fel – Intranätet"
+
+
+def test_form_controls_use_the_texts_size(site: Site) -> None:
+    """Inputs, selects, textareas and buttons in the text's own font size, not smaller."""
+    for path, user in (("/", "sara.jansson"), (f"/dokument/{DOC}", GUARDIAN)):
+        page = site.goto(path, user=user, width=320)
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll(
+                    'input:not([type=hidden]), select, textarea, button')]
+                .map(e => [e.tagName, getComputedStyle(e).fontSize])"""
+        )
+        body = page.evaluate("getComputedStyle(document.body).fontSize")
+        assert sizes and all(size == body for _, size in sizes), (path, body, sizes)

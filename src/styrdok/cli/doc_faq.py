@@ -1,0 +1,134 @@
+"""``styrdok doc faq add|edit|remove|list``: a document's FAQ, one entry at a time.
+
+On a document in force each change is a new version from today, so what the FAQ said on
+any day stays answerable (``doc show REF --on DATE``). Registered on the ``doc`` group in
+:mod:`styrdok.cli.doc`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.output import done, emit_rows
+from styrdok.enums import DocStatus
+
+if TYPE_CHECKING:
+    from styrdok.model import Document
+
+_EXPECT = click.option(
+    "--expect-revision",
+    type=int,
+    metavar="N",
+    help="Refuse the change if the document is no longer at revision N.",
+)
+
+
+@click.group("faq", cls=StyrdokGroup)
+def doc_faq() -> None:
+    """A document's FAQ, one entry at a time (each change to a document in force is a new
+    version)."""
+
+
+@doc_faq.command("list")
+@click.argument("ref")
+@pass_app
+def faq_list(app: App, ref: str) -> None:
+    """The FAQ of a document, numbered as edit and remove take them.
+
+    \b
+    Example:
+      styrdok doc faq list RIKT-SOC-01
+    """
+    document = app.registry().get_document(ref)
+    emit_rows(
+        (
+            {"number": n, "question": e.question, "answer": e.answer}
+            for n, e in enumerate(document.faq, 1)
+        ),
+        [("number", "NR"), ("question", "QUESTION"), ("answer", "ANSWER")],
+        app.fmt,
+        empty=f"{ref} has no FAQ yet.",
+    )
+
+
+@doc_faq.command("add")
+@click.argument("ref")
+@click.option("--question", required=True, help="The question, as people ask it.")
+@click.option("--answer", required=True, help="The answer.")
+@_EXPECT
+@pass_app
+def faq_add(app: App, ref: str, question: str, answer: str, expect_revision: int | None) -> None:
+    """Add a question and its answer at the end of the FAQ.
+
+    \b
+    Example:
+      styrdok --as maria.nystrom doc faq add RIKT-SOC-01 \\
+          --question "Får jag dela kollegors inlägg?" --answer "Ja, om inlägget är publikt."
+    """
+    stored = app.registry().add_faq_entry(
+        ref, question=question, answer=answer, actor=app.actor, expected_revision=expect_revision
+    )
+    done(_changed(stored, len(stored.faq), "added"), stored, app.fmt)
+
+
+@doc_faq.command("edit")
+@click.argument("ref")
+@click.argument("number", type=click.IntRange(1))
+@click.option("--question", help="The new wording of the question.")
+@click.option("--answer", help="The new answer.")
+@_EXPECT
+@pass_app
+def faq_edit(
+    app: App,
+    ref: str,
+    number: int,
+    question: str | None,
+    answer: str | None,
+    expect_revision: int | None,
+) -> None:
+    """Reword entry NUMBER (see `doc faq list`): its question, its answer or both.
+
+    \b
+    Example:
+      styrdok --as maria.nystrom doc faq edit RIKT-SOC-01 1 \\
+          --answer "Ja, efter anmälan till kommunikationsenheten och en utbildning."
+    """
+    if question is None and answer is None:
+        raise click.UsageError("give --question, --answer or both")
+    stored = app.registry().edit_faq_entry(
+        ref,
+        number,
+        question=question,
+        answer=answer,
+        actor=app.actor,
+        expected_revision=expect_revision,
+    )
+    done(_changed(stored, number, "changed"), stored, app.fmt)
+
+
+@doc_faq.command("remove")
+@click.argument("ref")
+@click.argument("number", type=click.IntRange(1))
+@_EXPECT
+@pass_app
+def faq_remove(app: App, ref: str, number: int, expect_revision: int | None) -> None:
+    """Remove entry NUMBER (see `doc faq list`).
+
+    \b
+    Example:
+      styrdok --as maria.nystrom doc faq remove RIKT-SOC-01 2
+    """
+    stored = app.registry().remove_faq_entry(
+        ref, number, actor=app.actor, expected_revision=expect_revision
+    )
+    done(_changed(stored, number, "removed"), stored, app.fmt)
+
+
+def _changed(document: Document, number: int, what: str) -> str:
+    message = f"FAQ entry {number} of {document.ref} {what}"
+    if document.status is DocStatus.IN_FORCE:
+        return f"{message}: version {document.version} is in force from today."
+    return f"{message}."

@@ -1,0 +1,235 @@
+"""Files of documents: ``doc attach``, ``doc files``, ``doc detach``, ``doc file`` and
+``files verify``. The ``doc`` commands are registered on the ``doc`` group in
+:mod:`styrdok.cli.doc`; the ``files`` group on the main command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import click
+
+from styrdok.attachment import FileKind
+from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.output import done, emit_rows
+from styrdok.cli.params import choice
+
+if TYPE_CHECKING:
+    from styrdok.attachment import Attachment, FilesReport
+
+
+def _size(size: int) -> str:
+    """``1.2 MB``, ``34 kB``, ``512 B`` (1 MB = 1,048,576 bytes, as ``[files] max_mb``)."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} kB"
+    return f"{size} B"
+
+
+@click.command("attach")
+@click.argument("ref")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", help="What the file is, in words [default: its name].")
+@click.option(
+    "--kind",
+    type=choice(FileKind),
+    default=FileKind.APPENDIX.value,
+    show_default=True,
+    help="The adopted decision, an appendix (bilaga) or a template (mall).",
+)
+@click.option("--name", help="Attach it under this name [default: the file's own name].")
+@pass_app
+def doc_attach(
+    app: App, ref: str, file: Path, title: str | None, kind: str, name: str | None
+) -> None:
+    """Attach a file to a document: the adopted decision as PDF, an appendix, a template.
+
+    The file's type is read from its content, which must agree with its name (PDF, DOCX,
+    ODT, XLSX, TXT, MD, PNG, JPEG; `[files] types` in styrdok.toml); it may be at most
+    `[files] max_mb` (100 MB). Its text is read for search. The content is kept in the
+    file storage (`[files] storage`; by default a folder beside the database), and its
+    SHA-256 in the register and the audit log. Owner, guardian or administrator only.
+
+    \b
+    Example:
+      styrdok --as anna.lind doc attach POL-IS-01 beslut.pdf --kind decision \\
+          --title "Protokollsutdrag KF § 88"
+    """
+    result = app.registry().attach_file(
+        ref, file, actor=app.actor, title=title, kind=FileKind(kind), name=name, config=app.config()
+    )
+    attachment = result.attachment
+    if result.text_length:
+        text = f"{result.text_length:,} characters of text to search"
+    else:
+        text = "no text to search"
+    if result.text_problem:
+        text += f": {result.text_problem}"
+    done(
+        f"Attached {attachment.name} to {ref} as file #{attachment.id} "
+        f"({attachment.media_type}, {_size(attachment.size)}, SHA-256 {attachment.sha256}; "
+        f"{text}).",
+        attachment,
+        app.fmt,
+    )
+
+
+@click.command("files")
+@click.argument("ref")
+@pass_app
+def doc_files(app: App, ref: str) -> None:
+    """List a document's files: number, name, kind, title, type, size, SHA-256, who
+    attached it and when.
+
+    \b
+    Examples:
+      styrdok doc files POL-IS-01
+      styrdok --format json doc files POL-IS-01
+    """
+    attachments = app.registry().document_files(ref)
+    if app.fmt != "table":
+        emit_rows((_row(a) for a in attachments), _COLUMNS, app.fmt)
+        return
+    table = [
+        {**_row(a), "size": _size(a.size), "sha256": a.sha256[:12] + "…", "added_at": _when(a)}
+        for a in attachments
+    ]
+    emit_rows(table, _COLUMNS, app.fmt, empty=f"{ref} has no files.")
+
+
+_COLUMNS = [
+    ("id", "#"),
+    ("name", "NAME"),
+    ("kind", "KIND"),
+    ("title", "TITLE"),
+    ("media_type", "TYPE"),
+    ("size", "SIZE"),
+    ("sha256", "SHA-256"),
+    ("added_by", "ADDED BY"),
+    ("added_at", "ADDED"),
+]
+
+
+def _row(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "document_ref": attachment.document_ref,
+        "name": attachment.name,
+        "kind": attachment.kind.value,
+        "title": attachment.title,
+        "media_type": attachment.media_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "added_by": attachment.added_by,
+        "added_at": attachment.added_at.isoformat(),
+    }
+
+
+def _when(attachment: Attachment) -> str:
+    return attachment.added_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@click.command("detach")
+@click.argument("ref")
+@click.argument("file", metavar="FILE-NUMBER-OR-NAME")
+@pass_app
+def doc_detach(app: App, ref: str, file: str) -> None:
+    """Detach a file from a document, by its number (see `doc files`) or its name. The
+    change is audited; the content leaves the storage unless another document has the
+    same file. Owner, guardian or administrator only.
+
+    \b
+    Example:
+      styrdok --as anna.lind doc detach POL-IS-01 beslut.pdf
+    """
+    attachment = app.registry().detach_file(ref, file, actor=app.actor, config=app.config())
+    done(f"Detached {attachment.label} from {ref}.", attachment, app.fmt)
+
+
+@click.command("file")
+@click.argument("ref")
+@click.argument("file", metavar="FILE-NUMBER-OR-NAME")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (replaced only once the whole file has been checked).",
+)
+@pass_app
+def doc_file(app: App, ref: str, file: str, output: Path) -> None:
+    """Fetch a document's file back from the storage, checked against the SHA-256 that
+    was recorded when it was attached: a changed file is refused, not written.
+
+    \b
+    Example:
+      styrdok doc file POL-IS-01 beslut.pdf -o beslut-kopia.pdf
+    """
+    from styrdok.files import write_bytes_atomically
+
+    registry, config = app.registry(), app.config()
+    fetched: list[Attachment] = []
+
+    def write(handle: BinaryIO) -> None:
+        fetched.append(registry.fetch_file(ref, file, handle, config=config))
+
+    write_bytes_atomically(output, write)  # type: ignore[arg-type]
+    attachment = fetched[0]
+    done(
+        f"Wrote {attachment.label} of {ref} ({_size(attachment.size)}, SHA-256 checked) "
+        f"to {output}.",
+        attachment,
+        app.fmt,
+    )
+
+
+@click.group(cls=StyrdokGroup)
+def files() -> None:
+    """Attached files in their storage."""
+
+
+@files.command("verify")
+@pass_app
+def files_verify(app: App) -> None:
+    """Read every attached file back from the storage and check it against its recorded
+    SHA-256: one line per file that is missing or was changed, and exit 1 if any is.
+
+    \b
+    Examples:
+      styrdok files verify
+      styrdok --format json files verify
+    """
+    report = app.registry().verify_files(config=app.config())
+    if app.fmt == "json":
+        click.echo(json.dumps(_report_data(report), ensure_ascii=False, indent=2))
+    elif app.fmt == "csv":
+        rows = (
+            {"ref": p.attachment.document_ref, **_row(p.attachment), "problem": p.problem}
+            for p in report.problems
+        )
+        columns = [("ref", "REF"), ("id", "#"), ("name", "NAME"), ("sha256", "SHA-256")]
+        emit_rows(rows, [*columns, ("problem", "PROBLEM")], app.fmt)
+    else:
+        for problem in report.problems:
+            a = problem.attachment
+            click.echo(f"{a.document_ref} {a.label}: {problem.problem}")
+        verdict = (
+            f"{len(report.problems)} missing or changed"
+            if report.problems
+            else "all present and unchanged"
+        )
+        files = f"{report.files} file" + ("" if report.files == 1 else "s")
+        click.echo(f"Checked {files} in {report.where}: {verdict}.")
+    if report.problems:
+        raise SystemExit(1)
+
+
+def _report_data(report: FilesReport) -> dict[str, Any]:
+    return {
+        "storage": report.where,
+        "files": report.files,
+        "contents": report.contents,
+        "problems": [{**_row(p.attachment), "problem": p.problem} for p in report.problems],
+    }

@@ -1,0 +1,120 @@
+"""The storage contract, full-text search: what a search box on the register must do on
+every backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from styrdok.errors import Conflict, InvalidValue
+from styrdok.model import DocStatus, FaqEntry
+from styrdok.registry import Registry
+from styrdok.search import snippet_text
+from styrdok.testing.contract_data import complete_document, day
+
+TEXT = """## Molntjänster
+
+Personuppgifter får bara lagras i molntjänster som kommunen har godkänt.
+Säljare av tjänster ska skriva på ett personuppgiftsbiträdesavtal.
+"""
+
+
+def _refs(registry: Registry, query: str, **options: object) -> list[str]:
+    return [hit.ref for hit in registry.search_documents(query, **options)]  # type: ignore[arg-type]
+
+
+class SearchContract:
+    """Full-text search over titles, purposes, texts and FAQs (part of
+    :class:`~styrdok.testing.contract.StoreContract`)."""
+
+    @pytest.fixture
+    def searchable(self, seeded: Registry) -> Registry:
+        doc = seeded.get_document("POL-1")
+        seeded.edit_document("POL-1", {"text": TEXT}, actor="owner", expected_revision=doc.revision)
+        seeded.add_document(
+            complete_document(
+                "RIKT-1",
+                title="Riktlinjer för molntjänster",
+                purpose="Välja tjänster",
+                faq=(FaqEntry("Får jag använda Dropbox?", "Nej, använd kommunens lagring."),),
+                word_count=None,
+            ),
+            actor="owner",
+        )
+        seeded.adopt_document("RIKT-1", actor="owner", body="KS", on=day(-50))
+        return seeded
+
+    def test_search_finds_a_word_of_the_text_and_marks_it(self, searchable: Registry) -> None:
+        [hit] = searchable.search_documents("personuppgiftsbiträdesavtal")
+        assert hit.ref == "POL-1"
+        assert hit.status is DocStatus.IN_FORCE
+        assert [p.text for p in hit.snippet if p.matched] == ["personuppgiftsbiträdesavtal"]
+
+    def test_search_finds_faq_answers_and_ranks_the_title_first(self, searchable: Registry) -> None:
+        assert _refs(searchable, "kommunens lagring") == ["RIKT-1"]
+        # Both mention molntjänster; in RIKT-1 it is the title.
+        assert _refs(searchable, "molntjänster") == ["RIKT-1", "POL-1"]
+
+    def test_a_search_word_finds_longer_forms_of_it(self, searchable: Registry) -> None:
+        assert _refs(searchable, "molntjänst") == ["RIKT-1", "POL-1"]
+
+    def test_a_a_and_o_are_letters_of_their_own_and_case_does_not_matter(
+        self, searchable: Registry
+    ) -> None:
+        assert _refs(searchable, "SÄLJARE") == ["POL-1"]
+        assert _refs(searchable, "saljare") == []
+
+    def test_every_word_must_occur(self, searchable: Registry) -> None:
+        assert _refs(searchable, "dropbox lagring") == ["RIKT-1"]
+        assert _refs(searchable, "dropbox personuppgifter") == []
+
+    def test_only_documents_in_force_unless_asked(self, searchable: Registry) -> None:
+        searchable.add_document(
+            complete_document("UTK-1", title="Utkast om molntjänster"), actor="owner"
+        )
+        assert "UTK-1" not in _refs(searchable, "utkast")
+        assert _refs(searchable, "utkast", status=None) == ["UTK-1"]
+        assert _refs(searchable, "utkast", status=DocStatus.DRAFT) == ["UTK-1"]
+
+    def test_an_edit_is_found_at_once_and_the_old_words_are_gone(
+        self, searchable: Registry
+    ) -> None:
+        doc = searchable.get_document("POL-1")
+        searchable.edit_document(
+            "POL-1",
+            {"text": "Nya regler om videomöten."},
+            actor="owner",
+            expected_revision=doc.revision,
+        )
+        assert _refs(searchable, "videomöten") == ["POL-1"]
+        assert _refs(searchable, "personuppgiftsbiträdesavtal") == []
+
+    def test_a_refused_edit_leaves_the_index_as_it_was(self, searchable: Registry) -> None:
+        doc = searchable.get_document("POL-1")
+        with pytest.raises(Conflict):
+            searchable.edit_document(
+                "POL-1",
+                {"text": "Nya regler om videomöten."},
+                actor="owner",
+                expected_revision=doc.revision - 1,
+            )
+        assert _refs(searchable, "videomöten") == []
+        assert _refs(searchable, "personuppgiftsbiträdesavtal") == ["POL-1"]
+
+    @pytest.mark.parametrize(
+        "query", ['"molntjänster', "molntjänster*", "NEAR(a b)", "a OR", "title:x", "'; DROP x; --"]
+    )
+    def test_search_syntax_in_a_query_is_read_as_words(
+        self, searchable: Registry, query: str
+    ) -> None:
+        hits = searchable.search_documents(query, status=None)
+        assert all(hit.ref in ("POL-1", "RIKT-1") for hit in hits)
+
+    def test_a_query_without_words_is_refused(self, searchable: Registry) -> None:
+        with pytest.raises(InvalidValue, match="at least one word"):
+            searchable.search_documents(" ?! ")
+
+    def test_the_snippet_reads_as_one_line(self, searchable: Registry) -> None:
+        [hit] = searchable.search_documents("godkänt")
+        line = snippet_text(hit.snippet, mark=("[", "]"))
+        assert "[godkänt]" in line
+        assert "\n" not in line
