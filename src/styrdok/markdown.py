@@ -58,11 +58,16 @@ def _is_allowed_link(url: str) -> bool:
 
 def to_html(text: str) -> str:
     """``text`` (Markdown) as HTML safe to put in a page: no raw HTML, no scripts, links
-    only to web and e-mail addresses. Headings are shifted down two levels (``#`` becomes
-    ``<h3>``) so the text sits under the page's own ``<h1>`` and section ``<h2>``."""
+    only to web and e-mail addresses. Headings are moved so the text's highest one is an
+    ``<h3>``: the text sits under the page's own ``<h1>`` (the title) and ``<h2>`` (its
+    section), whether its author started at ``#`` or ``##``, and levels are never skipped."""
     html = _renderer().render(text)
+    levels = [int(level) for level in re.findall(r"<h([1-6])>", html)]
+    if not levels:
+        return html
+    shift = 3 - min(levels)
     return re.sub(
         r"<(/?)h([1-6])>",
-        lambda match: f"<{match[1]}h{min(int(match[2]) + 2, 6)}>",
+        lambda match: f"<{match[1]}h{max(1, min(int(match[2]) + shift, 6))}>",
         html,
     )

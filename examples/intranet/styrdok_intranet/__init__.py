@@ -20,11 +20,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import tempfile
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from styrdok import rules
@@ -120,6 +132,8 @@ def create_app(
         # Nothing here may read the registry: the error page for a broken database uses it.
         return {
             "label": label,
+            "file_kinds": content.FILE_KINDS,
+            "file_size": content.file_size,
             "user": g.get("user"),
             "person": g.get("person"),
             "token": form_token(form_secret, g.user) if g.get("user") else "",
@@ -204,6 +218,27 @@ def create_app(
     @app.get("/dokument/<ref>")
     def document(ref: str) -> str:
         return document_page(ref, notice=request.args.get("klart"))
+
+    @app.get("/dokument/<ref>/fil/<int:number>")
+    def document_file(ref: str, number: int) -> Response:
+        """A document's file, from the file storage, checked against its SHA-256 on the
+        way (a changed or missing file is an error page, never other bytes)."""
+        reg = registry()
+        visible(reg.get_document(ref))
+        # Closed by send_file once the response is sent; here only if the fetch fails.
+        spool = tempfile.SpooledTemporaryFile(max_size=1_000_000)  # noqa: SIM115
+        try:
+            attachment = reg.fetch_file(ref, str(number), cast(BinaryIO, spool))
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        return send_file(
+            spool,
+            mimetype=attachment.media_type,
+            download_name=attachment.name,
+            as_attachment=True,
+        )
 
     @app.post("/dokument/<ref>/fraga")
     def ask(ref: str) -> ResponseReturnValue:

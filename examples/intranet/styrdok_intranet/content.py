@@ -94,6 +94,23 @@ def changes(reg: Registry, document: Document) -> VersionChanges | None:
     )
 
 
+#: What each kind of file is called on the page.
+FILE_KINDS = {"decision": "beslut", "appendix": "bilaga", "template": "mall"}
+
+
+def file_size(size: int) -> str:
+    """A file's size the Swedish way: ``850 byte``, ``12 kB``, ``3,4 MB``."""
+    if size < 1000:
+        return f"{size} byte"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} kB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
 def page_context(reg: Registry, document: Document) -> dict[str, Any]:
-    """What ``document.html`` needs for the text and its changes."""
-    return {"text_html": text_html(document), "changes": changes(reg, document)}
+    """What ``document.html`` needs for the text, its changes and its files."""
+    return {
+        "text_html": text_html(document),
+        "changes": changes(reg, document),
+        "files": reg.document_files(document.ref),
+    }

@@ -112,3 +112,31 @@ def test_an_unknown_document_is_a_404_page_in_swedish(demo_db: Path) -> None:
     assert "<h1>Finns inte</h1>" in page
     assert "Det du söker finns inte i registret" in page
     assert '<span lang="en">unknown document &#39;NOPE&#39;</span>' in page
+
+
+def test_a_document_page_lists_its_files_and_serves_them_checked(demo_db: Path) -> None:
+    """The adopted decision as a PDF is listed and downloaded; a file changed in the
+    storage after it was attached is refused, never served."""
+    from styrdok.attachment import FileKind
+    from styrdok.registry import Registry
+    from styrdok.testing.sample_files import pdf
+
+    content = pdf(["Protokollsutdrag", "Kommunstyrelsen § 45"])
+    source = demo_db.parent / "beslut.pdf"
+    source.write_bytes(content)
+    with Registry.open(demo_db) as registry:
+        attached = registry.attach_file(
+            "RIKT-IS-02", source, kind=FileKind.DECISION, title="Beslut KS § 45", actor="eva.ek"
+        )
+    number = attached.attachment.id
+    web = client(demo_db)
+    page = web.get("/dokument/RIKT-IS-02").get_data(as_text=True)
+    link = f'<a href="/dokument/RIKT-IS-02/fil/{number}">Beslut KS § 45</a>'
+    assert link in page and f"(beslut, beslut.pdf, {len(content)} byte)" in page
+    download = web.get(f"/dokument/RIKT-IS-02/fil/{number}")
+    assert download.status_code == 200 and download.data == content
+    assert download.headers["Content-Type"] == "application/pdf"
+    [stored] = (demo_db.parent / f"{demo_db.name}.files").rglob(attached.attachment.sha256)
+    stored.write_bytes(content.replace(b"45", b"46"))
+    refused = web.get(f"/dokument/RIKT-IS-02/fil/{number}")
+    assert refused.status_code >= 400 and refused.data != stored.read_bytes()

@@ -66,8 +66,13 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
         from styrdok.registry import local_zone
 
         today = dt.datetime.now(local_zone()).date()
-    with Registry.open(target, create=True) as registry:
-        summary = build_demo(registry, today=today)
+    from styrdok.filestore import file_store
+
+    with (
+        Registry.open(target, create=True) as registry,
+        file_store(app.config(), registry.store.url) as files,
+    ):
+        summary = build_demo(registry, today=today, files=files)
         # Keep standard output machine-readable when a format other than table is asked for.
         to_stderr = app.fmt != "table"
         click.echo(f"Built the Mittköping register in {target}: {summary}.", err=to_stderr)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from importlib import resources
+from typing import TYPE_CHECKING, BinaryIO, cast
 
+from styrdok.attachment import FileKind
 from styrdok.demo.mittkoping import BODIES, DOCUMENTS, PEOPLE, DocSpec
 from styrdok.demo.wording import text_of
 from styrdok.model import (
@@ -25,10 +28,13 @@ from styrdok.model import (
 )
 from styrdok.registry import Registry
 
+if TYPE_CHECKING:
+    from styrdok.filestore import FileStore
+
 ADMIN = "eva.ek"
 
 
-def build_demo(registry: Registry, *, today: dt.date) -> str:
+def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = None) -> str:
     """Fill an empty registry with Mittköping's register; returns a one-line summary."""
 
     def day(offset: int) -> dt.date:
@@ -56,6 +62,8 @@ def build_demo(registry: Registry, *, today: dt.date) -> str:
     _after_expiry(registry, day)
     _questions(registry, day)
     _revise_social_media_guidelines(registry, day)
+    if files is not None:
+        _attach_decision(registry, files)
 
     counts = (len(registry.list_documents()), len(registry.list_dispensations()))
     return f"{counts[0]} documents, {counts[1]} dispensations, {len(PEOPLE)} people"
@@ -355,6 +363,21 @@ def _questions(registry: Registry, day: Callable[[int], dt.date]) -> None:
         actor="maria.nystrom",
         on=day(-6),
     )
+
+
+def _attach_decision(registry: Registry, files: FileStore) -> None:
+    # The minutes' extract of the board's decision on the revised guidelines, as a PDF.
+    name = "protokollsutdrag-ks-132.pdf"
+    with (resources.files("styrdok.demo") / "files" / name).open("rb") as pdf:
+        registry.attach_file(
+            "RIKT-SOC-01",
+            cast(BinaryIO, pdf),  # an open binary file: what importlib.resources types as IO
+            name=name,
+            title="Protokollsutdrag KS § 132",
+            kind=FileKind.DECISION,
+            actor="maria.nystrom",
+            storage=files,
+        )
 
 
 def _revise_social_media_guidelines(registry: Registry, day: Callable[[int], dt.date]) -> None:
