@@ -61,7 +61,7 @@ def to_html(text: str) -> str:
     only to web and e-mail addresses. Headings are moved so the text's highest one is an
     ``<h3>``: the text sits under the page's own ``<h1>`` (the title) and ``<h2>`` (its
     section), whether its author started at ``#`` or ``##``, and levels are never skipped."""
-    html = _renderer().render(text)
+    html: str = _renderer().render(text)
     levels = [int(level) for level in re.findall(r"<h([1-6])>", html)]
     if not levels:
         return html
