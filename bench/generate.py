@@ -69,16 +69,34 @@ WORDS = tuple(_PARAGRAPH.split())
 SENTENCE_WORDS = (8, 16)
 
 
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """The words of every text and their cumulative weights: the base words and every
+    compound of two, in a fixed shuffled order, drawn by Zipf's law (the n-th most common
+    word 1/n as often as the most common), as words are in real texts — a few in every
+    document, most in a few."""
+    words = list(WORDS) + [a + b for a in WORDS for b in WORDS if a != b]
+    random.Random(1122).shuffle(words)
+    cumulative, total = [], 0.0
+    for rank in range(len(words)):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
+    return words, cumulative
+
+
+VOCABULARY, CUMULATIVE = _vocabulary()
+
+
+def zipf_words(rng: random.Random, count: int) -> list[str]:
+    """``count`` words drawn from the vocabulary by Zipf's law."""
+    return rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=count)
+
+
 def text_for(rng: random.Random, words: int = 300) -> str:
     """A document text of about ``words`` words: Markdown paragraphs under a heading."""
     out, count = [f"## {rng.choice(WORDS).capitalize()}"], 0
     while count < words:
         size = rng.randint(*SENTENCE_WORDS)
-        picked = [
-            rng.choice(WORDS) + (rng.choice(WORDS) if rng.random() < 0.25 else "")
-            for _ in range(size)
-        ]
-        out.append(" ".join(picked).capitalize() + ".")
+        out.append(" ".join(zipf_words(rng, size)).capitalize() + ".")
         count += size
     return "\n\n".join(out)
 

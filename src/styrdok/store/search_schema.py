@@ -13,7 +13,8 @@ redefining the view.
   of their own (``sal`` does not find ``säl``), while case is folded (``Å`` finds ``å``).
   SQLite has no Swedish stemmer, so search words match as prefixes.
 * PostgreSQL: a generated ``tsvector`` with the ``swedish`` dictionary (so ``molntjänst``
-  finds ``molntjänster``), the title weighted above the body, under a GIN index.
+  finds ``molntjänster``), the title weighted above the body, under a GIN index; and the
+  title's own, so that a search can find title matches without reading every body.
 
 None of this is in the SQLModel metadata (virtual tables, views and triggers are not what
 it describes); :func:`is_search_object` tells Alembic's comparison to leave them alone.
@@ -106,10 +107,12 @@ _POSTGRESQL = (
         words TSVECTOR GENERATED ALWAYS AS (
             setweight(to_tsvector('swedish', title), 'A')
             || setweight(to_tsvector('swedish', body), 'B')
-        ) STORED
+        ) STORED,
+        title_words TSVECTOR GENERATED ALWAYS AS (to_tsvector('swedish', title)) STORED
     )
     """,
     "CREATE INDEX search_text_words ON search_text USING gin (words)",
+    "CREATE INDEX search_text_title_words ON search_text USING gin (title_words)",
     """
     CREATE FUNCTION search_document_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
