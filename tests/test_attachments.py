@@ -284,6 +284,20 @@ def test_a_changed_file_is_not_written_out(files_cli: Run, tmp_path: Path, stora
     assert not out.exists()
 
 
+def test_fetching_a_file_never_replaces_one_by_surprise(files_cli: Run, tmp_path: Path) -> None:
+    """`doc file -o` refuses an existing file unless told --force: a typo in the output
+    path must not overwrite anything."""
+    txt = sample_files.write(tmp_path / "beslut.txt", b"Beslutat\n")
+    files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt))
+    precious = sample_files.write(tmp_path / "viktig.txt", b"mitt eget\n")
+    refused = files_cli("doc", "file", "POL-1", "beslut.txt", "-o", str(precious))
+    assert refused.exit_code == 2
+    assert f"{precious} exists; give --force to replace it" in refused.stderr
+    assert precious.read_bytes() == b"mitt eget\n"
+    forced = files_cli("doc", "file", "POL-1", "beslut.txt", "-o", str(precious), "--force")
+    assert forced.exit_code == 0 and precious.read_bytes() == b"Beslutat\n"
+
+
 def _examples(help_text: str) -> list[str]:
     """The commands in a help text's examples, continuation lines joined."""
     lines = help_text.split("Example", 1)[1].splitlines()[1:]

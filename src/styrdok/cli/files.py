@@ -156,10 +156,11 @@ def doc_detach(app: App, ref: str, file: str) -> None:
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write it to this file (replaced only once the whole file has been checked).",
+    help="Write it to this file (written only once the whole file has been checked).",
 )
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @pass_app
-def doc_file(app: App, ref: str, file: str, output: Path) -> None:
+def doc_file(app: App, ref: str, file: str, output: Path, force: bool) -> None:
     """Fetch a document's file back from the storage, checked against the SHA-256 that
     was recorded when it was attached: a changed file is refused, not written.
 
@@ -169,6 +170,9 @@ def doc_file(app: App, ref: str, file: str, output: Path) -> None:
     """
     from styrdok.files import write_bytes_atomically
 
+    if output.exists() and not force:
+        # Never replace a file by surprise: a typo in -o must not overwrite anything.
+        raise click.UsageError(f"{output} exists; give --force to replace it")
     registry, config = app.registry(), app.config()
     fetched: list[Attachment] = []
 
