@@ -147,6 +147,12 @@ def test_rendered_text_runs_no_html_and_links_only_to_the_web() -> None:
     assert "<h3>Rubrik</h3>" in html  # below the page's own h1 and h2
 
 
+def test_rendered_text_loads_nothing_from_elsewhere() -> None:
+    """An image from another site would tell it who reads the document: not rendered."""
+    html = markdown.to_html("![logga](https://tracker.example/pixel.png)")
+    assert "<img" not in html
+
+
 # --- what changed --------------------------------------------------------------------------
 
 

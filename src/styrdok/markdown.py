@@ -44,7 +44,13 @@ def _renderer() -> MarkdownIt:
 
     # "js-default" is CommonMark with raw HTML off; tables and strikethrough are what
     # documents use. typographer off: the text is shown as it was adopted.
-    renderer = MarkdownIt("js-default", {"linkify": False}).enable(["table", "strikethrough"])
+    # Images off: an image from another site in a governing document is a tracking pixel
+    # for everyone who reads it (and the intranet's CSP blocks it); pictures are attached.
+    renderer = (
+        MarkdownIt("js-default", {"linkify": False})
+        .enable(["table", "strikethrough"])
+        .disable("image")
+    )
     renderer.validateLink = _is_allowed_link  # type: ignore[method-assign]
     return renderer
 
