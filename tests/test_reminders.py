@@ -89,22 +89,24 @@ def test_missed_runs_catch_up_with_only_the_most_urgent(seeded: Registry) -> Non
     assert len(channel.digests) == 2
 
 
-def test_weekly_while_overdue_and_escalation_after_thirty_days(seeded: Registry) -> None:
-    """Overdue: a reminder a week, on working days (Christmas moves them back); from 30
-    days the adopting body's contact is told, once."""
+def test_weekly_while_overdue_then_monthly_and_escalation_after_thirty_days(
+    seeded: Registry,
+) -> None:
+    """Overdue: a reminder a week for four weeks, then one a month, on working days; from
+    30 days the adopting body's contact is told, once."""
     channel = Recorder()
     start = D(2026, 11, 23)
-    for offset in range(45):
+    for offset in range(90):
         remind(seeded, start + dt.timedelta(days=offset), channel)
     owner = [(when, kind) for when, who, kind, _ in channel.seen() if who == "owner"]
     assert owner == [
         (D(2026, 11, 23), "review"),  # the day-0 reminder, caught up on the first run
-        (D(2026, 11, 27), "overdue"),
+        (D(2026, 11, 27), "overdue"),  # due + 7 is a Sunday: moved back to Friday
         (D(2026, 12, 4), "overdue"),
         (D(2026, 12, 11), "overdue"),
-        (D(2026, 12, 18), "overdue"),
-        (D(2026, 12, 23), "overdue"),  # 27 Dec is a Sunday, 24–26 are holidays
-        (D(2026, 12, 30), "overdue"),  # 3 Jan is a Sunday, 31 Dec and 1 Jan are not working
+        (D(2026, 12, 18), "overdue"),  # due + 28: the last weekly one
+        (D(2027, 1, 19), "overdue"),  # due + 58: monthly from here
+        (D(2027, 2, 18), "overdue"),  # due + 88
     ]
     escalations = [(when, who) for when, who, kind, _ in channel.seen() if kind == "escalation"]
     assert escalations == [(D(2026, 12, 22), "admin")]
@@ -265,3 +267,17 @@ def test_remind_and_due_agree(tmp_path: Path) -> None:
     assert notified <= {(i.kind.value, i.ref) for i in due}
     overdue = {("review", i.ref) for i in due if i.kind.value == "review" and i.days_left < 0}
     assert overdue and overdue <= notified
+
+
+def test_the_overdue_cadence_is_set_in_the_settings(seeded: Registry) -> None:
+    """`[reminders] overdue_back_off_after_days = 0` and `overdue_then_every_days = 14`:
+    every other week from the start."""
+    channel = Recorder()
+    settings = ReminderSettings(overdue_back_off_after_days=0, overdue_then_every_days=14)
+    start = D(2026, 11, 23)
+    for offset in range(40):
+        remind(
+            seeded, start + dt.timedelta(days=offset), channel, config=Config(reminders=settings)
+        )
+    owner = [when for when, who, kind, _ in channel.seen() if who == "owner" and kind == "overdue"]
+    assert owner == [D(2026, 12, 4), D(2026, 12, 18), D(2026, 12, 30)]

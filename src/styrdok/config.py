@@ -8,8 +8,10 @@ a file the defaults below apply. Example::
     [reminders]
     review_offsets = [60, 30, 7, 0]     # days before a review date
     dispensation_offsets = [30, 7, 1]   # days before a dispensation ends
-    overdue_every_days = 7              # while a review is overdue
-    escalate_after_days = 30            # then the adopting body's contact is told
+    overdue_every_days = 7              # while a review is overdue …
+    overdue_back_off_after_days = 28    # … for this long after its date,
+    overdue_then_every_days = 30        # then this seldom
+    escalate_after_days = 30            # and the adopting body's contact is told
 
     [checks]
     max_words = 2500                    # brevity, for `styrdok doc check`
@@ -105,6 +107,8 @@ REMINDERS: Schema = {
     # Upper bounds keep date arithmetic far from the calendar's end and catch typos
     # (ten million days) at load time instead of as an OverflowError in a run.
     "overdue_every_days": Int(1, 365),
+    "overdue_back_off_after_days": Int(0, 3650),
+    "overdue_then_every_days": Int(1, 365),
     "escalate_after_days": Int(1, 3650),
     "max_attempts": Int(1, 1000),
 }
@@ -146,6 +150,15 @@ class ReminderSettings:
     )
     overdue_every_days: int = attrs.field(
         default=7, validator=_valid("reminders", "overdue_every_days")
+    )
+    overdue_back_off_after_days: int = attrs.field(
+        default=28, validator=_valid("reminders", "overdue_back_off_after_days")
+    )
+    """The overdue reminders come every ``overdue_every_days`` until this many days after
+    the due date, then every ``overdue_then_every_days``: weekly for a month, then monthly,
+    so an item left overdue for a year does not fill a digest every week."""
+    overdue_then_every_days: int = attrs.field(
+        default=30, validator=_valid("reminders", "overdue_then_every_days")
     )
     escalate_after_days: int = attrs.field(
         default=30, validator=_valid("reminders", "escalate_after_days")

@@ -112,15 +112,39 @@ def _before(
     return []
 
 
-def _latest_overdue(due: dt.date, today: dt.date, every: int) -> tuple[int, dt.date] | None:
-    """The latest weekly overdue reminder whose working-day send date has come, as (days
-    after the due date, send date). Earlier weeks are behind us and never sent late."""
-    weeks = (today - due).days // every + 1  # the next one may already be due, moved back
-    while weeks >= 1:
-        send_on = previous_working_day(due + dt.timedelta(days=weeks * every))
+def _overdue_day(n: int, every: int, back_off: int, then_every: int) -> int:
+    """The day after the due date of the ``n``-th overdue reminder (n ≥ 1): every
+    ``every`` days up to ``back_off`` days, then every ``then_every`` days."""
+    weekly = back_off // every  # how many fall in the first phase
+    if n <= weekly:
+        return n * every
+    return weekly * every + (n - weekly) * then_every
+
+
+def _latest_overdue(
+    due: dt.date, today: dt.date, settings: ReminderSettings
+) -> tuple[int, dt.date] | None:
+    """The latest overdue reminder whose working-day send date has come, as (days after
+    the due date, send date). Earlier ones are behind us and never sent late."""
+    every = settings.overdue_every_days
+    back_off = settings.overdue_back_off_after_days
+    then_every = settings.overdue_then_every_days
+    late = (today - due).days
+    if late < 1 - WORKDAY_SLACK.days:
+        return None
+    weekly = back_off // every
+    # The first reminder at or after today (one more: it may be due already, moved back
+    # to a working day), then back to the latest that has come.
+    if late <= weekly * every:
+        n = late // every + 1
+    else:
+        n = weekly + (late - weekly * every) // then_every + 1
+    while n >= 1:
+        days = _overdue_day(n, every, back_off, then_every)
+        send_on = previous_working_day(due + dt.timedelta(days=days))
         if send_on <= today:
-            return weeks * every, send_on
-        weeks -= 1
+            return days, send_on
+        n -= 1
     return None
 
 
@@ -136,9 +160,9 @@ def review_thresholds(
     due = candidate.next_review_on
     if due is not None:
         found = _before(item, NoticeKind.REVIEW, due, offsets, today, title)
-        weekly = _latest_overdue(due, today, settings.overdue_every_days)
-        if weekly is not None:
-            days, send_on = weekly
+        overdue = _latest_overdue(due, today, settings)
+        if overdue is not None:
+            days, send_on = overdue
             found.append(Threshold(item, NoticeKind.OVERDUE, f"{due}/+{days}", due, send_on, title))
         for person in people:
             by_person[person].extend(found)
