@@ -190,6 +190,16 @@ def test_expiry_and_evaluation(seeded: Registry, approved: str) -> None:
     assert [d.ref for d in seeded.dispensations_active_on(day(100))] == [approved]
 
 
+def test_an_evaluation_is_kept_as_given(seeded: Registry, approved: str) -> None:
+    """A second evaluation does not silently replace the first."""
+    seeded.expire(today=day(101))
+    seeded.evaluate_dispensation(approved, actor="responsible", outcome="Bra", on=day(102))
+    with pytest.raises(RuleViolation, match=r"was evaluated on .* by responsible"):
+        seeded.evaluate_dispensation(approved, actor="responsible", outcome="Dålig", on=day(103))
+    evaluation = seeded.get_dispensation(approved).evaluation
+    assert evaluation is not None and evaluation.outcome == "Bra"
+
+
 def test_due_lists_overdue_first_with_reviews_and_expiries(seeded: Registry, approved: str) -> None:
     """due() covers reviews and end dates, sorted by date, negative days when overdue."""
     items = seeded.due(today=day(300), within_days=0)

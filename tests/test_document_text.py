@@ -195,3 +195,11 @@ def test_doc_diff_as_json_is_structured(two_versions: Registry, cli: Run) -> Non
     data = json.loads(cli("--format", "json", "doc", "diff", "POL-1").output)
     assert data["from_version"] == 2 and data["to_version"] == 3
     assert {"op": "insert", "text": "mycket "} in data["text"]
+
+
+def test_doc_show_says_when_no_version_was_in_force(two_versions: Registry, cli: Run) -> None:
+    result = cli("doc", "show", "POL-1", "--on", day(-200).isoformat())
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: POL-1 has no version in force on {day(-200)} (adopted versions: 1, 2, 3)"
+    )

@@ -200,3 +200,14 @@ def test_check_reports_what_a_draft_lacks(seeded: Registry) -> None:
     assert "decide how it is followed up and by whom" in result.findings
     assert not any("review date" in f for f in result.findings)
     assert result.score == "4/10"  # purpose, audience, FAQ and (at adoption) review date
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(seeded: Registry) -> None:
+    """Giving a document the guardian it already has: no new revision, no audit event."""
+    before = seeded.get_document("POL-1")
+    events = len(seeded.history("document:POL-1"))
+    after = seeded.edit_document(
+        "POL-1", {"guardian": before.guardian}, actor="owner", expected_revision=before.revision
+    )
+    assert after.revision == before.revision
+    assert len(seeded.history("document:POL-1")) == events

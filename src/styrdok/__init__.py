@@ -23,6 +23,8 @@ from styrdok.errors import (
 if TYPE_CHECKING:
     from styrdok.hookspecs import hookimpl
     from styrdok.model import (
+        AnnulledDecision,
+        Annulment,
         AuditEvent,
         Body,
         BodyLevel,
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AlreadyExists",
+    "AnnulledDecision",
+    "Annulment",
     "AuditEvent",
     "Body",
     "BodyLevel",

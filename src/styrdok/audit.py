@@ -322,12 +322,19 @@ class ChainBreak:
 
 @attrs.frozen
 class ChainReport:
+    """What verifying the audit log found (:meth:`~styrdok.registry.Registry.verify_audit`):
+    :meth:`problem` says in one line whether it passes."""
+
     events: int
+    """How many events were read (up to and including the broken one, if any)."""
     last_hash: str
     """The head in full (zeros for an empty log)."""
     broken: ChainBreak | None
+    """The first event that does not verify, and why (``None``: the chain holds)."""
     keyed: bool = False
+    """Whether the chain is keyed (HMAC-SHA-256) rather than plain SHA-256."""
     anchor: Anchor | None = None
+    """The head written down earlier that the log was checked against, if one was given."""
     reached: AnchorMatch | None = None
     """Where the chain reaches :attr:`anchor` (``None``: it does not, or none was given)."""
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from styrdok.config import DEFAULT_MAX_WORDS
-from styrdok.enums import DispStatus, DocStatus
-from styrdok.model import Dispensation, Document
+from styrdok.enums import DocStatus
+from styrdok.model import GRANTED_STATUSES, Dispensation, Document
 
 #: ``doc check --all`` checks drafts and documents in force: those still worth improving.
 #: Superseded, repealed and lapsed documents are history, not work to do.
@@ -50,10 +50,12 @@ class CheckResult:
 
     @property
     def score(self) -> str:
+        """Checks passed out of all, as text: ``7/9``."""
         return f"{sum(c.passed for c in self.checks)}/{len(self.checks)}"
 
     @property
     def findings(self) -> list[str]:
+        """What to fix: each failed check's finding, then :attr:`extra`."""
         return [c.finding for c in self.checks if not c.passed] + list(self.extra)
 
 
@@ -111,9 +113,7 @@ def checklist(
 def lessons(dispensations: Sequence[Dispensation]) -> list[str]:
     """Signals from a document's dispensations that the rule itself may need to change."""
     found: list[str] = []
-    granted = [
-        d for d in dispensations if d.status not in (DispStatus.REQUESTED, DispStatus.REJECTED)
-    ]
+    granted = [d for d in dispensations if d.status in GRANTED_STATUSES]
     by_clause = Counter(d.clause for d in granted if d.clause)
     for clause, count in sorted(by_clause.items()):
         if count >= REPEATS_THAT_SUGGEST_CHANGE:

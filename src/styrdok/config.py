@@ -142,15 +142,22 @@ def _valid(table: str, key: str) -> Any:
 
 @attrs.frozen
 class ReminderSettings:
+    """``[reminders]``: when reminders go out. Built in code, it is checked as a file is."""
+
     review_offsets: tuple[int, ...] = attrs.field(
         default=(60, 30, 7, 0), validator=_valid("reminders", "review_offsets")
     )
+    """Days before a document's review (or valid-until) date that its owner and guardian
+    are reminded; a document may set its own (``reminder_offsets``)."""
     dispensation_offsets: tuple[int, ...] = attrs.field(
         default=(30, 7, 1), validator=_valid("reminders", "dispensation_offsets")
     )
+    """Days before a dispensation ends that the responsible person and the approver are
+    reminded."""
     overdue_every_days: int = attrs.field(
         default=7, validator=_valid("reminders", "overdue_every_days")
     )
+    """How often an overdue review is reminded of at first."""
     overdue_back_off_after_days: int = attrs.field(
         default=28, validator=_valid("reminders", "overdue_back_off_after_days")
     )
@@ -160,9 +167,11 @@ class ReminderSettings:
     overdue_then_every_days: int = attrs.field(
         default=30, validator=_valid("reminders", "overdue_then_every_days")
     )
+    """How often an overdue review is reminded of after ``overdue_back_off_after_days``."""
     escalate_after_days: int = attrs.field(
         default=30, validator=_valid("reminders", "escalate_after_days")
     )
+    """Days overdue after which the adopting body's contact is told too."""
     max_attempts: int = attrs.field(default=20, validator=_valid("reminders", "max_attempts"))
     """A notice that failed this many runs is marked failed and no longer retried."""
 
@@ -197,14 +206,22 @@ class FileSettings:
 
 @attrs.frozen
 class Config:
+    """The settings (:func:`load_config` reads them from ``styrdok.toml``); the defaults
+    apply without a file. Built in code, it is checked as a file is."""
+
     reminders: ReminderSettings = attrs.field(factory=ReminderSettings)
+    """``[reminders]``: when reminders go out."""
     files: FileSettings = attrs.field(factory=FileSettings)
     """``[files]``: attachments' storage, size limit and types."""
     max_words: int = attrs.field(default=DEFAULT_MAX_WORDS, validator=_valid("checks", "max_words"))
     """``[checks] max_words``: above this a document is flagged as long (brevity)."""
     language: str = attrs.field(default="sv", validator=_valid("", "language"))
+    """``language``: ``sv`` or ``en``, for reminders, reports and spreadsheet headings
+    (``--lang`` overrides it on the command line)."""
     sections: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Every other table, as read, by name: plugins' sections (see :meth:`section`)."""
     path: Path | None = None
+    """The file read, or ``None`` when no file was."""
 
     @property
     def source(self) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from styrdok import fields
+from styrdok.annulment import Annulment
 from styrdok.enums import DispStatus
+from styrdok.errors import InvalidValue
 
 #: Statuses under which a dispensation counts as granted for some period.
 GRANTED_STATUSES = frozenset(
@@ -67,6 +70,35 @@ class Decision:
         default=None, converter=fields.norm_opt, validator=fields.opt_ref
     )
     """Body the delegated decision is reported to (anmälan till nämnd)."""
+
+
+#: The statuses a decision gives: the ones an annulled decision may have given.
+DECIDED_STATUSES = frozenset({DispStatus.APPROVED, DispStatus.REJECTED})
+
+
+def _decided(_inst: object, attribute: attrs.Attribute[DispStatus], value: DispStatus) -> None:
+    if value not in DECIDED_STATUSES:
+        raise InvalidValue(f"{attribute.name}: a decision approves or rejects, not {value}")
+
+
+@attrs.frozen
+class AnnulledDecision:
+    """A decision on a dispensation that was recorded by mistake and annulled: kept on the
+    dispensation, never erased."""
+
+    status: DispStatus = attrs.field(
+        converter=fields.to_disp_status, validator=[fields.one_of(DispStatus), _decided]
+    )
+    """What the decision made the dispensation: approved or rejected."""
+    decision: Decision
+    """The decision as it was recorded."""
+    annulment: Annulment
+    """Who annulled it, when and why."""
+
+
+def _annulled(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, AnnulledDecision) for v in value):
+        raise InvalidValue(f"{attribute.name}: expected a tuple of annulled decisions")
 
 
 @attrs.frozen
@@ -147,7 +179,10 @@ class Dispensation:
     end_reason: str = attrs.field(
         default="", converter=fields.norm_text, validator=fields.text(2_000)
     )
+    """Why it was revoked, closed or withdrawn."""
     evaluation: Evaluation | None = None
+    annulled: tuple[AnnulledDecision, ...] = attrs.field(default=(), validator=_annulled)
+    """Decisions on it annulled as recorded by mistake, oldest first."""
     revision: int = 0
     """Optimistic-lock token."""
 

@@ -44,7 +44,9 @@ class DocStatus(enum.StrEnum):
 
 
 class DispStatus(enum.StrEnum):
-    """Life of a dispensation: requested → approved | rejected; approved → ended."""
+    """Life of a dispensation: requested → approved | rejected | withdrawn; approved →
+    ended (expired, revoked, closed). A decision annulled as recorded by mistake makes it
+    requested again."""
 
     REQUESTED = "requested"
     APPROVED = "approved"
@@ -52,6 +54,8 @@ class DispStatus(enum.StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    """The requester withdrew the request before it was decided."""
 
 
 class ReviewOutcome(enum.StrEnum):

@@ -150,6 +150,15 @@ class DocumentLapsed(Event):
     """A document passed its valid-until date (actor ``system``). ``after``: the document."""
 
 
+@_listed("document.annul")
+class DocumentAdoptionAnnulled(Event):
+    """The latest adoption of a document, recorded by mistake, was annulled: the document is
+    again what it was before (a draft, or its previous version in force once more). The
+    annulled version stays in the history, marked. ``after``: ``document``, as it is again,
+    and ``version``, the annulled version with its snapshot and its ``annulled``
+    (``by``, ``on``, ``reason``)."""
+
+
 @_listed("document.faq")
 class DocumentFaqAdded(Event):
     """An answer was added to a document's FAQ (a new version if it is in force).
@@ -269,6 +278,19 @@ class DispensationImported(Event):
 class DispensationReassigned(Event):
     """Another person became responsible for a dispensation (a handover).
     ``after``: the dispensation."""
+
+
+@_listed("dispensation.withdraw")
+class DispensationWithdrawn(Event):
+    """The requester (or an administrator) withdrew a request before it was decided.
+    ``after``: the dispensation, ``withdrawn``, with the reason in ``end_reason``."""
+
+
+@_listed("dispensation.annul")
+class DispensationDecisionAnnulled(Event):
+    """A decision on a dispensation, recorded by mistake, was annulled: it is requested
+    again. ``before`` holds the decision; ``after``: the dispensation, which keeps it in
+    ``annulled`` with who annulled it, when and why."""
 
 
 # --- questions and the register ------------------------------------------------------------

@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     from styrdok.store.base import Store
 
 hookspec = pluggy.HookspecMarker("styrdok")
+"""Marks the hook specifications below (styrdok's own; plugins do not need it)."""
 hookimpl = pluggy.HookimplMarker("styrdok")
+"""Marks a plugin's implementation of a hook: ``@hookimpl`` over a function named as the
+hook, taking any of its parameters. Import it as ``from styrdok import hookimpl``."""
 
 # --- backends: called once when the registry or a reminder run starts -------------------
 

@@ -45,6 +45,7 @@ _LABELS = {
     "expired": N_("expired"),
     "revoked": N_("revoked"),
     "closed": N_("closed"),
+    "withdrawn": N_("withdrawn"),
 }
 
 

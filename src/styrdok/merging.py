@@ -75,7 +75,10 @@ class _Known:
             states += [
                 v.snapshot
                 for v in self.versions[current]
-                if v.in_force_from <= on and (v.in_force_until is None or on <= v.in_force_until)
+                # An annulled version never was in force, whatever its period says.
+                if v.annulled is None
+                and v.in_force_from <= on
+                and (v.in_force_until is None or on <= v.in_force_until)
             ]
             current = document.supersedes
         return states
@@ -124,7 +127,7 @@ def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
                 )
             owner = known.document(version.document_ref)
             assert owner is not None  # in the file
-            require_version_recorded(owner, version.version)
+            require_version_recorded(owner, version)
     for i, x in enumerate(parsed["dispensations"]):
         _check_dispensation(known, x, f"$.dispensations[{i}]")
     for i, q in enumerate(parsed["questions"]):
@@ -188,11 +191,13 @@ def require_adoption_recorded(document: Document) -> None:
         rules.require_ready_for_force(document)
 
 
-def require_version_recorded(document: Document, version: int) -> None:
-    """A recorded version of a document is one it has reached."""
-    if not 1 <= version <= document.version:
+def require_version_recorded(document: Document, version: DocumentVersion) -> None:
+    """A recorded version of a document is one it has reached; an annulled one may be
+    above it (its number is never given again)."""
+    number = version.version
+    if number < 1 or (version.annulled is None and number > document.version):
         raise RuleViolation(
-            f"version {version} of {document.ref} is recorded, but {document.ref} is at "
+            f"version {number} of {document.ref} is recorded, but {document.ref} is at "
             f"version {document.version}"
         )
 
@@ -201,11 +206,11 @@ def require_status_recorded(dispensation: Dispensation) -> None:
     """A dispensation's status agrees with what is recorded on it: a decision exactly when
     one was taken, an end date exactly when it has ended."""
     ref, status = dispensation.ref, dispensation.status
-    decided = status is not DispStatus.REQUESTED
+    decided = status not in (DispStatus.REQUESTED, DispStatus.WITHDRAWN)
     if decided and dispensation.decision is None:
         raise RuleViolation(f"{ref} is {status.value} but records no decision")
     if not decided and dispensation.decision is not None:
-        raise RuleViolation(f"{ref} is requested but already records a decision")
+        raise RuleViolation(f"{ref} is {status.value} but already records a decision")
     ended = status in (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
     if ended and dispensation.ended_on is None:
         raise RuleViolation(f"{ref} is {status.value} but records no end date")

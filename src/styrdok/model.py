@@ -22,9 +22,11 @@ import attrs
 from styrdok import fields, markdown, weblinks
 
 # Re-exported so that this module stays the one place to import the domain from.
+from styrdok.annulment import Annulment as Annulment
 from styrdok.dispensation import GRANTED_STATUSES as GRANTED_STATUSES
 from styrdok.dispensation import OPEN_STATUSES as OPEN_STATUSES
 from styrdok.dispensation import SCOPE_TITLE_LENGTH as SCOPE_TITLE_LENGTH
+from styrdok.dispensation import AnnulledDecision as AnnulledDecision
 from styrdok.dispensation import Decision as Decision
 from styrdok.dispensation import Dispensation as Dispensation
 from styrdok.dispensation import DispensationRequest as DispensationRequest
@@ -245,8 +247,12 @@ class DocumentVersion:
     version: int
     in_force_from: dt.date = attrs.field(validator=fields.day)
     in_force_until: dt.date | None = attrs.field(validator=fields.opt_day)
-    """First day no longer in force; ``None`` while still in force."""
+    """First day no longer in force; ``None`` while still in force. An annulled version
+    was never in force: its period is empty (``in_force_until == in_force_from``)."""
     snapshot: Document
+    annulled: Annulment | None = None
+    """Set when the adoption was recorded by mistake and annulled: who, when and why. The
+    version stays in the history, marked."""
 
 
 @attrs.frozen

@@ -1,12 +1,12 @@
 """The public API: one :class:`Registry` over one store.
 
 ``Registry`` is a facade. Each use case lives in a module of :mod:`styrdok.usecases`
-(documents, dispensations, people, questions, dates, insight, exporting, importing, reminding) as a
-function whose first parameter is the registry; the class binds each one as a method of
-the same name, so adding a use case is one new function and one line here. Every write
-runs in one :class:`~styrdok.usecases.work.Work`: resolve the acting person, load, apply
-the rules (:mod:`styrdok.rules`), write and audit in one transaction, checking the
-caller's expected revision wherever a record changes. Reads need no actor.
+(documents, dispensations, corrections, people, questions, dates, insight, exporting,
+importing, reminding) as a function whose first parameter is the registry; the class binds
+each one as a method of the same name, so adding a use case is one new function and one
+line here. Every write runs in one :class:`~styrdok.usecases.work.Work`: resolve the acting
+person, load, apply the rules (:mod:`styrdok.rules`), write and audit in one transaction,
+checking the caller's expected revision wherever a record changes. Reads need no actor.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from styrdok.opening import local_zone, open_store, url_scheme
 from styrdok.store.base import Store
 from styrdok.usecases import (
     attachments,
+    browsing,
     content,
+    corrections,
     dates,
     dispensations,
     document_views,
@@ -47,12 +49,16 @@ class Registry:
     """A register of governing documents and dispensations.
 
     Open one with :meth:`open`; use it as a context manager or call :meth:`close`.
+    ``Registry(store)`` wraps a store you opened yourself (a backend's tests do); ``clock``
+    replaces the UTC clock (tests, simulations), and with ``events=False`` no events are
+    handed to plugins.
     """
 
     def __init__(
         self, store: Store, *, clock: Callable[[], dt.datetime] = _utcnow, events: bool = True
     ) -> None:
         self.store = store
+        """The backend it reads and writes (see :mod:`styrdok.store.base`)."""
         self._clock = clock
         self.session = Session(store, clock=clock, emit=events)
         """Transactions and the events waiting for their commit (for use cases)."""
@@ -120,6 +126,14 @@ class Registry:
     edit_faq_entry = faq.edit_faq_entry
     remove_faq_entry = faq.remove_faq_entry
 
+    # --- a page at a time: lists, filters' choices, people named (usecases/browsing.py) ---
+    browse_documents = browsing.browse_documents
+    due_page = browsing.due_page
+    document_types = browsing.document_types
+    person_units = browsing.person_units
+    body_names = browsing.body_names
+    persons_by_ref = browsing.persons_by_ref
+
     # --- files of documents (usecases/attachments.py) ----------------------------------
     attach_file = attachments.attach_file
     detach_file = attachments.detach_file
@@ -138,6 +152,11 @@ class Registry:
     get_dispensation = dispensations.get_dispensation
     list_dispensations = dispensations.list_dispensations
     dispensations_active_on = dispensations.dispensations_active_on
+
+    # --- corrections (usecases/corrections.py) -------------------------------------------
+    withdraw_dispensation = corrections.withdraw_dispensation
+    annul_dispensation_decision = corrections.annul_dispensation_decision
+    annul_adoption = corrections.annul_adoption
 
     # --- questions (usecases/questions.py) -----------------------------------------------
     ask = questions.ask

@@ -92,6 +92,8 @@ class Report:
 
     @property
     def overdue_share(self) -> float:
+        """Overdue reviews as a share of the documents in force, 0 to 1 (0 when none is in
+        force)."""
         return self.overdue_reviews / self.documents_in_force if self.documents_in_force else 0.0
 
 

@@ -143,6 +143,25 @@ def require_may_end(
         raise PermissionDenied(f"{actor.ref} may not {action} {dispensation.ref}")
 
 
+def require_may_withdraw(actor: Person, dispensation: Dispensation) -> None:
+    """A request is the requester's to withdraw (or an administrator's, for them)."""
+    if not (actor.is_admin or actor.ref == dispensation.requested_by):
+        raise PermissionDenied(
+            f"{actor.ref} may not withdraw {dispensation.ref}: only {dispensation.requested_by}, "
+            "who requested it, or an administrator may"
+        )
+
+
+def require_may_annul_decision(actor: Person, dispensation: Dispensation) -> None:
+    """A decision recorded by mistake is annulled by whoever made it, or an administrator."""
+    decider = dispensation.decision.by if dispensation.decision else None
+    if not (actor.is_admin or actor.ref == decider):
+        raise PermissionDenied(
+            f"{actor.ref} may not annul the decision on {dispensation.ref}: only {decider}, "
+            "who made it, or an administrator may"
+        )
+
+
 def require_evaluator(actor: Person, document: Document, dispensation: Dispensation) -> None:
     """The responsible person evaluates; the guardian may record it on their behalf."""
     if actor.ref not in (dispensation.responsible, document.guardian) and not actor.is_admin:

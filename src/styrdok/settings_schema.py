@@ -98,9 +98,11 @@ class Int(Setting):
 
     @property
     def expected(self) -> str:
+        """``a whole number MIN–MAX``."""
         return f"a whole number {self.min}–{self.max}"
 
     def convert(self, value: Any) -> int:
+        """The whole number, if it is one from ``min`` to ``max``."""
         if not _whole(value) or not self.min <= value <= self.max:
             raise _Wrong
         return int(value)
@@ -115,9 +117,11 @@ class Float(Setting):
 
     @property
     def expected(self) -> str:
+        """``a number MIN–MAX``."""
         return f"a number {self.min:g}–{self.max:g}"
 
     def convert(self, value: Any) -> float:
+        """The number as a ``float``, if it is finite and from ``min`` to ``max``."""
         if not (_whole(value) or isinstance(value, float)):
             raise _Wrong
         number = float(value)
@@ -132,9 +136,11 @@ class Bool(Setting):
 
     @property
     def expected(self) -> str:
+        """``true or false (without quotes)``."""
         return "true or false (without quotes)"
 
     def convert(self, value: Any) -> bool:
+        """The boolean, if it is one (not text)."""
         if not isinstance(value, bool):
             raise _Wrong
         return value
@@ -152,11 +158,13 @@ class Str(Setting):
 
     @property
     def expected(self) -> str:
+        """The choices, or ``text on one line (1–N characters)``."""
         if self.choices:
             return "one of " + ", ".join(json.dumps(c) for c in self.choices)
         return f"text on one line (1–{MAX_TEXT} characters)"
 
     def convert(self, value: Any) -> str:
+        """The text, if it is a clean line (and one of ``choices`` when given)."""
         if not is_clean_line(value, MAX_TEXT) or (self.choices and value not in self.choices):
             raise _Wrong
         return str(value)
@@ -172,11 +180,14 @@ class StrList(Setting):
 
     @property
     def expected(self) -> str:
+        """The choices, or ``a list of texts, e.g. ["a", "b"] (at most N)``."""
         if self.choices:
             return "a list of any of " + ", ".join(json.dumps(c) for c in self.choices)
         return f'a list of texts, e.g. ["a", "b"] (at most {self.max_items})'
 
     def convert(self, value: Any) -> tuple[str, ...]:
+        """The texts as a tuple, if it is a list of at most ``max_items`` clean lines (each
+        one of ``choices`` when given)."""
         if not isinstance(value, list | tuple) or len(value) > self.max_items:
             raise _Wrong
         if not all(is_clean_line(v, MAX_TEXT) for v in value):
@@ -195,9 +206,12 @@ class Days(Setting):
 
     @property
     def expected(self) -> str:
+        """``a list of whole days 0–MAX, e.g. [60, 30, 7, 0]``."""
         return f"a list of whole days 0–{self.max}, e.g. [60, 30, 7, 0]"
 
     def convert(self, value: Any) -> tuple[int, ...]:
+        """The days, largest first, each once, if it is a non-empty list of whole days from
+        0 to ``max``."""
         if not isinstance(value, list | tuple) or not value or len(value) > self.max + 1:
             raise _Wrong
         if not all(_whole(v) and 0 <= v <= self.max for v in value):

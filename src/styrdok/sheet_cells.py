@@ -283,6 +283,19 @@ def _write_faq(value: Any, _language: str) -> Any:
     return json.dumps(value, ensure_ascii=False) if value else None
 
 
+def _records(value: Any) -> Any:
+    # Records within a record (annulled decisions) travel as the JSON export writes them.
+    if _blank(value):
+        return MISSING
+    try:
+        entries = json.loads(str(value))
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise BadCell(N_("not a list of records as JSON: [{{…}}, …]"))
+    return entries
+
+
 def enum(kind: type[Any]) -> CellKind:
     """A code of ``kind`` (an enum), read by its code or its Swedish or English name
     (``in_force``, ``gällande``, ``in force``) and written by its name in the language."""
@@ -323,3 +336,4 @@ AMOUNT = CellKind("amount", _amount, _write_amount)
 BOOLEAN = CellKind("boolean", _boolean, _write_boolean)
 OFFSETS = CellKind("offsets", _offsets, _write_offsets)
 FAQ = CellKind("faq", _faq, _write_faq)
+RECORDS = CellKind("records", _records, _write_faq)

@@ -166,6 +166,7 @@ _DISPENSATION_COLUMNS = (
     _c("evaluation.lessons", "Lärdomar", "Lessons", width=30),
     _c("evaluation.rule_change_suggested", "Regeländring föreslås", "Rule change suggested",
        cells.BOOLEAN, width=10),
+    _c("annulled", "Annullerade beslut", "Annulled decisions", cells.RECORDS, width=30),
 )  # fmt: skip
 
 _PERSON_COLUMNS = (

@@ -160,16 +160,19 @@ def create_app(
 
     @app.get("/")
     def register() -> str:
+        """One page of the register (``?sida=N``), filtered as its form asks."""
         reg = registry()
-        persons = reg.list_persons()
-        found = listing.filtered(reg, persons, request.args, g.person)
+        found = listing.filtered(reg, request.args, g.person)
+        documents = found.found.documents
         return render_template(
             "register.html",
-            documents=found.documents,
+            found=found.found,
+            documents=documents,
             filters=found.filters,
-            snippets=found.snippets,
-            choices=listing.choices(reg, persons),
-            persons={p.ref: p for p in persons},
+            snippets=found.found.snippets,
+            pager=listing.pager(found.found, "register", found.filters),
+            choices=listing.choices(reg),
+            persons=reg.persons_by_ref(d.guardian for d in documents if d.guardian),
             today=reg.today(),
         )
 
@@ -184,7 +187,7 @@ def create_app(
         was typed and what is wrong with it, ``notice`` a key of :data:`NOTICES`."""
         reg = registry()
         doc = visible(reg.get_document(ref))
-        people = {p.ref: p for p in reg.list_persons()}
+        people = reg.persons_by_ref(r for r in (doc.owner, doc.guardian) if r)
         answering = answering or {}
         questions = reg.questions(ref)
         parent = reg.get_document(doc.parent) if doc.parent else None
@@ -305,7 +308,8 @@ def create_app(
     def dispensation(ref: str) -> str:
         reg = registry()
         disp = reg.get_dispensation(ref)
-        people = {p.ref: p for p in reg.list_persons()}
+        decider = disp.decision.by if disp.decision else None
+        people = reg.persons_by_ref(r for r in (disp.responsible, decider) if r)
         return render_template(
             "dispensation.html",
             disp=disp,
@@ -316,15 +320,29 @@ def create_app(
 
     @app.get("/aktuellt")
     def due() -> str:
-        return render_template("due.html", items=registry().due(within_days=rules.REVIEW_SOON_DAYS))
+        """One page (``?sida=N``) of what falls due within 60 days, overdue first."""
+        found = registry().due_page(
+            within_days=rules.REVIEW_SOON_DAYS, page=listing.page_number(request.args)
+        )
+        return render_template(
+            "due.html",
+            items=found.items,
+            found=found,
+            pager=listing.pager(found, "due", {}),
+        )
 
     # --- JSON API and calendar ------------------------------------------------------------
 
     @app.get("/api/dokument")
     def api_documents() -> Response:
-        reg = registry()
-        found = listing.filtered(reg, reg.list_persons(), request.args, g.person)
-        return jsonify([to_data(d) for d in found.documents])
+        """One page of the register as a JSON list (``sida``, ``per_sida``: 50, at most
+        200), the filters as on ``/``; the total and the other pages in the headers."""
+        size = listing.page_size(request.args)
+        found = listing.filtered(registry(), request.args, g.person, per_page=size)
+        response = jsonify([to_data(d) for d in found.found.documents])
+        params = {**found.filters, "per_sida": request.args.get("per_sida", "")}
+        listing.link_headers(response, found.found, "api_documents", params)
+        return response
 
     @app.get("/api/dokument/<ref>")
     def api_document(ref: str) -> Response:
@@ -352,7 +370,17 @@ def create_app(
 
     @app.get("/api/aktuellt")
     def api_due() -> Response:
-        return jsonify([to_data(i) for i in registry().due(within_days=rules.REVIEW_SOON_DAYS)])
+        """One page of ``/aktuellt`` as a JSON list, paged as ``/api/dokument``."""
+        size = listing.page_size(request.args)
+        found = registry().due_page(
+            within_days=rules.REVIEW_SOON_DAYS,
+            page=listing.page_number(request.args),
+            per_page=size,
+        )
+        response = jsonify([to_data(i) for i in found.items])
+        params = {"per_sida": request.args.get("per_sida", "")}
+        listing.link_headers(response, found, "api_due", params)
+        return response
 
     @app.get("/kalender.ics")
     def ical() -> Response:

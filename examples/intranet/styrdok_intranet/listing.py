@@ -1,22 +1,35 @@
-"""The register's list: what its search form filters, and what each filter offers."""
+"""The register's list and the due list, a page at a time: what the search form filters,
+which page (``?sida=N``), the links between pages, and what each filter offers.
+
+Each page is counted and read by the registry (:meth:`~styrdok.Registry.browse_documents`,
+:meth:`~styrdok.Registry.due_page`), never the whole register. A page number that is not a
+whole number from 1 (``sida=abc``, ``sida=-1``, ``sida=0``) is a 400 in the app's layout —
+a mistyped address says so instead of quietly showing another page; a page after the last
+is an empty page that says how many there are.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
+from flask import Response, url_for
+from werkzeug.exceptions import BadRequest
 
-from styrdok import rules
 from styrdok.enums import DocStatus
-from styrdok.errors import InvalidValue
 from styrdok.labels import label
-from styrdok.model import Document, Person
+from styrdok.model import Person
 from styrdok.registry import Registry
-from styrdok.search import SnippetPart
 from styrdok.text import normalise_query
+from styrdok.usecases.browsing import MAX_PER_PAGE, PER_PAGE, DocumentPage, Paging
 
-#: The most hits a search on the register page shows.
-MAX_HITS = 100
+#: A page number or size as typed in an address: a whole number from 1, at most nine digits.
+_WHOLE = re.compile(r"[1-9][0-9]{0,8}")
+
+#: The register's filters: query parameter and its value when not given.
+FILTERS = {"q": "", "typ": "", "instans": "", "enhet": "", "status": DocStatus.IN_FORCE.value}
 
 
 @attrs.frozen
@@ -24,65 +37,138 @@ class Listing:
     """The register page's documents, as its search form asked."""
 
     filters: dict[str, str]
-    documents: list[Document]
-    snippets: dict[str, tuple[SnippetPart, ...]]
-    """For a text search: each found document's words in context, by ref."""
+    """What the form shows as chosen, by query parameter."""
+    found: DocumentPage
+
+
+@attrs.frozen
+class Pager:
+    """Where a page is in its list, and which pages its links lead to (the template makes
+    each address with ``url_for(pager.endpoint, **pager.args(number))``)."""
+
+    endpoint: str
+    params: dict[str, str]
+    """The query parameters every page keeps (the filters; empty ones left out)."""
+    page: int
+    pages: int
+    first: int
+    """The number of the page's first row (1-based); with ``last``, "visar 51–100"."""
+    last: int
+    previous: int | None
+    """The page before (after the last page: the last page); ``None`` on the first."""
+    next: int | None
+    beyond: bool
+    """The page asked for comes after the last one."""
+
+    def args(self, page: int) -> dict[str, str]:
+        """The query parameters of ``page`` (page 1 without ``sida``)."""
+        return _args(self.params, page)
+
+
+def page_number(args: Mapping[str, str], name: str = "sida") -> int:
+    """The page ``args`` asks for (1 if none); a 400 unless a whole number from 1."""
+    return _whole(args, name, 1, "Sidnumret (sida) ska vara ett heltal från 1 och uppåt.")
+
+
+def page_size(args: Mapping[str, str]) -> int:
+    """Rows per page an API client asks for with ``per_sida`` (default
+    :data:`~styrdok.usecases.browsing.PER_PAGE`, at most
+    :data:`~styrdok.usecases.browsing.MAX_PER_PAGE`); a 400 otherwise."""
+    wrong = f"Antal per sida (per_sida) ska vara ett heltal från 1 till {MAX_PER_PAGE}."
+    size = _whole(args, "per_sida", PER_PAGE, wrong)
+    if size > MAX_PER_PAGE:
+        raise BadRequest(wrong)
+    return size
+
+
+def _whole(args: Mapping[str, str], name: str, default: int, wrong: str) -> int:
+    text = args.get(name, "")
+    if text == "":
+        return default
+    if not _WHOLE.fullmatch(text):
+        raise BadRequest(wrong)
+    return int(text)
 
 
 def filtered(
-    reg: Registry, persons: list[Person], args: Mapping[str, str], reader: Person | None
+    reg: Registry, args: Mapping[str, str], reader: Person | None, *, per_page: int = PER_PAGE
 ) -> Listing:
-    """The register list as the search form (``args``) asks: words searched in the full
-    text (title, purpose, text, FAQ, best first; a ref typed whole or in part also finds
-    its document), type, body, unit, status and overdue review; documents in force unless
-    asked otherwise. Drafts only for a ``reader`` who works on them."""
-    filters = {
-        "q": normalise_query(args.get("q", "")),
-        "typ": args.get("typ", ""),
-        "instans": args.get("instans", ""),
-        "enhet": args.get("enhet", ""),
-        "status": args.get("status", DocStatus.IN_FORCE.value),
-        "forsenad": args.get("forsenad", ""),
-    }
+    """One page of the register list as the search form (``args``) asks: words searched
+    in the full text (title, purpose, text, FAQ, best first; a ref typed whole or in part
+    also finds its document), type, body, unit, status and overdue review; documents in
+    force unless asked otherwise. Drafts only for a ``reader`` who works on them."""
+    filters = {name: args.get(name, default) for name, default in FILTERS.items()}
+    filters["q"] = normalise_query(filters["q"])
+    filters["forsenad"] = "ja" if args.get("forsenad") else ""
     status = DocStatus(filters["status"]) if filters["status"] in set(DocStatus) else None
-    documents = reg.list_documents(
-        status=status, doc_type=filters["typ"] or None, body=filters["instans"] or None
+    found = reg.browse_documents(
+        words=filters["q"] or None,
+        status=status,
+        doc_type=filters["typ"] or None,
+        body=filters["instans"] or None,
+        unit=filters["enhet"] or None,
+        overdue=bool(filters["forsenad"]),
+        reader=reader,
+        page=page_number(args),
+        per_page=per_page,
     )
-    units = {p.ref: p.unit for p in persons}
-    today = reg.today()
-
-    def keep(doc: Document) -> bool:
-        if not rules.may_see_draft(reader, doc):
-            return False
-        if filters["enhet"] and units.get(doc.owner) != filters["enhet"]:
-            return False
-        return not (
-            filters["forsenad"] and rules.review_state(doc, today) is not rules.ReviewState.OVERDUE
-        )
-
-    shown = [d for d in documents if keep(d)]
-    if not filters["q"]:
-        return Listing(filters, shown, {})
-    try:
-        hits = reg.search_documents(filters["q"], status=status, limit=MAX_HITS)
-    except InvalidValue:
-        hits = []  # no words in the query (only punctuation): only the ref match below
-    by_ref = {d.ref: d for d in shown}
-    ranked = [by_ref[h.ref] for h in hits if h.ref in by_ref]
-    found = {d.ref for d in ranked}
-    typed = filters["q"].casefold()
-    by_ref_text = [d for d in shown if d.ref not in found and typed in d.ref.casefold()]
-    snippets = {h.ref: h.snippet for h in hits if h.ref in found}
-    return Listing(filters, by_ref_text + ranked, snippets)
+    return Listing(filters, found)
 
 
-def choices(reg: Registry, persons: list[Person]) -> dict[str, list[tuple[str, str]]]:
-    """What each of the register's filters offers: (value, text) pairs."""
+def choices(reg: Registry) -> dict[str, list[tuple[str, str]]]:
+    """What each of the register's filters offers: (value, text) pairs, each list read
+    as such (the types and units in use), not gathered from every document."""
     return {
-        "typ": [
-            (t.value, label(t.value)) for t in sorted({d.doc_type for d in reg.list_documents()})
-        ],
-        "instans": [(b.ref, b.name) for b in reg.list_bodies()],
-        "enhet": [(u, u) for u in sorted({p.unit for p in persons if p.unit})],
+        "typ": [(t, label(t)) for t in reg.document_types()],
+        "instans": reg.body_names(),
+        "enhet": [(u, u) for u in reg.person_units()],
         "status": [(s.value, label(s.value)) for s in DocStatus],
     }
+
+
+def pager(paging: Paging, endpoint: str, params: Mapping[str, str]) -> Pager:
+    """The links between pages of ``endpoint``, with the query parameters ``params`` kept
+    (the filters; empty ones are left out)."""
+    page, pages = paging.page, paging.pages
+    start = (page - 1) * paging.per_page
+    return Pager(
+        endpoint=endpoint,
+        params={name: value for name, value in params.items() if value and name != "sida"},
+        page=page,
+        pages=pages,
+        first=start + 1,
+        last=min(start + paging.per_page, paging.total),
+        previous=min(page - 1, pages) if page > 1 else None,
+        next=page + 1 if page < pages else None,
+        beyond=paging.beyond,
+    )
+
+
+def link_headers(
+    response: Response, paging: Paging, endpoint: str, params: Mapping[str, str]
+) -> None:
+    """Paging for an API list that stays a JSON list: ``X-Total-Count`` and a ``Link``
+    header (RFC 8288) to the first, previous, next and last pages."""
+    links = [("first", 1)]
+    if paging.page > 1:
+        links.append(("prev", min(paging.page - 1, paging.pages)))
+    if paging.page < paging.pages:
+        links.append(("next", paging.page + 1))
+    links.append(("last", paging.pages))
+    response.headers["X-Total-Count"] = str(paging.total)
+    response.headers["Link"] = ", ".join(
+        f'<{_address(endpoint, params, page)}>; rel="{rel}"' for rel, page in links
+    )
+
+
+def _address(endpoint: str, params: Mapping[str, str], page: int) -> str:
+    """``endpoint``'s address for ``page``."""
+    return url_for(endpoint, **_args(params, page))
+
+
+def _args(params: Mapping[str, str], page: int) -> dict[str, Any]:
+    """``params`` without the empty ones, with ``sida`` for a page after the first."""
+    kept: dict[str, Any] = {name: v for name, v in params.items() if v and name != "sida"}
+    if page > 1:
+        kept["sida"] = str(page)
+    return kept

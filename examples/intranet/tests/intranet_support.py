@@ -37,6 +37,75 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     return path
 
 
+#: Routines added to the demo for the paging tests: how many in force, and which of them
+#: have a draft beside them (owned by anna.lind, guarded by gustav.berg).
+ROUTINES = 70
+DRAFTS = (55, 56, 57)
+
+
+def add_routines(db: Path) -> None:
+    """Add :data:`ROUTINES` routines in force to the register at ``db`` — "Rutin 001 för
+    sidvisning" … by anna.lind (IT-enheten) and maria.nystrom (Kommunikationsenheten) in
+    turn, every third overdue for review and the others due within 30 days — and a draft
+    beside each of :data:`DRAFTS`, so the register and the due dashboard have more than one
+    page and there are drafts in the middle of page 2. Idempotent."""
+    from styrdok.errors import NotFound
+    from styrdok.model import Document, FollowUp
+
+    today = DEMO_NOW.date()
+    with Registry.open(db, clock=lambda: DEMO_NOW) as registry:
+        try:
+            registry.get_document("RUT-001")
+            return
+        except NotFound:
+            pass
+        for n in range(1, ROUTINES + 1):
+            registry.add_document(
+                Document(
+                    ref=f"RUT-{n:03d}",
+                    title=f"Rutin {n:03d} för sidvisning",
+                    doc_type="routine",
+                    owner="anna.lind" if n % 2 else "maria.nystrom",
+                    guardian="gustav.berg",
+                    follow_up=FollowUp("Årlig uppföljning", "KLF"),
+                    review_interval_months=12,
+                    next_review_on=today + dt.timedelta(days=-10 if n % 3 == 0 else 30),
+                ),
+                actor="eva.ek",
+            )
+            registry.adopt_document(
+                f"RUT-{n:03d}", actor="eva.ek", body="KLF", on=today - dt.timedelta(days=400)
+            )
+        for n in DRAFTS:
+            registry.add_document(
+                Document(
+                    ref=f"RUT-{n:03d}-UTKAST",
+                    title=f"Rutin {n:03d} för sidvisning, utkast",
+                    doc_type="routine",
+                    owner="anna.lind",
+                    guardian="gustav.berg",
+                ),
+                actor="eva.ek",
+            )
+
+
+@pytest.fixture(scope="session")
+def paged_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo register with :func:`add_routines`: more than one page, built once."""
+    path = tmp_path_factory.mktemp("paged") / "mittkoping.db"
+    shutil.copy(demo_template, path)
+    add_routines(path)
+    return path
+
+
+@pytest.fixture
+def paged_db(paged_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`paged_template` for one test."""
+    path = tmp_path / "paged.db"
+    shutil.copy(paged_template, path)
+    return path
+
+
 #: The test client's and the browser tests' requests come from here, as if from the proxy.
 PROXIES = ("127.0.0.1", "::1")
 

@@ -19,7 +19,7 @@ from browser_support import (
     site,
     site_blocks_nothing,
 )
-from intranet_support import demo_template
+from intranet_support import add_routines, demo_template
 from playwright.sync_api import Page, expect
 
 __all__ = ["browser", "demo_template", "site", "site_blocks_nothing"]  # fixtures
@@ -93,6 +93,18 @@ def version_changes_shown(site: Site, width: int) -> Page:
     return page
 
 
+def paged(path: str) -> Callable[[Site, int], Page]:
+    """A page of a list long enough to have several (the demo with routines added)."""
+
+    def state(site: Site, width: int) -> Page:
+        add_routines(site.db)
+        page = site.goto(path, width=width)
+        expect(page.get_by_role("navigation", name="Sidor")).to_be_visible()
+        return page
+
+    return state
+
+
 def visit(path: str, user: str | None = "sara.jansson") -> Callable[[Site, int], Page]:
     """A state that is just a page: ``path`` as ``user``."""
 
@@ -109,11 +121,14 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "register, filtered": visit("/?q=informationss%C3%A4kerhet&instans=KS&status=alla"),
     "register, nothing matches": visit("/?q=finns+inte+alls"),
     "register, words found in texts": visit("/?q=l%C3%B6senord"),
+    "register, page 2 of several": paged("/?sida=2"),
+    "register, a page after the last": paged("/?sida=9"),
     "document, a reader": visit("/dokument/RIKT-IS-02"),
     "document, what its new version changed": version_changes_shown,
     "document, its guardian with open questions": visit(f"/dokument/{DOC}", user=GUARDIAN),
     "dispensation": visit("/dispens/D-2026-0002"),
     "due dashboard": visit("/aktuellt"),
+    "due dashboard, page 2": paged("/aktuellt?sida=2"),
     "questions to me": visit("/fragor", user=GUARDIAN),
     "questions to me, none": visit("/fragor"),
     "accessibility statement": visit("/tillganglighet"),
@@ -125,6 +140,7 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "error 404, unknown document": visit("/dokument/FINNS-INTE"),
     "error 405, wrong method": visit("/fragor/1/svar"),
     "error 400, expired form": expired_form,
+    "error 400, a page number that is not one": visit("/?sida=abc"),
     "error 500": visit("/krasch"),
 }
 

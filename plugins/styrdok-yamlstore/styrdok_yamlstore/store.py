@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 import attrs
 
 from styrdok import fields, search
-from styrdok.errors import AlreadyExists, Conflict, RuleViolation
+from styrdok.errors import AlreadyExists, Conflict, NotFound, RuleViolation
 from styrdok.exchange import SECTIONS
 from styrdok.model import (
     Body,
@@ -58,6 +58,7 @@ from styrdok.outbox import DispensationCandidate, ReviewCandidate
 from styrdok.search import SearchHit
 from styrdok.store.base import DatedRow, Row
 from styrdok_yamlstore.attachments import Attachments
+from styrdok_yamlstore.browse import Browse
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
 
@@ -88,7 +89,7 @@ def _decider(dispensation: Dispensation) -> str | None:
     return dispensation.decision.by if dispensation.decision else None
 
 
-class YamlStore(Attachments, Ledger):
+class YamlStore(Attachments, Ledger, Browse):
     """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:
@@ -220,6 +221,17 @@ class YamlStore(Attachments, Ledger):
         versions = self._state.document_version
         if (key := (document_ref, version)) in versions:
             versions[key] = fields.evolve(versions[key], in_force_until=until)
+
+    def replace_version(self, version: DocumentVersion) -> None:
+        versions = self._state.document_version
+        if (key := (version.document_ref, version.version)) not in versions:
+            raise NotFound(f"{version.document_ref} has no version {version.version}")
+        versions[key] = fields.evolve(
+            versions[key],
+            in_force_from=version.in_force_from,
+            in_force_until=version.in_force_until,
+            annulled=version.annulled,
+        )
 
     def list_versions(self, document_ref: str) -> list[DocumentVersion]:
         return [v for v in in_order(self._state.document_version) if v.document_ref == document_ref]

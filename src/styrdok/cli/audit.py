@@ -80,7 +80,7 @@ def audit_verify(app: App, expect: str | None, expect_count: int | None) -> None
     \b
     Examples:
       styrdok audit verify
-      styrdok audit verify --expect HASH --expect-count 1042   (HASH: all 64 digits)
+      styrdok audit verify --expect HASH --expect-count N   # as recorded: 64 hex digits, a count
       styrdok --format json audit verify
     """
     if expect_count is not None and expect is None:

@@ -90,8 +90,8 @@ def doc_diff(app: App, ref: str, from_version: int | None, to_version: int | Non
 
     \b
     Examples:
-      styrdok doc diff RIKT-IS-01
-      styrdok --format json doc diff RIKT-IS-01 --from 1 --to 2
+      styrdok doc diff RIKT-SOC-01
+      styrdok --format json doc diff RIKT-SOC-01 --from 1 --to 3
     """
     diff = app.registry().compare_versions(ref, from_version=from_version, to_version=to_version)
     if app.fmt != "table":

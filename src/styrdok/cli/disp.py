@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.corrections import disp_annul, disp_withdraw
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DispStatus
@@ -39,7 +40,8 @@ def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 
 @click.group(cls=StyrdokGroup)
 def disp() -> None:
-    """Dispensations: request, decide, renew, end and evaluate them."""
+    """Dispensations: request, decide, renew, end and evaluate them; withdraw a request,
+    annul a decision made by mistake."""
 
 
 @disp.command("request")
@@ -95,9 +97,9 @@ def disp_request(
 
     \b
     Example:
-      styrdok --as lisa.rektor disp request --document RIKT-MOLN-SKOLA \\
-          --scope "Pilot av molntjänst i åk 7" --responsible lisa.rektor \\
-          --from 2026-08-17 --until 2027-01-15 --funded-by "Barn- och utbildningsnämnden" \\
+      styrdok --as lisa.holm disp request --document RIKT-MOLN-SKOLA \\
+          --scope "Pilot av molntjänst i åk 7" --responsible lisa.holm \\
+          --from 2027-01-18 --until 2027-06-11 --funded-by "Barn- och utbildningsnämnden" \\
           --cost 12000 --applies-to "Nordskolan åk 7"
     """
     from styrdok.model import DispensationRequest, Funding
@@ -151,7 +153,7 @@ def disp_approve(
 
     \b
     Example:
-      styrdok --as gustav.berg disp approve D-2026-0001 --reasoning "Tidsbegränsad pilot"
+      styrdok --as gustav.berg disp approve D-2026-0003 --reasoning "Upphandlingen är försenad"
     """
     stored = app.registry().approve_dispensation(
         ref,
@@ -179,7 +181,7 @@ def disp_reject(app: App, ref: str, reasoning: str, on: dt.date | None) -> None:
 
     \b
     Example:
-      styrdok --as gustav.berg disp reject D-2026-0002 --reasoning "Personuppgifter i USA"
+      styrdok --as olle.strand disp reject D-2026-0004 --reasoning "Personuppgifter i USA"
     """
     stored = app.registry().reject_dispensation(ref, actor=app.actor, reasoning=reasoning, on=on)
     done(f"Rejected {stored.ref}.", stored, app.fmt)
@@ -198,7 +200,7 @@ def disp_renew(
 
     \b
     Example:
-      styrdok --as lisa.rektor disp renew D-2026-0001 --until 2027-06-15
+      styrdok --as lisa.holm disp renew D-2026-0001 --until 2027-06-15
     """
     stored = app.registry().renew_dispensation(
         ref, actor=app.actor, valid_until=valid_until, justification=justification, on=on
@@ -230,7 +232,7 @@ disp.add_command(
 
     \b
     Example:
-      styrdok --as gustav.berg disp revoke D-2026-0003 --reason "Villkoren följs inte"
+      styrdok --as gustav.berg disp revoke D-2026-0002 --reason "Villkoren följs inte"
     """,
     )
 )
@@ -243,10 +245,14 @@ disp.add_command(
 
     \b
     Example:
-      styrdok --as lisa.rektor disp close D-2026-0001 --reason "Piloten avslutad"
+      styrdok --as lisa.holm disp close D-2026-0001 --reason "Piloten avslutad"
     """,
     )
 )
+
+
+disp.add_command(disp_withdraw)
+disp.add_command(disp_annul)
 
 
 @disp.command("evaluate")
@@ -263,8 +269,8 @@ def disp_evaluate(
 
     \b
     Example:
-      styrdok --as lisa.rektor disp evaluate D-2025-0004 --outcome "Fungerade väl" \\
-          --lessons "Riktlinjen kan tillåta detta" --rule-change
+      styrdok --as hanna.persson disp evaluate D-2026-0008 --outcome "Fungerade väl" \\
+          --lessons "Policyn kan tillåta detta" --rule-change
     """
     stored = app.registry().evaluate_dispensation(
         ref,

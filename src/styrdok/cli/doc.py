@@ -14,6 +14,7 @@ import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.content import doc_diff
+from styrdok.cli.corrections import doc_annul
 from styrdok.cli.doc_faq import doc_faq
 from styrdok.cli.doc_options import CLEARABLE as CLEARABLE
 from styrdok.cli.doc_options import content_options as content_options
@@ -40,9 +41,9 @@ def doc_add(app: App, /, ref: str, **opts: Any) -> None:
 
     \b
     Example:
-      styrdok --as anna.lind doc add POL-IS-01 --title "Informationssäkerhetspolicy" \\
-          --type policy --owner anna.lind --guardian gustav.berg \\
-          --purpose "Skydda kommunens information" --follow-up-how "Årlig rapport" \\
+      styrdok --as anna.lind doc add RIKT-MOBIL-01 --title "Riktlinjer för mobila enheter" \\
+          --type guideline --owner anna.lind --guardian gustav.berg --parent POL-IS-01 \\
+          --purpose "Skydda kommunens information i mobilen" --follow-up-how "Årlig rapport" \\
           --follow-up-by "Kommunstyrelsen" --review-months 24 --dispensations --max-days 180
     """
     edit = document_edit(opts)
@@ -74,7 +75,7 @@ def doc_edit(
 
     \b
     Example:
-      styrdok --as anna.lind doc edit POL-IS-01 --guardian gustav.berg --expect-revision 3
+      styrdok --as anna.lind doc edit POL-IS-01 --review-months 12 --expect-revision 2
     """
     if opts.get("faq"):
         raise click.UsageError(
@@ -204,8 +205,8 @@ def doc_repeal(
 
     \b
     Example:
-      styrdok --as anna.lind doc repeal RIKT-OLD --reason "Ersatt" \\
-          --dispensations move --successor RIKT-NEW
+      styrdok --as anna.lind doc repeal RIKT-IS-02 --reason "Ingår nu i policyn" \\
+          --dispensations move --successor POL-IS-01
     """
     stored = app.registry().repeal_document(
         ref,
@@ -230,5 +231,6 @@ for _command in (
     doc_files,
     doc_detach,
     doc_file,
+    doc_annul,
 ):
     doc.add_command(_command)

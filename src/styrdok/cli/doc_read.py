@@ -6,6 +6,7 @@ They are registered on the ``doc`` group in :mod:`styrdok.cli.doc`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 import click
@@ -14,6 +15,9 @@ from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocStatus, DocType
+
+if TYPE_CHECKING:
+    from styrdok.model import DocumentVersion
 
 #: Columns of `doc list`: (field, heading).
 LIST_COLUMNS = [
@@ -40,8 +44,8 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
     \b
     Examples:
       styrdok --format json doc show POL-IS-01
-      styrdok doc show RIKT-IS-01 --version 1
-      styrdok doc show RIKT-IS-01 --on 2025-06-01
+      styrdok doc show RIKT-SOC-01 --version 1
+      styrdok doc show RIKT-SOC-01 --on 2026-06-01
     """
     if version is not None and on is not None:
         raise click.UsageError("give --version or --on, not both")
@@ -61,8 +65,8 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
     ]
     if not chosen:
         known = ", ".join(str(v.version) for v in versions) or "none"
-        what = f"version {version}" if version is not None else f"a version in force on {on}"
-        raise click.ClickException(f"{ref} has no {what} (adopted versions: {known})")
+        what = f"no version {version}" if version is not None else f"no version in force on {on}"
+        raise click.ClickException(f"{ref} has {what} (adopted versions: {known})")
     emit_object(chosen[0], app.fmt)
 
 
@@ -149,7 +153,7 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
     \b
     Examples:
       styrdok doc check POL-IS-01
-      styrdok doc check --all --strict --format csv > findings.csv
+      styrdok --format csv doc check --all > findings.csv
     """
     if bool(ref) == check_all:
         raise click.UsageError("give a document REF or --all")
@@ -195,7 +199,7 @@ def doc_history(app: App, ref: str) -> None:
                     "what": "version",
                     "on": v.in_force_from,
                     "by": v.snapshot.adopted_by,
-                    "detail": f"v{v.version} until {v.in_force_until or '-'}",
+                    "detail": _version_detail(v),
                 }
                 for v in versions
             ]
@@ -213,6 +217,8 @@ def doc_history(app: App, ref: str) -> None:
         )
         return
     click.echo("Versions")
+    # An annulled version says so, with who, when and why, in a column of its own.
+    annulled = [("annulled", "ANNULLED")] if any(v.annulled for v in versions) else []
     emit_rows(
         (
             {
@@ -221,6 +227,7 @@ def doc_history(app: App, ref: str) -> None:
                 "until": v.in_force_until,
                 "body": v.snapshot.adopted_by,
                 "minute": v.snapshot.minute_ref,
+                "annulled": _annulment(v),
             }
             for v in versions
         ),
@@ -230,6 +237,7 @@ def doc_history(app: App, ref: str) -> None:
             ("until", "UNTIL"),
             ("body", "ADOPTED BY"),
             ("minute", "MINUTE"),
+            *annulled,
         ],
         "table",
         empty="Never adopted.",
@@ -267,3 +275,16 @@ def doc_history(app: App, ref: str) -> None:
         [("at", "AT (UTC)"), ("actor", "BY"), ("action", "WHAT")],
         "table",
     )
+
+
+def _annulment(version: DocumentVersion) -> str:
+    """Who annulled a version, when and why (empty for a version not annulled)."""
+    if version.annulled is None:
+        return ""
+    return f"{version.annulled.on} by {version.annulled.by}: {version.annulled.reason}"
+
+
+def _version_detail(version: DocumentVersion) -> str:
+    if version.annulled is not None:
+        return f"v{version.version} annulled {_annulment(version)}"
+    return f"v{version.version} until {version.in_force_until or '-'}"

@@ -81,7 +81,7 @@ def due(app: App, within_days: int, today: dt.date | None) -> None:
     \b
     Examples:
       styrdok due
-      styrdok due --within 90d --format csv > due.csv
+      styrdok --format csv due --within 90d > due.csv
     """
     render_due(app.registry().due(within_days=within_days, today=today), app.fmt)
 

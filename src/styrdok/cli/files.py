@@ -85,8 +85,8 @@ def doc_files(app: App, ref: str) -> None:
 
     \b
     Examples:
-      styrdok doc files POL-IS-01
-      styrdok --format json doc files POL-IS-01
+      styrdok doc files RIKT-SOC-01
+      styrdok --format json doc files RIKT-SOC-01
     """
     attachments = app.registry().document_files(ref)
     if app.fmt != "table":
@@ -142,7 +142,7 @@ def doc_detach(app: App, ref: str, file: str) -> None:
 
     \b
     Example:
-      styrdok --as anna.lind doc detach POL-IS-01 beslut.pdf
+      styrdok --as maria.nystrom doc detach RIKT-SOC-01 1
     """
     attachment = app.registry().detach_file(ref, file, actor=app.actor, config=app.config())
     done(f"Detached {attachment.label} from {ref}.", attachment, app.fmt)
@@ -166,7 +166,7 @@ def doc_file(app: App, ref: str, file: str, output: Path, force: bool) -> None:
 
     \b
     Example:
-      styrdok doc file POL-IS-01 beslut.pdf -o beslut-kopia.pdf
+      styrdok doc file RIKT-SOC-01 protokollsutdrag-ks-132.pdf -o kopia.pdf
     """
     from styrdok.files import write_bytes_atomically
 

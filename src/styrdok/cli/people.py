@@ -47,8 +47,8 @@ def person_add(
 
     \b
     Example:
-      styrdok --as ada person add anna.lind --name "Anna Lind" \\
-          --email anna.lind@mittkoping.se --unit "IT-enheten"
+      styrdok --as eva.ek person add tove.sund --name "Tove Sund" \\
+          --email tove.sund@mittkoping.example --unit "IT-enheten"
     """
     from styrdok.model import Person
 
@@ -64,7 +64,7 @@ def person_list(app: App) -> None:
 
     \b
     Example:
-      styrdok person list --format csv > people.csv
+      styrdok --format csv person list > people.csv
     """
     emit_rows((attrs.asdict(p) for p in app.registry().list_persons()), PERSON_COLUMNS, app.fmt)
 
@@ -82,7 +82,7 @@ def person_anonymise(app: App, ref: str, yes: bool) -> None:
 
     \b
     Example:
-      styrdok --as ada person anonymise anna.lind --yes
+      styrdok --as eva.ek person anonymise sara.jansson --yes
     """
     if not yes:
         click.confirm(
@@ -185,8 +185,8 @@ def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> 
 
     \b
     Example:
-      styrdok --as ada body add KS --name Kommunstyrelsen --level executive_board \\
-          --contact eva.registrator
+      styrdok --as eva.ek body add MBN --name "Miljö- och byggnämnden" --level committee \\
+          --contact nils.wikstrom
     """
     from styrdok.model import Body
 

@@ -15,7 +15,7 @@ def plugins_command(app: App) -> None:
 
     \b
     Example:
-      styrdok plugins --format json
+      styrdok --format json plugins
     """
     from styrdok.plugins import list_plugins
 

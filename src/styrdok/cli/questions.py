@@ -17,7 +17,7 @@ def ask(app: App, document: str, text: str) -> None:
 
     \b
     Example:
-      styrdok --as sara.larare ask RIKT-SOC "Får jag använda min privata telefon?"
+      styrdok --as sara.jansson ask RIKT-SOC-01 "Får jag använda min privata telefon?"
     """
     question = app.registry().ask(document, text, actor=app.actor)
     done(f"Question {question.id} sent to the guardian of {document}.", question, app.fmt)
@@ -33,7 +33,7 @@ def answer(app: App, question_id: int, text: str, faq: bool) -> None:
 
     \b
     Example:
-      styrdok --as gustav.berg answer 3 "Ja, med kommunens app för MFA." --faq
+      styrdok --as gustav.berg answer 4 "Ja, med kommunens app för MFA." --faq
     """
     question = app.registry().answer(question_id, text, actor=app.actor, promote_to_faq=faq)
     done(

@@ -2,9 +2,9 @@
 
 The contract is split by role — :class:`RecordStore` (records and the queries over them),
 :class:`AuditStore` (persisting the hash-chained log), :class:`OutboxStore` (the reminder
-ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search)
-and :class:`AttachmentStore` (the record of each document's files) — and :class:`Store` is
-all six. A
+ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search),
+:class:`AttachmentStore` (the record of each document's files) and :class:`BrowseStore`
+(filtered pages of the register) — and :class:`Store` is all seven. A
 backend persists and queries; it never decides. Hashing the audit chain
 (:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
 due, granted or open, titles made from free text and what a reminder says are computed once
@@ -96,11 +96,25 @@ class RecordStore(Protocol):
 
     # --- people and bodies ----------------------------------------------------------------
 
-    def count_persons(self) -> int: ...
-    def get_person(self, ref: str) -> Person | None: ...
-    def list_persons(self) -> list[Person]: ...
-    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]: ...
-    def insert_person(self, person: Person) -> None: ...
+    def count_persons(self) -> int:
+        """How many people are registered (``0``: the first one must be an administrator)."""
+        ...
+
+    def get_person(self, ref: str) -> Person | None:
+        """The person with exactly this ref, or ``None``."""
+        ...
+
+    def list_persons(self) -> list[Person]:
+        """Every person, sorted by ref."""
+        ...
+
+    def persons_by_ref(self, refs: Iterable[str]) -> dict[str, Person]:
+        """The people with these refs, keyed by ref; refs not registered are left out."""
+        ...
+
+    def insert_person(self, person: Person) -> None:
+        """Store a new person; :class:`~styrdok.errors.AlreadyExists` if the ref is taken."""
+        ...
 
     def replace_person(self, person: Person) -> None:
         """Overwrite the stored person with the same ref (an edit, or anonymisation)."""
@@ -114,9 +128,17 @@ class RecordStore(Protocol):
         :class:`~styrdok.errors.RuleViolation` saying why."""
         ...
 
-    def get_body(self, ref: str) -> Body | None: ...
-    def list_bodies(self) -> list[Body]: ...
-    def insert_body(self, body: Body) -> None: ...
+    def get_body(self, ref: str) -> Body | None:
+        """The deciding body with exactly this ref, or ``None``."""
+        ...
+
+    def list_bodies(self) -> list[Body]:
+        """Every deciding body, sorted by ref."""
+        ...
+
+    def insert_body(self, body: Body) -> None:
+        """Store a new body; :class:`~styrdok.errors.AlreadyExists` if the ref is taken."""
+        ...
 
     def replace_body(self, body: Body) -> None:
         """Overwrite the stored body with the same ref (an edit or a handover)."""
@@ -124,7 +146,9 @@ class RecordStore(Protocol):
 
     # --- documents ------------------------------------------------------------------------
 
-    def get_document(self, ref: str) -> Document | None: ...
+    def get_document(self, ref: str) -> Document | None:
+        """The document with exactly this ref, or ``None``."""
+        ...
 
     def list_documents(
         self,
@@ -138,15 +162,35 @@ class RecordStore(Protocol):
         """Sorted by ref; ``person`` matches owner or guardian."""
         ...
 
-    def insert_document(self, document: Document) -> None: ...
-    def update_document(self, document: Document, *, expected_revision: int) -> Document: ...
-    def insert_version(self, version: DocumentVersion) -> None: ...
+    def insert_document(self, document: Document) -> None:
+        """Store a new document as given; :class:`~styrdok.errors.AlreadyExists` if the ref
+        is taken."""
+        ...
+
+    def update_document(self, document: Document, *, expected_revision: int) -> Document:
+        """Overwrite the stored document with the same ref if its ``revision`` is still
+        ``expected_revision``, else :class:`~styrdok.errors.Conflict`; return it with
+        ``revision`` one higher."""
+        ...
+
+    def insert_version(self, version: DocumentVersion) -> None:
+        """Keep an adopted version; :class:`~styrdok.errors.AlreadyExists` if that version of
+        the document is already kept."""
+        ...
 
     def end_version(self, document_ref: str, *, version: int, until: dt.date) -> None:
         """Close an adopted version's period (``until`` is the first day not in force)."""
         ...
 
-    def list_versions(self, document_ref: str) -> list[DocumentVersion]: ...
+    def replace_version(self, version: DocumentVersion) -> None:
+        """Store ``version``'s period and annulment in place of the stored version with the
+        same document and number (a correction: an annulled adoption); its snapshot is kept
+        as stored. :class:`~styrdok.errors.NotFound` if there is no such version."""
+        ...
+
+    def list_versions(self, document_ref: str) -> list[DocumentVersion]:
+        """A document's adopted versions, oldest first (empty for an unknown ref)."""
+        ...
 
     def versions_in_force(self, on: dt.date) -> list[DocumentVersion]:
         """Each document's version in force on ``on``, sorted by document ref."""
@@ -160,7 +204,9 @@ class RecordStore(Protocol):
         """Store and return it with its new ``id``."""
         ...
 
-    def list_reviews(self, document_ref: str) -> list[Review]: ...
+    def list_reviews(self, document_ref: str) -> list[Review]:
+        """A document's reviews, by review date, then ``id``."""
+        ...
 
     # --- dispensations ---------------------------------------------------------------------
 
@@ -168,12 +214,22 @@ class RecordStore(Protocol):
         """``D-<year>-NNNN``, one more than the highest number that year (numerically)."""
         ...
 
-    def insert_dispensation(self, dispensation: Dispensation) -> None: ...
-    def get_dispensation(self, ref: str) -> Dispensation | None: ...
+    def insert_dispensation(self, dispensation: Dispensation) -> None:
+        """Store a new dispensation as given (its ref from :meth:`next_dispensation_ref`);
+        :class:`~styrdok.errors.AlreadyExists` if the ref is taken."""
+        ...
+
+    def get_dispensation(self, ref: str) -> Dispensation | None:
+        """The dispensation with exactly this ref, or ``None``."""
+        ...
 
     def update_dispensation(
         self, dispensation: Dispensation, *, expected_revision: int
-    ) -> Dispensation: ...
+    ) -> Dispensation:
+        """Overwrite the stored dispensation with the same ref if its ``revision`` is still
+        ``expected_revision``, else :class:`~styrdok.errors.Conflict`; return it with
+        ``revision`` one higher."""
+        ...
 
     def list_dispensations(
         self,
@@ -194,7 +250,9 @@ class RecordStore(Protocol):
         by then (``ended_on`` after ``on`` or none), sorted by ref."""
         ...
 
-    def renewals_of(self, ref: str) -> list[Dispensation]: ...
+    def renewals_of(self, ref: str) -> list[Dispensation]:
+        """The dispensations whose ``renewal_of`` is ``ref``, sorted by ref."""
+        ...
 
     def dispensations_ending_before(
         self, day: dt.date, *, status: DispStatus
@@ -205,10 +263,21 @@ class RecordStore(Protocol):
 
     # --- questions ------------------------------------------------------------------------
 
-    def insert_question(self, question: Question) -> Question: ...
-    def get_question(self, question_id: int) -> Question | None: ...
-    def update_question(self, question: Question) -> None: ...
-    def list_questions(self, document_ref: str | None = None) -> list[Question]: ...
+    def insert_question(self, question: Question) -> Question:
+        """Store a question and return it with its new ``id``."""
+        ...
+
+    def get_question(self, question_id: int) -> Question | None:
+        """The question with this ``id``, or ``None``."""
+        ...
+
+    def update_question(self, question: Question) -> None:
+        """Overwrite the stored question with the same ``id`` (when it is answered)."""
+        ...
+
+    def list_questions(self, document_ref: str | None = None) -> list[Question]:
+        """A document's questions (every document's when ``None``), by ``id``."""
+        ...
 
     # --- what falls due (set-based: these run over the whole register) -----------------
 
@@ -296,7 +365,10 @@ class OutboxStore(Protocol):
         Sorted by channel, recipient, due date, id."""
         ...
 
-    def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None: ...
+    def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
+        """Record the notices ``worker`` still holds among ``ids`` as sent ``at`` (one more
+        attempt, the error cleared, the claim released); others are left as they are."""
+        ...
 
     def mark_failed_attempt(
         self, ids: Sequence[int], *, worker: str, error: str, max_attempts: int
@@ -304,7 +376,10 @@ class OutboxStore(Protocol):
         """Count a failed attempt and keep the error; ``failed`` after ``max_attempts``."""
         ...
 
-    def release_claims(self, *, worker: str) -> None: ...
+    def release_claims(self, *, worker: str) -> None:
+        """Give back the pending notices ``worker`` holds, so another run can claim them
+        at once rather than when the lease runs out."""
+        ...
 
     def notices(self) -> list[Notice]:
         """The whole ledger, by id."""
@@ -314,14 +389,24 @@ class OutboxStore(Protocol):
 class BulkStore(Protocol):
     """Whole-register export and import, as rows keyed by column name."""
 
-    def is_empty(self) -> bool: ...
+    def is_empty(self) -> bool:
+        """True if no table has a row: a whole register is imported only into an empty one."""
+        ...
 
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
         """Rows of one table (see :data:`styrdok.store.sql.TABLE_ORDER`) in key order."""
         ...
 
-    def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int: ...
-    def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]: ...
+    def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
+        """Add ``rows`` to table ``name`` as given, ids included (a restore), ``batch`` at a
+        time; return how many. The core has checked them; they are not audited here."""
+        ...
+
+    def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
+        """The stored refs of table ``name`` that equal one of ``refs`` regardless of case,
+        as stored (``["POL-IS-01"]`` for ``["pol-is-01"]``); dispensation refs, numbered by
+        styrdok, are compared exactly. A ref to be added must not come back at all."""
+        ...
 
 
 class SearchStore(Protocol):
@@ -350,7 +435,9 @@ class AttachmentStore(Protocol):
         that name or that SHA-256 (the core checks first, to say which)."""
         ...
 
-    def get_attachment(self, attachment_id: int) -> Attachment | None: ...
+    def get_attachment(self, attachment_id: int) -> Attachment | None:
+        """The attachment with this ``id``, or ``None`` (also once it is detached)."""
+        ...
 
     def list_attachments(self, document_ref: str | None = None) -> list[Attachment]:
         """A document's attachments (every document's when ``None``), by ``id``."""
@@ -365,7 +452,77 @@ class AttachmentStore(Protocol):
         ...
 
 
+class DocumentFilter(NamedTuple):
+    """Which documents :meth:`BrowseStore.page_documents` counts and reads: every
+    criterion given must hold (``None``: not given). Who may see what is the core's
+    decision (:mod:`styrdok.usecases.browsing`), passed in as ``hidden`` and ``shown_to``."""
+
+    statuses: frozenset[DocStatus] | None = None
+    doc_type: str | None = None
+    adopted_by: str | None = None
+    owner_unit: str | None = None
+    """The unit of the document's owner (:attr:`~styrdok.model.Person.unit`)."""
+    review_before: dt.date | None = None
+    """``next_review_on`` before this day."""
+    hidden: DocStatus | None = None
+    """Documents of this status are left out, except those ``shown_to`` manages."""
+    shown_to: str | None = None
+    """A person ref: documents of the ``hidden`` status whose owner or guardian they are
+    are kept."""
+    refs: frozenset[str] | None = None
+    """Only these documents."""
+    ref_part: str | None = None
+    """Refs that contain this text, compared regardless of case (refs are ASCII)."""
+    not_refs: frozenset[str] = frozenset()
+    """Not these documents."""
+
+
+class BrowseStore(Protocol):
+    """Pages of the register for lists that must not read it whole (the intranet, the
+    API): a filtered count and one page, and what the filters offer."""
+
+    def page_documents(
+        self, where: DocumentFilter, *, offset: int, limit: int
+    ) -> tuple[list[Document], int]:
+        """Up to ``limit`` documents matching ``where``, from the ``offset``-th on, sorted
+        by title, then ref; and how many match in all."""
+        ...
+
+    def document_types(self) -> list[str]:
+        """Every document type some document has, sorted."""
+        ...
+
+    def person_units(self) -> list[str]:
+        """Every unit some person belongs to, sorted."""
+        ...
+
+    def body_names(self) -> list[tuple[str, str]]:
+        """Every deciding body's ref and name, sorted by ref (a filter's choices, without
+        building each body)."""
+        ...
+
+    def page_dated_items(
+        self,
+        *,
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[DatedRow], int]:
+        """Up to ``limit`` rows of :meth:`RecordStore.dated_items` (the same rows in the
+        same order) from the ``offset``-th on; and how many there are in all."""
+        ...
+
+
 class Store(
-    RecordStore, AuditStore, OutboxStore, BulkStore, SearchStore, AttachmentStore, Protocol
+    RecordStore,
+    AuditStore,
+    OutboxStore,
+    BulkStore,
+    SearchStore,
+    AttachmentStore,
+    BrowseStore,
+    Protocol,
 ):
     """A storage backend for one registry: every role."""

@@ -7,6 +7,8 @@ from typing import Any
 
 from styrdok import fields, weblinks
 from styrdok.model import (
+    AnnulledDecision,
+    Annulment,
     Body,
     Decision,
     Dispensation,
@@ -153,6 +155,7 @@ def version_to_row(version: DocumentVersion) -> dict[str, Any]:
         "in_force_from": version.in_force_from,
         "in_force_until": version.in_force_until,
         "snapshot": to_data(version.snapshot),
+        "annulled": to_data(version.annulled) if version.annulled else None,
     }
 
 
@@ -171,6 +174,7 @@ def version_from_row(row: Row) -> DocumentVersion:
         in_force_from=row["in_force_from"],
         in_force_until=row["in_force_until"],
         snapshot=from_data(_stored_snapshot(row["snapshot"]), Document),
+        annulled=from_data(row["annulled"], Annulment) if row["annulled"] else None,
     )
 
 
@@ -231,6 +235,7 @@ def dispensation_to_row(disp: Dispensation) -> dict[str, Any]:
         "ended_on": disp.ended_on,
         "end_reason": disp.end_reason,
         "evaluation": to_data(disp.evaluation) if disp.evaluation else None,
+        "annulled": to_data(disp.annulled),
         "revision": disp.revision,
     }
 
@@ -274,6 +279,7 @@ def dispensation_from_row(row: Row) -> Dispensation:
         ended_on=row["ended_on"],
         end_reason=row["end_reason"],
         evaluation=from_data(evaluation, Evaluation) if evaluation else None,
+        annulled=tuple(from_data(a, AnnulledDecision) for a in row["annulled"]),
         revision=row["revision"],
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from styrdok.store.sql_attachments import SqlAttachments
 from styrdok.store.sql_audit import SqlAudit
 from styrdok.store.sql_base import TABLE_ORDER, TABLES, WRITER_LOCK
+from styrdok.store.sql_browse import SqlBrowse
 from styrdok.store.sql_bulk import SqlBulk
 from styrdok.store.sql_due import SqlDueQueries
 from styrdok.store.sql_outbox import SqlOutbox
@@ -20,6 +21,15 @@ from styrdok.store.sql_search import SqlSearch
 __all__ = ["TABLES", "TABLE_ORDER", "WRITER_LOCK", "SqlStore"]
 
 
-class SqlStore(SqlRecords, SqlDueQueries, SqlSearch, SqlAttachments, SqlAudit, SqlOutbox, SqlBulk):
+class SqlStore(
+    SqlRecords,
+    SqlDueQueries,
+    SqlBrowse,
+    SqlSearch,
+    SqlAttachments,
+    SqlAudit,
+    SqlOutbox,
+    SqlBulk,
+):
     """Persistence of the registry in a SQL database: every role of
     :class:`styrdok.store.base.Store`, one module per role."""

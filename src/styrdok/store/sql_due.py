@@ -31,32 +31,9 @@ class SqlDueQueries(SqlBase):
     def dated_items(
         self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
     ) -> list[DatedRow]:
-        d, x = tables.document, tables.dispensation
-        in_force = document_status.value
-        reviews = sa.select(
-            sa.literal(DueKind.REVIEW.value).label("kind"),
-            d.c.ref,
-            d.c.title.label("text"),
-            d.c.next_review_on.label("due_on"),
-            d.c.owner.label("person"),
-            d.c.status,
-        ).where(d.c.status == in_force, d.c.next_review_on <= until)
-        doc_ends = sa.select(
-            sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"),
-            d.c.ref,
-            d.c.title.label("text"),
-            d.c.valid_until.label("due_on"),
-            d.c.owner.label("person"),
-            d.c.status,
-        ).where(d.c.status == in_force, d.c.valid_until <= until)
-        disp_ends = sa.select(
-            sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"),
-            x.c.ref,
-            x.c.scope.label("text"),
-            x.c.valid_until.label("due_on"),
-            x.c.responsible.label("person"),
-            x.c.status,
-        ).where(x.c.status == dispensation_status.value, x.c.valid_until <= until)
+        reviews, doc_ends, disp_ends = dated_union(
+            until=until, document_status=document_status, dispensation_status=dispensation_status
+        )
         # Ordered as a compound select, not through a subquery SQLite would materialise.
         query = sa.union_all(reviews, doc_ends, disp_ends).order_by(
             sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
@@ -157,3 +134,37 @@ class SqlDueQueries(SqlBase):
 
 def _offsets(value: Any) -> tuple[int, ...] | None:
     return tuple(value) if value else None
+
+
+def dated_union(
+    *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """The three parts of :meth:`SqlDueQueries.dated_items` (reviews, documents' ends,
+    dispensations' ends), each with the columns of a :class:`DatedRow`."""
+    d, x = tables.document, tables.dispensation
+    in_force = document_status.value
+    reviews = sa.select(
+        sa.literal(DueKind.REVIEW.value).label("kind"),
+        d.c.ref,
+        d.c.title.label("text"),
+        d.c.next_review_on.label("due_on"),
+        d.c.owner.label("person"),
+        d.c.status,
+    ).where(d.c.status == in_force, d.c.next_review_on <= until)
+    doc_ends = sa.select(
+        sa.literal(DueKind.DOCUMENT_EXPIRY.value).label("kind"),
+        d.c.ref,
+        d.c.title.label("text"),
+        d.c.valid_until.label("due_on"),
+        d.c.owner.label("person"),
+        d.c.status,
+    ).where(d.c.status == in_force, d.c.valid_until <= until)
+    disp_ends = sa.select(
+        sa.literal(DueKind.DISPENSATION_EXPIRY.value).label("kind"),
+        x.c.ref,
+        x.c.scope.label("text"),
+        x.c.valid_until.label("due_on"),
+        x.c.responsible.label("person"),
+        x.c.status,
+    ).where(x.c.status == dispensation_status.value, x.c.valid_until <= until)
+    return reviews, doc_ends, disp_ends

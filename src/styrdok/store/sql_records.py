@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from styrdok import fields
-from styrdok.errors import Conflict
+from styrdok.errors import Conflict, NotFound
 from styrdok.model import (
     Body,
     Dispensation,
@@ -159,6 +159,21 @@ class SqlRecords(SqlBase):
             .where(v.c.document_ref == document_ref, v.c.version == version)
             .values(in_force_until=until)
         )
+
+    def replace_version(self, version: DocumentVersion) -> None:
+        v = tables.document_version
+        row = convert.version_to_row(version)
+        result = self.conn.execute(
+            v.update()
+            .where(v.c.document_ref == version.document_ref, v.c.version == version.version)
+            .values(
+                in_force_from=row["in_force_from"],
+                in_force_until=row["in_force_until"],
+                annulled=row["annulled"],
+            )
+        )
+        if result.rowcount != 1:
+            raise NotFound(f"{version.document_ref} has no version {version.version}")
 
     def list_versions(self, document_ref: str) -> list[DocumentVersion]:
         v = tables.document_version

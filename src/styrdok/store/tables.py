@@ -65,6 +65,10 @@ class DocumentRow(SQLModel, table=True):
         sa.Index("ix_document_status_review", "status", "next_review_on"),
         # due: documents whose validity ends
         sa.Index("ix_document_status_valid_until", "status", "valid_until"),
+        # the register a page at a time: documents of a status in title order (0007)
+        sa.Index("ix_document_status_title", "status", "title", "ref"),
+        # the register's type filter: the types in use, SELECT DISTINCT (0007)
+        sa.Index("ix_document_doc_type", "doc_type"),
     )
 
     ref: str = Field(primary_key=True, max_length=64)
@@ -117,6 +121,11 @@ class DocumentVersionRow(SQLModel, table=True):
     in_force_from: dt.date
     in_force_until: dt.date | None = None
     snapshot: dict[str, Any] = _json()
+    # Who annulled the adoption, when and why (migration 0006); SQL NULL for every
+    # version not annulled.
+    annulled: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
+    )
 
 
 class ReviewRow(SQLModel, table=True):
@@ -168,6 +177,10 @@ class DispensationRow(SQLModel, table=True):
     ended_on: dt.date | None = None
     end_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     evaluation: dict[str, Any] | None = _json(nullable=True)
+    # Decisions annulled as recorded by mistake (migration 0006): a list, usually empty.
+    annulled: list[dict[str, Any]] = Field(
+        default=None, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]")
+    )
     revision: int = 0
 
 

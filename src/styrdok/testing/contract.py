@@ -27,6 +27,8 @@ from styrdok.model import (
 from styrdok.registry import Registry
 from styrdok.testing.contract_attachments import AttachmentContract
 from styrdok.testing.contract_audit import AuditContract
+from styrdok.testing.contract_browse import BrowseContract
+from styrdok.testing.contract_corrections import CorrectionContract
 from styrdok.testing.contract_data import NOW, StoreFactory, complete_document, day
 from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_queries import QueryContract
@@ -37,23 +39,31 @@ from styrdok.testing.contract_search import SearchContract
 class StoreContract(
     RecordContract,
     QueryContract,
+    BrowseContract,
     SearchContract,
     AttachmentContract,
     AuditContract,
+    CorrectionContract,
     OutboxContract,
 ):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 
     @pytest.fixture
     def store_factory(self) -> StoreFactory:  # pragma: no cover - the subclass provides it
+        """Your backend's fixture (override it): a callable returning a new, initialised,
+        empty store each time it is called."""
         raise NotImplementedError("provide a store_factory fixture")
 
     @pytest.fixture
     def registry(self, store_factory: StoreFactory) -> Registry:
+        """A registry over a fresh store, on the contract's fixed clock, handing no events
+        to plugins."""
         return Registry(store_factory(), clock=lambda: NOW, events=False)
 
     @pytest.fixture
     def seeded(self, registry: Registry) -> Registry:
+        """The registry with six people (``admin`` an administrator), the body ``KS`` and
+        ``POL-1`` in force, adopted by ``KS`` 100 days ago."""
         registry.add_person(Person("admin", "Ada Admin", is_admin=True), actor=None)
         for ref in ("owner", "guardian", "approver", "requester", "responsible"):
             registry.add_person(Person(ref, ref.title(), email=f"{ref}@example.se"), actor="admin")

@@ -26,10 +26,12 @@ class AttachmentContract:
 
     @pytest.fixture
     def files(self, tmp_path: Path) -> LocalFileStore:
+        """A local file storage in the test's temporary folder."""
         return LocalFileStore(tmp_path / "files")
 
     @pytest.fixture
     def pdf(self, tmp_path: Path) -> Path:
+        """A small PDF whose text holds the words in ``WORDS``."""
         return sample_files.write(tmp_path / "beslut.pdf", sample_files.pdf(WORDS))
 
     def _attach(
@@ -42,6 +44,8 @@ class AttachmentContract:
     def test_an_attachment_comes_back_with_every_fact_recorded(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """An attachment comes back as recorded: name, title, kind, media type, size,
+        who attached it and when."""
         stored = self._attach(seeded, files, pdf)
         [listed] = seeded.document_files("POL-1")
         assert listed == stored
@@ -55,6 +59,8 @@ class AttachmentContract:
     def test_the_audit_chain_holds_the_files_hash(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """The audit event of an attachment carries the file's SHA-256, and the chain
+        still verifies."""
         stored = self._attach(seeded, files, pdf)
         [event] = [e for e in seeded.history("document:POL-1") if e.action == "attachment.add"]
         assert event.after is not None and event.after["sha256"] == stored.sha256
@@ -63,6 +69,8 @@ class AttachmentContract:
     def test_a_document_has_each_file_once(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """The same file attached twice to a document is ``AlreadyExists``, from the
+        registry and from the store itself."""
         self._attach(seeded, files, pdf)
         with pytest.raises(AlreadyExists, match="already has this file"):
             self._attach(seeded, files, pdf)
@@ -75,6 +83,7 @@ class AttachmentContract:
     def test_the_same_file_on_two_documents_is_stored_once(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """A file attached to two documents is two records and one stored content."""
         seeded.add_document(complete_document("RIKT-1"), actor="owner")
         first = self._attach(seeded, files, pdf)
         second = self._attach(seeded, files, pdf, ref="RIKT-1")
@@ -86,6 +95,8 @@ class AttachmentContract:
     def test_detaching_removes_the_record_and_the_content_no_one_else_has(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """Detaching removes the record, and the content once no document has it; both
+        steps are audited."""
         seeded.add_document(complete_document("RIKT-1"), actor="owner")
         stored = self._attach(seeded, files, pdf)
         self._attach(seeded, files, pdf, ref="RIKT-1")
@@ -100,6 +111,7 @@ class AttachmentContract:
     def test_a_detached_files_number_is_not_given_again(
         self, seeded: Registry, files: LocalFileStore, pdf: Path, tmp_path: Path
     ) -> None:
+        """A detached file's ``id`` is not given to a later attachment."""
         first = self._attach(seeded, files, pdf)
         seeded.detach_file("POL-1", str(first.id), actor="owner", storage=files)
         other = sample_files.write(tmp_path / "bilaga.txt", b"Bilaga\n")
@@ -108,6 +120,8 @@ class AttachmentContract:
     def test_search_finds_a_document_by_its_files_words_until_detached(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """A document is found by its files' words, also after its own text changes,
+        until the file is detached."""
         assert seeded.search_documents("molnlagring") == []
         self._attach(seeded, files, pdf)
         [hit] = seeded.search_documents("molnlagring")
@@ -124,6 +138,7 @@ class AttachmentContract:
     def test_only_the_owner_guardian_or_an_administrator_attaches(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """Anyone else is refused attaching or detaching, before a byte is stored."""
         with pytest.raises(PermissionDenied, match="may not attach files to POL-1"):
             seeded.attach_file("POL-1", pdf, actor="requester", storage=files)
         assert seeded.document_files("POL-1") == []
@@ -136,6 +151,7 @@ class AttachmentContract:
     def test_an_unknown_document_or_file_is_named(
         self, seeded: Registry, files: LocalFileStore, pdf: Path
     ) -> None:
+        """An unknown document or file is ``NotFound`` naming it (and a document's files)."""
         with pytest.raises(NotFound, match="unknown document 'NOPE'"):
             seeded.attach_file("NOPE", pdf, actor="owner", storage=files)
         with pytest.raises(NotFound, match="unknown document 'NOPE'"):

@@ -15,6 +15,8 @@ class AuditContract:
     """The audit log (a part of :class:`StoreContract`)."""
 
     def test_the_audit_chain_verifies(self, seeded: Registry) -> None:
+        """The events the use cases write form a chain that verifies, readable per
+        entity."""
         report = seeded.verify_audit()
         assert report.broken is None and report.events == len(list(seeded.audit_events()))
         assert [e.action for e in seeded.history("document:POL-1")] == [
@@ -23,6 +25,8 @@ class AuditContract:
         ]
 
     def test_the_audit_log_keeps_events_as_given(self, seeded: Registry) -> None:
+        """An event comes back exactly as inserted (text, numbers, ``None``) and is read
+        by head, entity, hash and page."""
         store = seeded.store
         with store.transaction(write=False):
             events = list(store.iter_audit())
@@ -48,6 +52,8 @@ class AuditContract:
         assert seeded.verify_audit().broken is None
 
     def test_the_audit_log_can_be_resealed(self, seeded: Registry) -> None:
+        """``first_audit_mentioning`` finds a person regardless of case, and a re-seal
+        rewrites the log from there while the chain still verifies."""
         store = seeded.store
         with store.transaction(write=False):
             before = list(store.iter_audit())

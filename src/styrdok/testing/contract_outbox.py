@@ -44,6 +44,8 @@ class OutboxContract:
         return seeded.store
 
     def test_the_outbox_records_a_notice_once(self, seeded: Registry) -> None:
+        """A notice whose key is already in the ledger is left alone; send dates are read
+        back per item, cycle, recipient and channel."""
         store = seeded.store
         with store.transaction():
             store.insert_notices([self._notice(), self._notice(recipient="guardian")])
@@ -57,6 +59,8 @@ class OutboxContract:
         assert stored[0] == attrs.evolve(self._notice(), id=stored[0].id)
 
     def test_claims_are_exclusive_and_delivery_is_recorded(self, seeded: Registry) -> None:
+        """What one worker has claimed no other gets; sent and failed attempts are
+        recorded, and a notice is ``failed`` after its last attempt."""
         store = self._ledger(seeded, self._notice(), self._notice(recipient="guardian"))
         with store.transaction(exclusive=False):
             mine = store.claim_notices(worker="a", now=NOW, lease=LEASE)
@@ -85,6 +89,8 @@ class OutboxContract:
             assert {n.state for n in store.notices()} == {NoticeState.SENT, NoticeState.FAILED}
 
     def test_an_expired_lease_can_be_taken_over(self, seeded: Registry) -> None:
+        """A crashed worker's claims can be taken once its lease has run out, not
+        before."""
         store = self._ledger(seeded)
         with store.transaction(exclusive=False):
             assert len(store.claim_notices(worker="crashed", now=NOW, lease=LEASE)) == 1
@@ -92,6 +98,7 @@ class OutboxContract:
             assert len(store.claim_notices(worker="b", now=NOW + LEASE * 2, lease=LEASE)) == 1
 
     def test_released_claims_can_be_claimed_again(self, seeded: Registry) -> None:
+        """Claims a worker releases can be claimed by another at once."""
         store = self._ledger(seeded)
         with store.transaction(exclusive=False):
             assert len(store.claim_notices(worker="a", now=NOW, lease=LEASE)) == 1

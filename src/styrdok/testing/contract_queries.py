@@ -26,6 +26,8 @@ class QueryContract:
     """Queries over the whole register (a part of :class:`StoreContract`)."""
 
     def test_due_lists_overdue_first(self, seeded: Registry) -> None:
+        """``due`` lists what is overdue first, with the days left (negative when
+        overdue)."""
         ref = seeded.request_dispensation(complete_request(), actor="requester").ref
         seeded.approve_dispensation(ref, actor="guardian")
         items = seeded.due(today=day(300), within_days=0)
@@ -35,6 +37,8 @@ class QueryContract:
         ]
 
     def test_dated_items_are_sorted_and_filtered(self, seeded: Registry) -> None:
+        """``dated_items`` returns review and end dates up to a day, of the statuses
+        asked for, sorted by date, kind and ref, with plain-text kinds and statuses."""
         approved = seeded.request_dispensation(complete_request(), actor="requester").ref
         seeded.approve_dispensation(approved, actor="guardian")
         # The scope comes back as stored: making a title of it is the core's business.
@@ -84,6 +88,8 @@ class QueryContract:
             ]  # fmt: skip
 
     def test_what_ends_before_a_day(self, seeded: Registry) -> None:
+        """Documents and dispensations of a status whose valid-until date is before a
+        day, and only those."""
         ref = seeded.request_dispensation(complete_request(), actor="requester").ref
         seeded.approve_dispensation(ref, actor="guardian")
         seeded.add_document(complete_document("POL-2", valid_until=day(30)), actor="owner")
@@ -100,6 +106,8 @@ class QueryContract:
             assert store.dispensations_ending_before(day(101), status=DispStatus.REQUESTED) == []
 
     def test_dispensations_in_effect(self, seeded: Registry) -> None:
+        """A dispensation is in effect from its first day to its last, and no longer
+        from the day it was revoked."""
         first = seeded.request_dispensation(complete_request(), actor="requester").ref
         seeded.approve_dispensation(first, actor="guardian")
         second = seeded.request_dispensation(complete_request(), actor="requester").ref
@@ -122,6 +130,8 @@ class QueryContract:
         assert in_effect(day(39), DispStatus.APPROVED) == []
 
     def test_reminder_candidates(self, seeded: Registry) -> None:
+        """Reminder candidates: documents in force by review date (own offsets reach
+        further), dispensations ending soon or recently expired, titles made by the core."""
         ref = seeded.request_dispensation(
             complete_request(scope="Pilot\n på  skolan"), actor="requester"
         ).ref

@@ -34,6 +34,7 @@ class RecordContract:
     # --- records come back exactly as stored -------------------------------------------
 
     def test_a_document_comes_back_exactly_as_stored(self, seeded: Registry) -> None:
+        """A document read back equals the one stored, every field, version and revision."""
         stored = seeded.get_document("POL-1")
         assert stored == complete_document(
             status=DocStatus.IN_FORCE,
@@ -45,6 +46,8 @@ class RecordContract:
         )
 
     def test_people_bodies_and_lists(self, seeded: Registry) -> None:
+        """People and bodies come back sorted by ref; documents are filtered by parent,
+        status, owner or guardian, and adopting body."""
         assert [p.ref for p in seeded.list_persons()] == [
             "admin",
             "approver",
@@ -67,6 +70,7 @@ class RecordContract:
         assert [d.ref for d in seeded.list_documents(body="KS")] == ["POL-1"]
 
     def test_duplicate_refs_are_refused(self, seeded: Registry) -> None:
+        """A person or document whose ref is taken is refused with ``AlreadyExists``."""
         with pytest.raises(AlreadyExists):
             seeded.add_person(Person("owner", "Again"), actor="admin")
         with pytest.raises(AlreadyExists):
@@ -75,6 +79,7 @@ class RecordContract:
     # --- transactions and locking --------------------------------------------------------
 
     def test_a_stale_update_is_a_conflict(self, seeded: Registry) -> None:
+        """Updating with a revision that is no longer the stored one raises ``Conflict``."""
         document = seeded.get_document("POL-1")
         with seeded.store.transaction():
             seeded.store.update_document(document, expected_revision=document.revision)
@@ -82,6 +87,7 @@ class RecordContract:
             seeded.store.update_document(document, expected_revision=document.revision)
 
     def test_a_transaction_is_all_or_nothing(self, seeded: Registry) -> None:
+        """A transaction that raises leaves nothing behind: no record, no audit event."""
         before = len(list(seeded.audit_events()))
 
         def fail_midway() -> None:
@@ -98,6 +104,8 @@ class RecordContract:
     # --- history ---------------------------------------------------------------------------
 
     def test_versions_and_what_was_in_force(self, seeded: Registry) -> None:
+        """Adopted versions keep their periods, "what was in force on a day" finds the
+        right one, and reviews come back with their ``id``."""
         seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
         seeded.adopt_document("POL-1", actor="owner", body="KS", on=day(-10))
         versions = seeded.document_versions("POL-1")
@@ -118,6 +126,8 @@ class RecordContract:
     # --- dispensations ---------------------------------------------------------------------
 
     def test_dispensation_lifecycle_and_queries(self, seeded: Registry) -> None:
+        """Dispensations are numbered, approved, renewed, filtered by status, document
+        and person, found in effect on a day, expired, and ended with their document."""
         first = seeded.request_dispensation(complete_request(), actor="requester")
         assert first.ref == "D-2026-0001"
         approved = seeded.approve_dispensation(first.ref, actor="guardian")
@@ -149,6 +159,8 @@ class RecordContract:
         assert seeded.get_dispensation(renewal.ref).status is DispStatus.REJECTED
 
     def test_numbering_is_numeric_and_per_year(self, seeded: Registry) -> None:
+        """``next_dispensation_ref`` counts numerically (9999 is followed by 10000) and
+        starts again at 0001 each year."""
         template = seeded.request_dispensation(complete_request(), actor="requester")
         with seeded.store.transaction():
             seeded.store.insert_dispensation(attrs.evolve(template, ref="D-2026-9999"))
@@ -156,6 +168,7 @@ class RecordContract:
             assert seeded.store.next_dispensation_ref(2027) == "D-2027-0001"
 
     def test_questions_are_numbered(self, seeded: Registry) -> None:
+        """Questions get ids 1, 2, …; an answer is stored and can become an FAQ entry."""
         first = seeded.ask("POL-1", "Gäller den konsulter?", actor="requester")
         second = seeded.ask("POL-1", "Och praktikanter?", actor="requester")
         assert (first.id, second.id) == (1, 2)
@@ -166,6 +179,8 @@ class RecordContract:
     # --- export and import ------------------------------------------------------------------
 
     def test_export_import_round_trip(self, seeded: Registry, store_factory: StoreFactory) -> None:
+        """An export imported into an empty store exports the same JSON again, and the
+        next question is numbered after the imported ones."""
         ref = seeded.request_dispensation(complete_request(), actor="requester").ref
         seeded.approve_dispensation(ref, actor="guardian")
         seeded.ask("POL-1", "Fråga?", actor="requester")

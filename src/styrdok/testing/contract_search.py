@@ -28,6 +28,8 @@ class SearchContract:
 
     @pytest.fixture
     def searchable(self, seeded: Registry) -> Registry:
+        """The seeded registry with a text for ``POL-1`` and ``RIKT-1`` in force, with an
+        FAQ entry."""
         doc = seeded.get_document("POL-1")
         seeded.edit_document("POL-1", {"text": TEXT}, actor="owner", expected_revision=doc.revision)
         seeded.add_document(
@@ -44,30 +46,37 @@ class SearchContract:
         return seeded
 
     def test_search_finds_a_word_of_the_text_and_marks_it(self, searchable: Registry) -> None:
+        """A word of a document's text finds it, and the snippet marks the word."""
         [hit] = searchable.search_documents("personuppgiftsbiträdesavtal")
         assert hit.ref == "POL-1"
         assert hit.status is DocStatus.IN_FORCE
         assert [p.text for p in hit.snippet if p.matched] == ["personuppgiftsbiträdesavtal"]
 
     def test_search_finds_faq_answers_and_ranks_the_title_first(self, searchable: Registry) -> None:
+        """FAQ answers are searched; a match in the title ranks first."""
         assert _refs(searchable, "kommunens lagring") == ["RIKT-1"]
         # Both mention molntjänster; in RIKT-1 it is the title.
         assert _refs(searchable, "molntjänster") == ["RIKT-1", "POL-1"]
 
     def test_a_search_word_finds_longer_forms_of_it(self, searchable: Registry) -> None:
+        """A word finds the words it begins (``molntjänst`` finds ``molntjänster``)."""
         assert _refs(searchable, "molntjänst") == ["RIKT-1", "POL-1"]
 
     def test_a_a_and_o_are_letters_of_their_own_and_case_does_not_matter(
         self, searchable: Registry
     ) -> None:
+        """Å, ä and ö are not a, a and o, and upper or lower case does not matter."""
         assert _refs(searchable, "SÄLJARE") == ["POL-1"]
         assert _refs(searchable, "saljare") == []
 
     def test_every_word_must_occur(self, searchable: Registry) -> None:
+        """A document is found only if every word of the query occurs in it."""
         assert _refs(searchable, "dropbox lagring") == ["RIKT-1"]
         assert _refs(searchable, "dropbox personuppgifter") == []
 
     def test_only_documents_in_force_unless_asked(self, searchable: Registry) -> None:
+        """Only documents in force are found unless another status, or none, is asked
+        for."""
         searchable.add_document(
             complete_document("UTK-1", title="Utkast om molntjänster"), actor="owner"
         )
@@ -78,6 +87,8 @@ class SearchContract:
     def test_an_edit_is_found_at_once_and_the_old_words_are_gone(
         self, searchable: Registry
     ) -> None:
+        """An edit is searchable as soon as it is written, and the words it removed are
+        no longer found."""
         doc = searchable.get_document("POL-1")
         searchable.edit_document(
             "POL-1",
@@ -89,6 +100,7 @@ class SearchContract:
         assert _refs(searchable, "personuppgiftsbiträdesavtal") == []
 
     def test_a_refused_edit_leaves_the_index_as_it_was(self, searchable: Registry) -> None:
+        """An edit refused with ``Conflict`` leaves the search index unchanged."""
         doc = searchable.get_document("POL-1")
         with pytest.raises(Conflict):
             searchable.edit_document(
@@ -106,14 +118,18 @@ class SearchContract:
     def test_search_syntax_in_a_query_is_read_as_words(
         self, searchable: Registry, query: str
     ) -> None:
+        """Quotes, operators, column filters and SQL in a query are read as words, never
+        as syntax."""
         hits = searchable.search_documents(query, status=None)
         assert all(hit.ref in ("POL-1", "RIKT-1") for hit in hits)
 
     def test_a_query_without_words_is_refused(self, searchable: Registry) -> None:
+        """A query with no word in it is ``InvalidValue``."""
         with pytest.raises(InvalidValue, match="at least one word"):
             searchable.search_documents(" ?! ")
 
     def test_the_snippet_reads_as_one_line(self, searchable: Registry) -> None:
+        """A snippet is one line of text with the matched word marked."""
         [hit] = searchable.search_documents("godkänt")
         line = snippet_text(hit.snippet, mark=("[", "]"))
         assert "[godkänt]" in line

@@ -334,6 +334,12 @@ def evaluate_dispensation(
             before, (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED), "evaluate"
         )
         rules.require_not_before(on, "evaluate", ("it ended", before.ended_on))
+        if before.evaluation is not None:
+            done = before.evaluation
+            raise RuleViolation(
+                f"{ref} was evaluated on {done.on} by {done.by}; an evaluation is kept as "
+                "it was given, not replaced"
+            )
         evaluation = Evaluation(
             by=work.actor.ref,
             on=on,

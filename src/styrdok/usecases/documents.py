@@ -27,7 +27,7 @@ from styrdok.model import (
 from styrdok.serialize import to_data
 from styrdok.text import check_new_ref
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import Work, evolve
+from styrdok.usecases.work import Work, evolve, require_revision
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
@@ -76,6 +76,10 @@ def edit_document(
             )
         rules.require_history_kept(before, after, registry.today())
         check_links(work, after)
+        if after == before:
+            # Nothing changes: nothing is written or audited, the revision stays.
+            require_revision(before.ref, before.revision, expected_revision)
+            return before
         if after.status is DocStatus.IN_FORCE:
             rules.require_ready_for_force(after)
         return work.save_document(
@@ -110,7 +114,7 @@ def adopt_document(
         after = evolve(
             before,
             status=DocStatus.IN_FORCE,
-            version=before.version + 1,
+            version=work.next_version(before),
             adopted_by=body,
             decided_on=on,
             minute_ref=minute_ref or before.minute_ref,

@@ -39,7 +39,7 @@ def replace_faq(
             f"{document.ref} was adopted on {document.decided_on}; its FAQ cannot change on {on}"
         )
     after = evolve(
-        document, faq=faq, version=document.version + 1 if in_force else document.version
+        document, faq=faq, version=work.next_version(document) if in_force else document.version
     )
     if in_force:
         work.store.end_version(document.ref, version=document.version, until=on)

@@ -179,6 +179,12 @@ class Work:
             raise NotFound(f"unknown question {question_id}")
         return question
 
+    def next_version(self, document: Document) -> int:
+        """The number ``document``'s next version gets: one more than any it has had, an
+        annulled one included, so that a number never names two versions."""
+        recorded = [v.version for v in self.store.list_versions(document.ref)]
+        return max([document.version, *recorded]) + 1
+
     # --- writing -------------------------------------------------------------------------
 
     def record(

@@ -1,0 +1,84 @@
+"""The YAML store's pages of the register (the :class:`~styrdok.store.base.BrowseStore`
+role): filtered, sorted and sliced in memory, where the folder's register already is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from styrdok.model import DispStatus, DocStatus, Document
+from styrdok.store.base import DatedRow, DocumentFilter
+from styrdok_yamlstore.folder import State, in_order
+
+
+class Browse:
+    """Pages of documents and of what falls due, over the register in memory."""
+
+    _state: State
+
+    if TYPE_CHECKING:  # the store's own (store.py)
+
+        def dated_items(
+            self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+        ) -> list[DatedRow]: ...
+
+    def _matches(self, document: Document, where: DocumentFilter) -> bool:
+        """Whether ``document`` meets every criterion of ``where``."""
+        d = document
+        if where.statuses is not None and d.status not in where.statuses:
+            return False
+        if where.doc_type is not None and d.doc_type != where.doc_type:
+            return False
+        if where.adopted_by is not None and d.adopted_by != where.adopted_by:
+            return False
+        if where.owner_unit is not None:
+            owner = self._state.person.get(d.owner)
+            if owner is None or owner.unit != where.owner_unit:
+                return False
+        if where.review_before is not None and not (
+            d.next_review_on is not None and d.next_review_on < where.review_before
+        ):
+            return False
+        if (
+            where.hidden is not None
+            and d.status is where.hidden
+            and (where.shown_to is None or where.shown_to not in (d.owner, d.guardian))
+        ):
+            return False
+        if where.refs is not None and d.ref not in where.refs:
+            return False
+        if where.ref_part is not None and where.ref_part.lower() not in d.ref.lower():
+            return False
+        return d.ref not in where.not_refs
+
+    def page_documents(
+        self, where: DocumentFilter, *, offset: int, limit: int
+    ) -> tuple[list[Document], int]:
+        found = sorted(
+            (d for d in self._state.document.values() if self._matches(d, where)),
+            key=lambda d: (d.title, d.ref),
+        )
+        return found[offset : offset + max(limit, 0)], len(found)
+
+    def document_types(self) -> list[str]:
+        return sorted({d.doc_type.value for d in self._state.document.values()})
+
+    def person_units(self) -> list[str]:
+        return sorted({p.unit for p in self._state.person.values() if p.unit})
+
+    def body_names(self) -> list[tuple[str, str]]:
+        return [(b.ref, b.name) for b in in_order(self._state.body)]
+
+    def page_dated_items(
+        self,
+        *,
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[DatedRow], int]:
+        rows = self.dated_items(
+            until=until, document_status=document_status, dispensation_status=dispensation_status
+        )
+        return rows[offset : offset + max(limit, 0)], len(rows)
