@@ -178,3 +178,14 @@ def test_html_report_into_a_missing_folder_is_a_usage_error(
     result = cli("report", "--html", str(tmp_path / "nope" / "r.html"))
     assert result.exit_code == 2
     assert not (tmp_path / "nope").exists()
+
+
+def test_amounts_are_written_the_swedish_way() -> None:
+    """'18 500 kr', not '18500.00 SEK'; öre only when there are any; English as English."""
+    from decimal import Decimal
+
+    from styrdok.i18n import money
+
+    assert money(Decimal("18500.00"), "SEK", "sv") == "18\u00a0500 kr"
+    assert money(Decimal("1200.50"), "SEK", "sv") == "1\u00a0200,50 kr"
+    assert money(Decimal("18500"), "SEK", "en") == "18,500 SEK"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-from styrdok.i18n import long_date, translations
+from styrdok.i18n import long_date, money, translations
 from styrdok.labels import label
 from styrdok.report import NO_EXTRA_COST, UNSTATED, Report
 
@@ -80,13 +80,6 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def _tag(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>"
-
-
-def _money(amount: Decimal, currency: str, language: str) -> str:
-    from babel.numbers import format_currency
-
-    locale = "sv_SE" if language == "sv" else "en_GB"
-    return format_currency(amount, currency, locale=locale, format="#,##0 ¤", currency_digits=False)
 
 
 def render(report: Report, *, organisation: str = "", language: str = "sv") -> str:
@@ -190,7 +183,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                     (
                         funder_name.get(f.funder, f.funder),
                         float(f.estimated_cost),
-                        _money(f.estimated_cost, f.currency, language),
+                        money(f.estimated_cost, f.currency, language),
                     )
                     for f in funders
                 ],
@@ -205,7 +198,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                     (
                         funder_name.get(f.funder, f.funder),
                         f.dispensations,
-                        _money(f.estimated_cost, f.currency, language),
+                        money(f.estimated_cost, f.currency, language),
                     )
                     for f in funders
                 ],

@@ -42,6 +42,7 @@ from flask.typing import ResponseReturnValue
 from styrdok import rules
 from styrdok.enums import DocStatus
 from styrdok.errors import InvalidValue, NotFound
+from styrdok.i18n import money
 from styrdok.labels import label
 from styrdok.model import Document, Question
 from styrdok.registry import Registry
@@ -132,6 +133,7 @@ def create_app(
         # Nothing here may read the registry: the error page for a broken database uses it.
         return {
             "label": label,
+            "money": money,
             "file_kinds": content.FILE_KINDS,
             "file_size": content.file_size,
             "user": g.get("user"),

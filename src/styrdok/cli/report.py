@@ -12,6 +12,7 @@ import click
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_rows
 from styrdok.cli.params import DATE
+from styrdok.i18n import money
 
 if TYPE_CHECKING:
     from styrdok.report import Report
@@ -62,7 +63,7 @@ def _as_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _print_table(report: Report) -> None:
+def _print_table(report: Report, language: str) -> None:
     click.echo(f"Governance report {report.today}")
     click.echo(
         f"{report.documents_in_force} documents in force, {report.overdue_reviews} overdue for "
@@ -100,7 +101,8 @@ def _print_table(report: Report) -> None:
     click.echo("\nEstimated cost of dispensations by funder")
     emit_rows(
         ({"funder": f.funder, "n": f.dispensations,
-          "cost": f"{f.estimated_cost} {f.currency}"} for f in report.cost_by_funder),
+          "cost": money(f.estimated_cost, f.currency, language)}
+         for f in report.cost_by_funder),
         [("funder", "FUNDER"), ("n", "DISPENSATIONS"), ("cost", "ESTIMATED COST")],
         "table",
         empty="None granted.",
@@ -136,10 +138,10 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
     from styrdok.report import rows
 
     result = app.registry().report(today=today)
+    language = app.lang or app.config().language
     if html_path is not None:
         from styrdok.report_html import render
 
-        language = app.lang or app.config().language
         if not html_path.parent.is_dir():
             raise click.UsageError(f"no such folder: {html_path.parent}")
         from styrdok.files import write_atomically
@@ -156,6 +158,6 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
             app.fmt,
         )  # fmt: skip
     else:
-        _print_table(result)
+        _print_table(result, language)
         if html_path is not None:
             click.echo(f"\nWrote {html_path}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,17 @@ DOMAIN = "styrdok"
 def translations(language: str) -> gettext.NullTranslations:
     """The catalog for ``language``; English needs none (the source strings are English)."""
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+
+
+def money(amount: Decimal, currency: str, language: str) -> str:
+    """An amount the way each language writes it, by Babel: ``18 500 kr`` in Swedish (a
+    no-break space between thousands, the currency after), ``18,500 SEK`` in English; öre
+    or cents only when there are any (``1 200,50 kr``)."""
+    from babel.numbers import format_currency
+
+    locale = "sv_SE" if language == "sv" else "en_GB"
+    pattern = "#,##0 ¤" if amount == amount.to_integral_value() else "#,##0.00 ¤"
+    return format_currency(amount, currency, locale=locale, format=pattern, currency_digits=False)
 
 
 def long_date(day: dt.date, language: str) -> str:
