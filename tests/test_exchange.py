@@ -196,3 +196,17 @@ def test_export_file_can_be_copied_and_restored(
     with Registry.open(target) as restored, source.open(encoding="utf-8") as handle:
         restored.import_json(handle, actor=None)
         assert _export(restored) == demo_export
+
+
+def test_long_export_and_import_report_their_progress(demo_export: str, db_path: Path) -> None:
+    """A progress bar hears of every record: the steps add up to what was written and read."""
+    records = sum(
+        len(v) for k, v in json.loads(demo_export).items() if k not in ("format", "version")
+    )
+    steps: list[int] = []
+    with Registry.open(db_path) as registry:
+        counts = registry.import_json(io.StringIO(demo_export), actor=None, progress=steps.append)
+        assert sum(steps) == sum(counts.values()) == records
+        steps.clear()
+        registry.export_json(io.StringIO(), progress=steps.append)
+    assert sum(steps) == records

@@ -104,13 +104,36 @@ def iter_records(store: Store, section: Section) -> Iterator[Any]:
 # --- JSON --------------------------------------------------------------------------------
 
 
-def write_json(store: Store, out: IO[str]) -> None:
+#: Long work reports progress to its caller every this many records.
+PROGRESS_EVERY = 1_000
+
+Progress = Callable[[int], None]
+"""Called with the number of records done since the last call (a progress bar's update)."""
+
+
+def counted(records: Iterable[Any], progress: Progress | None) -> Iterator[Any]:
+    """``records`` as they are, telling ``progress`` every :data:`PROGRESS_EVERY`."""
+    if progress is None:
+        yield from records
+        return
+    done = 0
+    for record in records:
+        yield record
+        done += 1
+        if done == PROGRESS_EVERY:
+            progress(done)
+            done = 0
+    if done:
+        progress(done)
+
+
+def write_json(store: Store, out: IO[str], *, progress: Progress | None = None) -> None:
     """Stream the register to ``out``; memory stays flat however large the register."""
     out.write(f'{{"format": "{FORMAT}", "version": {FORMAT_VERSION}')
     for section in SECTIONS:
         out.write(f',\n"{section.name}": [')
         first = True
-        for record in iter_records(store, section):
+        for record in counted(iter_records(store, section), progress):
             out.write("\n" if first else ",\n")
             out.write(json.dumps(to_data(record), ensure_ascii=False, sort_keys=True))
             first = False
@@ -214,7 +237,9 @@ def validate(store: Store, parsed: dict[str, list[Any]], *, merge: bool) -> None
         check_rules(store, parsed)
 
 
-def insert(store: Store, parsed: dict[str, list[Any]]) -> dict[str, int]:
+def insert(
+    store: Store, parsed: dict[str, list[Any]], *, progress: Progress | None = None
+) -> dict[str, int]:
     """Bulk-insert validated records; returns how many of each kind."""
     fresh = store.is_empty()
     counts = {}
@@ -228,7 +253,7 @@ def insert(store: Store, parsed: dict[str, list[Any]]) -> dict[str, int]:
             )
         else:
             rows = (section.to_row(r) for r in records)
-        counts[section.name] = store.bulk_insert(section.table, rows)
+        counts[section.name] = store.bulk_insert(section.table, counted(rows, progress))
     return counts
 
 

@@ -103,13 +103,16 @@ def export(
         names = registry.export_csv(csv_dir)
         click.echo(f"Wrote {', '.join(names)} to {csv_dir}", err=True)
         return
-    if output == "-":
-        registry.export_json(sys.stdout)
-        return
-    target = Path(output)
-    from styrdok.files import write_atomically
+    from styrdok.cli.progress import progress
 
-    write_atomically(target, registry.export_json)
+    with progress("Exporterar") as step:
+        if output == "-":
+            registry.export_json(sys.stdout, progress=step)
+            return
+        target = Path(output)
+        from styrdok.files import write_atomically
+
+        write_atomically(target, lambda handle: registry.export_json(handle, progress=step))
     click.echo(f"Wrote {target}", err=True)
 
 
@@ -170,8 +173,10 @@ def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool)
         return
     if kind is not None or dry_run:
         raise click.UsageError("--kind and --dry-run are for a spreadsheet (.xlsx or .csv)")
-    with click.open_file(source, "rb") as handle:
-        counts = app.registry().import_json(handle, actor=app.actor, merge=merge)
+    from styrdok.cli.progress import progress
+
+    with click.open_file(source, "rb") as handle, progress("Importerar") as step:
+        counts = app.registry().import_json(handle, actor=app.actor, merge=merge, progress=step)
     click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
@@ -20,12 +21,15 @@ if TYPE_CHECKING:
 
 
 @use_case
-def export_json(registry: Registry, out: IO[str]) -> None:
-    """Write the whole register as lossless JSON (streamed; the audit log stays)."""
+def export_json(
+    registry: Registry, out: IO[str], *, progress: Callable[[int], None] | None = None
+) -> None:
+    """Write the whole register as lossless JSON (streamed; the audit log stays).
+    ``progress`` is called with the number of records written since its last call."""
     from styrdok import exchange
 
     with registry.session.read() as store:
-        exchange.write_json(store, out)
+        exchange.write_json(store, out, progress=progress)
 
 
 @use_case

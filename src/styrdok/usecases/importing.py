@@ -5,6 +5,7 @@ Each function is bound on :class:`~styrdok.registry.Registry` as a method of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 from styrdok import events, rules
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
 
 @use_case
 def import_json(
-    registry: Registry, source: IO[str] | IO[bytes], *, actor: str | None, merge: bool = False
+    registry: Registry,
+    source: IO[str] | IO[bytes],
+    *,
+    actor: str | None,
+    merge: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Load an export. All or nothing: any problem names the record and writes nothing.
 
@@ -28,7 +34,8 @@ def import_json(
     use takes an export only as a checked merge (``merge=True``), by an administrator: no
     reference may clash with one already present, every record must pass the rules a
     change made by hand would (:func:`styrdok.exchange.check_rules`), and each record gets
-    its own audit event naming the file."""
+    its own audit event naming the file. ``progress`` is called with the number of records
+    stored since its last call."""
     from styrdok import exchange
 
     export = exchange.read_json(source)
@@ -44,7 +51,7 @@ def import_json(
             acting = work.actor.ref
         parsed = exchange.parse(export.data)
         exchange.validate(work.store, parsed, merge=merge)
-        counts = exchange.insert(work.store, parsed)
+        counts = exchange.insert(work.store, parsed, progress=progress)
         if merge:
             record_each(work, parsed, export.sha256, acting)
         work.record(
