@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 
 from conftest import TODAY
-from styrdok.errors import InvalidValue, PermissionDenied, RuleViolation
+from styrdok.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from styrdok.model import FaqEntry
 from styrdok.registry import Registry
 
@@ -95,3 +95,11 @@ def test_a_question_with_an_invisible_character_can_still_become_an_faq_entry(
     assert question.id is not None
     seeded.answer(question.id, "Ja, krypterat.", actor="guardian", promote_to_faq=True)
     assert seeded.get_document("POL-1").faq[-1].question == "Får jag mejla hemifrån?"
+
+
+def test_a_question_is_read_by_its_number(seeded: Registry) -> None:
+    asked = seeded.ask("POL-1", "Gäller policyn konsulter?", actor="requester")
+    assert asked.id is not None
+    assert seeded.get_question(asked.id).text == "Gäller policyn konsulter?"
+    with pytest.raises(NotFound, match="unknown question 999"):
+        seeded.get_question(999)

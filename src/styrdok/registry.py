@@ -162,6 +162,7 @@ class Registry:
     ask = questions.ask
     answer = questions.answer
     open_questions = questions.open_questions
+    get_question = questions.get_question
     questions = questions.questions  # last: from here on the name is the method
 
     # --- time passing and reminders (usecases/dates.py, usecases/reminding.py) ----------

@@ -292,10 +292,7 @@ def create_app(
         return document_page(doc.ref, answering={question_id: field}), 400
 
     def find_question(question_id: int) -> Question:
-        for question in registry().questions():
-            if question.id == question_id:
-                return question
-        raise NotFound(f"unknown question {question_id}")
+        return registry().get_question(question_id)
 
     @app.get("/tillganglighet")
     def accessibility() -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from styrdok import events, rules
+from styrdok.errors import NotFound
 from styrdok.model import Document, FaqEntry, Question
 from styrdok.text import as_line
 from styrdok.usecases import faq
@@ -80,6 +81,16 @@ def _add_faq_entry(
     """Add an answered question to the FAQ (a new version if the document is in force)."""
     entry = FaqEntry(question=as_line(question, 500), answer=answer)
     return faq.replace_faq(work, document, (*document.faq, entry), events.DocumentFaqAdded, on=on)
+
+
+@use_case
+def get_question(registry: Registry, question_id: int) -> Question:
+    """One question by its number, or :class:`~styrdok.errors.NotFound`."""
+    with registry.session.read() as store:
+        question = store.get_question(question_id)
+    if question is None:
+        raise NotFound(f"unknown question {question_id}")
+    return question
 
 
 @use_case
