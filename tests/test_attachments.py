@@ -196,7 +196,7 @@ def test_attach_list_fetch_and_detach_on_the_command_line(files_cli: Run, tmp_pa
         f"Attached beslut.txt to POL-1 as file #1 (text/plain, 24 B, SHA-256 {digest}; "
         "22 characters of text to search).\n"
     )
-    listed = files_cli("doc", "files", "POL-1").output.splitlines()
+    listed = files_cli("--lang", "en", "doc", "files", "POL-1").output.splitlines()
     assert listed[0].split() == [
         "#",
         "NAME",

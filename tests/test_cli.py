@@ -27,7 +27,7 @@ def demo(path: Path, *args: str) -> Result:
 
 
 def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
-    """`styrdok demo` prints the register's due items, overdue first."""
+    """`styrdok demo` prints the register's due items, overdue first, in Swedish."""
     result = demo(tmp_path / "demo.db")
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -50,8 +50,9 @@ def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
         "RIKT-IS-02",
         "D-2026-0002",
     ]
-    assert re.split(r"\s{2,}", rows[0])[:3] == ["2026-10-14", "39 d overdue", "review"]
-    assert re.split(r"\s{2,}", rows[6])[:3] == ["2026-12-04", "in 12 d", "document ends"]
+    first, seventh = re.split(r"\s{2,}", rows[0]), re.split(r"\s{2,}", rows[6])
+    assert first[:3] == ["2026-10-14", "39 d över tiden", "aktualitetsprövning"]
+    assert seventh[:3] == ["2026-12-04", "om 12 d", "dokumentet upphör"]
 
 
 def test_demo_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

@@ -34,3 +34,29 @@ def test_plural_forms_follow_swedish_rules() -> None:
     many = "styrdok: {count} items need your attention"
     assert ngettext(one, many, 1).format(count=1) == "styrdok: 1 ärende behöver din uppmärksamhet"
     assert ngettext(one, many, 2).format(count=2) == "styrdok: 2 ärenden behöver din uppmärksamhet"
+
+
+def test_every_code_has_a_label_in_both_languages() -> None:
+    """No raw enum code in a table: every value of every enumeration has an English label
+    without underscores and a Swedish one from the catalog."""
+    import enum
+
+    from styrdok import enums
+    from styrdok.attachment import FileKind
+    from styrdok.labels import label
+    from styrdok.notify import NoticeKind
+
+    kinds = [
+        value
+        for value in vars(enums).values()
+        if isinstance(value, type) and issubclass(value, enum.Enum) and value is not enum.Enum
+    ]
+    assert len(kinds) >= 7
+    for kind in [*kinds, FileKind, NoticeKind]:
+        for member in kind:
+            english = label(member.value, "en")
+            assert "_" not in english, f"{kind.__name__}.{member.name} has no label"
+            assert english.islower()
+            assert translations("sv").gettext(english) != english or english in {
+                "policy", "plan",
+            }, f"{kind.__name__}.{member.name}: {english!r} is not translated"  # fmt: skip

@@ -56,7 +56,7 @@ def test_questions_command_lists_open_questions(
     seeded: Registry, cli: Callable[..., Result]
 ) -> None:
     seeded.ask("POL-1", "Gäller policyn konsulter?", actor="requester")
-    result = cli("questions", "--guardian", "guardian")
+    result = cli("--lang", "en", "questions", "--guardian", "guardian")
     assert result.exit_code == 0
     assert "guardian  POL-1     1      2026-03-02  1    Gäller policyn konsulter?" in result.output
     assert cli("questions", "--guardian", "owner").output == "No unanswered questions.\n"

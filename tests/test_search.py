@@ -30,10 +30,10 @@ def _with_text(registry: Registry, text: str, ref: str = "POL-1") -> None:
 
 def test_search_prints_each_hit_with_the_words_marked(seeded: Registry, cli: Run) -> None:
     _with_text(seeded, "Alla ska använda tvåfaktorsinloggning i kommunens system.")
-    result = cli("search", "tvåfaktor")
+    result = cli("--lang", "en", "search", "tvåfaktor")
     assert result.exit_code == 0, result.output
     title, snippet = result.output.splitlines()
-    assert title == "POL-1  Informationssäkerhetspolicy  (in_force)"
+    assert title == "POL-1  Informationssäkerhetspolicy  (in force)"
     # Each engine picks its own stretch; the found word is marked in it.
     assert snippet.startswith("    ")
     assert "använda »tvåfaktorsinloggning« i kommunens system" in snippet
@@ -123,3 +123,14 @@ def test_postgresql_finds_other_forms_of_a_swedish_word(
         registry.adopt_document("POL-1", actor="owner", body="KS", on=registry.today())
         # The plural finds the singular: the Swedish stemmer, not a prefix match.
         assert [h.ref for h in registry.search_documents("molntjänster")] == ["POL-1"]
+
+
+def test_search_as_csv_for_excel_is_csv(seeded: Registry, cli: Run) -> None:
+    _with_text(seeded, "Alla ska använda tvåfaktorsinloggning.")
+    result = cli("--format", "csv-excel", "search", "tvåfaktorsinloggning")
+    assert result.exit_code == 0, result.output
+    import csv
+
+    rows = list(csv.reader(result.output.lstrip("\ufeff").splitlines(), delimiter=";"))
+    assert rows[0][:2] == ["ref", "title"]
+    assert rows[1][:2] == ["POL-1", "Informationssäkerhetspolicy"]

@@ -1,6 +1,7 @@
 """What the registry's codes are called in the language people read (the glossary of
 DESIGN.md backwards): ``action_plan`` is *handlingsplan* in Swedish, *action plan* in
-English. Used by the HTML report and by intranet pages."""
+English. Used by the command line's tables, the HTML report and intranet pages; every value
+of every enumeration has a label (a test checks)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,24 @@ _LABELS = {
     "revoked": N_("revoked"),
     "closed": N_("closed"),
     "withdrawn": N_("withdrawn"),
+    # ReviewOutcome
+    "confirmed": N_("confirmed"),
+    "revise": N_("to be revised"),
+    "repeal": N_("to be repealed"),
+    # DueKind, and NoticeKind (why someone is reminded)
+    "review": N_("review"),
+    "document_expiry": N_("document ends"),
+    "dispensation_expiry": N_("dispensation ends"),
+    "overdue": N_("review overdue"),
+    "escalation": N_("review long overdue"),
+    "evaluation": N_("evaluation"),
+    # Disposition
+    "end": N_("end"),
+    "move": N_("move to the successor"),
+    # FileKind
+    "decision": N_("decision"),
+    "appendix": N_("appendix"),
+    "template": N_("template"),
 }
 
 

@@ -76,7 +76,8 @@ class MainGroup(StyrdokGroup):
 @click.option(
     "--lang",
     type=click.Choice(["sv", "en"]),
-    help="Language of reminders [default: from the settings file, else sv].",
+    help="Language of tables, reports and reminders [default: from the settings file, "
+    "else sv]; JSON and CSV keep the codes.",
 )
 @click.option(
     "--format",

@@ -33,6 +33,10 @@ class App:
 
         return load_config(self.config_path)
 
+    def language(self) -> str:
+        """The language people read: ``--lang``, else the settings file's, else Swedish."""
+        return self.lang or self.config().language
+
     def registry(self) -> Registry:
         if self._registry is None:
             from styrdok.registry import Registry

@@ -11,6 +11,7 @@ import click
 
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_rows
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.diffing import VersionDiff
@@ -46,7 +47,7 @@ def search(app: App, query: str, everything: bool, limit: int) -> None:
         return
     from styrdok.search import snippet_text
 
-    if app.fmt == "csv":
+    if app.fmt in ("csv", "csv-excel"):
         rows = (
             {
                 "ref": hit.ref,
@@ -58,17 +59,26 @@ def search(app: App, query: str, everything: bool, limit: int) -> None:
         )
         emit_rows(
             rows,
-            [("ref", "REF"), ("title", "TITLE"), ("status", "STATUS"), ("snippet", "SNIPPET")],
+            [
+                ("ref", N_("REF")),
+                ("title", N_("TITLE")),
+                ("status", N_("STATUS")),
+                ("snippet", N_("SNIPPET")),
+            ],
             app.fmt,
         )
         return
     if not hits:
         click.echo("No documents match.")
         return
+    from styrdok.labels import label
+
+    language = app.language()
     # Matched words in bold on a terminal; between » « otherwise, so they stay visible.
     color = sys.stdout.isatty()
     for hit in hits:
-        click.echo(f"{click.style(hit.ref, bold=True)}  {hit.title}  ({hit.status.value})")
+        status = label(hit.status, language)
+        click.echo(f"{click.style(hit.ref, bold=True)}  {hit.title}  ({status})")
         text = "".join(
             (click.style(part.text, bold=True) if color else f"»{part.text}«")
             if part.matched

@@ -13,18 +13,19 @@ from styrdok.cli.corrections import disp_annul, disp_withdraw
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DispStatus
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.model import Dispensation
 
 LIST_COLUMNS = [
-    ("ref", "REF"),
-    ("document_ref", "DOCUMENT"),
-    ("status", "STATUS"),
-    ("valid_from", "FROM"),
-    ("valid_until", "UNTIL"),
-    ("responsible", "RESPONSIBLE"),
-    ("scope", "SCOPE"),
+    ("ref", N_("REF")),
+    ("document_ref", N_("DOCUMENT")),
+    ("status", N_("STATUS")),
+    ("valid_from", N_("FROM")),
+    ("valid_until", N_("UNTIL")),
+    ("responsible", N_("RESPONSIBLE")),
+    ("scope", N_("SCOPE")),
 ]
 
 
@@ -335,7 +336,7 @@ def disp_list(
             {
                 "ref": d.ref,
                 "document_ref": d.document_ref,
-                "status": d.status.value,
+                "status": d.status,
                 "valid_from": d.valid_from,
                 "valid_until": d.valid_until,
                 "responsible": d.responsible,

@@ -14,6 +14,7 @@ import click
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_rows
 from styrdok.enums import DocStatus
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.model import Document
@@ -48,7 +49,7 @@ def faq_list(app: App, ref: str) -> None:
             {"number": n, "question": e.question, "answer": e.answer}
             for n, e in enumerate(document.faq, 1)
         ),
-        [("number", "NR"), ("question", "QUESTION"), ("answer", "ANSWER")],
+        [("number", N_("NR")), ("question", N_("QUESTION")), ("answer", N_("ANSWER"))],
         app.fmt,
         empty=f"{ref} has no FAQ yet.",
     )

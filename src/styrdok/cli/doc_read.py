@@ -15,20 +15,21 @@ from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocStatus, DocType
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.model import DocumentVersion
 
 #: Columns of `doc list`: (field, heading).
 LIST_COLUMNS = [
-    ("ref", "REF"),
-    ("doc_type", "TYPE"),
-    ("status", "STATUS"),
-    ("version", "V"),
-    ("title", "TITLE"),
-    ("owner", "OWNER"),
-    ("guardian", "GUARDIAN"),
-    ("next_review_on", "NEXT REVIEW"),
+    ("ref", N_("REF")),
+    ("doc_type", N_("TYPE")),
+    ("status", N_("STATUS")),
+    ("version", N_("V")),
+    ("title", N_("TITLE")),
+    ("owner", N_("OWNER")),
+    ("guardian", N_("GUARDIAN")),
+    ("next_review_on", N_("NEXT REVIEW")),
 ]
 
 
@@ -104,7 +105,7 @@ def doc_list(
                 {
                     "ref": v.document_ref,
                     "version": v.version,
-                    "doc_type": v.snapshot.doc_type.value,
+                    "doc_type": v.snapshot.doc_type,
                     "title": v.snapshot.title,
                     "in_force_from": v.in_force_from,
                     "in_force_until": v.in_force_until,
@@ -112,12 +113,12 @@ def doc_list(
                 for v in versions
             ),
             [
-                ("ref", "REF"),
-                ("version", "V"),
-                ("doc_type", "TYPE"),
-                ("title", "TITLE"),
-                ("in_force_from", "FROM"),
-                ("in_force_until", "UNTIL"),
+                ("ref", N_("REF")),
+                ("version", N_("V")),
+                ("doc_type", N_("TYPE")),
+                ("title", N_("TITLE")),
+                ("in_force_from", N_("FROM")),
+                ("in_force_until", N_("UNTIL")),
             ],
             app.fmt,
             empty=f"Nothing was in force on {on}.",
@@ -170,7 +171,7 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
     ]
     emit_rows(
         rows,
-        [("ref", "REF"), ("score", "SCORE"), ("finding", "FINDING")],
+        [("ref", N_("REF")), ("score", N_("SCORE")), ("finding", N_("FINDING"))],
         app.fmt,
         empty="No documents to check.",
     )
@@ -213,12 +214,14 @@ def doc_history(app: App, ref: str) -> None:
             ]
         )
         emit_rows(
-            rows, [("what", "WHAT"), ("on", "ON"), ("by", "BY"), ("detail", "DETAIL")], app.fmt
+            rows,
+            [("what", N_("WHAT")), ("on", N_("ON")), ("by", N_("BY")), ("detail", N_("DETAIL"))],
+            app.fmt,
         )
         return
     click.echo("Versions")
     # An annulled version says so, with who, when and why, in a column of its own.
-    annulled = [("annulled", "ANNULLED")] if any(v.annulled for v in versions) else []
+    annulled = [("annulled", N_("ANNULLED"))] if any(v.annulled for v in versions) else []
     emit_rows(
         (
             {
@@ -232,11 +235,11 @@ def doc_history(app: App, ref: str) -> None:
             for v in versions
         ),
         [
-            ("version", "V"),
-            ("from", "IN FORCE FROM"),
-            ("until", "UNTIL"),
-            ("body", "ADOPTED BY"),
-            ("minute", "MINUTE"),
+            ("version", N_("V")),
+            ("from", N_("IN FORCE FROM")),
+            ("until", N_("UNTIL")),
+            ("body", N_("ADOPTED BY")),
+            ("minute", N_("MINUTE")),
             *annulled,
         ],
         "table",
@@ -249,19 +252,19 @@ def doc_history(app: App, ref: str) -> None:
                 "on": r.reviewed_on,
                 "version": r.document_version,
                 "by": r.reviewer,
-                "outcome": r.outcome.value,
+                "outcome": r.outcome,
                 "next": r.next_review_on,
                 "notes": r.notes,
             }
             for r in reviews
         ),
         [
-            ("on", "ON"),
-            ("version", "V"),
-            ("by", "BY"),
-            ("outcome", "OUTCOME"),
-            ("next", "NEXT"),
-            ("notes", "NOTES"),
+            ("on", N_("ON")),
+            ("version", N_("V")),
+            ("by", N_("BY")),
+            ("outcome", N_("OUTCOME")),
+            ("next", N_("NEXT")),
+            ("notes", N_("NOTES")),
         ],
         "table",
         empty="No reviews yet.",
@@ -272,7 +275,7 @@ def doc_history(app: App, ref: str) -> None:
             {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "action": e.action}
             for e in events
         ),
-        [("at", "AT (UTC)"), ("actor", "BY"), ("action", "WHAT")],
+        [("at", N_("AT (UTC)")), ("actor", N_("BY")), ("action", N_("WHAT"))],
         "table",
     )
 

@@ -9,32 +9,34 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows
+from styrdok.cli.output import emit_rows, reader_language
 from styrdok.cli.params import DATE, HORIZON
-from styrdok.enums import DueKind
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.model import DueItem
 
-_KIND_LABEL = {
-    DueKind.REVIEW: "review",
-    DueKind.DOCUMENT_EXPIRY: "document ends",
-    DueKind.DISPENSATION_EXPIRY: "dispensation ends",
-}
-
 
 def render_due(items: Sequence[DueItem], fmt: str) -> None:
+    """What is due: a table in the reader's language, or the codes and the days left in
+    JSON and CSV (whose ``when`` stays English, as before: machines read it)."""
+    from styrdok.i18n import translations
+
+    _ = translations(reader_language() if fmt == "table" else "en").gettext
+
     def when(item: DueItem) -> str:
         if item.days_left < 0:
-            return f"{-item.days_left} d overdue"
-        return "today" if item.days_left == 0 else f"in {item.days_left} d"
+            return _("{days} d overdue").format(days=-item.days_left)
+        if item.days_left == 0:
+            return _("today")
+        return _("in {days} d").format(days=item.days_left)
 
     emit_rows(
         (
             {
                 "due_on": i.due_on,
                 "when": when(i),
-                "kind": _KIND_LABEL[i.kind] if fmt == "table" else i.kind.value,
+                "kind": i.kind,
                 "days_left": i.days_left,
                 "ref": i.ref,
                 "title": i.title,
@@ -43,12 +45,12 @@ def render_due(items: Sequence[DueItem], fmt: str) -> None:
             for i in items
         ),
         [
-            ("due_on", "DUE"),
-            ("when", "WHEN"),
-            ("kind", "WHAT"),
-            ("ref", "REF"),
-            ("title", "TITLE"),
-            ("person", "RESPONSIBLE"),
+            ("due_on", N_("DUE")),
+            ("when", N_("WHEN")),
+            ("kind", N_("WHAT")),
+            ("ref", N_("REF")),
+            ("title", N_("TITLE")),
+            ("person", N_("RESPONSIBLE")),
         ]
         if fmt == "table"
         else [

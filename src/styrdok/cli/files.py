@@ -14,6 +14,7 @@ from styrdok.attachment import FileKind
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_rows
 from styrdok.cli.params import choice
+from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.attachment import Attachment, FilesReport
@@ -101,14 +102,14 @@ def doc_files(app: App, ref: str) -> None:
 
 _COLUMNS = [
     ("id", "#"),
-    ("name", "NAME"),
-    ("kind", "KIND"),
-    ("title", "TITLE"),
-    ("media_type", "TYPE"),
-    ("size", "SIZE"),
+    ("name", N_("NAME")),
+    ("kind", N_("KIND")),
+    ("title", N_("TITLE")),
+    ("media_type", N_("TYPE")),
+    ("size", N_("SIZE")),
     ("sha256", "SHA-256"),
-    ("added_by", "ADDED BY"),
-    ("added_at", "ADDED"),
+    ("added_by", N_("ADDED BY")),
+    ("added_at", N_("ADDED")),
 ]
 
 
@@ -117,7 +118,7 @@ def _row(attachment: Attachment) -> dict[str, Any]:
         "id": attachment.id,
         "document_ref": attachment.document_ref,
         "name": attachment.name,
-        "kind": attachment.kind.value,
+        "kind": attachment.kind,
         "title": attachment.title,
         "media_type": attachment.media_type,
         "size": attachment.size,
@@ -208,13 +209,13 @@ def files_verify(app: App) -> None:
     report = app.registry().verify_files(config=app.config())
     if app.fmt == "json":
         click.echo(json.dumps(_report_data(report), ensure_ascii=False, indent=2))
-    elif app.fmt == "csv":
+    elif app.fmt in ("csv", "csv-excel"):
         rows = (
             {"ref": p.attachment.document_ref, **_row(p.attachment), "problem": p.problem}
             for p in report.problems
         )
-        columns = [("ref", "REF"), ("id", "#"), ("name", "NAME"), ("sha256", "SHA-256")]
-        emit_rows(rows, [*columns, ("problem", "PROBLEM")], app.fmt)
+        columns = [("ref", N_("REF")), ("id", "#"), ("name", N_("NAME")), ("sha256", "SHA-256")]
+        emit_rows(rows, [*columns, ("problem", N_("PROBLEM"))], app.fmt)
     else:
         for problem in report.problems:
             a = problem.attachment

@@ -1,9 +1,15 @@
 """Rendering: one ``--format`` (table, json, csv, csv-excel) for every command that prints
-records."""
+records.
+
+A table is for people: its headings, its codes (``in_force``) and its yes/no are in the
+reader's language (``--lang``, else the settings file's, else Swedish), through the gettext
+catalog. JSON and CSV are for machines and keep the codes, whatever the language.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import io
 import json
 import sys
@@ -24,6 +30,34 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
     return " ".join(str(value).split())
+
+
+def _shown(value: Any, language: str) -> str:
+    """A value as a table shows it to a person: a code by its label (``gällande``), yes/no
+    as ``ja``/``nej``, in ``language``."""
+    from styrdok.i18n import translations
+    from styrdok.labels import label
+
+    if isinstance(value, enum.Enum):
+        return label(str(value.value), language)
+    if isinstance(value, bool):
+        gettext = translations(language).gettext
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v, language) for v in value)
+    return _cell(_plain(value))
+
+
+def reader_language(language: str | None = None) -> str:
+    """``language`` if given, else the running command's: ``--lang``, else the settings
+    file's, else Swedish."""
+    if language is not None:
+        return language
+    from styrdok.cli.app import App
+
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    return app.language() if app is not None else "sv"
 
 
 def _csv_cell(value: Any) -> Any:
@@ -66,8 +100,14 @@ def emit_rows(
     fmt: str,
     *,
     empty: str = "Nothing to show.",
+    language: str | None = None,
 ) -> None:
-    """Print rows (dicts) with ``columns`` as (key, heading) pairs."""
+    """Print rows (dicts) with ``columns`` as (key, heading) pairs.
+
+    In a table, each heading is translated into ``language`` (default: the reader's, see
+    :func:`reader_language`; mark headings with ``N_`` for the catalog), an enum value is
+    shown by its label and a bool as yes or no in that language. JSON and CSV keep the codes
+    and use the keys as headings."""
     if fmt == "json":
         out = sys.stdout
         out.write("[")
@@ -85,11 +125,15 @@ def emit_rows(
             for row in rows:
                 sheet.writerow([cell(row.get(key)) for key, _ in columns])
         return
-    table = [[_cell(_plain(row.get(key))) for key, _ in columns] for row in rows]
+    from styrdok.i18n import translations
+
+    language = reader_language(language)
+    table = [[_shown(row.get(key), language) for key, _ in columns] for row in rows]
     if not table:
         click.echo(empty)
         return
-    headings = [heading for _, heading in columns]
+    gettext = translations(language).gettext
+    headings = [gettext(heading) for _, heading in columns]
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(headings)]
     widths = [min(w, 60) for w in widths]
 
@@ -106,8 +150,10 @@ def emit_rows(
         click.echo(line(cells))
 
 
-def emit_object(obj: Any, fmt: str) -> None:
-    """Print one record: ``field: value`` lines, or JSON, or a one-row CSV."""
+def emit_object(obj: Any, fmt: str, *, language: str | None = None) -> None:
+    """Print one record: ``field: value`` lines, or JSON, or a one-row CSV. In the lines, a
+    code is shown by its label and a bool as yes or no in ``language`` (default: the
+    reader's); JSON and CSV keep the codes."""
     data = _plain(obj)
     flat = _flatten(data)
     if fmt == "json":
@@ -117,13 +163,27 @@ def emit_object(obj: Any, fmt: str) -> None:
             sheet.writerow(list(flat))
             sheet.writerow([_csv_cell(v) for v in flat.values()])
     else:
+        language = reader_language(language)
+        codes = _codes(obj)
         width = max((len(k) for k in flat), default=0)
         for key, value in flat.items():
-            text = _cell(value) if not isinstance(value, str) else value
+            value = codes.get(key, value)
+            text = value if type(value) is str else _shown(value, language)
             lines = text.splitlines() or [""]
             click.echo(f"{key.ljust(width)}  {lines[0]}")
             for more in lines[1:]:
                 click.echo(f"{'':{width}}  {more}")
+
+
+def _codes(obj: Any) -> dict[str, enum.Enum]:
+    """The enum values among an attrs record's fields, under the keys :func:`_flatten` gives
+    them (``status``, ``reviews[1].outcome``): the plain data has lost that they are codes."""
+    import attrs
+
+    if not attrs.has(type(obj)):
+        return {}
+    flat = _flatten(attrs.asdict(obj))
+    return {key: value for key, value in flat.items() if isinstance(value, enum.Enum)}
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:

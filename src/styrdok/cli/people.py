@@ -9,16 +9,22 @@ from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import choice
 from styrdok.enums import BodyLevel
+from styrdok.labels import N_
 
 PERSON_COLUMNS = [
-    ("ref", "REF"),
-    ("name", "NAME"),
-    ("email", "E-MAIL"),
-    ("unit", "UNIT"),
-    ("title", "TITLE"),
-    ("is_admin", "ADMIN"),
+    ("ref", N_("REF")),
+    ("name", N_("NAME")),
+    ("email", N_("E-MAIL")),
+    ("unit", N_("UNIT")),
+    ("title", N_("TITLE")),
+    ("is_admin", N_("ADMIN")),
 ]
-BODY_COLUMNS = [("ref", "REF"), ("name", "NAME"), ("level", "LEVEL"), ("contact", "CONTACT")]
+BODY_COLUMNS = [
+    ("ref", N_("REF")),
+    ("name", N_("NAME")),
+    ("level", N_("LEVEL")),
+    ("contact", N_("CONTACT")),
+]
 
 
 @click.group(cls=StyrdokGroup)
@@ -157,7 +163,7 @@ def person_handover(
     if not changes:
         click.echo(f"{from_person} has no such duties to hand over.", err=True)
         return
-    emit_rows(({"duty": change} for change in changes), [("duty", "DUTY")], app.fmt)
+    emit_rows(({"duty": change} for change in changes), [("duty", N_("DUTY"))], app.fmt)
     verb = "Would move" if dry_run else "Moved"
     click.echo(f"{verb} {len(changes)} duties from {from_person} to {to_person}.", err=True)
 
@@ -240,7 +246,7 @@ def body_list(app: App) -> None:
     """
     emit_rows(
         (
-            {"ref": b.ref, "name": b.name, "level": b.level.value, "contact": b.contact}
+            {"ref": b.ref, "name": b.name, "level": b.level, "contact": b.contact}
             for b in app.registry().list_bodies()
         ),
         BODY_COLUMNS,

@@ -6,6 +6,7 @@ import click
 
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_rows
+from styrdok.labels import N_
 
 
 @click.command("plugins")
@@ -24,6 +25,6 @@ def plugins_command(app: App) -> None:
             {"name": p.name, "version": p.version, "hooks": ", ".join(p.hooks)}
             for p in list_plugins()
         ),
-        [("name", "NAME"), ("version", "VERSION"), ("hooks", "HOOKS")],
+        [("name", N_("NAME")), ("version", N_("VERSION")), ("hooks", N_("HOOKS"))],
         app.fmt,
     )

@@ -6,6 +6,7 @@ import click
 
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import done, emit_rows
+from styrdok.labels import N_
 
 
 @click.command()
@@ -62,8 +63,8 @@ def questions(app: App, guardian: str | None) -> None:
              "since": g.first_asked_on, "ids": list(g.question_ids), "question": g.text}
             for g in groups
         ),
-        [("guardian", "GUARDIAN"), ("document", "DOCUMENT"), ("asked", "ASKED"),
-         ("since", "SINCE"), ("ids", "IDS"), ("question", "QUESTION")],
+        [("guardian", N_("GUARDIAN")), ("document", N_("DOCUMENT")), ("asked", N_("ASKED")),
+         ("since", N_("SINCE")), ("ids", N_("IDS")), ("question", N_("QUESTION"))],
         app.fmt,
         empty="No unanswered questions.",
     )  # fmt: skip

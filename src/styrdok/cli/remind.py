@@ -9,6 +9,7 @@ import click
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_rows
 from styrdok.cli.params import DATE
+from styrdok.labels import N_
 
 
 @click.command()
@@ -55,7 +56,7 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
                 {
                     "channel": channel,
                     "recipient": digest.recipient.ref,
-                    "kind": item.kind.value,
+                    "kind": item.kind,
                     "ref": item.ref,
                     "due_on": item.due_on,
                     "days_left": item.days_left,
@@ -64,12 +65,12 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
                 for item in digest.items
             ),
             [
-                ("channel", "CHANNEL"),
-                ("recipient", "TO"),
-                ("kind", "WHY"),
-                ("ref", "REF"),
-                ("due_on", "DUE"),
-                ("days_left", "DAYS"),
+                ("channel", N_("CHANNEL")),
+                ("recipient", N_("TO")),
+                ("kind", N_("WHY")),
+                ("ref", N_("REF")),
+                ("due_on", N_("DUE")),
+                ("days_left", N_("DAYS")),
             ],
             app.fmt,
             empty="Nothing to send.",

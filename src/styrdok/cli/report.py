@@ -12,7 +12,8 @@ import click
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_rows
 from styrdok.cli.params import DATE
-from styrdok.i18n import money
+from styrdok.i18n import money, translations
+from styrdok.labels import N_, label
 
 if TYPE_CHECKING:
     from styrdok.report import Report
@@ -64,47 +65,60 @@ def _as_json(report: Report) -> dict[str, Any]:
 
 
 def _print_table(report: Report, language: str) -> None:
-    click.echo(f"Governance report {report.today}")
+    from styrdok.report import NO_EXTRA_COST, UNSTATED
+
+    # Titles and the funder groups as in the HTML report; the sentences between them are
+    # still English.
+    _ = translations(language).gettext
+    click.echo(f"{_('Governance report')} {report.today}")
     click.echo(
         f"{report.documents_in_force} documents in force, {report.overdue_reviews} overdue for "
         f"review ({report.overdue_share:.0%}); {len(report.without_guardian)} without a "
         f"guardian; {report.active_dispensations} dispensations in effect, "
         f"{report.renewals} renewals."
     )
-    share_columns = [("group", "GROUP"), ("in_force", "IN FORCE"), ("overdue", "OVERDUE"),
-                     ("share", "SHARE")]  # fmt: skip
-    for title, shares in (("per unit", report.by_unit), ("per body", report.by_body)):
-        click.echo(f"\nOverdue reviews {title}")
+    share_columns = [("group", N_("GROUP")), ("in_force", N_("IN FORCE")),
+                     ("overdue", N_("OVERDUE")), ("share", N_("SHARE"))]  # fmt: skip
+    for title, shares in (
+        (_("Overdue reviews per unit"), report.by_unit),
+        (_("Overdue reviews per body"), report.by_body),
+    ):
+        click.echo(f"\n{title}")
         emit_rows(
             ({"group": s.group, "in_force": s.in_force, "overdue": s.overdue,
               "share": f"{s.share:.0%}"} for s in shares),
             share_columns,
             "table",
         )  # fmt: skip
-    click.echo("\nDocuments without a guardian")
+    click.echo(f"\n{_('Documents without a guardian')}")
     click.echo(", ".join(report.without_guardian) or "None.")
-    click.echo("\nDocuments in force per type and level")
+    click.echo(f"\n{_('Documents in force per type and level')}")
     emit_rows(
-        ({"type": c.doc_type, "level": c.level, "n": c.documents}
+        ({"type": label(c.doc_type, language), "level": label(c.level, language),
+          "n": c.documents}
          for c in report.per_type_and_level),
-        [("type", "TYPE"), ("level", "LEVEL"), ("n", "DOCUMENTS")],
+        [("type", N_("TYPE")), ("level", N_("LEVEL")), ("n", N_("DOCUMENTS"))],
         "table",
+        language=language,
     )  # fmt: skip
-    click.echo("\nDispensations per document")
+    click.echo(f"\n{_('Dispensations per document')}")
     emit_rows(
         ({"ref": d.document_ref, "active": d.active, "renewals": d.renewals}
          for d in report.by_document),
-        [("ref", "DOCUMENT"), ("active", "IN EFFECT"), ("renewals", "RENEWALS")],
+        [("ref", N_("DOCUMENT")), ("active", N_("IN EFFECT")), ("renewals", N_("RENEWALS"))],
         "table",
+        language=language,
         empty="None granted.",
     )  # fmt: skip
-    click.echo("\nEstimated cost of dispensations by funder")
+    click.echo(f"\n{_('Estimated cost of dispensations by funder')}")
+    funder_name = {NO_EXTRA_COST: _("no extra cost"), UNSTATED: _("not stated")}
     emit_rows(
-        ({"funder": f.funder, "n": f.dispensations,
+        ({"funder": funder_name.get(f.funder, f.funder), "n": f.dispensations,
           "cost": money(f.estimated_cost, f.currency, language)}
          for f in report.cost_by_funder),
-        [("funder", "FUNDER"), ("n", "DISPENSATIONS"), ("cost", "ESTIMATED COST")],
+        [("funder", N_("FUNDER")), ("n", N_("DISPENSATIONS")), ("cost", N_("ESTIMATED COST"))],
         "table",
+        language=language,
         empty="None granted.",
     )  # fmt: skip
     if report.audit is not None:

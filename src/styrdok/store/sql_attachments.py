@@ -16,7 +16,7 @@ from styrdok import fields
 from styrdok.attachment import Attachment
 from styrdok.audit import time_text
 from styrdok.store import tables
-from styrdok.store.sql_base import SqlBase
+from styrdok.store.sql_base import ID_RANGE, SqlBase
 
 _T = tables.attachment
 # Every column but the text: lists never need it, and it may be 200,000 characters a file.
@@ -65,6 +65,8 @@ class SqlAttachments(SqlBase):
         return fields.evolve(attachment, id=int(result.inserted_primary_key[0]))
 
     def get_attachment(self, attachment_id: int) -> Attachment | None:
+        if attachment_id not in ID_RANGE:
+            return None
         row = self._one(sa.select(*_RECORD).where(_T.c.id == attachment_id))
         return _from_row(row) if row else None
 

@@ -46,6 +46,11 @@ TABLES: dict[str, sa.Table] = {
 }
 
 
+#: The range of a SQL BIGINT (SQLite's INTEGER, PostgreSQL's BIGINT): a number outside
+#: it names no row, and the driver would raise OverflowError on it.
+ID_RANGE = range(-(2**63), 2**63)
+
+
 class SqlBase:
     """Connections and transactions for one SQL database."""
 

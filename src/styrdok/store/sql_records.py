@@ -23,7 +23,7 @@ from styrdok.model import (
     Review,
 )
 from styrdok.store import convert, tables
-from styrdok.store.sql_base import TABLE_ORDER, TABLES, SqlBase, mentions, without_key
+from styrdok.store.sql_base import ID_RANGE, TABLE_ORDER, TABLES, SqlBase, mentions, without_key
 
 
 class SqlRecords(SqlBase):
@@ -308,6 +308,8 @@ class SqlRecords(SqlBase):
         return fields.evolve(question, id=int(key[0]))
 
     def get_question(self, question_id: int) -> Question | None:
+        if question_id not in ID_RANGE:
+            return None
         q = tables.question
         row = self._one(sa.select(q).where(q.c.id == question_id))
         return convert.question_from_row(row) if row else None

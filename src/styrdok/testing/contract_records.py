@@ -176,6 +176,13 @@ class RecordContract:
         assert seeded.questions("POL-1")[0] == answered
         assert seeded.get_document("POL-1").faq[-1].answer == "Ja."
 
+    def test_a_number_beyond_any_row_finds_nothing(self, seeded: Registry) -> None:
+        """A question number far outside what a database column holds (from a form or a
+        URL) is simply not there — never a crash of the driver."""
+        with seeded.store.transaction(write=False):
+            for number in (2**63, -(2**63) - 1, 10**30):
+                assert seeded.store.get_question(number) is None
+
     # --- export and import ------------------------------------------------------------------
 
     def test_export_import_round_trip(self, seeded: Registry, store_factory: StoreFactory) -> None:
