@@ -320,12 +320,15 @@ def create_app(
     @app.get("/aktuellt")
     def due() -> str:
         """One page (``?sida=N``) of what falls due within 60 days, overdue first."""
-        found = registry().due_page(
+        reg = registry()
+        found = reg.due_page(
             within_days=rules.REVIEW_SOON_DAYS, page=listing.page_number(request.args)
         )
         return render_template(
             "due.html",
             items=found.items,
+            # People by name, as readers know them: only those on this page are read.
+            people=reg.persons_by_ref({item.person for item in found.items}),
             found=found,
             pager=listing.pager(found, "due", {}),
         )

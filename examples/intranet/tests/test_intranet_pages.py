@@ -140,3 +140,10 @@ def test_a_document_page_lists_its_files_and_serves_them_checked(demo_db: Path) 
     stored.write_bytes(content.replace(b"45", b"46"))
     refused = web.get(f"/dokument/RIKT-IS-02/fil/{number}")
     assert refused.status_code >= 400 and refused.data != stored.read_bytes()
+
+
+def test_the_due_dashboard_names_people_not_refs(demo_db: Path) -> None:
+    """'Maria Nyström', as colleagues know her, not 'maria.nystrom'."""
+    page = client(demo_db).get("/aktuellt").get_data(as_text=True)
+    assert '<td data-label="Ansvarig">Maria Nyström</td>' in page
+    assert '<td data-label="Ansvarig">maria.nystrom</td>' not in page
