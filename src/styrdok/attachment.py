@@ -9,13 +9,15 @@ the audit chain proves which file was decided.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from typing import Any
 
 import attrs
 
 from styrdok import fields
+
+# Lives with the other enums (the command line needs it without this module); re-exported.
+from styrdok.enums import FileKind as FileKind
 from styrdok.errors import InvalidValue
 
 #: The longest file name kept (most file systems allow 255 bytes).
@@ -27,17 +29,6 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 # A name is one path component: no folder, nothing a file system or a shell reads as
 # special. Control and invisible characters are refused by the line rule as well.
 _NOT_IN_NAME = re.compile(r'[/\\:*?"<>|]')
-
-
-class FileKind(enum.StrEnum):
-    """What a file is to its document."""
-
-    DECISION = "decision"
-    """The adopted decision (protokollsutdrag, the signed PDF)."""
-    APPENDIX = "appendix"
-    """An appendix (bilaga)."""
-    TEMPLATE = "template"
-    """A template staff fill in (mall)."""
 
 
 def check_sha256(value: Any, what: str = "sha256") -> str:

@@ -79,3 +79,14 @@ class Disposition(enum.StrEnum):
 
     END = "end"
     MOVE = "move"
+
+
+class FileKind(enum.StrEnum):
+    """What a file is to its document."""
+
+    DECISION = "decision"
+    """The adopted decision (protokollsutdrag, the signed PDF)."""
+    APPENDIX = "appendix"
+    """An appendix (bilaga)."""
+    TEMPLATE = "template"
+    """A template staff fill in (mall)."""

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from styrdok.attachment import FileKind
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_rows
 from styrdok.cli.params import choice
+from styrdok.enums import FileKind
 from styrdok.labels import N_
 
 if TYPE_CHECKING:
