@@ -59,13 +59,6 @@ CLOCK = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
 #: Examples that cannot run here, each matched by its source and a piece of its text, with
 #: the reason. Keep it short: create what an example needs instead (see FILES below).
 NOT_RUN: dict[tuple[str, str], str] = {
-    ("README.md", "postgresql+psycopg://"): (
-        "needs a PostgreSQL server at a made-up address; the test suite runs every store "
-        "test on a real one (tests/conftest.py, postgres fixture)"
-    ),
-    ("docs/deployment.md", "postgresql+psycopg://"): (
-        "needs a PostgreSQL server at a made-up address (createdb first); see above"
-    ),
     ("src/styrdok/cli/remind.py", "--channel smtp"): (
         "sends mail: needs plugins/styrdok-smtp and a mail server; the plugin's tests run "
         "it against a real SMTP server on loopback"
@@ -286,6 +279,22 @@ def _stop_the_clock(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(Registry, "open", classmethod(on_the_demo_day))
 
 
+#: The PostgreSQL address the docs show; the test runs those examples on a new database of
+#: the suite's real server instead (the `postgres` fixture of tests/conftest.py).
+DOCS_POSTGRES = "postgresql+psycopg://styrdok@db.region.example/styrdok"
+
+
+def _on_a_real_server(example: Example, request: pytest.FixtureRequest) -> Example:
+    """``example`` with the docs' made-up PostgreSQL address replaced by a fresh database."""
+    if not any(DOCS_POSTGRES in line.text for line in example.lines):
+        return example
+    url = request.getfixturevalue("postgres").create_database()
+    lines = tuple(
+        Line(line.number, line.text.replace(DOCS_POSTGRES, url)) for line in example.lines
+    )
+    return Example(example.source, example.id, lines)
+
+
 def _not_run(example: Example) -> str | None:
     for (source, text), reason in NOT_RUN.items():
         if example.source == source and text in example.text:
@@ -295,13 +304,18 @@ def _not_run(example: Example) -> str | None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.id for example in EXAMPLES])
 def test_the_example_runs_against_the_demo(
-    example: Example, demo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Example,
+    demo_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Each command exits 0 — or, marked `# refused`, exits 1 with one line, `Error: …` —
-    run in order on a copy of the demo register."""
+    run in order on a copy of the demo register (a PostgreSQL example on a real server)."""
     reason = _not_run(example)
     if reason is not None:
         pytest.skip(f"{example.id}: {reason}")
+    example = _on_a_real_server(example, request)
     _stop_the_clock(monkeypatch)
     monkeypatch.chdir(tmp_path)
     first = shlex.split(_without_prompt(example.lines[0].text), comments=True)
