@@ -12,19 +12,13 @@ import click
 
 from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import done
-
-_EXPECT = click.option(
-    "--expect-revision",
-    type=int,
-    metavar="N",
-    help="Refuse if the record is no longer at revision N.",
-)
+from styrdok.cli.params import EXPECT_REVISION
 
 
 @click.command("withdraw")
 @click.argument("ref")
 @click.option("--reason", default="", help="Why the request is withdrawn.")
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def disp_withdraw(app: App, ref: str, reason: str, expect_revision: int | None) -> None:
     """Withdraw your request before it is decided (a renewal request too). Only the
@@ -43,7 +37,7 @@ def disp_withdraw(app: App, ref: str, reason: str, expect_revision: int | None) 
 @click.command("annul")
 @click.argument("ref")
 @click.option("--reason", required=True, help="What the mistake was.")
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def disp_annul(app: App, ref: str, reason: str, expect_revision: int | None) -> None:
     """Annul a decision (approval or rejection) recorded by mistake: the request is
@@ -63,7 +57,7 @@ def disp_annul(app: App, ref: str, reason: str, expect_revision: int | None) -> 
 @click.command("annul")
 @click.argument("ref")
 @click.option("--reason", required=True, help="What the mistake was.")
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def doc_annul(app: App, ref: str, reason: str, expect_revision: int | None) -> None:
     """Annul the latest adoption of a document, recorded by mistake: the document is

@@ -11,7 +11,7 @@ import click
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.corrections import disp_annul, disp_withdraw
 from styrdok.cli.output import done, emit_object, emit_rows
-from styrdok.cli.params import DATE, choice
+from styrdok.cli.params import DATE, EXPECT_REVISION, choice
 from styrdok.enums import DispStatus
 from styrdok.labels import N_
 
@@ -134,12 +134,7 @@ def disp_request(
 @click.option("--delegated", is_flag=True, help="A decision under delegation.")
 @click.option("--reported-to", metavar="BODY", help="Body the decision is reported to.")
 @click.option("--on", "on", type=DATE, help="Decision date [default: today].")
-@click.option(
-    "--expect-revision",
-    type=int,
-    metavar="N",
-    help="Refuse if the request is no longer at revision N.",
-)
+@EXPECT_REVISION
 @pass_app
 def disp_approve(
     app: App,

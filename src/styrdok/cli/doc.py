@@ -23,7 +23,7 @@ from styrdok.cli.doc_read import LIST_COLUMNS as LIST_COLUMNS
 from styrdok.cli.doc_read import doc_check, doc_history, doc_list, doc_show
 from styrdok.cli.files import doc_attach, doc_detach, doc_file, doc_files
 from styrdok.cli.output import done
-from styrdok.cli.params import DATE, choice
+from styrdok.cli.params import DATE, EXPECT_REVISION, choice
 from styrdok.enums import Disposition, ReviewOutcome
 
 
@@ -61,12 +61,7 @@ def doc_add(app: App, /, ref: str, **opts: Any) -> None:
 @click.option(
     "--clear", multiple=True, type=click.Choice(CLEARABLE), help="Remove a value (repeat)."
 )
-@click.option(
-    "--expect-revision",
-    type=int,
-    metavar="N",
-    help="Refuse the edit if the document is no longer at revision N.",
-)
+@EXPECT_REVISION
 @pass_app
 def doc_edit(
     app: App, /, ref: str, clear: tuple[str, ...], expect_revision: int | None, **opts: Any
@@ -103,12 +98,7 @@ def doc_edit(
     type=choice(Disposition),
     help="If it supersedes a document with open dispensations: end or move them.",
 )
-@click.option(
-    "--expect-revision",
-    type=int,
-    metavar="N",
-    help="Refuse if the document is no longer at revision N.",
-)
+@EXPECT_REVISION
 @pass_app
 def doc_adopt(
     app: App,

@@ -13,18 +13,12 @@ import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.output import done, emit_rows
+from styrdok.cli.params import EXPECT_REVISION
 from styrdok.enums import DocStatus
 from styrdok.labels import N_
 
 if TYPE_CHECKING:
     from styrdok.model import Document
-
-_EXPECT = click.option(
-    "--expect-revision",
-    type=int,
-    metavar="N",
-    help="Refuse the change if the document is no longer at revision N.",
-)
 
 
 @click.group("faq", cls=StyrdokGroup)
@@ -59,7 +53,7 @@ def faq_list(app: App, ref: str) -> None:
 @click.argument("ref")
 @click.option("--question", required=True, help="The question, as people ask it.")
 @click.option("--answer", required=True, help="The answer.")
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def faq_add(app: App, ref: str, question: str, answer: str, expect_revision: int | None) -> None:
     """Add a question and its answer at the end of the FAQ.
@@ -80,7 +74,7 @@ def faq_add(app: App, ref: str, question: str, answer: str, expect_revision: int
 @click.argument("number", type=click.IntRange(1))
 @click.option("--question", help="The new wording of the question.")
 @click.option("--answer", help="The new answer.")
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def faq_edit(
     app: App,
@@ -113,7 +107,7 @@ def faq_edit(
 @doc_faq.command("remove")
 @click.argument("ref")
 @click.argument("number", type=click.IntRange(1))
-@_EXPECT
+@EXPECT_REVISION
 @pass_app
 def faq_remove(app: App, ref: str, number: int, expect_revision: int | None) -> None:
     """Remove entry NUMBER (see `doc faq list`).

@@ -56,3 +56,12 @@ HORIZON = HorizonType()
 
 def choice(kind: type[enum.Enum]) -> click.Choice[str]:
     return click.Choice([str(member.value) for member in kind])
+
+
+#: ``--expect-revision N``: the optimistic lock of every command that changes a record.
+EXPECT_REVISION = click.option(
+    "--expect-revision",
+    type=int,
+    metavar="N",
+    help="Refuse the change if the record is no longer at revision N (someone else changed it).",
+)
