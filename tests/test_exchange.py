@@ -158,12 +158,14 @@ def test_csv_export_writes_one_spreadsheet_per_kind(
     names = registry.export_csv(tmp_path / "csv")
     assert names == [
         "persons.csv",
+        "units.csv",
         "bodies.csv",
         "documents.csv",
         "document_versions.csv",
         "reviews.csv",
         "dispensations.csv",
         "questions.csv",
+        "acknowledgements.csv",
     ]
     raw = (tmp_path / "csv" / "documents.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -225,6 +225,7 @@ def test_the_migrated_schema_has_the_case_indexes(db_url: str) -> None:
         ("uq_body_ref_lower",),
         ("uq_document_ref_lower",),
         ("uq_person_ref_lower",),
+        ("uq_unit_ref_lower",),
     ]
     if url.startswith("postgresql"):
         from alembic.autogenerate import compare_metadata

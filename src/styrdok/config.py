@@ -12,6 +12,8 @@ a file the defaults below apply. Example::
     overdue_back_off_after_days = 28    # … for this long after its date,
     overdue_then_every_days = 30        # then this seldom
     escalate_after_days = 30            # and the adopting body's contact is told
+    read_after_days = 14                # a rule not yet confirmed: remind the reader …
+    read_manager_after_days = 30        # … and later tell their manager
 
     [checks]
     max_words = 2500                    # brevity, for `styrdok doc check`
@@ -111,6 +113,8 @@ REMINDERS: Schema = {
     "overdue_then_every_days": Int(1, 365),
     "escalate_after_days": Int(1, 3650),
     "max_attempts": Int(1, 1000),
+    "read_after_days": Int(1, 365),
+    "read_manager_after_days": Int(1, 730),
 }
 CHECKS: Schema = {"max_words": Int(1, 1_000_000)}
 TOP: Schema = {"language": Str(choices=LANGUAGES)}
@@ -174,6 +178,14 @@ class ReminderSettings:
     """Days overdue after which the adopting body's contact is told too."""
     max_attempts: int = attrs.field(default=20, validator=_valid("reminders", "max_attempts"))
     """A notice that failed this many runs is marked failed and no longer retried."""
+    read_after_days: int = attrs.field(default=14, validator=_valid("reminders", "read_after_days"))
+    """Days after someone was asked to read a document (its version came into force, or
+    they joined the unit) that they are reminded, once, if they have not confirmed it."""
+    read_manager_after_days: int = attrs.field(
+        default=30, validator=_valid("reminders", "read_manager_after_days")
+    )
+    """Days after which the manager of a unit whose staff have not all confirmed a
+    document is told, once per version."""
 
 
 #: A megabyte, as file managers count it.

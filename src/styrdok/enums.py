@@ -90,3 +90,26 @@ class FileKind(enum.StrEnum):
     """An appendix (bilaga)."""
     TEMPLATE = "template"
     """A template staff fill in (mall)."""
+
+
+class UnitKind(enum.StrEnum):
+    """Where a unit sits in the organisation (kommun → förvaltning → avdelning → enhet)."""
+
+    MUNICIPALITY = "municipality"
+    """The whole organisation: a kommun or a region."""
+    ADMINISTRATION = "administration"
+    """A förvaltning (or a company the municipality owns)."""
+    DEPARTMENT = "department"
+    """An avdelning within a förvaltning."""
+    UNIT = "unit"
+    """An enhet: a school, a care home, a team."""
+
+
+class AckChannel(enum.StrEnum):
+    """Where someone confirmed that they have read a document."""
+
+    INTRANET = "intranet"
+    API = "api"
+    EMAIL = "email"
+    """A link in an e-mail reminder."""
+    CLI = "cli"

@@ -109,6 +109,42 @@ class PersonHandedOver(Event):
     ``changes``, one line per duty moved."""
 
 
+# --- the organisation and its staff ---------------------------------------------------------
+
+
+@_listed("unit.add")
+class UnitAdded(Event):
+    """A unit of the organisation was registered. ``after``: the unit."""
+
+
+@_listed("unit.edit")
+class UnitEdited(Event):
+    """A unit's name, kind, manager or place in the tree (its parent) was changed.
+    ``after``: the unit."""
+
+
+@_listed("unit.map")
+class UnitsMapped(Event):
+    """Free-text units (of people, and of what documents and dispensations apply to) were
+    replaced by the refs of the units they name (``entity`` is ``registry:``). ``after``:
+    ``changes``, one line per value mapped, and ``unmatched``, the values left as they
+    were."""
+
+
+@_listed("unit.import")
+class UnitImported(Event):
+    """A unit was brought in by a merged import.
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
+    the unit."""
+
+
+@_listed("staff.sync")
+class StaffSynced(Event):
+    """The staff list from HR was applied (``entity`` is ``registry:``). ``after``:
+    ``source_sha256`` of the file, ``created``, ``updated``, ``deactivated`` and
+    ``reactivated`` (lists of person refs)."""
+
+
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -196,6 +232,27 @@ class DocumentReviewImported(Event):
     """A review of a document was brought in by a merged import (it gets a new number).
     ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``,
     the review."""
+
+
+@_listed("document.acknowledge")
+class Acknowledged(Event):
+    """Someone confirmed that they have read and understood a version of a document
+    (``entity`` is the document; ``actor`` is the person). ``after``: the acknowledgement —
+    ``person``, ``document_ref``, ``version``, ``at``, ``channel``."""
+
+
+@_listed("document.import_acknowledgement")
+class AcknowledgementImported(Event):
+    """An acknowledgement was brought in by a merged import (``entity`` is the document).
+    ``after``: ``source_sha256``, the SHA-256 of the export file, and ``record``, the
+    acknowledgement."""
+
+
+@_listed("document.ask_to_read")
+class AskedToRead(Event):
+    """Everyone a document applies to is asked to read its current version, as after an
+    adoption with a material change (an administrator or the owner asked again).
+    ``after``: the document."""
 
 
 # --- attachments (files of a document) -----------------------------------------------------

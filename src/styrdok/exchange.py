@@ -33,6 +33,7 @@ from styrdok import csvsafe
 from styrdok.errors import AlreadyExists, InvalidValue, NotFound
 from styrdok.files import refuse_links, write_atomically
 from styrdok.model import (
+    Acknowledgement,
     Body,
     Dispensation,
     Document,
@@ -40,6 +41,7 @@ from styrdok.model import (
     Person,
     Question,
     Review,
+    Unit,
 )
 from styrdok.serialize import from_data, to_data
 from styrdok.store import convert
@@ -69,6 +71,7 @@ def _with_id(to_row: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[st
 
 SECTIONS = (
     Section("persons", "person", Person, convert.person_from_row, convert.person_to_row),
+    Section("units", "unit", Unit, convert.unit_from_row, convert.unit_to_row),
     Section("bodies", "body", Body, convert.body_from_row, convert.body_to_row),
     Section("documents", "document", Document, convert.document_from_row, convert.document_to_row),
     Section(
@@ -92,6 +95,13 @@ SECTIONS = (
         Question,
         convert.question_from_row,
         _with_id(convert.question_to_row),
+    ),
+    Section(
+        "acknowledgements",
+        "acknowledgement",
+        Acknowledgement,
+        convert.acknowledgement_from_row,
+        convert.acknowledgement_to_row,
     ),
 )
 
@@ -260,6 +270,7 @@ def insert(
 def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
     for name, table in (
         ("persons", "person"),
+        ("units", "unit"),
         ("bodies", "body"),
         ("documents", "document"),
         ("dispensations", "dispensation"),
@@ -284,6 +295,7 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
         ("document_versions", lambda v: (v.document_ref, v.version)),
         ("reviews", lambda r: r.id),
         ("questions", lambda q: q.id),
+        ("acknowledgements", lambda a: (a.document_ref, a.person, a.version)),
     ):
         keys: set[Any] = set()
         for i, record in enumerate(parsed[name]):
@@ -303,6 +315,12 @@ def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
 
     for i, b in enumerate(parsed["bodies"]):
         need("person", b.contact, f"$.bodies[{i}].contact")
+    for i, u in enumerate(parsed["units"]):
+        need("unit", u.parent, f"$.units[{i}].parent")
+        need("person", u.manager, f"$.units[{i}].manager")
+    for i, a in enumerate(parsed["acknowledgements"]):
+        need("person", a.person, f"$.acknowledgements[{i}].person")
+        need("document", a.document_ref, f"$.acknowledgements[{i}].document_ref")
     for i, d in enumerate(parsed["documents"]):
         where = f"$.documents[{i}]"
         need("person", d.owner, f"{where}.owner")
@@ -337,6 +355,7 @@ def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
 
     in_file = {
         "person": {p.ref for p in parsed["persons"]},
+        "unit": {u.ref for u in parsed["units"]},
         "body": {b.ref for b in parsed["bodies"]},
         "document": {d.ref for d in parsed["documents"]},
         "dispensation": {x.ref for x in parsed["dispensations"]},

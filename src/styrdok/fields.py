@@ -20,7 +20,15 @@ from typing import Any, TypeVar
 
 import attrs
 
-from styrdok.enums import BodyLevel, DispStatus, DocStatus, DocType, ReviewOutcome
+from styrdok.enums import (
+    AckChannel,
+    BodyLevel,
+    DispStatus,
+    DocStatus,
+    DocType,
+    ReviewOutcome,
+    UnitKind,
+)
 from styrdok.errors import InvalidValue
 from styrdok.text import (
     REF_PATTERN,
@@ -100,6 +108,16 @@ def to_disp_status(value: Any) -> Any:
 def to_review_outcome(value: Any) -> Any:
     """A :class:`~styrdok.enums.ReviewOutcome` from its value, if it is one."""
     return _to_enum(ReviewOutcome, value)
+
+
+def to_unit_kind(value: Any) -> Any:
+    """A :class:`~styrdok.enums.UnitKind` from its code."""
+    return _to_enum(UnitKind, value)
+
+
+def to_ack_channel(value: Any) -> Any:
+    """An :class:`~styrdok.enums.AckChannel` from its code."""
+    return _to_enum(AckChannel, value)
 
 
 def to_amount(value: Any) -> Decimal | None:

@@ -58,9 +58,19 @@ _LABELS = {
     "overdue": N_("review overdue"),
     "escalation": N_("review long overdue"),
     "evaluation": N_("evaluation"),
+    "read": N_("to read and confirm"),
+    "read_manager": N_("not yet read in your unit"),
     # Disposition
     "end": N_("end"),
     "move": N_("move to the successor"),
+    # UnitKind ("administration" and "unit" are BodyLevel's words too)
+    "municipality": N_("municipality or region"),
+    "department": N_("department"),
+    # AckChannel
+    "intranet": N_("intranet"),
+    "api": N_("integration"),
+    "email": N_("e-mail link"),
+    "cli": N_("command line"),
     # FileKind
     "decision": N_("decision"),
     "appendix": N_("appendix"),

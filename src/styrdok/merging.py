@@ -133,6 +133,27 @@ def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
     for i, q in enumerate(parsed["questions"]):
         with _at(f"$.questions[{i}].answered_by"):
             require_recorded_answer(q, known.states(q.document_ref, q.answered_on or q.asked_on))
+    _check_units(store, parsed["units"])
+    for i, ack in enumerate(parsed["acknowledgements"]):
+        with _at(f"$.acknowledgements[{i}].version"):
+            read = known.document(ack.document_ref)
+            if read is not None and ack.version > read.version:
+                raise RuleViolation(
+                    f"{ack.document_ref} has no version {ack.version} to have been read"
+                )
+
+
+def _check_units(store: Store, units: list[Any]) -> None:
+    """Merged units join the register's tree without a loop or a second top."""
+    from styrdok.organisation import UnitTree
+
+    tree = UnitTree([*store.list_units(), *units])
+    tops = tree.children(None)
+    for i, unit in enumerate(units):
+        with _at(f"$.units[{i}].parent"):
+            tree.require_parent(unit)
+            if unit.parent is None and len(tops) > 1:
+                raise RuleViolation(f"the organisation has one top unit: {unit.ref} needs a parent")
 
 
 def _check_dispensation(known: _Known, x: Dispensation, where: str) -> None:

@@ -36,6 +36,7 @@ from styrdok.dispensation import scope_title as scope_title
 
 # The enums live in styrdok.enums (no attrs classes to build, so the command line can use
 # them without importing this module); they are re-exported here.
+from styrdok.enums import AckChannel as AckChannel
 from styrdok.enums import BodyLevel as BodyLevel
 from styrdok.enums import Disposition as Disposition
 from styrdok.enums import DispStatus as DispStatus
@@ -43,12 +44,15 @@ from styrdok.enums import DocStatus as DocStatus
 from styrdok.enums import DocType as DocType
 from styrdok.enums import DueKind as DueKind
 from styrdok.enums import ReviewOutcome as ReviewOutcome
+from styrdok.enums import UnitKind as UnitKind
 from styrdok.errors import InvalidValue
 
 # Moved to styrdok.fields with the other field helpers; re-exported so that code importing
 # them from the model keeps working.
 from styrdok.fields import MAX_REMINDER_OFFSET_DAYS as MAX_REMINDER_OFFSET_DAYS
 from styrdok.fields import Validator as Validator
+from styrdok.organisation import Acknowledgement as Acknowledgement
+from styrdok.organisation import Unit as Unit
 
 
 def _faq(values: Iterable[Any]) -> tuple[FaqEntry, ...]:
@@ -87,6 +91,12 @@ class Person:
     """Job title."""
     is_admin: bool = False
     """Registry administrators may manage people, bodies and any document."""
+    active: bool = True
+    """``False`` once the person has left (``staff sync`` deactivates leavers, never
+    deletes them): they can no longer act, and are no longer asked to read anything."""
+    unit_since: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
+    """The day they joined :attr:`unit`: documents in force for it are asked of them from
+    then (new staff, staff who moved)."""
 
 
 @attrs.frozen
@@ -230,6 +240,9 @@ class Document:
     word_count: int | None = attrs.field(default=None, validator=fields.not_negative)
     """Length in words: counted from :attr:`text` when there is one, else as given (for a
     document whose text lives at :attr:`text_url`)."""
+    ack_version: int = attrs.field(default=0, validator=fields.not_negative)
+    """The version people are asked to confirm they have read: the last one adopted as a
+    material change (an editorial change does not ask again); 0 while nobody is asked."""
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
 

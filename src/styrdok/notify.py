@@ -30,6 +30,10 @@ class NoticeKind(enum.StrEnum):
     DISPENSATION_EXPIRY = "dispensation_expiry"
     EVALUATION = "evaluation"
     """A dispensation has ended; the responsible person is asked how it went."""
+    READ = "read"
+    """A document someone is asked to read has not been confirmed after some days."""
+    READ_MANAGER = "read_manager"
+    """Staff of a unit have not confirmed a document; their manager is told."""
 
 
 @attrs.frozen
@@ -41,7 +45,7 @@ class DigestItem:
     days_left: int
     """Negative when overdue."""
     owner: str = ""
-    """For escalations: whose review is late."""
+    """For escalations: whose review is late; for a manager's notice: the unit."""
 
 
 @attrs.frozen
@@ -133,6 +137,16 @@ def item_line(item: DigestItem, language: str) -> str:
         )
     elif item.kind is NoticeKind.DISPENSATION_EXPIRY:
         text = _("Dispensation {ref} ({title}) ends on {date}.")
+    elif item.kind is NoticeKind.READ:
+        text = _(
+            "Please read {ref} {title}, which applies to you, and confirm that you have "
+            "read and understood it (asked since {date}): styrdok ack confirm {ref}"
+        )
+    elif item.kind is NoticeKind.READ_MANAGER:
+        text = _(
+            "Staff of {owner} have not yet confirmed that they have read {ref} {title} "
+            "(asked since {date}). Who: styrdok ack status {ref} --unit {owner}"
+        )
     else:
         text = _(
             "Dispensation {ref} ({title}) ended on {date}. Please record how it went: "

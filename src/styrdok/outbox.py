@@ -43,6 +43,21 @@ class ReviewCandidate:
 
 
 @attrs.frozen
+class ReadCandidate:
+    """A document in force that asks the people it applies to to read a version."""
+
+    ref: str
+    title: str
+    version: int
+    """The version in force."""
+    ack_version: int
+    """The version asked about; a confirmation of it or a later one counts."""
+    applies_to: tuple[str, ...]
+    since: dt.date
+    """When the version asked about came into force."""
+
+
+@attrs.frozen
 class DispensationCandidate:
     """An approved dispensation ending soon, or an expired one not yet evaluated."""
 

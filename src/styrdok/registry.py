@@ -1,12 +1,13 @@
 """The public API: one :class:`Registry` over one store.
 
 ``Registry`` is a facade. Each use case lives in a module of :mod:`styrdok.usecases`
-(documents, dispensations, corrections, people, questions, dates, insight, exporting,
-importing, reminding) as a function whose first parameter is the registry; the class binds
-each one as a method of the same name, so adding a use case is one new function and one
-line here. Every write runs in one :class:`~styrdok.usecases.work.Work`: resolve the acting
-person, load, apply the rules (:mod:`styrdok.rules`), write and audit in one transaction,
-checking the caller's expected revision wherever a record changes. Reads need no actor.
+(documents, dispensations, corrections, people, organisation, reading, questions, dates,
+insight, exporting, importing, reminding, …) as a function whose first parameter is the
+registry; the class binds each one as a method of the same name, so adding a use case is
+one new function and one line here. Every write runs in one
+:class:`~styrdok.usecases.work.Work`: resolve the acting person, load, apply the rules
+(:mod:`styrdok.rules`), write and audit in one transaction, checking the caller's expected
+revision wherever a record changes. Reads need no actor.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from styrdok.usecases import (
     handover,
     importing,
     insight,
+    organisation,
     people,
     questions,
+    reading,
     reminding,
     sheets,
+    staff,
 )
 from styrdok.usecases.work import SYSTEM_ACTOR, Session
 
@@ -106,6 +110,22 @@ class Registry:
     edit_person = handover.edit_person
     edit_body = handover.edit_body
     hand_over = handover.hand_over
+
+    # --- the organisation (usecases/organisation.py) ------------------------------------
+    add_unit = organisation.add_unit
+    edit_unit = organisation.edit_unit
+    get_unit = organisation.get_unit
+    unit_tree = organisation.unit_tree
+    unit_headcounts = organisation.unit_headcounts
+    map_units = organisation.map_units
+    sync_staff = staff.sync_staff
+
+    # --- communicated and accepted (usecases/reading.py) --------------------------------
+    acknowledge = reading.acknowledge
+    ask_to_read = reading.ask_to_read
+    documents_to_read = reading.documents_to_read
+    reading_status = reading.reading_status
+    acceptance = reading.acceptance
 
     # --- documents (usecases/documents.py, usecases/document_views.py) ------------------
     add_document = documents.add_document

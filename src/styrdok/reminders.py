@@ -5,7 +5,8 @@ the use case :func:`styrdok.usecases.reminding.remind` (``Registry.remind``). On
 (``styrdok remind``) does four things:
 
 1. **Expire**: documents past ``valid_until`` lapse, dispensations past theirs expire.
-2. **Plan**: for every review, end date and finished dispensation within reach, work out
+2. **Plan**: for every review, end date, finished dispensation and document not yet
+   confirmed by those asked to read it (:mod:`styrdok.reading_reminders`) within reach, work out
    the thresholds whose (working-day adjusted) send date has come, keep only the most
    urgent per item and recipient, and record it in the outbox ledger once per channel —
    unless the ledger already holds that threshold or a later one for the same cycle. So a
@@ -34,6 +35,7 @@ from styrdok.gcpause import paused_gc
 from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
+from styrdok.reading_reminders import read_thresholds
 from styrdok.workdays import previous_working_day
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ _URGENCY = {
     NoticeKind.OVERDUE: 1,
     NoticeKind.ESCALATION: 2,
     NoticeKind.EVALUATION: 0,
+    NoticeKind.READ: 0,
+    NoticeKind.READ_MANAGER: 1,
 }
 
 
@@ -240,6 +244,7 @@ def _plan(
         per_person.extend(review_thresholds(review, today, settings).items())
     for disp in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
         per_person.extend(dispensation_thresholds(disp, today, settings).items())
+    per_person.extend(read_thresholds(store, today=today, settings=settings).items())
 
     chosen: list[tuple[str, Threshold]] = []
     for person, thresholds in per_person:

@@ -128,6 +128,8 @@ _DOCUMENT_COLUMNS = (
     _c("text_url", "Länk till texten", "Text URL", width=30),
     _c("text", "Text", "Text", width=40),
     _c("word_count", "Antal ord", "Word count", cells.WHOLE, width=10),
+    _c("ack_version", "Läsbekräftelse av version", "Read confirmation of version", cells.WHOLE,
+       width=10),
 )  # fmt: skip
 
 _DISPENSATION_COLUMNS = (
@@ -176,6 +178,8 @@ _PERSON_COLUMNS = (
     _c("unit", "Enhet", "Unit", width=30),
     _c("title", "Befattning", "Job title", width=24),
     _c("is_admin", "Administratör", "Administrator", cells.BOOLEAN, width=10),
+    _c("active", "Aktiv", "Active", cells.BOOLEAN, width=10),
+    _c("unit_since", "I enheten sedan", "In the unit since", cells.DATE, width=12),
 )
 
 _BODY_COLUMNS = (

@@ -19,9 +19,12 @@ from styrdok.cli import (
     files,
     people,
     questions,
+    reading,
     remind,
     report,
     setup,
+    staff,
+    units,
 )
 from styrdok.cli.app import App, StyrdokGroup
 from styrdok.cli.plugins import plugins_command
@@ -116,6 +119,8 @@ for command in (
     setup.demo,
     people.person,
     people.body,
+    units.unit,
+    staff.staff,
     doc.doc,
     disp.disp,
     due.due,
@@ -132,5 +137,6 @@ for command in (
     plugins_command,
     audit.audit,
     files.files,
+    reading.ack,
 ):
     main.add_command(command)

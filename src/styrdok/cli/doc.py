@@ -98,6 +98,12 @@ def doc_edit(
     type=choice(Disposition),
     help="If it supersedes a document with open dispensations: end or move them.",
 )
+@click.option(
+    "--editorial",
+    is_flag=True,
+    help="An editorial change (spelling, a contact, a link): nobody is asked to read and "
+    "confirm it again; confirmations of the earlier version still count.",
+)
 @EXPECT_REVISION
 @pass_app
 def doc_adopt(
@@ -108,9 +114,12 @@ def doc_adopt(
     minute_ref: str | None,
     registry_number: str | None,
     dispensations: str | None,
+    editorial: bool,
     expect_revision: int | None,
 ) -> None:
-    """Record the decision that puts a document (or a revised version) in force.
+    """Record the decision that puts a document (or a revised version) in force. Everyone
+    it applies to is then asked to read it and confirm (``styrdok ack``), unless the
+    revision is ``--editorial``.
 
     \b
     Example:
@@ -125,6 +134,7 @@ def doc_adopt(
         registry_number=registry_number,
         dispensations=Disposition(dispensations) if dispensations else None,
         expected_revision=expect_revision,
+        material=not editorial,
     )
     done(
         f"{stored.ref} version {stored.version} in force from {on}; next review "

@@ -18,6 +18,7 @@ PERSON_COLUMNS = [
     ("unit", N_("UNIT")),
     ("title", N_("TITLE")),
     ("is_admin", N_("ADMIN")),
+    ("active", N_("ACTIVE")),
 ]
 BODY_COLUMNS = [
     ("ref", N_("REF")),
@@ -36,7 +37,7 @@ def person() -> None:
 @click.argument("ref")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--email", help="E-mail address for reminders.")
-@click.option("--unit", help="Organisational unit.")
+@click.option("--unit", help="Organisational unit: a unit's ref once there are units.")
 @click.option("--title", help="Job title.")
 @click.option("--admin", "is_admin", is_flag=True, help="Make them a registry administrator.")
 @pass_app
@@ -118,6 +119,12 @@ def person_show(app: App, ref: str) -> None:
 @click.option("--unit", help="Organisational unit.")
 @click.option("--title", help="Job title.")
 @click.option("--admin/--no-admin", "is_admin", default=None, help="Administrator right.")
+@click.option(
+    "--active/--left",
+    "active",
+    default=None,
+    help="--left deactivates someone who has left (never deleted); --active brings them back.",
+)
 @pass_app
 def person_edit(app: App, /, ref: str, **options: object) -> None:
     """Correct a person (administrators only); only the options given change.

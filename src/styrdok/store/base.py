@@ -3,8 +3,9 @@
 The contract is split by role — :class:`RecordStore` (records and the queries over them),
 :class:`AuditStore` (persisting the hash-chained log), :class:`OutboxStore` (the reminder
 ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search),
-:class:`AttachmentStore` (the record of each document's files) and :class:`BrowseStore`
-(filtered pages of the register) — and :class:`Store` is all seven. A
+:class:`AttachmentStore` (the record of each document's files), :class:`BrowseStore`
+(filtered pages of the register) and :class:`OrganisationStore` (units, staff per unit,
+read acknowledgements) — and :class:`Store` is all eight. A
 backend persists and queries; it never decides. Hashing the audit chain
 (:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
 due, granted or open, titles made from free text and what a reminder says are computed once
@@ -37,6 +38,7 @@ from typing import Any, NamedTuple, Protocol
 
 from styrdok.attachment import Attachment
 from styrdok.model import (
+    Acknowledgement,
     AuditEvent,
     Body,
     Dispensation,
@@ -47,8 +49,9 @@ from styrdok.model import (
     Person,
     Question,
     Review,
+    Unit,
 )
-from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
+from styrdok.outbox import DispensationCandidate, Notice, ReadCandidate, ReviewCandidate
 from styrdok.search import SearchHit
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
@@ -118,6 +121,11 @@ class RecordStore(Protocol):
 
     def replace_person(self, person: Person) -> None:
         """Overwrite the stored person with the same ref (an edit, or anonymisation)."""
+        ...
+
+    def replace_persons(self, persons: Sequence[Person]) -> None:
+        """Store many changed people under their refs at once (``staff sync``): one
+        ``executemany``, not one statement each."""
         ...
 
     def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
@@ -515,6 +523,87 @@ class BrowseStore(Protocol):
         ...
 
 
+class OrganisationStore(Protocol):
+    """The organisation and read acknowledgements: units (a small tree, which the core
+    walks), staff per unit and acknowledgements (large: counted and listed here)."""
+
+    def list_units(self) -> list[Unit]:
+        """Every unit, by ref."""
+        ...
+
+    def get_unit(self, ref: str) -> Unit | None:
+        """One unit by ref."""
+        ...
+
+    def insert_unit(self, unit: Unit) -> None:
+        """Add a unit (:class:`~styrdok.errors.AlreadyExists` for a duplicate ref)."""
+        ...
+
+    def replace_unit(self, unit: Unit) -> None:
+        """Store a changed unit (name, kind, parent, manager) under its ref."""
+        ...
+
+    def unit_headcounts(self) -> dict[str, int]:
+        """Active people per unit ref (people with no unit left out)."""
+        ...
+
+    def persons_in_units(self, units: Sequence[str], *, active: bool = True) -> list[Person]:
+        """The people whose unit is one of ``units`` (only active ones unless ``active``
+        is ``False``), by unit, name and ref."""
+        ...
+
+    def insert_acknowledgement(self, ack: Acknowledgement) -> None:
+        """Record an acknowledgement (:class:`~styrdok.errors.AlreadyExists` if that
+        person already confirmed that version)."""
+        ...
+
+    def acknowledgement_of(
+        self, person: str, document_ref: str, *, versions: tuple[int, int]
+    ) -> Acknowledgement | None:
+        """``person``'s latest acknowledgement of ``document_ref`` whose version lies in
+        the closed range ``versions``."""
+        ...
+
+    def acknowledgements_by(self, person: str) -> list[Acknowledgement]:
+        """Everything ``person`` has confirmed, newest first."""
+        ...
+
+    def read_counts(self, document_ref: str | None = None) -> Iterator[tuple[str, str, int]]:
+        """``(document, unit, people)`` ordered by document: how many active people of
+        each unit have confirmed a version between the document's ``ack_version`` and its
+        ``version``, for documents in force with ``ack_version`` > 0 (one, or all)."""
+        ...
+
+    def unread_persons(
+        self,
+        document_ref: str,
+        units: Sequence[str],
+        *,
+        versions: tuple[int, int],
+        limit: int | None = None,
+        offset: int = 0,
+        joined_since: dt.date | None = None,
+    ) -> list[Person]:
+        """Active people of ``units`` with no acknowledgement of ``document_ref`` in the
+        closed version range ``versions``, by unit, name and ref; a page with ``limit``;
+        only those who joined their unit on or after ``joined_since``, when given."""
+        ...
+
+    def read_candidates(self) -> list[ReadCandidate]:
+        """Every document in force that asks to be read (``ack_version`` > 0), with the
+        day the version asked about came into force (the reminder run's input)."""
+        ...
+
+    def documents_to_read(
+        self, person: str, units: Sequence[str]
+    ) -> list[tuple[Document, Acknowledgement | None]]:
+        """Documents in force with ``ack_version`` > 0 whose ``applies_to`` names one of
+        ``units`` and which ``person`` has not confirmed between ``ack_version`` and
+        ``version``, by title and ref; each with the person's latest acknowledgement of an
+        earlier version, if any."""
+        ...
+
+
 class Store(
     RecordStore,
     AuditStore,
@@ -523,6 +612,7 @@ class Store(
     SearchStore,
     AttachmentStore,
     BrowseStore,
+    OrganisationStore,
     Protocol,
 ):
     """A storage backend for one registry: every role."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from styrdok import fields, weblinks
 from styrdok.model import (
+    Acknowledgement,
     AnnulledDecision,
     Annulment,
     Body,
@@ -22,6 +24,7 @@ from styrdok.model import (
     Person,
     Question,
     Review,
+    Unit,
 )
 from styrdok.serialize import from_data, to_data
 
@@ -36,6 +39,8 @@ def person_to_row(person: Person) -> dict[str, Any]:
         "unit": person.unit,
         "title": person.title,
         "is_admin": person.is_admin,
+        "active": person.active,
+        "unit_since": person.unit_since,
     }
 
 
@@ -48,6 +53,8 @@ def person_from_row(row: Row) -> Person:
         unit=row["unit"],
         title=row["title"],
         is_admin=bool(row["is_admin"]),
+        active=bool(row.get("active", True)),
+        unit_since=row.get("unit_since"),
     )
 
 
@@ -105,6 +112,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "text": doc.text,
         "word_count": doc.word_count,
         "reminder_offsets": list(doc.reminder_offsets) if doc.reminder_offsets else None,
+        "ack_version": doc.ack_version,
         "revision": doc.revision,
     }
 
@@ -144,6 +152,7 @@ def document_from_row(row: Row) -> Document:
         text=row["text"],
         word_count=row["word_count"],
         reminder_offsets=row["reminder_offsets"],
+        ack_version=row.get("ack_version", 0),
         revision=row["revision"],
     )
 
@@ -309,4 +318,46 @@ def question_from_row(row: Row) -> Question:
         answered_by=row["answered_by"],
         answered_on=row["answered_on"],
         promoted_to_faq=bool(row["promoted_to_faq"]),
+    )
+
+
+def unit_to_row(unit: Unit) -> dict[str, Any]:
+    return {
+        "ref": unit.ref,
+        "name": unit.name,
+        "kind": unit.kind.value,
+        "parent": unit.parent,
+        "manager": unit.manager,
+    }
+
+
+@fields.reads_stored
+def unit_from_row(row: Row) -> Unit:
+    return Unit(
+        ref=row["ref"],
+        name=row["name"],
+        kind=row["kind"],
+        parent=row["parent"],
+        manager=row["manager"],
+    )
+
+
+def acknowledgement_to_row(ack: Acknowledgement) -> dict[str, Any]:
+    return {
+        "document_ref": ack.document_ref,
+        "person": ack.person,
+        "version": ack.version,
+        "at": ack.at.isoformat(),
+        "channel": ack.channel.value,
+    }
+
+
+@fields.reads_stored
+def acknowledgement_from_row(row: Row) -> Acknowledgement:
+    return Acknowledgement(
+        person=row["person"],
+        document_ref=row["document_ref"],
+        version=row["version"],
+        at=dt.datetime.fromisoformat(row["at"]),
+        channel=row["channel"],
     )

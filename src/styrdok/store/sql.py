@@ -14,6 +14,7 @@ from styrdok.store.sql_base import TABLE_ORDER, TABLES, WRITER_LOCK
 from styrdok.store.sql_browse import SqlBrowse
 from styrdok.store.sql_bulk import SqlBulk
 from styrdok.store.sql_due import SqlDueQueries
+from styrdok.store.sql_organisation import SqlOrganisation
 from styrdok.store.sql_outbox import SqlOutbox
 from styrdok.store.sql_records import SqlRecords
 from styrdok.store.sql_search import SqlSearch
@@ -27,6 +28,7 @@ class SqlStore(
     SqlBrowse,
     SqlSearch,
     SqlAttachments,
+    SqlOrganisation,
     SqlAudit,
     SqlOutbox,
     SqlBulk,

@@ -7,7 +7,7 @@ bulk) is a class on top of :class:`SqlBase`; they share one connection per trans
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,6 +24,7 @@ WRITER_LOCK = 0x7374_7972_646F_6B
 #: Tables in an order that satisfies foreign keys on insert (export/import use it too).
 TABLE_ORDER: tuple[str, ...] = (
     "person",
+    "unit",
     "body",
     "document",
     "document_version",
@@ -31,6 +32,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "dispensation",
     "question",
     "attachment",
+    "acknowledgement",
 )
 TABLES: dict[str, sa.Table] = {
     "person": tables.person,
@@ -43,6 +45,8 @@ TABLES: dict[str, sa.Table] = {
     "audit_event": tables.audit_event,
     "notice": tables.notice,
     "attachment": tables.attachment,
+    "unit": tables.unit,
+    "acknowledgement": tables.acknowledgement,
 }
 
 
@@ -112,6 +116,16 @@ class SqlBase:
                 return self.conn.execute(table.insert().values(**row))
         except IntegrityError:
             raise AlreadyExists(f"{what} already exists") from None
+
+    def _write_targets(self, document_ref: str, targets: Iterable[str], *, fresh: bool) -> None:
+        """Keep ``document_target`` (each entry of a document's ``applies_to`` as a row)
+        in step with the document: called wherever a document row is written."""
+        t = tables.document_target
+        if not fresh:
+            self.conn.execute(t.delete().where(t.c.document_ref == document_ref))
+        rows = [{"document_ref": document_ref, "target": v} for v in dict.fromkeys(targets)]
+        if rows:
+            self.conn.execute(t.insert(), rows)
 
     # --- schema --------------------------------------------------------------------------
 

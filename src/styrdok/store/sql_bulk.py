@@ -44,10 +44,10 @@ class SqlBulk(SqlBase):
         for row in rows:
             chunk.append(row)
             if len(chunk) >= batch:
-                self._insert_chunk(table, chunk, insert)
+                self._insert_rows(table, chunk, insert)
                 count, chunk = count + len(chunk), []
         if chunk:
-            self._insert_chunk(table, chunk, insert)
+            self._insert_rows(table, chunk, insert)
             count += len(chunk)
         if count and self.conn.dialect.name == "postgresql" and "id" in table.c:
             # Rows came with their own ids (a restore): move the id sequence past them.
@@ -58,6 +58,23 @@ class SqlBulk(SqlBase):
                 )
             )
         return count
+
+    def _insert_rows(
+        self, table: sa.Table, chunk: list[Mapping[str, Any]], processors: dict[str, Any] | None
+    ) -> None:
+        self._insert_chunk(table, chunk, processors)
+        if table is tables.document:  # what each applies to, as rows (document_target)
+            targets: list[Mapping[str, Any]] = [
+                {"document_ref": row["ref"], "target": target}
+                for row in chunk
+                for target in dict.fromkeys(row.get("applies_to") or ())
+            ]
+            if targets:
+                self._insert_chunk(
+                    tables.document_target,
+                    targets,
+                    self._driver_insert(tables.document_target) if processors is not None else None,
+                )
 
     def _driver_insert(self, table: sa.Table) -> dict[str, Any]:
         """Each column's bind processor as SQLAlchemy would apply it, for the driver's own

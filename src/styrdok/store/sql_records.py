@@ -52,6 +52,21 @@ class SqlRecords(SqlBase):
         row = without_key(convert.person_to_row(person))
         self.conn.execute(p.update().where(p.c.ref == person.ref).values(**row))
 
+    def replace_persons(self, persons: Sequence[Person]) -> None:
+        if not persons:
+            return
+        p = tables.person
+        names = [c for c in convert.person_to_row(persons[0]) if c != "ref"]
+        statement = (
+            p.update()
+            .where(p.c.ref == sa.bindparam("key"))
+            .values({name: sa.bindparam(name) for name in names})
+        )
+        self.conn.execute(
+            statement,
+            [{**without_key(convert.person_to_row(x)), "key": x.ref} for x in persons],
+        )
+
     def replace_body(self, body: Body) -> None:
         b = tables.body
         row = without_key(convert.body_to_row(body))
@@ -126,6 +141,7 @@ class SqlRecords(SqlBase):
 
     def insert_document(self, document: Document) -> None:
         self._insert(tables.document, convert.document_to_row(document), f"document {document.ref}")
+        self._write_targets(document.ref, document.applies_to, fresh=True)
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
         """Store ``document`` if nobody changed it since ``expected_revision``."""
@@ -143,6 +159,7 @@ class SqlRecords(SqlBase):
                 f"{document.ref} was changed by someone else (you had revision "
                 f"{expected_revision}); reload it and try again"
             )
+        self._write_targets(document.ref, document.applies_to, fresh=False)
         return stored
 
     def insert_version(self, version: DocumentVersion) -> None:

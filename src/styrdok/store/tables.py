@@ -40,6 +40,10 @@ def _json(nullable: bool = False) -> Any:
 
 class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
+    __table_args__ = (
+        # staff per unit (who is asked to read), active people only (0008)
+        sa.Index("ix_person_unit_active", "unit", "active"),
+    )
 
     ref: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
@@ -47,6 +51,23 @@ class PersonRow(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=200)
     title: str | None = Field(default=None, max_length=200)
     is_admin: bool = False
+    # Leavers are deactivated, never deleted (migration 0008).
+    active: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    )
+    unit_since: dt.date | None = None
+
+
+class UnitRow(SQLModel, table=True):
+    """A unit of the organisation (migration 0008); the tree is ``parent``."""
+
+    __tablename__ = "unit"
+
+    ref: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    parent: str | None = _ref_fk("unit.ref", nullable=True, index=True)
+    manager: str | None = _ref_fk("person.ref", nullable=True, index=True)
 
 
 class BodyRow(SQLModel, table=True):
@@ -104,7 +125,50 @@ class DocumentRow(SQLModel, table=True):
     reminder_offsets: list[int] | None = Field(
         default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
     )
+    # The version people are asked to confirm they have read (migration 0008).
+    ack_version: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
     revision: int = 0
+
+
+class DocumentTargetRow(SQLModel, table=True):
+    """Each entry of a document's ``applies_to``, one row each, kept by the store with the
+    document (migration 0008): "what must this person read" is then an indexed join
+    instead of a scan of every document's JSON."""
+
+    __tablename__ = "document_target"
+    __table_args__ = (
+        # what a person must read: documents that apply to one of their units
+        sa.Index("ix_document_target_target", "target", "document_ref"),
+    )
+
+    document_ref: str = Field(
+        sa_column=sa.Column(
+            sa.String(64), _fk("document.ref", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    target: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
+
+
+class AcknowledgementRow(SQLModel, table=True):
+    """One person's confirmation that they have read a version (migration 0008)."""
+
+    __tablename__ = "acknowledgement"
+    __table_args__ = (
+        # a person's own: what they have confirmed
+        sa.Index("ix_acknowledgement_person", "person", "document_ref"),
+    )
+
+    # Document first: "who has read X" and the counts per unit read one document's range.
+    document_ref: str = Field(
+        sa_column=sa.Column(sa.String(64), _fk("document.ref"), primary_key=True)
+    )
+    person: str = Field(sa_column=sa.Column(sa.String(64), _fk("person.ref"), primary_key=True))
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # ISO 8601 text in UTC, as the audit log keeps time: the same on every engine.
+    at: str = Field(max_length=40)
+    channel: str = Field(max_length=20)
 
 
 class DocumentVersionRow(SQLModel, table=True):
@@ -288,6 +352,9 @@ question = QuestionRow.__table__  # type: ignore[attr-defined]
 audit_event = AuditRow.__table__  # type: ignore[attr-defined]
 notice = NoticeRow.__table__  # type: ignore[attr-defined]
 attachment = AttachmentRow.__table__  # type: ignore[attr-defined]
+unit = UnitRow.__table__  # type: ignore[attr-defined]
+document_target = DocumentTargetRow.__table__  # type: ignore[attr-defined]
+acknowledgement = AcknowledgementRow.__table__  # type: ignore[attr-defined]
 
 # Refs a person types must not differ only in case: `Anna.Lind` beside `anna.lind`, or
 # `pol-is-01` beside `POL-IS-01`, would look like one record and be two. The core refuses
@@ -298,5 +365,5 @@ attachment = AttachmentRow.__table__  # type: ignore[attr-defined]
 # (``D-YYYY-NNNN``) and keep their plain key.
 REF_CASE_INDEXES = {
     table.name: sa.Index(f"uq_{table.name}_ref_lower", sa.func.lower(table.c.ref), unique=True)
-    for table in (person, body, document)
+    for table in (person, body, document, unit)
 }

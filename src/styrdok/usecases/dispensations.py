@@ -45,6 +45,7 @@ def request_dispensation(
         document = work.document(request.document_ref)
         rules.require_dispensable(document)
         work.require_person(request.responsible, "responsible")
+        work.require_units(request.applies_to, "applies_to")
         rules.require_valid_terms(
             document.dispensation_rules,
             valid_from=request.valid_from,

@@ -44,6 +44,7 @@ def add_document(registry: Registry, document: Document, *, actor: str | None) -
             "document", document.ref, work.store.existing_refs("document", [document.ref])
         )
         check_links(work, document)
+        work.require_units(document.applies_to, "applies_to")
         work.store.insert_document(document)
         work.record(events.DocumentAdded, f"document:{document.ref}", None, document)
     return document
@@ -76,6 +77,7 @@ def edit_document(
             )
         rules.require_history_kept(before, after, registry.today())
         check_links(work, after)
+        work.require_units(after.applies_to, "applies_to", before=before.applies_to)
         if after == before:
             # Nothing changes: nothing is written or audited, the revision stays.
             require_revision(before.ref, before.revision, expected_revision)
@@ -99,10 +101,16 @@ def adopt_document(
     registry_number: str | None = None,
     dispensations: Disposition | None = None,
     expected_revision: int | None = None,
+    material: bool = True,
 ) -> Document:
     """Record the decision that puts a draft in force, or a revised version of a document
     already in force (version + 1). If the document supersedes another, that one becomes
-    ``superseded`` and ``dispensations`` says what happens to its open dispensations."""
+    ``superseded`` and ``dispensations`` says what happens to its open dispensations.
+
+    A first adoption, and a revision adopted as a ``material`` change (the default), asks
+    everyone the document applies to to read the new version and confirm it; a revision
+    with ``material=False`` (editorial: spelling, a new contact, a broken link) asks
+    nobody again, and confirmations of the earlier version still count."""
     with registry.session.work(actor) as work:
         before = work.document(ref)
         rules.require_document_manager(work.actor, before, "adopt")
@@ -111,10 +119,13 @@ def adopt_document(
         next_review_on = before.next_review_on
         if next_review_on is None or next_review_on <= on:
             next_review_on = rules.next_review(before, on)
+        version = work.next_version(before)
+        first = before.status is DocStatus.DRAFT
         after = evolve(
             before,
             status=DocStatus.IN_FORCE,
-            version=work.next_version(before),
+            version=version,
+            ack_version=version if material or first else before.ack_version,
             adopted_by=body,
             decided_on=on,
             minute_ref=minute_ref or before.minute_ref,

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from styrdok.registry import Registry
 
 #: The duties a handover moves, in the order they are listed.
-ROLES = ("owner", "guardian", "approver", "responsible", "contact")
+ROLES = ("owner", "guardian", "approver", "responsible", "contact", "manager")
 #: What may be changed on a person (the ref is the key; anonymise replaces it).
-PERSON_FIELDS = frozenset({"name", "email", "unit", "title", "is_admin"})
+PERSON_FIELDS = frozenset({"name", "email", "unit", "title", "is_admin", "active"})
 #: What may be changed on a body.
 BODY_FIELDS = frozenset({"name", "level", "contact"})
 
@@ -30,9 +30,10 @@ BODY_FIELDS = frozenset({"name", "level", "contact"})
 def edit_person(
     registry: Registry, ref: str, changes: dict[str, Any], *, actor: str | None
 ) -> Person:
-    """Correct a person's name, e-mail address, unit, title or administrator right
-    (administrators only; nobody removes their own administrator right, so a registry
-    always keeps one)."""
+    """Correct a person's name, e-mail address, unit, title, administrator right or whether
+    they are active (administrators only; nobody removes their own administrator right or
+    deactivates themselves, so a registry always keeps one). A new unit must be one of the
+    organisation's, and the person is asked to read what applies there from today."""
     _require_known(changes, PERSON_FIELDS, "person")
     with registry.session.work(actor) as work:
         rules.require_admin(work.actor, "edit people")
@@ -40,6 +41,14 @@ def edit_person(
         if ref == work.actor.ref and changes.get("is_admin") is False:
             raise RuleViolation(f"{ref} may not remove their own administrator right")
         after = evolve(before, **changes)
+        if after == before:
+            return before  # nothing changes: nothing is written or audited
+        work.require_units([after.unit], "unit", before=[before.unit])
+        if after.unit != before.unit:
+            # Moved: the documents in force for the new unit are asked of them from today.
+            after = evolve(after, unit_since=registry.today())
+        if ref == work.actor.ref and not after.active:
+            raise RuleViolation(f"{ref} may not deactivate themselves")
         work.store.replace_person(after)
         work.record(events.PersonEdited, f"person:{ref}", before, after)
     return after
@@ -73,7 +82,8 @@ def hand_over(
 ) -> list[str]:
     """Hand ``from_person``'s duties to ``to_person`` in one audited step: owner, guardian
     and approver of documents in preparation or in force, responsible for open
-    dispensations, contact of bodies (``only`` picks some of :data:`ROLES`). Requests
+    dispensations, contact of bodies, manager of units (``only`` picks some of
+    :data:`ROLES`). Requests
     waiting on ``from_person`` as guardian or approver then wait on ``to_person``.
     Administrators only. Returns one line per duty moved; ``dry_run`` changes nothing."""
     roles = set(only or ROLES)
@@ -132,6 +142,14 @@ def _move(work: Work, old: str, new: str, roles: set[str], *, write: bool) -> li
                     after_body = evolve(body, contact=new)
                     work.store.replace_body(after_body)
                     work.record(events.BodyEdited, f"body:{body.ref}", body, after_body)
+    if "manager" in roles:
+        for unit in work.store.list_units():
+            if unit.manager == old:
+                changes.append(f"manager of {unit.ref}")
+                if write:
+                    after_unit = evolve(unit, manager=new)
+                    work.store.replace_unit(after_unit)
+                    work.record(events.UnitEdited, f"unit:{unit.ref}", unit, after_unit)
     return changes
 
 

@@ -67,6 +67,7 @@ def import_json(
 #: The audit event of each kind of merged record, and the entity it names.
 _PER_RECORD: dict[str, tuple[type[events.Event], Any]] = {
     "persons": (events.PersonImported, lambda p: f"person:{p.ref}"),
+    "units": (events.UnitImported, lambda u: f"unit:{u.ref}"),
     "bodies": (events.BodyImported, lambda b: f"body:{b.ref}"),
     "documents": (events.DocumentImported, lambda d: f"document:{d.ref}"),
     "document_versions": (events.DocumentVersionImported, lambda v: f"document:{v.document_ref}"),
@@ -74,6 +75,10 @@ _PER_RECORD: dict[str, tuple[type[events.Event], Any]] = {
     "reviews": (events.DocumentReviewImported, lambda r: f"document:{r.document_ref}"),
     "dispensations": (events.DispensationImported, lambda x: f"dispensation:{x.ref}"),
     "questions": (events.QuestionImported, lambda q: f"document:{q.document_ref}"),
+    "acknowledgements": (
+        events.AcknowledgementImported,
+        lambda a: f"document:{a.document_ref}",
+    ),
 }
 
 

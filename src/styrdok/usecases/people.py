@@ -13,7 +13,7 @@ from styrdok.errors import InvalidValue, NotFound, PermissionDenied, RuleViolati
 from styrdok.model import Body, Person
 from styrdok.text import check_new_ref
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import SYSTEM_ACTOR
+from styrdok.usecases.work import SYSTEM_ACTOR, evolve
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
@@ -34,6 +34,9 @@ def add_person(registry: Registry, person: Person, *, actor: str | None) -> Pers
             rules.require_admin(work.actor, "add people")
             acting = work.actor.ref
         check_new_ref("person", person.ref, work.store.existing_refs("person", [person.ref]))
+        work.require_units([person.unit], "unit")
+        if person.unit is not None and person.unit_since is None and work.units():
+            person = evolve(person, unit_since=registry.today())
         work.store.insert_person(person)
         work.record(events.PersonAdded, f"person:{person.ref}", None, person, actor=acting)
     return person
@@ -62,7 +65,8 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
                 documents=work.store.list_documents(),
                 dispensations=work.store.list_dispensations(person=ref),
                 bodies=work.store.list_bodies(),
-            ),
+            )
+            + [f"manager of {u.ref}" for u in work.store.list_units() if u.manager == ref],
         )
         pseudonym = gdpr.new_pseudonym(lambda r: work.store.get_person(r) is not None)
         rewrite, needles = gdpr.replacer(person, pseudonym), gdpr.needles(person)

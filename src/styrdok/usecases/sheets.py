@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import attrs
 
 from styrdok import events, rules
-from styrdok.errors import AlreadyExists, RuleViolation, StyrdokError
+from styrdok.errors import AlreadyExists, NotFound, RuleViolation, StyrdokError
 from styrdok.labels import N_
 from styrdok.model import OPEN_STATUSES, DispStatus, DocStatus, DocumentVersion, scope_title
 from styrdok.usecases.arguments import use_case
@@ -262,6 +262,14 @@ def _check_new_records(
                 raise RuleViolation(f"{record.ref} cannot supersede itself @ $.supersedes")
             if kind == "dispensations" and record.status in OPEN_STATUSES:
                 _check_open(work, record, records)
+            # Once the register has an organisation, units are named by its refs.
+            try:
+                if kind == "persons":
+                    work.require_units([record.unit], "unit")
+                if kind in ("documents", "dispensations"):
+                    work.require_units(record.applies_to, "applies_to")
+            except NotFound as exc:
+                raise NotFound(f"{exc} @ $.{str(exc).split(':', 1)[0]}") from None
         except StyrdokError as exc:
             raise locate(exc, {"": [number]}, headings.shown) from None
     if kind == "persons" and work.store.is_empty() and not any(p.is_admin for p in records):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -25,6 +25,7 @@ from styrdok.audit import next_event, sealing_key
 from styrdok.errors import Conflict, NotFound, PermissionDenied
 from styrdok.fields import evolve as evolve  # the one evolve use cases call
 from styrdok.model import AuditEvent, Dispensation, Document, Person, Question
+from styrdok.organisation import UnitTree
 from styrdok.serialize import to_data
 from styrdok.store.base import Store
 
@@ -131,6 +132,7 @@ class Work:
         self.store = session.store
         self._actor_ref = actor
         self._actor: Person | None = None
+        self._tree: UnitTree | None = None
         if not bootstrap:  # bootstrap work resolves the actor only if it needs one
             self._actor = self.person(actor, role=None)
 
@@ -142,6 +144,34 @@ class Work:
             self._actor = self.person(self._actor_ref, role=None)
         return self._actor
 
+    def units(self) -> UnitTree:
+        """The organisation as it stands in this transaction (read once, then kept; a use
+        case that changes a unit calls :meth:`forget_units`)."""
+        if self._tree is None:
+            self._tree = UnitTree(self.store.list_units())
+        return self._tree
+
+    def forget_units(self) -> None:
+        """Read the organisation again on next use (after a unit was written)."""
+        self._tree = None
+
+    def require_units(
+        self, values: Iterable[str | None], field: str, *, before: Iterable[str | None] = ()
+    ) -> None:
+        """Once the register has an organisation, every value of ``field`` must name one
+        of its units. Values already stored (``before``: free text from before there were
+        units) are left alone until ``styrdok unit map`` maps them."""
+        tree = self.units()
+        if not tree:
+            return
+        kept = set(before)
+        for value in values:
+            if value is not None and value not in kept and value not in tree:
+                raise NotFound(
+                    f"{field}: {value!r} is not a unit of the organisation "
+                    "(see `styrdok unit list`)"
+                )
+
     # --- loading -------------------------------------------------------------------------
 
     def person(self, ref: str | None, *, role: str | None = "") -> Person:
@@ -151,6 +181,9 @@ class Work:
         person = self.store.get_person(ref)
         if person is None:
             raise NotFound(f"unknown person {ref!r}" + (f" given as {role}" if role else ""))
+        if role is None and not person.active:
+            # A leaver's account may still exist in the login proxy for a while.
+            raise PermissionDenied(f"{ref} has left (deactivated) and can no longer act")
         return person
 
     def require_person(self, ref: str | None, role: str) -> None:
