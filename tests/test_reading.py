@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import day, policy
 from styrdok import PermissionDenied, Person, RuleViolation
 from styrdok.enums import AckChannel
 from styrdok.model import Unit
 from styrdok.registry import Registry
-from conftest import day, policy
 
 
 @pytest.fixture
@@ -142,3 +142,22 @@ def test_the_cli_shows_status_and_confirms(asked: Registry, cli) -> None:  # typ
     assert "Har inte läst ännu" in result.output and "Ulla" in result.output
     result = cli("--as", "tim", "ack", "confirm", "POL-2", "--version", "7")
     assert result.exit_code == 1
+
+
+def test_anonymising_a_reader_keeps_their_confirmation_under_the_pseudonym(
+    asked: Registry,
+) -> None:
+    asked.acknowledge("POL-2", actor="tim")
+    anonymous = asked.anonymise_person("tim", actor="admin")
+    assert asked.reading_status("POL-2", actor="admin").read == 1
+    assert asked.documents_to_read(anonymous.ref) == []
+
+
+def test_a_manager_must_hand_over_before_being_anonymised(asked: Registry) -> None:
+    asked.hand_over("owner", "guardian", actor="admin", only=("owner", "guardian"))
+    with pytest.raises(RuleViolation, match="manager of SOC"):
+        asked.anonymise_person("owner", actor="admin")
+    assert asked.hand_over("owner", "guardian", actor="admin", only=("manager",)) == [
+        "manager of SOC"
+    ]
+    assert asked.get_unit("SOC").manager == "guardian"

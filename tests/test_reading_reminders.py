@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import day, policy
-from test_reminders import Recorder, remind
 
+from conftest import day, policy
 from styrdok import Person
 from styrdok.model import Unit
 from styrdok.notify import render_text
 from styrdok.registry import Registry
+from test_reminders import Recorder, remind
 
 
 @pytest.fixture
@@ -26,9 +26,7 @@ def asked(seeded: Registry) -> Registry:
     seeded.add_unit(Unit("SOC-HT", "Hemtjänst Norr", parent="SOC"), actor="admin")
     seeded.add_unit(Unit("BUF", "Barn och utbildning", parent="KOMMUN"), actor="admin")
     for ref, unit in (("tim", "SOC-HT"), ("ulla", "SOC-HT"), ("vera", "BUF")):
-        seeded.add_person(
-            Person(ref, ref.title(), unit=unit, unit_since=day(-400)), actor="admin"
-        )
+        seeded.add_person(Person(ref, ref.title(), unit=unit, unit_since=day(-400)), actor="admin")
     seeded.add_document(policy("POL-2", applies_to=("SOC",)), actor="owner")
     seeded.adopt_document("POL-2", actor="owner", body="KS", on=day(0))
     return seeded

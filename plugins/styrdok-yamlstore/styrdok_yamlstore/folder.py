@@ -35,6 +35,7 @@ from styrdok.attachment import Attachment
 from styrdok.audit import time_text
 from styrdok.errors import AlreadyExists, InvalidValue, RegistryUnavailable
 from styrdok.model import (
+    Acknowledgement,
     AuditEvent,
     Body,
     Dispensation,
@@ -43,6 +44,7 @@ from styrdok.model import (
     Person,
     Question,
     Review,
+    Unit,
 )
 from styrdok.outbox import Notice
 from styrdok.serialize import from_data, to_data
@@ -172,6 +174,7 @@ class State:
     (:mod:`styrdok.store.tables`), and the audit log oldest first."""
 
     person: dict[str, Person] = attrs.field(factory=dict)
+    unit: dict[str, Unit] = attrs.field(factory=dict)
     body: dict[str, Body] = attrs.field(factory=dict)
     document: dict[str, Document] = attrs.field(factory=dict)
     document_version: dict[tuple[str, int], DocumentVersion] = attrs.field(factory=dict)
@@ -182,6 +185,8 @@ class State:
     attachment_text: dict[int, str] = attrs.field(factory=dict)
     """Each attachment's text for search, by its number."""
     notice: dict[int, Notice] = attrs.field(factory=dict)
+    acknowledgement: dict[tuple[str, str, int], Acknowledgement] = attrs.field(factory=dict)
+    """By document, person and version, in the order they were given (as in the file)."""
     audit_event: list[AuditEvent] = attrs.field(factory=list)
     _folded: dict[str, dict[str, str]] = attrs.field(factory=dict, init=False)
     """Each ref table's refs by their lower-case form, built for this copy when needed."""
@@ -192,13 +197,13 @@ class State:
         return State(**{name: copy.copy(getattr(self, name)) for name in tables})
 
     def folded(self, name: str) -> dict[str, str]:
-        """The refs of table ``name`` (person, body, document, dispensation) by their
+        """The refs of table ``name`` (person, unit, body, document, dispensation) by their
         lower-case form (refs are ASCII)."""
         if name not in self._folded:
             self._folded[name] = {ref.lower(): ref for ref in getattr(self, name)}
         return self._folded[name]
 
-    def add(self, name: str, record: Person | Body | Document | Dispensation) -> None:
+    def add(self, name: str, record: Person | Unit | Body | Document | Dispensation) -> None:
         """Store a new record in ref table ``name``. A ref equal to a stored one regardless
         of case is refused too: the two would look like one record, and on a
         case-insensitive file system their files would be one."""
@@ -229,6 +234,15 @@ def _audit_line(event: AuditEvent) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _ack_line(ack: Acknowledgement) -> str:
+    return json.dumps(to_data(ack), ensure_ascii=False) + "\n"
+
+
+def _ack_key(ack: Acknowledgement) -> tuple[str, str, int]:
+    """An acknowledgement's key, as the SQL table's: one per person and version."""
+    return ack.document_ref, ack.person, ack.version
+
+
 def review_order(review: Review) -> tuple[dt.date, int]:
     """How a document's reviews are listed, in its file too."""
     return review.reviewed_on, review.id or 0
@@ -252,6 +266,8 @@ class Folder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._entries: dict[str, dict[int, tuple[Any, str]]] = {}
+        """Each list file's entries as last written: by record id, the record and its text."""
 
     def initialise(self) -> None:
         """Create the layout (``styrdok init``), or bring an existing register's schema
@@ -263,13 +279,15 @@ class Folder:
             self.write(
                 marker, _dump({"format": FORMAT, "schema": migrations.HEAD, "generation": 0})
             )
-            for name in ("people", "bodies", "questions", "outbox"):
+            for name in ("people", "units", "bodies", "questions", "outbox"):
                 self.write(self.path / f"{name}.yaml", _dump([]))
-            (self.path / "audit.jsonl").touch()
+            for log in ("audit.jsonl", "acknowledgements.jsonl"):
+                (self.path / log).touch()
             return
-        # An older register is upgraded by recording the current schema: the YAML layout has
-        # not changed since, and what later schemas added (refs compared regardless of
-        # case) is enforced by this store on every write, not by the files.
+        # An older register is upgraded by recording the current schema: what later schemas
+        # added is optional in the files (units.yaml and acknowledgements.jsonl missing are
+        # empty, a field missing from a record has its default), and what they added as
+        # rules (refs compared regardless of case) this store enforces on every write.
         with self.locked(write=True):
             data = self.marker()
             if data.get("format") == FORMAT and data.get("schema") != migrations.HEAD:
@@ -333,6 +351,7 @@ class Folder:
         state = State()
         for what, name, cls, key in (
             ("person", "people.yaml", Person, "ref"),
+            ("unit", "units.yaml", Unit, "ref"),
             ("body", "bodies.yaml", Body, "ref"),
             ("question", "questions.yaml", Question, "id"),
             ("notice", "outbox.yaml", Notice, "id"),
@@ -362,15 +381,32 @@ class Folder:
             dispensation = self._load(name, Dispensation)
             _own(name, dispensation.ref, "ref")
             state.dispensation[dispensation.ref] = dispensation
-        audit = self.path / "audit.jsonl"
-        if audit.exists():
-            with audit.open("rb") as lines:
-                for number, line in enumerate(lines, 1):
-                    if line.strip():
-                        with _reading(f"audit.jsonl: line {number}"):
-                            event = from_data(json.loads(line), AuditEvent)
-                        state.audit_event.append(event)
+        for number, line in self._lines("acknowledgements.jsonl"):
+            name = f"acknowledgements.jsonl: line {number}"
+            with _reading(name):
+                ack = from_data(json.loads(line), Acknowledgement)
+            if (ack_key := _ack_key(ack)) in state.acknowledgement:
+                raise RegistryUnavailable(
+                    f"{name}: {ack.person}'s acknowledgement of version {ack.version} of "
+                    f"{ack.document_ref} appears twice"
+                )
+            state.acknowledgement[ack_key] = ack
+        for number, line in self._lines("audit.jsonl"):
+            with _reading(f"audit.jsonl: line {number}"):
+                event = from_data(json.loads(line), AuditEvent)
+            state.audit_event.append(event)
         return state
+
+    def _lines(self, name: str) -> Iterator[tuple[int, bytes]]:
+        """The lines of the folder's JSON Lines file ``name`` that are not blank, numbered
+        from 1 (none if the file is missing: a register from before it existed)."""
+        path = self.path / name
+        if not path.exists():
+            return
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    yield number, line
 
     # --- writing --------------------------------------------------------------------------
 
@@ -381,21 +417,20 @@ class Folder:
         written = False
         for name, old, new in (
             ("people.yaml", before.person, after.person),
+            ("units.yaml", before.unit, after.unit),
             ("bodies.yaml", before.body, after.body),
             ("questions.yaml", before.question, after.question),
             ("outbox.yaml", before.notice, after.notice),
         ):
             if _changed(old, new):
-                records = [_plain(r) for r in in_order(new)]
-                if name == "outbox.yaml":
-                    records = [{key: r[key] for key in NOTICE_KEYS} for r in records]
-                self.write(self.path / name, _dump(records))
+                self.write(self.path / name, self._list_text(name, in_order(new)))
                 written = True
         for dispensation in _changed(before.dispensation, after.dispensation):
             path = self.path / "dispensations" / f"{dispensation.ref}.yaml"
             self.write(path, _dump(_plain(dispensation)))
             written = True
         written |= self._save_documents(before, after)
+        written |= self._save_acknowledgements(before.acknowledgement, after.acknowledgement)
         written |= self._save_audit(before.audit_event, after.audit_event)
         if not written:
             return None
@@ -403,6 +438,25 @@ class Folder:
         marker["generation"] = int(marker.get("generation", 0)) + 1
         self.write(self.path / "styrdok.yaml", _dump(marker))
         return int(marker["generation"])
+
+    def _list_text(self, name: str, records: list[Any]) -> str:
+        """``records`` as the list file ``name``. Each entry is dumped alone — the same
+        bytes as within the whole list — and kept while its record is the same object
+        (records are immutable): adding a person to a long people.yaml dumps one person,
+        not everyone again, which is what made adding staff one by one slow."""
+        if not records:
+            return _dump([])
+        kept, entries = self._entries.get(name, {}), {}
+        for record in records:
+            entry = kept.get(id(record))
+            if entry is None or entry[0] is not record:
+                data = _plain(record)
+                if name == "outbox.yaml":
+                    data = {key: data[key] for key in NOTICE_KEYS}
+                entry = (record, _dump([data]))
+            entries[id(record)] = entry
+        self._entries[name] = entries  # holding the records keeps their ids unique
+        return "".join(entries[id(record)][1] for record in records)
 
     def _save_documents(self, before: State, after: State) -> bool:
         """A document's file holds it, its adopted versions, its reviews and its files."""
@@ -430,16 +484,38 @@ class Folder:
             self.write(self.path / "documents" / f"{ref}.yaml", _dump(plain))
         return bool(refs)
 
+    def _save_acknowledgements(
+        self,
+        before: Mapping[tuple[str, str, int], Acknowledgement],
+        after: Mapping[tuple[str, str, int], Acknowledgement],
+    ) -> bool:
+        """Acknowledgements are final, so new ones are appended as lines; the file is
+        written anew only if one was replaced or removed (nothing in styrdok does)."""
+        path = self.path / "acknowledgements.jsonl"
+        changed = _changed(before, after)
+        if not changed:
+            return False
+        if all(_ack_key(ack) not in before for ack in changed):
+            self._append(path, map(_ack_line, changed))
+        else:
+            self.write(path, "".join(map(_ack_line, after.values())))
+        return True
+
     def _save_audit(self, before: list[AuditEvent], after: list[AuditEvent]) -> bool:
         path = self.path / "audit.jsonl"
         if len(after) >= len(before) and all(map(operator.is_, before, after)):
             added = after[len(before) :]
             if added:  # the usual case: events appended, the earlier lines untouched
-                with path.open("a", encoding="utf-8") as handle:
-                    handle.writelines(_audit_line(event) for event in added)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                self._append(path, map(_audit_line, added))
             return bool(added)
         # Events were replaced (the chain re-sealed): the log is written anew.
         self.write(path, "".join(_audit_line(event) for event in after))
         return True
+
+    @staticmethod
+    def _append(path: Path, lines: Iterator[str]) -> None:
+        """Add lines to a JSON Lines file, on disk before the commit goes on."""
+        with path.open("a", encoding="utf-8") as handle:
+            handle.writelines(lines)
+            handle.flush()
+            os.fsync(handle.fileno())

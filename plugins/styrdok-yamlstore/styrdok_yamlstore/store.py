@@ -4,11 +4,12 @@ Layout (``yaml:///srv/register`` or ``yaml://register`` for a relative folder)::
 
     register/
       styrdok.yaml                 format, schema revision, a change counter
-      people.yaml  bodies.yaml  questions.yaml
+      people.yaml  units.yaml  bodies.yaml  questions.yaml
       documents/POL-IS-01.yaml     the document, its adopted versions, its reviews, and
                                    what each attached file is (its bytes are in the file
                                    storage: ``[files]`` in styrdok.toml)
       dispensations/D-2026-0001.yaml
+      acknowledgements.jsonl       who confirmed reading which version, one per line
       audit.jsonl                  the hash-chained audit log, one JSON event per line
       outbox.yaml                  the reminder ledger
 
@@ -34,7 +35,7 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -56,16 +57,29 @@ from styrdok.model import (
 )
 from styrdok.outbox import DispensationCandidate, ReviewCandidate
 from styrdok.search import SearchHit
+from styrdok.store import convert
 from styrdok.store.base import DatedRow, Row
 from styrdok_yamlstore.attachments import Attachments
 from styrdok_yamlstore.browse import Browse
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
+from styrdok_yamlstore.organisation import Organisation
 
 #: The records kept under optimistic locking.
 R = TypeVar("R", Document, Dispensation)
-#: Each table's row converters, as export and import use them.
-_SECTIONS = {section.table: section for section in SECTIONS}
+
+
+class _Rows(NamedTuple):
+    from_row: Callable[[Any], Any]
+    to_row: Callable[[Any], dict[str, Any]]
+
+
+#: Each table's row converters, as export and import use them: the exported sections',
+#: and the organisation's, which the SQL store's TABLE_ORDER names too.
+_ROWS: dict[str, _Rows] = {
+    "unit": _Rows(convert.unit_from_row, convert.unit_to_row),
+    "acknowledgement": _Rows(convert.acknowledgement_from_row, convert.acknowledgement_to_row),
+} | {section.table: _Rows(section.from_row, section.to_row) for section in SECTIONS}
 
 
 def _update(table: dict[str, R], record: R, expected_revision: int) -> R:
@@ -89,7 +103,7 @@ def _decider(dispensation: Dispensation) -> str | None:
     return dispensation.decision.by if dispensation.decision else None
 
 
-class YamlStore(Attachments, Ledger, Browse):
+class YamlStore(Attachments, Ledger, Browse, Organisation):
     """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:
@@ -121,15 +135,20 @@ class YamlStore(Attachments, Ledger, Browse):
             if generation is None or generation != self._generation:
                 self._state, self._generation = self._files.load(), generation
             before, self._state, self._open = self._state, self._state.copy(), True
+            saving = False
             try:
                 yield
                 if not write:
                     self._state = before  # a read changes nothing, even by mistake
-                elif (saved := self._files.save(before, self._state)) is not None:
-                    self._generation = saved
+                else:
+                    saving = True
+                    if (saved := self._files.save(before, self._state)) is not None:
+                        self._generation = saved
             except BaseException:
                 self._state = before
-                if write:  # a save may have stopped half-way: read the folder again
+                # A save may have stopped half-way: read the folder again. A refusal before
+                # the save wrote nothing, so the folder is still what ``before`` holds.
+                if saving:
                     self._generation = None
                 raise
             finally:
@@ -161,6 +180,9 @@ class YamlStore(Attachments, Ledger, Browse):
 
     def replace_person(self, person: Person) -> None:
         self._state.person[person.ref] = person
+
+    def replace_persons(self, persons: Sequence[Person]) -> None:
+        self._state.person.update((person.ref, person) for person in persons)
 
     def rewrite_records(self, rewrite: Callable[[Any], Any], needles: Sequence[str]) -> int:
         """Refused: rewriting the files would leave the person in every earlier git commit
@@ -423,26 +445,28 @@ class YamlStore(Attachments, Ledger, Browse):
     # --- bulk export and import (tables by their schema names) ---------------------------
 
     def is_empty(self) -> bool:
-        return not any(getattr(self._state, name) for name in _SECTIONS)
+        return not any(getattr(self._state, name) for name in _ROWS)
 
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
-        yield from map(_SECTIONS[name].to_row, in_order(getattr(self._state, name)))
+        yield from map(_ROWS[name].to_row, in_order(getattr(self._state, name)))
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
         """Reviews and questions keep their numbers where they are free."""
         adders: dict[str, Callable[[Any], object]] = {
             "person": self.insert_person,
+            "unit": self.insert_unit,
             "body": self.insert_body,
             "document": self.insert_document,
             "document_version": self.insert_version,
             "review": functools.partial(number, self._state.review),
             "dispensation": self.insert_dispensation,
             "question": functools.partial(number, self._state.question),
+            "acknowledgement": self.insert_acknowledgement,
         }
         add, count = adders[name], 0
         for row in rows:
             # Rows merged into a register in use come without their number.
-            add(_SECTIONS[name].from_row({"id": None, **row}))
+            add(_ROWS[name].from_row({"id": None, **row}))
             count += 1
         return count
 

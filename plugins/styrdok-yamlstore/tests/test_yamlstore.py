@@ -249,3 +249,16 @@ def test_an_older_folder_is_upgraded_by_init(demo_folder: Path) -> None:
     assert sorted(p.read_bytes() for p in (demo_folder / "documents").iterdir()) == documents
     with Registry.open(f"yaml://{demo_folder}") as registry:
         assert registry.verify_audit().broken is None
+
+
+def test_a_list_file_written_entry_by_entry_is_the_list_dumped_whole(demo_folder: Path) -> None:
+    """people.yaml, written by keeping each unchanged person's entry (so adding staff one
+    by one stays fast), is byte for byte what dumping the whole list writes."""
+    from styrdok_yamlstore.folder import _dump, _plain
+
+    store = YamlStore(f"yaml://{demo_folder}")
+    with store.transaction(write=False):
+        people = store.list_persons()
+    whole = _dump([_plain(p) for p in people])
+    assert len(people) > 100
+    assert (demo_folder / "people.yaml").read_text("utf-8") == whole

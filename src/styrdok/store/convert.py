@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from styrdok import fields, weblinks
+from styrdok.audit import time_text
 from styrdok.model import (
     Acknowledgement,
     AnnulledDecision,
@@ -347,7 +348,8 @@ def acknowledgement_to_row(ack: Acknowledgement) -> dict[str, Any]:
         "document_ref": ack.document_ref,
         "person": ack.person,
         "version": ack.version,
-        "at": ack.at.isoformat(),
+        # Fixed-width UTC text, as the audit log keeps time: it sorts as it reads.
+        "at": time_text(ack.at),
         "channel": ack.channel.value,
     }
 

@@ -28,8 +28,13 @@ class SqlBulk(SqlBase):
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
         """Stream a table's rows in primary-key order, ``batch`` rows at a time."""
         table = TABLES[name]
-        result = self.conn.execution_options(stream_results=True, yield_per=batch).execute(
-            sa.select(table).order_by(*table.primary_key.columns)
+        # Options on this statement only: Connection.execution_options() would change the
+        # connection for the rest of the transaction, and a later INSERT on PostgreSQL
+        # would then be sent as a server-side cursor and fail.
+        result = self.conn.execute(
+            sa.select(table)
+            .order_by(*table.primary_key.columns)
+            .execution_options(stream_results=True, yield_per=batch)
         )
         for row in result.mappings():
             yield dict(row)

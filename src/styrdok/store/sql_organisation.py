@@ -136,7 +136,8 @@ class SqlOrganisation(SqlBase):
         )
         if document_ref is not None:
             query = query.where(a.c.document_ref == document_ref)
-        result = self.conn.execution_options(stream_results=True, yield_per=5_000).execute(query)
+        # Options on the statement, not the connection (they would outlive this query).
+        result = self.conn.execute(query.execution_options(stream_results=True, yield_per=5_000))
         # Plain tuples: a Row is one, but the protocol promises (doc, unit, count).
         yield from ((doc, unit, count) for doc, unit, count in result)
 
@@ -242,9 +243,10 @@ class SqlOrganisation(SqlBase):
             .order_by(d.c.title, d.c.ref)
         )
         documents = [convert.document_from_row(r) for r in self._rows(query)]
-        earlier = {
+        wanted = {doc.ref for doc in documents}
+        earlier = {  # newest last, so each document keeps the latest earlier confirmation
             ack.document_ref: ack
             for ack in reversed(self.acknowledgements_by(person))
-            if ack.document_ref in {doc.ref for doc in documents}
+            if ack.document_ref in wanted
         }
         return [(doc, earlier.get(doc.ref)) for doc in documents]

@@ -30,6 +30,7 @@ from styrdok.testing.contract_audit import AuditContract
 from styrdok.testing.contract_browse import BrowseContract
 from styrdok.testing.contract_corrections import CorrectionContract
 from styrdok.testing.contract_data import NOW, StoreFactory, complete_document, day
+from styrdok.testing.contract_organisation import OrganisationContract
 from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
@@ -45,6 +46,7 @@ class StoreContract(
     AuditContract,
     CorrectionContract,
     OutboxContract,
+    OrganisationContract,
 ):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 

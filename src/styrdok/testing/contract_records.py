@@ -42,6 +42,7 @@ class RecordContract:
             adopted_by="KS",
             decided_on=day(-100),
             next_review_on=day(265),
+            ack_version=1,  # a first adoption asks everyone it applies to to read it
             revision=1,
         )
 

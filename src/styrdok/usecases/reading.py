@@ -21,7 +21,7 @@ import attrs
 
 from styrdok import events, rules
 from styrdok.enums import AckChannel, DocStatus
-from styrdok.errors import PermissionDenied, RuleViolation
+from styrdok.errors import NotFound, PermissionDenied, RuleViolation
 from styrdok.model import Acknowledgement, Document, Person
 from styrdok.organisation import UnitAcceptance, UnitTree, acceptance_by_unit, rolled_up
 from styrdok.usecases.arguments import use_case
@@ -123,8 +123,6 @@ def documents_to_read(registry: Registry, person: str) -> list[ToRead]:
     with registry.session.read() as store:
         found = store.get_person(person)
         if found is None:
-            from styrdok.errors import NotFound
-
             raise NotFound(f"unknown person {person!r}")
         if not found.active:
             return []
