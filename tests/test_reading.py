@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import day, policy
-from styrdok import PermissionDenied, Person, RuleViolation
+from styrdok import Conflict, PermissionDenied, Person, RuleViolation
 from styrdok.enums import AckChannel
 from styrdok.model import Unit
 from styrdok.registry import Registry
@@ -60,7 +60,7 @@ def test_confirming_twice_writes_nothing_new(asked: Registry) -> None:
 
 def test_a_stale_page_cannot_confirm_words_it_did_not_show(asked: Registry) -> None:
     asked.adopt_document("POL-2", actor="owner", body="KS", on=day(-1))
-    with pytest.raises(RuleViolation, match="no longer the one in force"):
+    with pytest.raises(Conflict, match="no longer the one in force"):
         asked.acknowledge("POL-2", actor="tim", version=1)
     assert _todo(asked, "tim") == ["POL-2"]
 

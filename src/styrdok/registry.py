@@ -124,6 +124,7 @@ class Registry:
     acknowledge = reading.acknowledge
     ask_to_read = reading.ask_to_read
     documents_to_read = reading.documents_to_read
+    acknowledgement_of = reading.acknowledgement_of
     reading_status = reading.reading_status
     acceptance = reading.acceptance
 

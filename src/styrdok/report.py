@@ -3,17 +3,18 @@
 The report answers the questions a municipal director asks of the register: which units and
 bodies let reviews lapse, which documents nobody referees, whether plans are multiplying
 (documents per type and level), how many dispensations apply now and how many were renewed,
-and who pays for them. It also carries the audit log's head (event count and last hash), so
-a report archived with the minutes anchors the log. It is computed from domain objects, so
-every storage backend gets the same numbers; rendering (table, JSON, CSV, HTML) lives at
-the edges.
+who pays for them, and whether the rules have reached the people they apply to (who has
+confirmed reading each document, per förvaltning). It also carries the audit log's head
+(event count and last hash), so a report archived with the minutes anchors the log. It is
+computed from domain objects, so every storage backend gets the same numbers; rendering
+(table, JSON, CSV, HTML) lives at the edges.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -21,6 +22,8 @@ import attrs
 from styrdok.audit import AuditHead
 from styrdok.enums import DocStatus
 from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
+from styrdok.organisation import UnitAcceptance, UnitTree
+from styrdok.outbox import ReadCandidate
 
 #: The group name for documents whose owner has no unit, or that no body adopted yet.
 NONE_GROUP = "–"
@@ -70,6 +73,48 @@ class FunderCost:
 
 
 @attrs.frozen
+class UnitReading:
+    """One document's acceptance in one unit, its sub-units included (a förvaltning)."""
+
+    unit: str
+    name: str
+    asked: int
+    """Active staff asked to read the document."""
+    read: int
+    """Of those, how many have confirmed the version asked about (or a later one)."""
+
+    @property
+    def share(self) -> float | None:
+        """``read / asked``; ``None`` when nobody was asked."""
+        return self.read / self.asked if self.asked else None
+
+
+@attrs.frozen
+class DocumentReading:
+    """How far one document asking to be read has come: overall and per unit."""
+
+    document_ref: str
+    title: str
+    version: int
+    """The version people are asked to confirm (a later one counts too)."""
+    units: tuple[UnitReading, ...]
+    """Per top-level unit (förvaltning), in the organisation's order."""
+
+    @property
+    def asked(self) -> int:
+        return sum(u.asked for u in self.units)
+
+    @property
+    def read(self) -> int:
+        return sum(u.read for u in self.units)
+
+    @property
+    def share(self) -> float | None:
+        """``read / asked``; ``None`` when nobody was asked."""
+        return self.read / self.asked if self.asked else None
+
+
+@attrs.frozen
 class Report:
     """The governance report for one day."""
 
@@ -89,6 +134,20 @@ class Report:
     audit: AuditHead | None = None
     """The audit log's head when the report was made (as stored; `styrdok audit verify`
     checks it), to be recorded outside the database."""
+    organisation: bool = False
+    """Whether the register has an organisation (units): acceptance is counted per unit."""
+    reading: tuple[DocumentReading, ...] = ()
+    """Each document in force that asks to be read, the lowest share first (those nobody
+    was asked to read last)."""
+    reading_units: tuple[tuple[str, str], ...] = ()
+    """The units :attr:`reading` is broken down by, as (ref, name), in the tree's order."""
+
+    @property
+    def reading_share(self) -> float | None:
+        """Confirmations as a share of everyone asked, over every document (``None`` when
+        nobody was asked to read anything)."""
+        asked = sum(d.asked for d in self.reading)
+        return sum(d.read for d in self.reading) / asked if asked else None
 
     @property
     def overdue_share(self) -> float:
@@ -110,6 +169,34 @@ def _shares(groups: Mapping[str, list[Document]], today: dt.date) -> tuple[Revie
     return tuple(sorted(shares, key=lambda s: (-s.share, -s.overdue, s.group)))
 
 
+def _reading(
+    acceptance: Iterable[tuple[ReadCandidate, Sequence[UnitAcceptance]]], tree: UnitTree
+) -> tuple[tuple[DocumentReading, ...], tuple[tuple[str, str], ...]]:
+    """Each document's acceptance as the report keeps it — ref, title and a few numbers
+    per unit, not the document — so a stream of thousands stays small in memory."""
+    found: list[DocumentReading] = []
+    seen: set[str] = set()
+    for document, rows in acceptance:
+        units = tuple(
+            UnitReading(
+                row.unit,
+                tree.units[row.unit].name if row.unit in tree else row.unit,
+                row.asked,
+                row.read,
+            )
+            for row in rows
+            # The top unit itself (staff placed in the municipality as such) only when
+            # someone there was asked: otherwise every row would carry an empty column.
+            if row.asked or tree.depth(row.unit) > 0
+        )
+        seen.update(u.unit for u in units)
+        found.append(DocumentReading(document.ref, document.title, document.ack_version, units))
+    # Where attention goes first: the lowest share, then the most people still to read.
+    found.sort(key=lambda d: (d.share is None, d.share or 0.0, -(d.asked - d.read), d.document_ref))
+    columns = tuple((u.ref, u.name) for u in tree.walk() if u.ref in seen)
+    return tuple(found), columns
+
+
 def build(
     *,
     today: dt.date,
@@ -118,10 +205,13 @@ def build(
     persons: Iterable[Person],
     bodies: Iterable[Body],
     audit: AuditHead | None = None,
+    units: UnitTree | None = None,
+    acceptance: Iterable[tuple[ReadCandidate, Sequence[UnitAcceptance]]] = (),
 ) -> Report:
     """Compute the report. Reviews count documents in force; a document belongs to its
     owner's unit and to the body that adopted its current version. ``audit`` is passed
-    through."""
+    through. ``acceptance`` is each document asking to be read with its acceptance per
+    unit of ``units`` (rolled up to the förvaltningar); it is consumed as a stream."""
     unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
     level_of = {b.ref: b.level.value for b in bodies}
 
@@ -174,6 +264,7 @@ def build(
         ),
         key=lambda f: (-f.estimated_cost, -f.dispensations, f.funder, f.currency),
     )
+    reading, reading_units = _reading(acceptance, units) if units else ((), ())
     return Report(
         today=today,
         documents_in_force=len(in_force),
@@ -190,7 +281,15 @@ def build(
         by_document=tuple(by_document),
         cost_by_funder=tuple(cost_by_funder),
         audit=audit,
+        organisation=bool(units),
+        reading=reading,
+        reading_units=reading_units,
     )
+
+
+def _rounded(share: float | None) -> float | str:
+    """A share for the long format: four decimals, or empty when nobody was asked."""
+    return "" if share is None else round(share, 4)
 
 
 def rows(report: Report) -> list[dict[str, object]]:
@@ -243,6 +342,28 @@ def rows(report: Report) -> list[dict[str, object]]:
             {"section": "cost_by_funder", "group": group, "measure": "estimated_cost",
              "value": str(f.estimated_cost)},
         ]  # fmt: skip
+    if report.organisation:
+        out.append(
+            {"section": "summary", "group": "", "measure": "acceptance_share",
+             "value": _rounded(report.reading_share)}
+        )  # fmt: skip
+    for reading in report.reading:
+        out += [
+            {"section": "acceptance", "group": reading.document_ref, "measure": "asked",
+             "value": reading.asked},
+            {"section": "acceptance", "group": reading.document_ref, "measure": "read",
+             "value": reading.read},
+            {"section": "acceptance", "group": reading.document_ref, "measure": "share",
+             "value": _rounded(reading.share)},
+        ]  # fmt: skip
+        for u in reading.units:
+            group = f"{reading.document_ref}/{u.unit}"
+            out += [
+                {"section": "acceptance_by_unit", "group": group, "measure": "asked",
+                 "value": u.asked},
+                {"section": "acceptance_by_unit", "group": group, "measure": "read",
+                 "value": u.read},
+            ]  # fmt: skip
     if report.audit is not None:
         out += [
             {"section": "audit_log", "group": "", "measure": "events",
@@ -259,10 +380,12 @@ __all__ = [
     "NO_EXTRA_COST",
     "UNSTATED",
     "DocumentDispensations",
+    "DocumentReading",
     "FunderCost",
     "Report",
     "ReviewShare",
     "TypeLevelCount",
+    "UnitReading",
     "build",
     "rows",
 ]

@@ -8,7 +8,7 @@ same numbers as a table, for screen readers and for copying into a spreadsheet.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -33,6 +33,9 @@ th, td { border-bottom: 1px solid #ddd; padding: .25rem .8rem .25rem 0; text-ali
 td.n, th.n { text-align: right; } td { overflow-wrap: anywhere; }
 svg text { font: 13px system-ui, sans-serif; fill: #1b1b1b; }
 .bar { fill: #1f6f8b; } .bar.bad { fill: #b3261e; } .track { fill: #eef2f4; }
+.scroll { overflow-x: auto; max-width: 100%; } .scroll:focus { outline: 3px solid #1b1b1b; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+td.none { color: #555; }
 """
 
 
@@ -78,6 +81,50 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _reading_table(report: Report, _: Callable[[str], str]) -> str:
+    """Acceptance as one table: a row per document (its title a row header), its overall
+    share, and a column per förvaltning — each cell named by both headers, so a screen
+    reader says which document and which förvaltning a number belongs to. Wrapped in a
+    focusable region that scrolls sideways when there are many förvaltningar."""
+
+    def share(read: int, asked: int) -> str:
+        return f"{read / asked:.0%} ({read}/{asked})" if asked else _("nobody asked")
+
+    caption = _("Share of those asked who have confirmed, per document and administration")
+    head = "".join(
+        f"<th scope=col>{escape(h)}</th>"
+        for h in (
+            _("Document"),
+            _("Version"),
+            _("Overall"),
+            *(name for _ref, name in report.reading_units),
+        )
+    )
+    not_applying = escape(_("does not apply"))
+    body = []
+    for d in report.reading:
+        by_unit = {u.unit: u for u in d.units}
+        cells = [
+            f"<th scope=row>{escape(d.title)} <small>({escape(d.document_ref)})</small></th>",
+            f"<td class=n>{d.version}</td>",
+            f"<td class=n>{escape(share(d.read, d.asked))}</td>",
+        ]
+        for ref, _name in report.reading_units:
+            unit = by_unit.get(ref)
+            cells.append(
+                f"<td class=n>{escape(share(unit.read, unit.asked))}</td>"
+                if unit is not None
+                else f'<td class="n none">{not_applying}</td>'
+            )
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    label_id = f"t{zlib.crc32(caption.encode()):x}"
+    return (
+        f'<div class="scroll" role="region" aria-labelledby="{label_id}" tabindex="0">'
+        f'<table><caption id="{label_id}">{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
 def _tag(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>"
 
@@ -102,6 +149,11 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
         (len(report.without_guardian), _("documents without a guardian")),
         (report.active_dispensations, _("dispensations in effect")),
         (report.renewals, _("renewals")),
+        *(
+            [(pct(report.reading_share), _("of those asked have confirmed reading"))]
+            if report.reading_share is not None
+            else []
+        ),
     ):
         out.append(f"<li><strong>{escape(str(value))}</strong>{escape(caption)}</li>")
     out.append("</ul>")
@@ -206,6 +258,34 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
         )
     else:
         out.append(_tag("p", _("No dispensations granted.")))
+
+    out.append(_tag("h2", _("Acceptance per document and administration")))
+    if not report.organisation:
+        out.append(
+            _tag(
+                "p",
+                _(
+                    "The register has no organisation yet: acceptance is counted per unit "
+                    "(`styrdok unit add`)."
+                ),
+            )
+        )
+    elif report.reading:
+        out.append(
+            _tag(
+                "p",
+                _(
+                    "Everyone a document applies to is asked to confirm that they have read "
+                    "and understood the version asked about; a later version counts too. "
+                    "Counted as the register stands now, the lowest share first. Nobody is "
+                    "asked when a document applies to no unit with staff (free text from "
+                    "before the organisation: `styrdok unit map`)."
+                ),
+            )
+        )
+        out.append(_reading_table(report, _))
+    else:
+        out.append(_tag("p", _("No document in force asks to be read.")))
 
     if report.audit is not None:
         # The head in full, so a page archived with the minutes anchors the audit log.

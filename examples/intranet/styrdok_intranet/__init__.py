@@ -40,15 +40,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from styrdok import rules
-from styrdok.enums import DocStatus
-from styrdok.errors import InvalidValue, NotFound
+from styrdok.enums import AckChannel, DocStatus
+from styrdok.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from styrdok.i18n import money
 from styrdok.labels import label
-from styrdok.model import Document, Question
+from styrdok.model import Document, Person, Question
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
 from styrdok.text import normalise_text
-from styrdok_intranet import calendar, content, errors, forms, listing, statement
+from styrdok_intranet import calendar, content, errors, forms, listing, reading, statement
 from styrdok_intranet.errors import Back
 from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
 from styrdok_intranet.security import (
@@ -66,6 +66,10 @@ NOTICES = {
     "faq": (
         "Svaret är sparat",
         "Ditt svar är sparat och finns nu bland vanliga frågor på den här sidan.",
+    ),
+    "last": (
+        "Bekräftat",
+        "Tack! Du har bekräftat att du har läst och förstått dokumentet.",
     ),
 }
 
@@ -111,11 +115,19 @@ def create_app(
     def identify() -> None:
         g.user = policy.user(request.remote_addr, {k.lower(): v for k, v in request.headers})
         g.person = None
+        g.to_read = None
         if g.user is not None:
             try:
                 g.person = registry().get_person(g.user)
             except NotFound:
                 g.person = None
+        # What the person is asked to read: its count is in every page's menu.
+        page = not request.path.startswith("/api/") and request.endpoint not in (
+            "static",
+            "ical",
+        )
+        if page and g.person is not None and g.person.active:
+            g.to_read = registry().documents_to_read(g.person.ref)
 
     @app.after_request
     def private_when_personal(response: Response) -> Response:
@@ -139,6 +151,7 @@ def create_app(
             "user": g.get("user"),
             "person": g.get("person"),
             "token": form_token(form_secret, g.user) if g.get("user") else "",
+            "to_read_count": len(g.to_read) if g.get("to_read") is not None else None,
         }
 
     def require_form_user() -> str:
@@ -184,11 +197,18 @@ def create_app(
         asking: forms.Field | None = None,
         answering: dict[int, forms.Field] | None = None,
         notice: str | None = None,
+        refused: reading.Refusal | None = None,
     ) -> str:
         """A document's page; ``asking`` and ``answering`` are forms shown again with what
-        was typed and what is wrong with it, ``notice`` a key of :data:`NOTICES`."""
+        was typed and what is wrong with it, ``notice`` a key of :data:`NOTICES`,
+        ``refused`` a confirmation that did not go through."""
         reg = registry()
         doc = visible(reg.get_document(ref))
+        tree = reg.unit_tree()
+        standing = reading.standing(reg, doc, person=g.person, to_read=g.get("to_read"), tree=tree)
+        if notice == "last" and (standing is None or standing.mine is None):
+            notice = None  # says "confirmed" only when it is so
+        before = standing.pending.read_before if standing and standing.pending else None
         people = reg.persons_by_ref(r for r in (doc.owner, doc.guardian) if r)
         answering = answering or {}
         questions = reg.questions(ref)
@@ -216,8 +236,15 @@ def create_app(
             asking=asking or forms.Field(),
             limits={"question": forms.QUESTION.limit, "answer": forms.ANSWER.limit},
             notice=message,
-            title_note="Fel" if asking or answering else title_note,
-            **content.page_context(reg, doc),
+            title_note="Fel" if asking or answering or refused else title_note,
+            standing=standing,
+            # What it applies to by name, where that is a unit of the organisation.
+            applies_to=[tree.get(u).name if u in tree else u for u in doc.applies_to],
+            refused=refused,
+            percent=reading.percent,
+            local_day=reading.local_day,
+            unread_shown=reading.UNREAD_SHOWN,
+            **content.page_context(reg, doc, since=before.version if before else None),
         )
 
     @app.get("/dokument/<ref>")
@@ -293,6 +320,71 @@ def create_app(
 
     def find_question(question_id: int) -> Question:
         return registry().get_question(question_id)
+
+    # --- read acknowledgement ---------------------------------------------------------------
+
+    def to_read_page(
+        *, notice_ref: str | None = None, refused: reading.Refusal | None = None
+    ) -> str:
+        """The signed-in person's documents to read; ``notice_ref`` the one just confirmed
+        (said only when it is so), ``refused`` a confirmation that did not go through."""
+        reg = registry()
+        confirmed = None
+        if notice_ref and g.person is not None:
+            try:
+                doc = reg.get_document(notice_ref)
+            except NotFound:
+                doc = None
+            if doc is not None and rules.may_see_draft(g.person, doc):
+                ack = reading.acknowledgement(reg, g.person.ref, doc)
+                confirmed = (doc, ack) if ack is not None else None
+        items = reading.items(reg, g.get("to_read") or [])
+        return render_template(
+            "to_read.html",
+            items=items,
+            confirmed=confirmed,
+            refused=refused,
+            refused_here=refused is not None and any(i.document.ref == refused.ref for i in items),
+            title_note="Fel" if refused else "Bekräftat" if confirmed else None,
+            local_day=reading.local_day,
+        )
+
+    @app.get("/att-lasa")
+    def to_read() -> str:
+        return to_read_page(notice_ref=request.args.get("klart"))
+
+    @app.post("/dokument/<ref>/bekraftelse")
+    def confirm(ref: str) -> ResponseReturnValue:
+        """Confirm ("Jag har läst och förstått") the version the page showed, then back to
+        the page the form was on (the "Att läsa" list or the document) with its
+        confirmation; a refusal is said on that page."""
+        from_list = request.form.get("fran") == "lista"
+        g.back = (
+            Back("to_read", {}, "Till Att läsa")
+            if from_list
+            else Back("document", {"ref": ref}, "Tillbaka till dokumentet")
+        )
+        user = require_form_user()
+        version = reading.form_version(request.form.get("version", ""))
+        if version is None:
+            abort(
+                400,
+                "Formuläret säger inte vilken version du läste. Gå tillbaka, ladda om sidan "
+                "och bekräfta igen.",
+            )
+        reg = registry()
+        visible(reg.get_document(ref))
+        try:
+            reg.acknowledge(ref, actor=user, channel=AckChannel.INTRANET, version=version)
+        except (Conflict, RuleViolation) as exc:  # a newer version, or no longer in force
+            refused = reading.refusal(reg.get_document(ref), version, str(exc))
+            page = (
+                to_read_page(refused=refused) if from_list else document_page(ref, refused=refused)
+            )
+            return page, refused.status
+        if from_list:
+            return redirect(url_for("to_read", klart=ref) + "#kvitto")
+        return redirect(url_for("document", ref=ref, klart="last") + "#kvitto")
 
     @app.get("/tillganglighet")
     def accessibility() -> str:
@@ -383,6 +475,66 @@ def create_app(
         params = {"per_sida": request.args.get("per_sida", "")}
         listing.link_headers(response, found, "api_due", params)
         return response
+
+    def api_person() -> Person:
+        """The signed-in person, for the API's personal routes (403 otherwise)."""
+        if g.get("user") is None:
+            abort(403, "Logga in via intranätet.")
+        if g.person is None:
+            abort(403, f"{g.user} finns inte i registret.")
+        person: Person = g.person
+        return person
+
+    @app.get("/api/att-lasa")
+    def api_to_read() -> Response:
+        """What the signed-in person is asked to read, as ``/att-lasa`` shows it."""
+        person = api_person()
+        return jsonify(
+            [
+                reading.to_read_data(
+                    entry,
+                    page=url_for("document", ref=entry.document.ref),
+                    confirm=url_for("api_confirm", ref=entry.document.ref),
+                )
+                for entry in registry().documents_to_read(person.ref)
+            ]
+        )
+
+    @app.post("/api/dokument/<ref>/bekraftelse")
+    def api_confirm(ref: str) -> ResponseReturnValue:
+        """Confirm ``{"version": N}`` of a document: 201 with the acknowledgement, 200 if
+        that version was already confirmed. Only ``application/json`` is taken (415
+        otherwise): a page on another site cannot send that without the browser asking
+        this app first, which it never allows — the API's defence against CSRF."""
+        person = api_person()
+        if request.mimetype != "application/json":
+            response = errors.problem(
+                415, 'Skicka bekräftelsen som application/json: {"version": N}.'
+            )
+            response.headers["Accept-Post"] = "application/json"
+            return response
+        version = reading.json_version(request.get_json(silent=True))
+        if version is None:
+            return errors.problem(
+                400,
+                'Ange versionen du läste som ett heltal från 1: {"version": N}.',
+            )
+        reg = registry()
+        doc = visible(reg.get_document(ref))
+        existed = reading.acknowledgement(reg, person.ref, doc, versions=(version, version))
+        try:
+            ack = reg.acknowledge(ref, actor=person.ref, channel=AckChannel.API, version=version)
+        except (Conflict, RuleViolation) as exc:  # a newer version, or no longer in force
+            now = reg.get_document(ref)
+            refused = reading.refusal(now, version, str(exc))
+            return errors.problem(
+                refused.status,
+                refused.message,
+                reason=refused.detail,
+                version=now.version,
+                document_status=now.status.value,
+            )
+        return jsonify(to_data(ack)), 200 if existed else 201
 
     @app.get("/kalender.ics")
     def ical() -> Response:

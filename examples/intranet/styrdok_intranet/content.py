@@ -56,6 +56,10 @@ FIELD_NAMES = {
 }
 
 
+#: Bookkeeping a new version changes that is no news to a reader.
+NOT_SHOWN = frozenset({"ack_version"})
+
+
 @attrs.frozen
 class VersionChanges:
     """What the version in force changed, ready for the page."""
@@ -73,17 +77,24 @@ def text_html(document: Document) -> Markup:
     return Markup(markdown.to_html(document.text)) if document.text else Markup("")
 
 
-def changes(reg: Registry, document: Document) -> VersionChanges | None:
-    """What the current version of a document in force changed from the one before it;
-    ``None`` for a first version or a document not in force."""
+def changes(
+    reg: Registry, document: Document, *, since: int | None = None
+) -> VersionChanges | None:
+    """What the current version of a document in force changed from the one before it, or
+    from version ``since`` (the one a reader confirmed); ``None`` for a first version, a
+    document not in force, or nothing to compare."""
     if document.status is not DocStatus.IN_FORCE or document.version < 2:
         return None
+    if since is not None and not 1 <= since < document.version:
+        return None
     try:
-        diff = reg.compare_versions(document.ref, to_version=document.version)
+        diff = reg.compare_versions(document.ref, from_version=since, to_version=document.version)
     except StyrdokError:
         return None  # e.g. a register imported without its earlier versions
     names: dict[str, None] = {}
     for change in diff.fields:
+        if change.field in NOT_SHOWN:
+            continue
         key = change.field if change.field in FIELD_NAMES else change.field.split(".")[0]
         names[FIELD_NAMES.get(key, key)] = None
     return VersionChanges(
@@ -107,10 +118,11 @@ def file_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
-def page_context(reg: Registry, document: Document) -> dict[str, Any]:
-    """What ``document.html`` needs for the text, its changes and its files."""
+def page_context(reg: Registry, document: Document, *, since: int | None = None) -> dict[str, Any]:
+    """What ``document.html`` needs for the text, its changes (since version ``since``,
+    the one the reader confirmed, when given) and its files."""
     return {
         "text_html": text_html(document),
-        "changes": changes(reg, document),
+        "changes": changes(reg, document, since=since),
         "files": reg.document_files(document.ref),
     }

@@ -1,7 +1,9 @@
 """Every error as a page of the app's own: Swedish, with the menu, the skip link and a way
 back — whether the registry refused (:class:`~styrdok.errors.StyrdokError`) or the web
 framework did (an unknown address, a wrong method, an expired form, a server error).
-Under ``/api`` the same errors are JSON.
+Under ``/api`` the same errors are JSON: RFC 9457 problem details
+(``application/problem+json``: ``type``, ``title``, ``status``, ``detail``), which also
+carry the message as ``error``, the member the API answered with before.
 
 The registry's reasons are in English; a page shows them as a detail marked
 ``lang="en"`` (so a screen reader reads them in English), under a Swedish heading and
@@ -10,9 +12,12 @@ explanation.
 
 from __future__ import annotations
 
+import json
+
 import attrs
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.http import HTTP_STATUS_CODES
 
 from styrdok.errors import NotFound, PermissionDenied, StyrdokError
 
@@ -59,10 +64,9 @@ def install(app: Flask) -> None:
             404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
         )
         if request.path.startswith("/api/"):
-            response = jsonify(error=str(exc))
-        else:
-            heading, message = REGISTRY_PAGES[status]
-            response = Response(page(heading, message, detail=str(exc)))
+            return problem(status, str(exc))
+        heading, message = REGISTRY_PAGES[status]
+        response = Response(page(heading, message, detail=str(exc)))
         response.status_code = status
         return response
 
@@ -78,13 +82,33 @@ def install(app: Flask) -> None:
         own = exc.description if exc.description != type(exc).description else None
         message = own or default
         if request.path.startswith("/api/"):
-            response = jsonify(error=message)
+            response = problem(status, message)
         else:
             response = Response(page(heading, message))
         response.status_code = status
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
+
+
+def problem(status: int, detail: str, **extensions: object) -> Response:
+    """An RFC 9457 problem details response: ``about:blank`` with the status's own title,
+    ``detail`` saying what went wrong (Swedish when this app wrote it, the registry's
+    English otherwise), ``error`` repeating it for clients of the older error shape, and
+    any ``extensions`` (such as the version now in force)."""
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "error": detail,
+        **extensions,
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        mimetype="application/problem+json",
+    )
 
 
 def page(heading: str, message: str, *, detail: str | None = None) -> str:

@@ -45,7 +45,7 @@ DRAFTS = (55, 56, 57)
 
 def add_routines(db: Path) -> None:
     """Add :data:`ROUTINES` routines in force to the register at ``db`` — "Rutin 001 för
-    sidvisning" … by anna.lind (IT-enheten) and maria.nystrom (Kommunikationsenheten) in
+    sidvisning" … by anna.lind (unit KLF-IT) and maria.nystrom (unit KLF-KOM) in
     turn, every third overdue for review and the others due within 30 days — and a draft
     beside each of :data:`DRAFTS`, so the register and the due dashboard have more than one
     page and there are drafts in the middle of page 2. Idempotent."""
@@ -103,6 +103,147 @@ def paged_db(paged_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of :func:`paged_template` for one test."""
     path = tmp_path / "paged.db"
     shutil.copy(paged_template, path)
+    return path
+
+
+#: A small organisation added to the demo for the read-acknowledgement tests (the demo has
+#: none of its own yet): Läsförvaltningen, managed by MANAGER, with Ekskolan and IT-stödet
+#: under it, under the register's top unit (added if there is none).
+READER = "lina.lasare"
+"""In Ekskolan; confirmed version 1 of READ_POLICY, is asked to read version 2 and
+READ_ROUTINE."""
+MANAGER = "maja.chef"
+"""Manages Läsförvaltningen (and so Ekskolan and IT-stödet); has not read READ_POLICY."""
+READ_POLICY = "LAS-POL-01"
+"""Applies to Läsförvaltningen; version 2 (a material change) in force."""
+READ_ROUTINE = "LAS-RUT-01"
+"""Applies to Ekskolan; version 1 in force, confirmed by otto.olast only."""
+UNPLACED = "nils.utanenhet"
+"""In no unit: asked to read nothing."""
+READ_UNITS = {"LAS-FORV": "Läsförvaltningen", "LAS-SKOLA": "Ekskolan", "LAS-IT": "IT-stödet"}
+
+
+def add_reading(db: Path) -> None:
+    """Add the organisation and documents of :data:`READER` & co to the register at ``db``,
+    through the Registry as a municipality would: units, people in them, two documents
+    that apply to units, adopted, and some confirmations. Idempotent."""
+    from styrdok.demo import ADMIN
+    from styrdok.enums import AckChannel
+    from styrdok.errors import NotFound
+    from styrdok.model import Document, FollowUp, Person, Unit
+
+    today = DEMO_NOW.date()
+    with Registry.open(db, clock=lambda: DEMO_NOW) as registry:
+        try:
+            registry.get_unit("LAS-FORV")
+            return
+        except NotFound:
+            pass
+        tops = registry.unit_tree().children(None)
+        top = tops[0] if tops else "LAS-KOMMUN"
+        if not tops:
+            registry.add_unit(Unit(top, "Läsköpings kommun", kind="municipality"), actor=ADMIN)
+        registry.add_unit(
+            Unit("LAS-FORV", READ_UNITS["LAS-FORV"], kind="administration", parent=top),
+            actor=ADMIN,
+        )
+        for ref in ("LAS-SKOLA", "LAS-IT"):
+            registry.add_unit(Unit(ref, READ_UNITS[ref], parent="LAS-FORV"), actor=ADMIN)
+        for ref, name, unit in (
+            (MANAGER, "Maja Chef", "LAS-FORV"),
+            (READER, "Lina Läsare", "LAS-SKOLA"),
+            ("otto.olast", "Otto Olästsson", "LAS-SKOLA"),
+            ("ivar.it", "Ivar Itsson", "LAS-IT"),
+        ):
+            registry.add_person(
+                Person(
+                    ref,
+                    name,
+                    email=f"{ref}@mittkoping.example",
+                    unit=unit,
+                    unit_since=today - dt.timedelta(days=365),
+                ),
+                actor=ADMIN,
+            )
+        registry.add_person(Person(UNPLACED, "Nils Utan Enhet"), actor=ADMIN)
+        registry.edit_unit("LAS-FORV", {"manager": MANAGER}, actor=ADMIN)
+        for ref, title, applies_to in (
+            (READ_POLICY, "Policy för läsbekräftelse", ["LAS-FORV"]),
+            (READ_ROUTINE, "Rutin för läsbekräftelse i skolan", ["LAS-SKOLA"]),
+        ):
+            registry.add_document(
+                Document(
+                    ref=ref,
+                    title=title,
+                    doc_type="policy" if ref == READ_POLICY else "routine",
+                    owner="anna.lind",
+                    guardian="gustav.berg",
+                    purpose="Att alla som berörs vet vad som gäller.",
+                    applies_to=applies_to,
+                    follow_up=FollowUp("Årlig uppföljning", "KLF"),
+                    review_interval_months=12,
+                    text="Version ett: läs och bekräfta.",
+                ),
+                actor=ADMIN,
+            )
+            registry.adopt_document(ref, actor=ADMIN, body="KLF", on=today - dt.timedelta(days=30))
+        registry.acknowledge(READ_POLICY, actor=READER, channel=AckChannel.INTRANET)
+        registry.acknowledge(READ_ROUTINE, actor="otto.olast", channel=AckChannel.CLI)
+        policy = registry.get_document(READ_POLICY)
+        registry.edit_document(
+            READ_POLICY,
+            {
+                "text": "Version två: läs, förstå och bekräfta inom en vecka.",
+                "purpose": "Att alla som berörs vet vad som gäller, och när.",
+            },
+            actor=ADMIN,
+            expected_revision=policy.revision,
+        )
+        registry.adopt_document(
+            READ_POLICY, actor=ADMIN, body="KLF", on=today - dt.timedelta(days=5)
+        )
+        registry.acknowledge(READ_POLICY, actor="ivar.it", channel=AckChannel.API, version=2)
+
+
+def fresh_reader(db: Path, ref: str) -> str:
+    """A new person ``ref`` in Ekskolan (after :func:`add_reading`), asked to read both
+    :data:`READ_POLICY` and :data:`READ_ROUTINE` and having confirmed neither: for a
+    browser test that confirms, once per person. Idempotent; returns ``ref``."""
+    from styrdok.demo import ADMIN
+    from styrdok.errors import NotFound
+    from styrdok.model import Person
+
+    add_reading(db)
+    with Registry.open(db, clock=lambda: DEMO_NOW) as registry:
+        try:
+            registry.get_person(ref)
+        except NotFound:
+            registry.add_person(
+                Person(
+                    ref,
+                    f"Läsare {ref}",
+                    unit="LAS-SKOLA",
+                    unit_since=DEMO_NOW.date() - dt.timedelta(days=365),
+                ),
+                actor=ADMIN,
+            )
+    return ref
+
+
+@pytest.fixture(scope="session")
+def reading_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo register with :func:`add_reading`, built once."""
+    path = tmp_path_factory.mktemp("reading") / "mittkoping.db"
+    shutil.copy(demo_template, path)
+    add_reading(path)
+    return path
+
+
+@pytest.fixture
+def reading_db(reading_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`reading_template` for one test."""
+    path = tmp_path / "reading.db"
+    shutil.copy(reading_template, path)
     return path
 
 

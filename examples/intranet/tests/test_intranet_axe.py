@@ -19,7 +19,16 @@ from browser_support import (
     site,
     site_blocks_nothing,
 )
-from intranet_support import add_routines, demo_template
+from intranet_support import (
+    MANAGER,
+    READ_POLICY,
+    READ_ROUTINE,
+    READER,
+    add_reading,
+    add_routines,
+    demo_template,
+    fresh_reader,
+)
 from playwright.sync_api import Page, expect
 
 __all__ = ["browser", "demo_template", "site", "site_blocks_nothing"]  # fixtures
@@ -114,6 +123,53 @@ def visit(path: str, user: str | None = "sara.jansson") -> Callable[[Site, int],
     return state
 
 
+def reading(path: str, user: str | None = READER) -> Callable[[Site, int], Page]:
+    """``path`` as ``user`` in the demo with an organisation and documents to read."""
+
+    def state(site: Site, width: int) -> Page:
+        add_reading(site.db)
+        return site.goto(path, user=user, width=width)
+
+    return state
+
+
+def confirmed_from_the_list(site: Site, width: int) -> Page:
+    """The confirmation on "Att läsa" after "Jag har läst och förstått" (a new reader
+    each time: a confirmation is made once)."""
+    reader = fresh_reader(site.db, f"axe.lista.{width}")
+    page = site.goto("/att-lasa", user=reader, width=width)
+    page.get_by_role("button", name="Jag har läst och förstått – Policy för").click()
+    expect(page.get_by_role("status")).to_contain_text("Tack! Du har bekräftat")
+    page.wait_for_load_state("load")  # the stylesheet too, before widths are measured
+    return page
+
+
+def confirmed_on_the_document(site: Site, width: int) -> Page:
+    """The confirmation on a document's page, and when it was confirmed."""
+    reader = fresh_reader(site.db, f"axe.dokument.{width}")
+    page = site.goto(f"/dokument/{READ_ROUTINE}", user=reader, width=width)
+    page.get_by_role("button", name="Jag har läst och förstått").click()
+    expect(page.get_by_role("status")).to_contain_text("Tack! Du har bekräftat")
+    page.wait_for_load_state("load")  # the stylesheet too, before widths are measured
+    return page
+
+
+def stale(path: str) -> Callable[[Site, int], Page]:
+    """A confirm form sent for the version before the one now in force (as from a page
+    left open while a new version was adopted): refused, said next to the new button."""
+
+    def state(site: Site, width: int) -> Page:
+        add_reading(site.db)
+        page = site.goto(path, user=READER, width=width)
+        form = page.locator(f"form[action='/dokument/{READ_POLICY}/bekraftelse']")
+        form.locator("input[name=version]").evaluate("e => { e.value = '1' }")
+        form.get_by_role("button").click()
+        expect(page.locator(".field-error")).to_contain_text("har fått en ny version")
+        return page
+
+    return state
+
+
 #: Every page and state the intranet has, by the name a failure is reported under.
 STATES: dict[str, Callable[[Site, int], Page]] = {
     "register": visit("/"),
@@ -132,6 +188,18 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "questions to me": visit("/fragor", user=GUARDIAN),
     "questions to me, none": visit("/fragor"),
     "accessibility statement": visit("/tillganglighet"),
+    "to read": reading("/att-lasa"),
+    "to read, nothing": reading("/att-lasa", user="ivar.it"),
+    "to read, nobody logged in": visit("/att-lasa", user=None),
+    "to read, confirmed": confirmed_from_the_list,
+    "to read, a stale version refused": stale("/att-lasa"),
+    "document, asked to read what changed": reading(f"/dokument/{READ_POLICY}"),
+    "document, confirmed": confirmed_on_the_document,
+    "document, a stale version refused": stale(f"/dokument/{READ_POLICY}"),
+    "document, a manager's reading status": reading(f"/dokument/{READ_POLICY}", user=MANAGER),
+    "document, an administrator's reading status": reading(
+        f"/dokument/{READ_ROUTINE}", user="eva.ek"
+    ),
     "question form with an error": question_with_an_error,
     "answer form with an error": answer_with_an_error,
     "question sent": question_sent,

@@ -122,12 +122,28 @@ def test_a_refusal_by_the_registry_keeps_its_reason_marked_as_english(demo_db: P
 
 
 def test_api_errors_stay_json(demo_db: Path) -> None:
-    """Under /api the same errors are JSON, for programs."""
+    """Under /api the same errors are JSON, for programs: RFC 9457 problem details, with
+    the message also as ``error`` (the shape the API answered with before)."""
     web = crashing_app(demo_db).test_client()
-    assert web.get("/api/finns-inte").get_json() == {
-        "error": "Sidan finns inte. Kontrollera adressen, eller sök bland styrdokumenten."
+    missing = web.get("/api/finns-inte")
+    assert missing.mimetype == "application/problem+json"
+    message = "Sidan finns inte. Kontrollera adressen, eller sök bland styrdokumenten."
+    assert missing.get_json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": message,
+        "error": message,
     }
-    assert web.get("/api/dokument/NOPE").get_json() == {"error": "unknown document 'NOPE'"}
+    unknown = web.get("/api/dokument/NOPE")
+    assert unknown.mimetype == "application/problem+json"
+    assert unknown.get_json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "unknown document 'NOPE'",
+        "error": "unknown document 'NOPE'",
+    }
 
 
 # --- the accessibility statement ---------------------------------------------------------

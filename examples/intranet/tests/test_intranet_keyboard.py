@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 from browser_support import Site, browser, contrast, rgb, site, site_blocks_nothing
-from intranet_support import demo_template
+from intranet_support import (
+    MANAGER,
+    READ_POLICY,
+    READ_ROUTINE,
+    READER,
+    add_reading,
+    demo_template,
+    fresh_reader,
+)
 from playwright.sync_api import Locator, Page, expect
 
 __all__ = ["browser", "demo_template", "site", "site_blocks_nothing"]  # fixtures
@@ -144,6 +152,8 @@ PAGES = [
     ("/fragor", "erik.makinen"),
     ("/tillganglighet", None),
     ("/finns-inte", None),
+    ("/att-lasa", READER),
+    (f"/dokument/{READ_POLICY}", MANAGER),
 ]
 
 
@@ -151,6 +161,8 @@ PAGES = [
 def test_every_focus_outline_contrasts_3_to_1(site: Site, path: str, user: str | None) -> None:
     """Tab through the whole page: every link and control shows a solid outline at least
     2 px wide, at least 3:1 against what it is drawn on."""
+    if user in (READER, MANAGER):
+        add_reading(site.db)
     page = site.goto(path, user=user)
     seen: list[str] = []
     problems: list[str] = []
@@ -167,3 +179,54 @@ def test_every_focus_outline_contrasts_3_to_1(site: Site, path: str, user: str |
             problems.append(f"{focus['what']}: {focus['style']} {focus['width']}px {ratio:.2f}:1")
     assert len(seen) >= 5, seen
     assert not problems, f"focus outlines on {path} that cannot be seen well: {problems}"
+
+
+def test_confirming_by_keyboard_moves_focus_to_the_confirmation(site: Site) -> None:
+    """Tab to "Jag har läst och förstått", Enter on "Att läsa", Space on a document's page:
+    each time focus is on the confirmation, and the document page says what was confirmed."""
+    reader = fresh_reader(site.db, "tangent.bord")
+    page = site.goto("/att-lasa", user=reader)
+    tab_to(page, page.get_by_role("button", name="Jag har läst och förstått – Policy för"))
+    page.keyboard.press("Enter")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text(
+        "Tack! Du har bekräftat att du har läst och förstått ”Policy för läsbekräftelse”, "
+        "version 2."
+    )
+    assert page.url.endswith("#kvitto")
+    assert focused(notice), "focus stays where a screen reader reads the confirmation"
+    assert page.title().startswith("Bekräftat: ")
+    expect(page.get_by_role("button", name="Jag har läst och förstått – Policy för")).to_have_count(
+        0
+    )
+
+    page = site.goto(f"/dokument/{READ_ROUTINE}", user=reader)
+    tab_to(page, page.get_by_role("button", name="Jag har läst och förstått"))
+    page.keyboard.press("Space")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text("Tack! Du har bekräftat att du har läst och förstått dokumentet.")
+    assert focused(notice)
+    expect(page.get_by_text("Du bekräftade version 1 den 2026-11-22.")).to_be_visible()
+    expect(page.get_by_role("button", name="Jag har läst och förstått")).to_have_count(0)
+
+
+def test_a_stale_confirmation_by_keyboard_brings_focus_to_the_new_version(site: Site) -> None:
+    """A page showing version 1 while version 2 is in force: Enter is refused, and focus
+    lands on the button for version 2, described by the Swedish reason."""
+    add_reading(site.db)
+    page = site.goto("/att-lasa", user=READER)
+    form = page.locator(f"form[action='/dokument/{READ_POLICY}/bekraftelse']")
+    form.locator("input[name=version]").evaluate("e => { e.value = '1' }")
+    tab_to(page, form.get_by_role("button"))
+    page.keyboard.press("Enter")
+    button = page.get_by_role("button", name="Jag har läst och förstått – Policy för")
+    expect(button).to_be_focused()
+    expect(button).to_have_accessible_description(
+        "Fel: ”Policy för läsbekräftelse” har fått en ny version (version 2) sedan sidan "
+        "visades, och du såg version 1. Läs den nya versionen och bekräfta den i stället. "
+        "(version 1 of LAS-POL-01 is no longer the one in force: read version 2 and confirm "
+        "that)"
+    )
+    assert page.title().startswith("Fel: ")
+    page.keyboard.press("Enter")  # focus is already where the repair is
+    expect(page.get_by_role("status")).to_contain_text("”Policy för läsbekräftelse”, version 2")

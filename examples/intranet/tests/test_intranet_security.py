@@ -322,7 +322,8 @@ def test_an_unknown_address_is_a_swedish_404_in_the_apps_layout(demo_db: Path) -
     assert "Sidan finns inte" in page
     assert "Not Found" not in page and "requested URL" not in page
     api = client(demo_db).get("/api/finns-inte")
-    assert api.status_code == 404 and api.get_json() == {"error": api.get_json()["error"]}
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"] == api.get_json()["error"]
     assert "Sidan finns inte" in api.get_json()["error"]
 
 

@@ -159,7 +159,7 @@ class Organisation:
 
     def documents_to_read(
         self, person: str, units: Sequence[str]
-    ) -> list[tuple[Document, Acknowledgement | None]]:
+    ) -> list[tuple[Document, dt.date, Acknowledgement | None]]:
         wanted = set(units)
         mine: dict[str, list[Acknowledgement]] = {}
         for ack in self._state.acknowledgement.values():
@@ -175,5 +175,7 @@ class Organisation:
             # Not read in the asked range, so any earlier confirmation is of an older
             # version: the latest one shows the reader what changed since.
             earlier = max(acks, key=lambda a: (a.at, a.version), default=None)
-            found.append((document, earlier))
-        return sorted(found, key=lambda pair: (pair[0].title, pair[0].ref))
+            asked = self._state.document_version.get((document.ref, document.ack_version))
+            if asked is not None:
+                found.append((document, asked.in_force_from, earlier))
+        return sorted(found, key=lambda found: (found[0].title, found[0].ref))

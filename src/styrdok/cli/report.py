@@ -16,7 +16,20 @@ from styrdok.i18n import money, translations
 from styrdok.labels import N_, label
 
 if TYPE_CHECKING:
-    from styrdok.report import Report
+    from styrdok.report import DocumentReading, Report
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _lowest(reading: DocumentReading) -> str:
+    """The unit furthest behind on a document, with its share."""
+    asked = [u for u in reading.units if u.share is not None]
+    if not asked:
+        return ""
+    unit = min(asked, key=lambda u: (u.share or 0.0, -u.asked, u.name))
+    return f"{unit.name} {unit.share:.0%}"
 
 
 def _as_json(report: Report) -> dict[str, Any]:
@@ -54,6 +67,30 @@ def _as_json(report: Report) -> dict[str, Any]:
             }
             for f in report.cost_by_funder
         ],
+        # None without an organisation: nothing is counted per unit then.
+        "acceptance": [
+            {
+                "document": d.document_ref,
+                "title": d.title,
+                "version": d.version,
+                "asked": d.asked,
+                "read": d.read,
+                "share": _share(d.share),
+                "units": [
+                    {
+                        "unit": u.unit,
+                        "name": u.name,
+                        "asked": u.asked,
+                        "read": u.read,
+                        "share": _share(u.share),
+                    }
+                    for u in d.units
+                ],
+            }
+            for d in report.reading
+        ]
+        if report.organisation
+        else None,
         "audit_log": None
         if report.audit is None
         else {
@@ -121,6 +158,26 @@ def _print_table(report: Report, language: str) -> None:
         language=language,
         empty="None granted.",
     )  # fmt: skip
+    click.echo(f"\n{_('Acceptance per document and administration')}")
+    if not report.organisation:
+        click.echo(
+            _(
+                "The register has no organisation yet: acceptance is counted per unit "
+                "(`styrdok unit add`)."
+            )
+        )
+    else:
+        emit_rows(
+            ({"ref": d.document_ref, "version": d.version, "asked": d.asked, "read": d.read,
+              "share": "–" if d.share is None else f"{d.share:.0%}", "lowest": _lowest(d)}
+             for d in report.reading),
+            [("ref", N_("DOCUMENT")), ("version", N_("VERSION")),
+             ("asked", N_("ASKED TO READ")), ("read", N_("CONFIRMED")), ("share", N_("SHARE")),
+             ("lowest", N_("LOWEST"))],
+            "table",
+            language=language,
+            empty=_("No document in force asks to be read."),
+        )  # fmt: skip
     if report.audit is not None:
         chain = "keyed, HMAC-SHA256" if report.audit.keyed else "plain SHA-256"
         click.echo("\nAudit log (record the head outside the database; see `styrdok audit verify`)")
@@ -139,8 +196,10 @@ def _print_table(report: Report, language: str) -> None:
 @pass_app
 def report(app: App, today: dt.date | None, html_path: Path | None, organisation: str) -> None:
     """Where governance is slipping: overdue reviews per unit and body, documents without a
-    guardian, documents per type and level, dispensations in effect and renewed, and their
-    estimated cost by funder. Ends with the audit log's event count and head hash: archive
+    guardian, documents per type and level, dispensations in effect and renewed, their
+    estimated cost by funder, and — once the register has an organisation — how many of
+    those asked have confirmed reading each document, per förvaltning (as the register
+    stands now, whatever --today says). Ends with the audit log's event count and head hash: archive
     the report with the minutes and the head is anchored there.
 
     \b

@@ -596,11 +596,11 @@ class OrganisationStore(Protocol):
 
     def documents_to_read(
         self, person: str, units: Sequence[str]
-    ) -> list[tuple[Document, Acknowledgement | None]]:
+    ) -> list[tuple[Document, dt.date, Acknowledgement | None]]:
         """Documents in force with ``ack_version`` > 0 whose ``applies_to`` names one of
         ``units`` and which ``person`` has not confirmed between ``ack_version`` and
-        ``version``, by title and ref; each with the person's latest acknowledgement of an
-        earlier version, if any."""
+        ``version``, by title and ref; each with the day the version asked about came into
+        force and the person's latest acknowledgement of an earlier version, if any."""
         ...
 
 

@@ -213,12 +213,13 @@ class SqlOrganisation(SqlBase):
 
     def documents_to_read(
         self, person: str, units: Sequence[str]
-    ) -> list[tuple[Document, Acknowledgement | None]]:
+    ) -> list[tuple[Document, dt.date, Acknowledgement | None]]:
         """Documents in force that ask to be read (``ack_version`` > 0) and apply to one of
         ``units`` (a person's unit and those above it), which ``person`` has not confirmed
         in their current range, by title; each with the person's latest earlier
         acknowledgement of it, if any (they read an older version)."""
         d, t, a = tables.document, tables.document_target, tables.acknowledgement
+        v = tables.document_version
         if not units:
             return []
         read = (
@@ -233,7 +234,10 @@ class SqlOrganisation(SqlBase):
         )
         targeted = sa.select(t.c.document_ref).where(t.c.target.in_(list(units)))
         query = (
-            sa.select(d)
+            sa.select(d, v.c.in_force_from.label("asked_since"))
+            .select_from(
+                d.join(v, sa.and_(v.c.document_ref == d.c.ref, v.c.version == d.c.ack_version))
+            )
             .where(
                 d.c.ref.in_(targeted),
                 d.c.status == DocStatus.IN_FORCE.value,
@@ -242,11 +246,11 @@ class SqlOrganisation(SqlBase):
             )
             .order_by(d.c.title, d.c.ref)
         )
-        documents = [convert.document_from_row(r) for r in self._rows(query)]
-        wanted = {doc.ref for doc in documents}
+        found = [(convert.document_from_row(r), r["asked_since"]) for r in self._rows(query)]
+        wanted = {doc.ref for doc, _ in found}
         earlier = {  # newest last, so each document keeps the latest earlier confirmation
             ack.document_ref: ack
             for ack in reversed(self.acknowledgements_by(person))
             if ack.document_ref in wanted
         }
-        return [(doc, earlier.get(doc.ref)) for doc in documents]
+        return [(doc, since, earlier.get(doc.ref)) for doc, since in found]

@@ -283,8 +283,8 @@ class OrganisationContract:
             assert store.documents_to_read("anna", []) == []
             found = store.documents_to_read("anna", ["SOC-HT", "SOC", "KOMMUN"])
             doc = store.get_document("RUT-1")
-            assert [d.ref for d, _ in found] == ["ALFA-1", "RUT-1"]
-            assert found[1] == (doc, _ack("anna", 1))
+            assert [d.ref for d, _, _ in found] == ["ALFA-1", "RUT-1"]
+            assert found[1] == (doc, day(-1), _ack("anna", 1))
 
     def test_unread_persons_who_joined_since_a_day(self, organised: Registry) -> None:
         """With ``joined_since``, only those who joined their unit on or after that day

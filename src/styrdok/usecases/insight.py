@@ -32,10 +32,20 @@ if TYPE_CHECKING:
 @use_case
 def report(registry: Registry, *, today: dt.date | None = None) -> Report:
     """The governance report (see :mod:`styrdok.report`) as of ``today``, with the audit
-    log's head so readers can anchor it."""
+    log's head so readers can anchor it, and — once the register has an organisation —
+    each document's acceptance per förvaltning (:meth:`Registry.acceptance` with
+    ``depth=1``, counted in the store and streamed into the report one document at a time).
+    """
     from styrdok import report as reporting
+    from styrdok.organisation import UnitTree
 
     with registry.session.read() as store:
+        units = UnitTree(store.list_units())
+        acceptance = (
+            ((found.document, found.units) for found in registry.acceptance(depth=1))
+            if units
+            else ()
+        )
         return reporting.build(
             today=today or registry.today(),
             documents=store.list_documents(),
@@ -43,6 +53,8 @@ def report(registry: Registry, *, today: dt.date | None = None) -> Report:
             persons=store.list_persons(),
             bodies=store.list_bodies(),
             audit=read_head(store),
+            units=units,
+            acceptance=acceptance,
         )
 
 

@@ -21,15 +21,15 @@ import attrs
 
 from styrdok import events, rules
 from styrdok.enums import AckChannel, DocStatus
-from styrdok.errors import NotFound, PermissionDenied, RuleViolation
+from styrdok.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from styrdok.model import Acknowledgement, Document, Person
 from styrdok.organisation import UnitAcceptance, UnitTree, acceptance_by_unit, rolled_up
+from styrdok.outbox import ReadCandidate
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import evolve, load_document
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
-    from styrdok.store.base import Store
 
 
 @use_case
@@ -53,7 +53,8 @@ def acknowledge(
                 f"{document_ref} is {document.status.value}: only a document in force is confirmed"
             )
         if version is not None and version != document.version:
-            raise RuleViolation(
+            # A Conflict, as for a record changed since it was read: the page is stale.
+            raise Conflict(
                 f"version {version} of {document_ref} is no longer the one in force: "
                 f"read version {document.version} and confirm that"
             )
@@ -128,21 +129,28 @@ def documents_to_read(registry: Registry, person: str) -> list[ToRead]:
             return []
         tree = UnitTree(store.list_units())
         pending = store.documents_to_read(found.ref, _units_of(tree, found))
-        since = _asked_since(store, [doc for doc, _ in pending])
     joined = found.unit_since or dt.date.min
-    return [
-        ToRead(doc, max(since.get(doc.ref, joined), joined), earlier) for doc, earlier in pending
-    ]
+    return [ToRead(doc, max(since, joined), earlier) for doc, since, earlier in pending]
 
 
-def _asked_since(store: Store, documents: list[Document]) -> dict[str, dt.date]:
-    """The day each document's asked version came into force."""
-    since: dict[str, dt.date] = {}
-    for doc in documents:
-        for version in store.list_versions(doc.ref):
-            if version.version == doc.ack_version:
-                since[doc.ref] = version.in_force_from
-    return since
+@use_case
+def acknowledgement_of(
+    registry: Registry,
+    person: str,
+    document_ref: str,
+    *,
+    versions: tuple[int, int] | None = None,
+) -> Acknowledgement | None:
+    """``person``'s latest confirmation of a document with a version in ``versions``
+    (default: those that count now, from the version asked about to the one in force),
+    or ``None``."""
+    with registry.session.read() as store:
+        document = load_document(store, document_ref)
+        if versions is None:
+            if document.ack_version == 0:
+                return None
+            versions = (document.ack_version, document.version)
+        return store.acknowledgement_of(person, document_ref, versions=versions)
 
 
 @attrs.frozen
@@ -216,7 +224,9 @@ def reading_status(
 class DocumentAcceptance:
     """One document's acceptance, per unit (or per unit rolled up to a level)."""
 
-    document: Document
+    document: ReadCandidate
+    """The document as far as acceptance needs it: ref, title, versions, what it applies
+    to and since when it asks."""
     units: tuple[UnitAcceptance, ...]
 
     @property
@@ -238,10 +248,9 @@ def acceptance(registry: Registry, *, depth: int | None = None) -> Iterator[Docu
     with registry.session.read() as store:
         tree = UnitTree(store.list_units())
         headcounts = store.unit_headcounts()
-        documents = sorted(
-            (d for d in store.list_documents(status=DocStatus.IN_FORCE) if d.ack_version > 0),
-            key=lambda d: d.ref,
-        )
+        # Ref, title and versions only, not whole documents (texts included): the stream
+        # stays small at any size of register.
+        documents = sorted(store.read_candidates(), key=lambda d: d.ref)
         counts = store.read_counts(None)
         pending = next(counts, None)
         for document in documents:
