@@ -51,3 +51,44 @@ def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
         ("(c)", "postgresql"),
     }
     assert all(r["styrdok_s"] > 0 for r in report["results"])
+
+
+ORGANISATION = BENCH.parent / "organisation.py"
+
+
+def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
+    """The large-municipality bench runs every measure on both engines at 0.2 % scale."""
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ORGANISATION),
+            "--scale",
+            "0.002",
+            "--documents",
+            "100",
+            "--repeat",
+            "1",
+            "--postgres",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(results.read_text())
+    counts = report["counts"]
+    assert (counts["persons"], counts["units"], counts["documents"]) == (115, 12, 100)
+    assert counts["acknowledgements"] > 0
+    measured = {(r["measure"].split(",")[0], r["engine"]) for r in report["results"]}
+    for engine in ("sqlite", "postgresql"):
+        assert {
+            ("(b) acknowledge", engine),
+            ("(c) who has not read X (whole kommun)", engine),
+            ("(d) acceptance", engine),
+        } <= measured
+    assert all(r["value"] > 0 for r in report["results"] if r["measure"].startswith("("))

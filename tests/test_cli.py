@@ -33,7 +33,7 @@ def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == (
         f"Built the Mittköping register in {tmp_path / 'demo.db'}: "
-        "17 documents, 10 dispensations, 17 people."
+        "17 documents, 10 dispensations, 271 people in 52 units, 1,297 read confirmations."
     )
     assert "Due within 30 days of 2026-11-22 (overdue first):" in lines
     rows = [line for line in lines if re.match(r"\d{4}-\d{2}-\d{2} ", line)]
@@ -232,7 +232,7 @@ def test_export_and_import_on_the_command_line(tmp_path: Path, template_db: Path
     )
     assert runner.invoke(main, ["--db", str(tmp_path / "b.db"), "init"]).exit_code == 0
     result = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "import", str(out)])
-    assert result.output.startswith("Imported 17 persons, 5 bodies, 17 documents")
+    assert result.output.startswith("Imported 271 persons, 52 units, 5 bodies, 17 documents")
     again = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "export"]).output
     assert again == out.read_text(encoding="utf-8")
     assert not list(tmp_path.glob("*.partial"))

@@ -50,7 +50,7 @@ def test_the_import_itself_is_audited(registry: Registry, demo_export: str) -> N
     registry.import_json(io.StringIO(demo_export), actor=None)
     events = list(registry.audit_events())
     assert [(e.actor, e.action) for e in events] == [("system", "registry.import")]
-    assert events[0].after is not None and events[0].after["counts"]["persons"] == 17
+    assert events[0].after is not None and events[0].after["counts"]["persons"] == 271
     assert events[0].after["source_sha256"] == hashlib.sha256(demo_export.encode()).hexdigest()
     assert events[0].after["merge"] is False
 
@@ -139,8 +139,8 @@ def test_importing_into_a_register_in_use_needs_an_admin(
     with pytest.raises(PermissionDenied):
         registry.import_json(io.StringIO(demo_export), actor="owner", merge=True)
     counts = registry.import_json(io.StringIO(demo_export), actor="admin", merge=True)
-    assert counts["persons"] == 17
-    assert len(registry.list_persons()) == 19
+    assert counts["persons"] == 271
+    assert len(registry.list_persons()) == 273
 
 
 def test_importing_the_same_export_twice_is_refused(registry: Registry, demo_export: str) -> None:
@@ -184,7 +184,7 @@ def test_export_is_streamed_not_built_in_memory(registry: Registry, demo_export:
     lines = _export(registry).splitlines()
     assert lines[0] == '{"format": "styrdok-export", "version": 1,'
     assert lines[1] == '"persons": ['
-    assert json.loads(lines[2].rstrip(","))["ref"] == "amir.yusuf"
+    assert json.loads(lines[2].rstrip(","))["ref"] == "agnes.hosseini"
 
 
 def test_export_file_can_be_copied_and_restored(

@@ -441,7 +441,7 @@ def test_export_xlsx_on_the_command_line_is_silent_off_a_terminal(
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == (
-        f"Skrev {target}: Dokument (17), Dispenser (10), Personer (17), Beslutsinstanser (5).\n"
+        f"Skrev {target}: Dokument (17), Dispenser (10), Personer (271), Beslutsinstanser (5).\n"
     )
 
 

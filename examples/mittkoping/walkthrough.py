@@ -36,7 +36,7 @@ def main(folder: Path) -> None:
             valid_from=today + dt.timedelta(days=30),
             valid_until=today + dt.timedelta(days=200),
             funding=Funding(funded_by="Barn- och utbildningsnämnden", estimated_cost="9500"),
-            applies_to=("Nordskolan, årskurs 8",),
+            applies_to=("BUF-GR-NORD",),
             conditions="DPIA klar; pseudonyma elevkonton",
         )
         disp = registry.request_dispensation(request, actor="lisa.holm")

@@ -134,13 +134,28 @@ def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
         with _at(f"$.questions[{i}].answered_by"):
             require_recorded_answer(q, known.states(q.document_ref, q.answered_on or q.asked_on))
     _check_units(store, parsed["units"])
+    counting: set[tuple[str, str]] = set()
     for i, ack in enumerate(parsed["acknowledgements"]):
         with _at(f"$.acknowledgements[{i}].version"):
             read = known.document(ack.document_ref)
-            if read is not None and ack.version > read.version:
+            if read is None:
+                continue
+            if ack.version > read.version:
                 raise RuleViolation(
                     f"{ack.document_ref} has no version {ack.version} to have been read"
                 )
+            if read.ack_version <= ack.version:
+                # As Registry.acknowledge: one confirmation per person that counts now.
+                key = (ack.document_ref, ack.person)
+                repeated = key in counting or store.acknowledgement_of(
+                    ack.person, ack.document_ref, versions=(read.ack_version, read.version)
+                )
+                if repeated:
+                    raise RuleViolation(
+                        f"{ack.person} has already confirmed {ack.document_ref} in a version "
+                        "that still counts"
+                    )
+                counting.add(key)
 
 
 def _check_units(store: Store, units: list[Any]) -> None:

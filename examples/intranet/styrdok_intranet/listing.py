@@ -118,10 +118,15 @@ def filtered(
 def choices(reg: Registry) -> dict[str, list[tuple[str, str]]]:
     """What each of the register's filters offers: (value, text) pairs, each list read
     as such (the types and units in use), not gathered from every document."""
+    tree = reg.unit_tree()
+    # A unit of the organisation by its name; free text from before there were units as is.
+    names = {ref: unit.name for ref, unit in tree.units.items()}
     return {
         "typ": [(t, label(t)) for t in reg.document_types()],
         "instans": reg.body_names(),
-        "enhet": [(u, u) for u in reg.person_units()],
+        "enhet": sorted(
+            ((u, names.get(u, u)) for u in reg.person_units()), key=lambda c: c[1].casefold()
+        ),
         "status": [(s.value, label(s.value)) for s in DocStatus],
     }
 

@@ -131,7 +131,7 @@ def test_a_draft_shows_only_to_those_who_may_see_it_on_every_page_and_in_the_cou
 def test_overdue_and_unit_filters_agree_with_the_rules(paged_db: Path) -> None:
     """The overdue and unit filters give what rules.review_state and the owners' units give."""
     web = make_app(paged_db).test_client()
-    for unit in ("", "IT-enheten", "Kommunikationsenheten", "Ingen sådan"):
+    for unit in ("", "KLF-IT", "KLF-KOM", "Ingen sådan"):
         for overdue in ("", "ja"):
             for user in (None, "anna.lind"):
                 response = get(
@@ -304,7 +304,7 @@ def whole_lists_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         "/",
         "/?sida=2&status=alla",
-        "/?q=sidvisning&enhet=IT-enheten",
+        "/?q=sidvisning&enhet=KLF-IT",
         "/?forsenad=ja",
         "/aktuellt?sida=2",
         "/dokument/RIKT-IS-02",

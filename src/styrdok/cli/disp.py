@@ -101,7 +101,7 @@ def disp_request(
       styrdok --as lisa.holm disp request --document RIKT-MOLN-SKOLA \\
           --scope "Pilot av molntjänst i åk 7" --responsible lisa.holm \\
           --from 2027-01-18 --until 2027-06-11 --funded-by "Barn- och utbildningsnämnden" \\
-          --cost 12000 --applies-to "Nordskolan åk 7"
+          --cost 12000 --applies-to BUF-GR-NORD
     """
     from styrdok.model import DispensationRequest, Funding
 

@@ -55,7 +55,7 @@ def person_add(
     \b
     Example:
       styrdok --as eva.ek person add tove.sund --name "Tove Sund" \\
-          --email tove.sund@mittkoping.example --unit "IT-enheten"
+          --email tove.sund@mittkoping.example --unit KLF-IT
     """
     from styrdok.model import Person
 

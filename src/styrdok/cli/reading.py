@@ -102,7 +102,7 @@ def ack_ask(app: App, ref: str, expect_revision: int | None) -> None:
 
     \b
     Example:
-      styrdok --as eva.ek ack ask RIKT-AI-01
+      styrdok --as eva.ek ack ask HPL-DIG-01
     """
     stored = app.registry().ask_to_read(ref, actor=app.actor, expected_revision=expect_revision)
     message = _("Everyone {ref} applies to is asked to read version {version}.")

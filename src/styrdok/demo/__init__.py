@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 from styrdok.attachment import FileKind
 from styrdok.demo.mittkoping import BODIES, DOCUMENTS, PEOPLE, DocSpec
+from styrdok.demo.organisation import LEFT, MOVED, UNITS, staff
+from styrdok.demo.reading import confirm_reading
 from styrdok.demo.wording import text_of
 from styrdok.model import (
     Body,
@@ -25,13 +27,17 @@ from styrdok.model import (
     Document,
     Funding,
     Person,
+    Unit,
 )
-from styrdok.registry import Registry
+from styrdok.registry import Registry, local_zone
 
 if TYPE_CHECKING:
     from styrdok.filestore import FileStore
 
 ADMIN = "eva.ek"
+#: Days (before today) of the versions that come after the first: the FAQ answer added to
+#: the social media guidelines, their revision, and the action plan's corrected link.
+FAQ_DAY, REVISION_DAY, EDITORIAL_DAY = -18, -8, -30
 
 
 def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = None) -> str:
@@ -40,18 +46,7 @@ def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = 
     def day(offset: int) -> dt.date:
         return today + dt.timedelta(days=offset)
 
-    for ref, name, title, unit, admin in PEOPLE:
-        registry.add_person(
-            Person(
-                ref=ref,
-                name=name,
-                email=f"{ref}@mittkoping.example",
-                unit=unit,
-                title=title,
-                is_admin=admin,
-            ),
-            actor=None if admin else ADMIN,
-        )
+    staff_of = _organisation(registry, day)
     for ref, name, level, contact in BODIES:
         registry.add_body(Body(ref=ref, name=name, level=level, contact=contact), actor=ADMIN)
     for spec in DOCUMENTS:
@@ -60,13 +55,90 @@ def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = 
     _dispensations(registry, day)
     registry.expire(today=today)
     _after_expiry(registry, day)
+    # People confirm what they were asked to read, each on their day; for a document that
+    # gets a new version below, until that version (a confirmation names the version in
+    # force when it is given), and the rest after it.
+    confirmed = confirm_reading(
+        registry,
+        day,
+        until={"RIKT-SOC-01": day(FAQ_DAY), "HPL-DIG-01": day(EDITORIAL_DAY)},
+    )
+    _staff_changes(registry, day, staff_of)
     _questions(registry, day)
+    confirmed += confirm_reading(
+        registry, day, only={"RIKT-SOC-01"}, until={"RIKT-SOC-01": day(REVISION_DAY)}
+    )
     _revise_social_media_guidelines(registry, day)
+    _correct_action_plan_link(registry, day)
+    # The revision asks its readers again; the editorial correction does not.
+    confirmed += confirm_reading(registry, day, only={"RIKT-SOC-01", "HPL-DIG-01"})
     if files is not None:
         _attach_decision(registry, files)
 
     counts = (len(registry.list_documents()), len(registry.list_dispensations()))
-    return f"{counts[0]} documents, {counts[1]} dispensations, {len(PEOPLE)} people"
+    people = len(registry.list_persons())
+    return (
+        f"{counts[0]} documents, {counts[1]} dispensations, {people} people in "
+        f"{len(UNITS)} units, {confirmed:,} read confirmations"
+    )
+
+
+def _organisation(registry: Registry, day: Callable[[int], dt.date]) -> dict[str, list[str]]:
+    """The registrar, then the units, then everyone in them, then each unit's manager (a
+    unit is named before anyone can work in it, and a manager must work somewhere).
+    Returns the refs of the staff made for each unit, managers aside."""
+    named = {ref: (name, title, unit, admin) for ref, name, title, unit, admin in PEOPLE}
+    name, title, unit, _ = named[ADMIN]
+    # The first person: registered before any unit exists, in the unit to come.
+    registry.add_person(_person(ADMIN, name, title, unit, day(-3200), admin=True), actor=None)
+    for spec in UNITS:
+        registry.add_unit(Unit(spec.ref, spec.name, spec.kind, spec.parent), actor=ADMIN)
+    for ref, (name, title, unit, admin) in named.items():
+        if ref != ADMIN:
+            registry.add_person(_person(ref, name, title, unit, day(-2400), admin), actor=ADMIN)
+    managers = {spec.ref: spec.manager for spec in UNITS if isinstance(spec.manager, str)}
+    staff_of: dict[str, list[str]] = {}
+    for member, manages in staff(set(named), {name for name, *_ in named.values()}):
+        person = _person(member.ref, member.name, member.title, member.unit, day(member.joined))
+        registry.add_person(person, actor=ADMIN)
+        if manages:
+            managers[member.unit] = member.ref
+        else:
+            staff_of.setdefault(member.unit, []).append(member.ref)
+    for spec in UNITS:
+        registry.edit_unit(spec.ref, {"manager": managers[spec.ref]}, actor=ADMIN)
+    return staff_of
+
+
+def _person(
+    ref: str, name: str, title: str, unit: str, since: dt.date, admin: bool = False
+) -> Person:
+    return Person(
+        ref=ref,
+        name=name,
+        email=f"{ref}@mittkoping.example",
+        unit=unit,
+        title=title,
+        is_admin=admin,
+        unit_since=since,
+    )
+
+
+def _staff_changes(
+    registry: Registry, day: Callable[[int], dt.date], staff_of: dict[str, list[str]]
+) -> None:
+    """Some have left (kept, but no longer asked to read anything), and one moved to
+    another förvaltning last week: what applies there is asked of them from that day."""
+    for unit, n in LEFT:
+        registry.edit_person(staff_of[unit][n], {"active": False}, actor=ADMIN)
+    unit, n, to, title = MOVED
+    last_week = Registry(registry.store, clock=lambda: _at(day(-5)))
+    last_week.edit_person(staff_of[unit][n], {"unit": to, "title": title}, actor=ADMIN)
+
+
+def _at(on: dt.date) -> dt.datetime:
+    """10 o'clock on that day, where the municipality is."""
+    return dt.datetime.combine(on, dt.time(10, tzinfo=local_zone())).astimezone(dt.UTC)
 
 
 def _add_document(registry: Registry, spec: DocSpec, day: Callable[[int], dt.date]) -> None:
@@ -147,7 +219,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
             estimated_cost=_sek("18500"),
             note="Licens för en termin",
         ),
-        applies_to=("Nordskolan, årskurs 7",),
+        applies_to=("BUF-GR-NORD",),
         clause="3.2 Endast godkända molntjänster",
         limits="Inga personnummer eller känsliga personuppgifter i tjänsten",
         justification="Pröva om digitala prov minskar rättningstiden",
@@ -172,7 +244,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="amir.yusuf",
         span=(-150, 30),
         funding=Funding(no_extra_cost=True),
-        applies_to=("Hemtjänsten", "Omsorg 4"),
+        applies_to=("SOC-HT",),
         clause="2.1 Tvåfaktorsautentisering",
         conditions="Åtkomst endast från kommunens nät; loggar granskas varje månad",
     )
@@ -198,7 +270,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="maria.nystrom",
         span=(10, 130),
         funding=Funding(funded_by="Kultur- och fritidsförvaltningen", estimated_cost=_sek("0")),
-        applies_to=("Ungdomens hus",),
+        applies_to=("KFF-UNG",),
         clause="4 Godkända kanaler",
         justification="Unga finns inte i kommunens nuvarande kanaler",
     )
@@ -213,7 +285,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="sara.jansson",
         span=(-30, 60),
         funding=Funding(no_extra_cost=True),
-        applies_to=("Södra skolan 4B",),
+        applies_to=("BUF-GR-SODRA",),
     )
     registry.reject_dispensation(
         dropbox,
@@ -234,7 +306,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         funding=Funding(
             funded_by="Kommunstyrelsens utvecklingsmedel", estimated_cost=_sek("45000")
         ),
-        applies_to=("Kontaktcenter",),
+        applies_to=("KLF-KC",),
     )
     registry.approve_dispensation(
         chat, actor="karin.sjoberg", on=day(-205), reasoning="Pröva under en säsong"
@@ -250,7 +322,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="lena.oberg",
         span=(-90, 90),
         funding=Funding(no_extra_cost=True),
-        applies_to=("Hemtjänst natt",),
+        applies_to=("SOC-HT-NATT",),
         conditions="Namnad inloggning i verksamhetssystemet efteråt",
     )
     registry.approve_dispensation(shared, actor="gustav.berg", on=day(-95))
@@ -271,7 +343,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="hanna.persson",
         span=(-120, 40),
         funding=Funding(no_extra_cost=True),
-        applies_to=("jonas.ali",),
+        applies_to=("KLF-IT",),
     )
     registry.approve_dispensation(remote, actor="gustav.berg", on=day(-125))
     registry.close_dispensation(
@@ -289,7 +361,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="olle.strand",
         span=(-10, 5),
         funding=Funding(no_extra_cost=True),
-        applies_to=("Valnämnden",),
+        applies_to=("KLF-VAL",),
         justification="Valmyndighetens format; tillgänglig version följer",
     )
     registry.approve_dispensation(web, actor="maria.nystrom", on=day(-12))
@@ -312,7 +384,7 @@ def _dispensations(registry: Registry, day: Callable[[int], dt.date]) -> None:
         responsible="sofia.karlsson",
         span=(-20, 160),
         funding=Funding(funded_by="Digitaliseringsfonden", estimated_cost=_sek("50000")),
-        applies_to=("Innovationslabbet",),
+        applies_to=("KLF-INNO",),
     )
     registry.approve_dispensation(
         lab, actor="karin.sjoberg", on=day(-25), reasoning="Våga prova på ett sanktionerat sätt"
@@ -345,7 +417,7 @@ def _questions(registry: Registry, day: Callable[[int], dt.date]) -> None:
         "tvåfaktorsinloggning och inte sparar bilder lokalt.",
         actor="olle.strand",
         promote_to_faq=True,
-        on=day(-18),
+        on=day(FAQ_DAY),
     )
     registry.ask(
         "RIKT-MOLN-SKOLA", "Gäller vägledningen även fritidshemmet?", actor="lisa.holm", on=day(-4)
@@ -392,7 +464,28 @@ def _revise_social_media_guidelines(registry: Registry, day: Callable[[int], dt.
         expected_revision=current.revision,
     )
     registry.adopt_document(
-        "RIKT-SOC-01", actor="maria.nystrom", body="KS", on=day(-8), minute_ref="§ 132"
+        "RIKT-SOC-01", actor="maria.nystrom", body="KS", on=day(REVISION_DAY), minute_ref="§ 132"
+    )
+
+
+def _correct_action_plan_link(registry: Registry, day: Callable[[int], dt.date]) -> None:
+    # The action plan's address broke when the intranet moved. An editorial change: the
+    # new version asks nobody to read it again, and confirmations of the first still
+    # count (`ack ask HPL-DIG-01` would ask again, had the change mattered).
+    current = registry.get_document("HPL-DIG-01")
+    registry.edit_document(
+        "HPL-DIG-01",
+        {"text_url": "https://intranat.mittkoping.example/digitalisering/handlingsplan-2026"},
+        actor="karin.sjoberg",
+        expected_revision=current.revision,
+    )
+    registry.adopt_document(
+        "HPL-DIG-01",
+        actor="karin.sjoberg",
+        body="KS",
+        on=day(EDITORIAL_DAY),
+        minute_ref="§ 176",
+        material=False,
     )
 
 

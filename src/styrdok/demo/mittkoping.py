@@ -16,43 +16,26 @@ from styrdok.model import (
     ReviewOutcome,
 )
 
-# ref, name, title, unit, administrator?
+# ref, name, title, unit (see organisation.UNITS), administrator?
 PEOPLE: list[tuple[str, str, str, str, bool]] = [
-    ("eva.ek", "Eva Ek", "Registrator", "Kommunledningsförvaltningen", True),
-    ("karin.sjoberg", "Karin Sjöberg", "Kommundirektör", "Kommunledningsförvaltningen", False),
-    ("anna.lind", "Anna Lind", "IT-chef", "IT-enheten", False),
-    ("gustav.berg", "Gustav Berg", "Informationssäkerhetssamordnare", "IT-enheten", False),
-    ("maria.nystrom", "Maria Nyström", "Kommunikationschef", "Kommunikationsenheten", False),
-    ("olle.strand", "Olle Strand", "Webbredaktör", "Kommunikationsenheten", False),
-    (
-        "sofia.karlsson",
-        "Sofia Karlsson",
-        "Digitaliseringsstrateg",
-        "Kommunledningsförvaltningen",
-        False,
-    ),
-    ("per.ahmadi", "Per Ahmadi", "Skolchef", "Barn- och utbildningsförvaltningen", False),
-    (
-        "erik.makinen",
-        "Erik Mäkinen",
-        "IT-strateg skola",
-        "Barn- och utbildningsförvaltningen",
-        False,
-    ),
-    ("lisa.holm", "Lisa Holm", "Rektor", "Nordskolan", False),
-    ("sara.jansson", "Sara Jansson", "Lärare", "Södra skolan", False),
-    ("hanna.persson", "Hanna Persson", "HR-chef", "HR-avdelningen", False),
-    ("jonas.ali", "Jonas Ali", "Systemutvecklare", "IT-enheten", False),
-    ("ingrid.lund", "Ingrid Lund", "Dataskyddsombud", "Kommunledningsförvaltningen", False),
-    ("amir.yusuf", "Amir Yusuf", "Enhetschef hemtjänst", "Socialförvaltningen", False),
-    ("lena.oberg", "Lena Öberg", "Socialchef", "Socialförvaltningen", False),
-    (
-        "nils.wikstrom",
-        "Nils Wikström",
-        "Nämndsekreterare",
-        "Barn- och utbildningsförvaltningen",
-        False,
-    ),
+    ("eva.ek", "Eva Ek", "Registrator", "KLF-KANS", True),
+    ("karin.sjoberg", "Karin Sjöberg", "Kommundirektör", "KLF", False),
+    ("anna.lind", "Anna Lind", "IT-chef", "KLF-IT", False),
+    ("gustav.berg", "Gustav Berg", "Informationssäkerhetssamordnare", "KLF-IT", False),
+    ("maria.nystrom", "Maria Nyström", "Kommunikationschef", "KLF-KOM", False),
+    ("olle.strand", "Olle Strand", "Webbredaktör", "KLF-KOM", False),
+    ("sofia.karlsson", "Sofia Karlsson", "Digitaliseringsstrateg", "KLF-UTV", False),
+    ("per.ahmadi", "Per Ahmadi", "Skolchef", "BUF", False),
+    ("erik.makinen", "Erik Mäkinen", "IT-strateg skola", "BUF-STAB", False),
+    ("lisa.holm", "Lisa Holm", "Rektor", "BUF-GR-NORD", False),
+    ("sara.jansson", "Sara Jansson", "Lärare", "BUF-GR-SODRA", False),
+    ("hanna.persson", "Hanna Persson", "HR-chef", "KLF-HR", False),
+    ("jonas.ali", "Jonas Ali", "Systemutvecklare", "KLF-IT", False),
+    ("jonas.berg", "Jonas Berg", "Biträdande IT-chef", "KLF-IT", False),
+    ("ingrid.lund", "Ingrid Lund", "Dataskyddsombud", "KLF-KANS", False),
+    ("amir.yusuf", "Amir Yusuf", "Enhetschef hemtjänst", "SOC-HT", False),
+    ("lena.oberg", "Lena Öberg", "Socialchef", "SOC", False),
+    ("nils.wikstrom", "Nils Wikström", "Nämndsekreterare", "BUF-STAB", False),
 ]
 
 # ref, name, level, contact (the registrar told when reviews run late)
@@ -64,7 +47,8 @@ BODIES: list[tuple[str, str, BodyLevel, str]] = [
     ("KLF", "Kommunledningsförvaltningen", BodyLevel.ADMINISTRATION, "eva.ek"),
 ]
 
-ALL_STAFF = ("Alla förvaltningar",)
+#: The whole municipality: every unit, every member of staff.
+ALL_STAFF = ("MK",)
 
 
 @attrs.frozen
@@ -178,6 +162,7 @@ DOCUMENTS: list[DocSpec] = [
         purpose="Hantera säkerhetsincidenter snabbt och lika i hela kommunen.",
         effects="Incidenter rapporteras inom 24 timmar; lärdomar tas tillvara.",
         audience="Chefer, IT-support och systemförvaltare",
+        applies_to=("KLF-IT",),
         parent="RIKT-IS-01",
         follow_up=FollowUp("Genomgång av alla incidenter varje kvartal", "IT-chefen"),
         faq=(
@@ -219,6 +204,7 @@ DOCUMENTS: list[DocSpec] = [
         "offentlighet, dataskydd och arkivkrav.",
         effects="Kommunens konton är aktiva, besvarade och arkiverade.",
         audience="Medarbetare som driver kommunens konton i sociala medier",
+        applies_to=("KLF-KOM", "KFF"),
         follow_up=FollowUp("Årlig inventering av konton", "Webbredaktören"),
         faq=(
             FaqEntry(
@@ -265,6 +251,7 @@ DOCUMENTS: list[DocSpec] = [
         purpose="Omsätta strategin i aktiviteter med mätpunkter för året.",
         effects="Fem prioriterade e-tjänster i drift; innovationslabb etablerat.",
         audience="Fokusområdenas deltagare och förvaltningsledningar",
+        applies_to=("KLF",),
         follow_up=FollowUp("Tertialrapport med mätpunkter", "Digitaliseringsrådet"),
         faq=(FaqEntry("Vem prioriterar aktiviteterna?", "Fokusområdena, inom budgetramen."),),
         adopted=("KS", -300, "§ 201"),
@@ -280,7 +267,7 @@ DOCUMENTS: list[DocSpec] = [
         owner="per.ahmadi",
         guardian="erik.makinen",
         parent="POL-IS-01",
-        applies_to=("Grundskolor", "Gymnasieskolan"),
+        applies_to=("BUF-GR", "BUF-GY"),
         purpose="Hjälpa skolor att välja molntjänster som skyddar elevernas personuppgifter.",
         effects="Bara granskade tjänster används; lärare vet vad som gäller.",
         audience="Rektorer och lärare",
@@ -340,6 +327,7 @@ DOCUMENTS: list[DocSpec] = [
         purpose="Allmänna handlingar registreras, hålls ordnade och kan lämnas ut.",
         effects="Handlingar diarieförs inom en arbetsdag.",
         audience="Handläggare och registratorer",
+        applies_to=("KLF-KANS", "SOC-IFO", "SBF-PLAN", "MHF"),
         follow_up=FollowUp("Stickprov varje halvår", "Registraturen"),
         faq=(
             FaqEntry(
@@ -408,6 +396,7 @@ DOCUMENTS: list[DocSpec] = [
         purpose="Kommunens webbplats ska vara korrekt, aktuell och tillgänglig.",
         effects="Sidor granskas årligen; allt följer tillgänglighetsdirektivet.",
         audience="Webbredaktörer",
+        applies_to=("KLF-KOM",),
         review_months=36,
         follow_up=FollowUp("Årlig tillgänglighetsgranskning", "Webbredaktören"),
         faq=(FaqEntry("Får jag publicera PDF:er?", "Bara tillgänglighetsanpassade."),),
@@ -427,6 +416,7 @@ DOCUMENTS: list[DocSpec] = [
         purpose="Kommunens webbplats ska vara korrekt, aktuell och tillgänglig.",
         effects="Sidor granskas årligen; klarspråk; allt följer tillgänglighetsdirektivet.",
         audience="Webbredaktörer och e-tjänsteutvecklare",
+        applies_to=("KLF-KOM",),
         follow_up=FollowUp("Årlig tillgänglighetsgranskning", "Webbredaktören"),
         faq=(
             FaqEntry(

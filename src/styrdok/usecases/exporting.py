@@ -10,9 +10,10 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.work import evolve
 
 if TYPE_CHECKING:
     from styrdok.audit import AuditHead
@@ -60,11 +61,21 @@ def export_public(
     from styrdok.audit import read_head
 
     with registry.session.read() as store:
+        # A reader outside knows "IT-enheten", not the unit code KLF-IT.
+        units = {unit.ref: unit.name for unit in store.list_units()}
+        persons = [
+            evolve(p, unit=units[p.unit]) if p.unit in units else p for p in store.list_persons()
+        ]
+        def by_name(record: Any) -> Any:  # what it applies to, by the units' names
+            if not any(u in units for u in record.applies_to):
+                return record
+            return evolve(record, applies_to=[units.get(u, u) for u in record.applies_to])
+
         data = public.build(
             today=registry.today(),
-            documents=store.list_documents(),
-            dispensations=store.list_dispensations(),
-            persons=store.list_persons(),
+            documents=[by_name(d) for d in store.list_documents()],
+            dispensations=[by_name(x) for x in store.list_dispensations()],
+            persons=persons,
             bodies=store.list_bodies(),
             people=people,
             language=language,

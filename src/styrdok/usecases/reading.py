@@ -44,8 +44,9 @@ def acknowledge(
     """Confirm, as ``actor``, having read and understood the version of a document in
     force ("Jag har läst och förstått"). Pass the ``version`` that was shown: if a newer
     one came into force meanwhile, the confirmation is refused so nobody confirms words
-    they did not see. Final — it cannot be withdrawn — and confirming the same version
-    again returns the first confirmation without writing anything."""
+    they did not see. Final — it cannot be withdrawn — and confirming again while an earlier
+    confirmation still counts (the same version, or one before an editorial change) returns
+    that confirmation without writing anything."""
     with registry.session.work(actor) as work:
         document = work.document(document_ref)
         if document.status is not DocStatus.IN_FORCE:
@@ -59,8 +60,11 @@ def acknowledge(
                 f"read version {document.version} and confirm that"
             )
         person = work.actor.ref
+        # A confirmation that still counts (this version, or one since the last material
+        # change) is not repeated: one per person in the range keeps the counts a plain
+        # COUNT(*) (see SqlOrganisation.read_counts).
         earlier = work.store.acknowledgement_of(
-            person, document_ref, versions=(document.version, document.version)
+            person, document_ref, versions=(max(document.ack_version, 1), document.version)
         )
         if earlier is not None:
             return earlier
