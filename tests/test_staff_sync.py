@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -377,16 +379,16 @@ def test_the_organisation_must_not_change_while_the_list_is_read(
 ) -> None:
     """Units are resolved while the file is read; if they change before the write, the
     sync is refused rather than applied against another organisation."""
-    from styrdok.usecases import staff
+    from styrdok import staff_list
 
-    read = staff._read
+    read = staff_list.read
 
-    def read_then_reorganise(*args: Any) -> Any:
-        found = read(*args)
+    def read_then_reorganise(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
         org.add_unit(Unit("SYD", "Södra skolan", parent="KOMMUN"), actor="admin")
         return found
 
-    monkeypatch.setattr(staff, "_read", read_then_reorganise)
+    monkeypatch.setattr(staff_list, "read", read_then_reorganise)
     with pytest.raises(Conflict, match="organisation changed"):
         org.sync_staff(staff_csv(tmp_path / "personal.csv", STAFF), actor="admin")
 
@@ -459,6 +461,99 @@ def test_progress_is_reported_as_rows_are_read(org: Registry, tmp_path: Path) ->
     org.sync_staff(staff_csv(tmp_path / "personal.csv", [*STAFF, *rows]), actor="admin",
                    dry_run=True, progress=heard.append)  # fmt: skip
     assert sum(heard) == 604 and len(heard) == 3
+
+
+# --- a row is checked when it changes someone ---------------------------------------------
+
+
+def _store_raw(db_path: Path, sql: str, *params: Any) -> None:
+    """Write to the register as another program would, past every rule of styrdok's."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+def test_equal_is_equal_however_either_side_is_written(
+    org: Registry, db_path: Path, tmp_path: Path
+) -> None:
+    """A row that says what the register holds is unchanged, compared as a person's fields
+    are normalised: the file's cells padded with spaces, the register's text decomposed
+    (NFD) or an empty text where styrdok stores none. Equal, the row is not checked again
+    (bo.berg's e-mail address, stored before today's rule, would fail)."""
+    _store_raw(db_path, "UPDATE person SET title = ?, email = 'bo@intranat' WHERE ref = 'bo.berg'",
+               unicodedata.normalize("NFD", "Systemförvaltare"))  # fmt: skip
+    _store_raw(db_path, "UPDATE person SET title = '' WHERE ref = 'dan.nord'")
+    rows = [list(row) for row in STAFF]
+    rows[1][2] = "bo@intranat"
+    rows[1] = [f"  {cell} " for cell in rows[1]]
+    rows[3][4] = ""
+    before = state(org)
+
+    result = org.sync_staff(staff_csv(tmp_path / "personal.csv", rows), actor="admin")
+
+    assert result.changes == 0 and result.unchanged == 4
+    assert state(org) == before
+
+
+def test_only_a_row_that_changes_someone_is_checked(
+    org: Registry, db_path: Path, tmp_path: Path
+) -> None:
+    """An e-mail address stored before today's rule (or by another program) does not stop
+    a sync that leaves it as it is; once the row changes the person, the whole row is held
+    to every rule, named by row and column, and nothing is written."""
+    _store_raw(db_path, "UPDATE person SET email = 'anna.lind@intranat' WHERE ref = 'anna.lind'")
+    rows = [list(row) for row in STAFF]
+    rows[0][2] = "anna.lind@intranat"
+    path = staff_csv(tmp_path / "personal.csv", rows)
+    assert org.sync_staff(path, actor="admin").changes == 0
+
+    rows[0][4] = "IT-direktör"
+    before = state(org)
+    with pytest.raises(SheetError, match=r'row 2, column "E-post" \(C\): email: invalid e-mail'):
+        org.sync_staff(staff_csv(tmp_path / "changed.csv", rows), actor="admin")
+    assert state(org) == before
+
+
+def test_an_administrator_on_the_list_stays_one(org: Registry, tmp_path: Path) -> None:
+    """Updating a person from the list keeps what the list does not set: an
+    administrator whose title changes is still an administrator, in the unit since they
+    joined it."""
+    org.edit_person("admin", {"unit": "KLF"}, actor="admin")
+    since = people(org)["admin"].unit_since
+    rows = [*STAFF, ["admin", "Ada Admin", "", "KLF", "Systemadministratör"]]
+    result = org.sync_staff(staff_csv(tmp_path / "personal.csv", rows), actor="admin")
+    assert [(c.person.ref, c.changed) for c in result.updated] == [("admin", ("title",))]
+    admin = people(org)["admin"]
+    assert (admin.is_admin, admin.title, admin.unit_since) == (True, "Systemadministratör", since)
+
+
+@pytest.mark.parametrize(
+    ("headings", "row", "message"),
+    [
+        (HEADINGS, [*STAFF[0], "x"], r"row 2, column \(F\): a value in a column without a heading"),
+        ([*HEADINGS, ""], [*STAFF[0], "x"], r"row 2, column \(F\): a value in a column without"),
+        ([*HEADINGS, "Aktiv"], [*STAFF[0], "kanske"], r'row 2, column "Aktiv" \(F\): \'kanske\''),
+    ],
+    ids=["beyond the headings", "under an empty heading", "not ja or nej"],
+)
+def test_cells_read_as_any_import_reads_them(
+    org: Registry, tmp_path: Path, headings: list[str], row: list[str], message: str
+) -> None:
+    """A value in a column without a heading, or a cell that does not read as its kind,
+    is refused naming the row and column, as a spreadsheet import refuses it."""
+    path = staff_csv(tmp_path / "personal.csv", [row, *STAFF[1:]], headings)
+    with pytest.raises(SheetError, match=message):
+        org.sync_staff(path, actor="admin")
+
+
+def test_a_short_row_reads_its_missing_cells_as_empty(org: Registry, tmp_path: Path) -> None:
+    """A row with fewer cells than headings (as some exports end a row early) reads the
+    missing ones as empty: the title is cleared."""
+    rows = [STAFF[0][:4], *STAFF[1:]]
+    result = org.sync_staff(staff_csv(tmp_path / "personal.csv", rows), actor="admin")
+    assert [(c.person.ref, c.changed, c.person.title) for c in result.updated] == [
+        ("anna.lind", ("title",), None)
+    ]
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -14,6 +14,9 @@ a file the defaults below apply. Example::
     escalate_after_days = 30            # and the adopting body's contact is told
     read_after_days = 14                # a rule not yet confirmed: remind the reader …
     read_manager_after_days = 30        # … and later tell their manager
+    waiting_after_working_days = 5      # a request or question unanswered: remind …
+    waiting_escalate_after_days = 15    # … then tell the adopting body's contact
+    base_url = "https://intranat.mittkoping.se/styrdok"  # links in digests (optional)
 
     [checks]
     max_words = 2500                    # brevity, for `styrdok doc check`
@@ -89,6 +92,9 @@ from styrdok.settings_schema import (
     StrList as StrList,
 )
 from styrdok.settings_schema import (
+    WebUrl as WebUrl,
+)
+from styrdok.settings_schema import (
     shown as shown,
 )
 
@@ -115,6 +121,9 @@ REMINDERS: Schema = {
     "max_attempts": Int(1, 1000),
     "read_after_days": Int(1, 365),
     "read_manager_after_days": Int(1, 730),
+    "waiting_after_working_days": Int(1, 60),
+    "waiting_escalate_after_days": Int(1, 3650),
+    "base_url": WebUrl(),
 }
 CHECKS: Schema = {"max_words": Int(1, 1_000_000)}
 TOP: Schema = {"language": Str(choices=LANGUAGES)}
@@ -142,6 +151,10 @@ def _valid(table: str, key: str) -> Any:
         setting.check(value, where)
 
     return check
+
+
+def _no_slash(value: Any) -> Any:
+    return value.rstrip("/") if isinstance(value, str) else value
 
 
 @attrs.frozen
@@ -186,6 +199,23 @@ class ReminderSettings:
     )
     """Days after which the manager of a unit whose staff have not all confirmed a
     document is told, once per version."""
+    waiting_after_working_days: int = attrs.field(
+        default=5, validator=_valid("reminders", "waiting_after_working_days")
+    )
+    """Working days a dispensation request or a question may wait before those who
+    should act on it are reminded, once (:mod:`styrdok.step_notices`)."""
+    waiting_escalate_after_days: int = attrs.field(
+        default=15, validator=_valid("reminders", "waiting_escalate_after_days")
+    )
+    """Days a request or a question may wait before the adopting body's contact is told."""
+    base_url: str | None = attrs.field(default=None, converter=_no_slash)
+    """Where the intranet serves the register (``https://intranat.mittkoping.se/styrdok``):
+    each line of a digest then ends with a link to its item. ``None``: no links."""
+
+    @base_url.validator
+    def _check_base_url(self, _attribute: Any, value: str | None) -> None:
+        if value is not None:
+            REMINDERS["base_url"].check(value, "[reminders] base_url")
 
 
 #: A megabyte, as file managers count it.

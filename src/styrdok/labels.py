@@ -60,6 +60,13 @@ _LABELS = {
     "evaluation": N_("evaluation"),
     "read": N_("to read and confirm"),
     "read_manager": N_("not yet read in your unit"),
+    "request": N_("request to decide"),
+    "request_waiting": N_("request still waiting"),
+    "request_escalation": N_("request waiting long"),
+    "question": N_("question to answer"),
+    "question_waiting": N_("question still waiting"),
+    "question_escalation": N_("question waiting long"),
+    "answer": N_("answer to your question"),
     # Disposition
     "end": N_("end"),
     "move": N_("move to the successor"),

@@ -34,10 +34,29 @@ class NoticeKind(enum.StrEnum):
     """A document someone is asked to read has not been confirmed after some days."""
     READ_MANAGER = "read_manager"
     """Staff of a unit have not confirmed a document; their manager is told."""
+    REQUEST = "request"
+    """A dispensation (or its renewal) was requested; those who may decide it are told."""
+    REQUEST_WAITING = "request_waiting"
+    """A request has waited some working days for a decision."""
+    REQUEST_ESCALATION = "request_escalation"
+    """A request has waited long; the adopting body's contact is told."""
+    DECISION = "decision"
+    """A dispensation was approved, rejected, revoked or closed; the requester and the
+    responsible person are told (the outcome is the notice's ``owner``)."""
+    QUESTION = "question"
+    """A question about a document was asked; its guardian (or owner) is told."""
+    QUESTION_WAITING = "question_waiting"
+    """A question has waited some working days for its answer."""
+    QUESTION_ESCALATION = "question_escalation"
+    """A question has waited long; the adopting body's contact is told."""
+    ANSWER = "answer"
+    """A question was answered; the one who asked is told."""
 
 
 @attrs.frozen
 class DigestItem:
+    """One line of a digest: one item someone is told about."""
+
     kind: NoticeKind
     ref: str
     title: str
@@ -45,7 +64,10 @@ class DigestItem:
     days_left: int
     """Negative when overdue."""
     owner: str = ""
-    """For escalations: whose review is late; for a manager's notice: the unit."""
+    """For escalations: whose review is late; for a manager's notice: the unit; for a
+    request, a question or an answer: the document; for a decision: its outcome."""
+    link: str = ""
+    """The item's page in the intranet (``[reminders] base_url``), or ``""``."""
 
 
 @attrs.frozen
@@ -147,12 +169,55 @@ def item_line(item: DigestItem, language: str) -> str:
             "Staff of {owner} have not yet confirmed that they have read {ref} {title} "
             "(asked since {date}). Who: styrdok ack status {ref} --unit {owner}"
         )
-    else:
+    elif item.kind is NoticeKind.EVALUATION:
         text = _(
             "Dispensation {ref} ({title}) ended on {date}. Please record how it went: "
             "styrdok disp evaluate {ref}"
         )
-    return text.format(**values)
+    else:
+        text = step_sentence(item, language)
+    text = text.format(**values)
+    return f"{text} {item.link}" if item.link else text
+
+
+def step_sentence(item: DigestItem, language: str) -> str:
+    """The sentence (to be formatted) for a step of a request or a question."""
+    _ = translations(language).gettext
+    if item.kind is NoticeKind.REQUEST:
+        return _(
+            "Dispensation {ref} from {owner} ({title}) was requested on {date} and waits "
+            "for your decision."
+        )
+    if item.kind is NoticeKind.REQUEST_WAITING:
+        return _(
+            "Reminder: dispensation {ref} from {owner} ({title}) has waited for a decision "
+            "since {date}."
+        )
+    if item.kind is NoticeKind.REQUEST_ESCALATION:
+        return _(
+            "Escalation: dispensation {ref} from {owner} ({title}) has waited for a "
+            "decision since {date}, {days} days."
+        )
+    if item.kind is NoticeKind.QUESTION:
+        return _("A question about {owner} {title} was asked on {date} and waits for your answer.")
+    if item.kind is NoticeKind.QUESTION_WAITING:
+        return _(
+            "Reminder: a question about {owner} {title} has waited for an answer since {date}."
+        )
+    if item.kind is NoticeKind.QUESTION_ESCALATION:
+        return _(
+            "Escalation: a question about {owner} {title} has waited for an answer since "
+            "{date}, {days} days."
+        )
+    if item.kind is NoticeKind.ANSWER:
+        return _("Your question about {owner} {title} was answered on {date}.")
+    outcomes = {
+        "approved": _("Dispensation {ref} ({title}) was approved on {date}."),
+        "rejected": _("Dispensation {ref} ({title}) was rejected on {date}."),
+        "revoked": _("Dispensation {ref} ({title}) is revoked from {date}."),
+        "closed": _("Dispensation {ref} ({title}) is closed from {date}."),
+    }
+    return outcomes.get(item.owner, _("Dispensation {ref} ({title}) was decided on {date}."))
 
 
 def render_text(digest: Digest) -> str:
@@ -175,12 +240,18 @@ def render_html(digest: Digest) -> str:
     hello = _("Hello {name},").format(name=digest.recipient.name)
     intro = _("These governing documents and dispensations need your attention:")
     footer = _("This is an automatic reminder from styrdok: one summary per run.")
-    items = "\n".join(
-        f"<li>{html.escape(item_line(item, digest.language))}</li>" for item in digest.items
-    )
+    items = "\n".join(f"<li>{_html_line(item, digest.language)}</li>" for item in digest.items)
     return (
         f'<!DOCTYPE html>\n<html lang="{digest.language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject(digest))}</title></head><body>\n"
         f"<p>{html.escape(hello)}</p>\n<p>{html.escape(intro)}</p>\n<ul>\n{items}\n</ul>\n"
         f"<p><small>{html.escape(footer)}</small></p>\n</body></html>\n"
     )
+
+
+def _html_line(item: DigestItem, language: str) -> str:
+    if not item.link:
+        return html.escape(item_line(item, language))
+    text = item_line(attrs.evolve(item, link=""), language)
+    link = html.escape(item.link, quote=True)
+    return f'{html.escape(text)} <a href="{link}">{link}</a>'

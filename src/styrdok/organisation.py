@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 import attrs
 
@@ -62,6 +63,23 @@ class Acknowledgement:
         converter=fields.to_ack_channel, validator=fields.one_of(AckChannel)
     )
     """Where: the intranet, the HTTP API, a link in an e-mail, the command line."""
+
+
+class StaffRecord(NamedTuple):
+    """A person as the register stores them, in plain values (no domain object, nothing
+    checked): what a staff sync compares HR's list with. Most of 57,000 rows are unchanged,
+    and building and checking a :class:`~styrdok.model.Person` for each costs more than the
+    comparison itself; a person is built only for the rows that change."""
+
+    ref: str
+    name: str
+    email: str | None
+    unit: str | None
+    title: str | None
+    is_admin: bool
+    """Kept so that a changed person is written back with their administrator right."""
+    active: bool
+    unit_since: dt.date | None
 
 
 class UnitTree:

@@ -73,11 +73,55 @@ class DispensationCandidate:
 
 
 @attrs.frozen
+class RequestStep:
+    """A dispensation requested, decided or ended recently (or still waiting): what the
+    reminder run needs to tell the next person (:mod:`styrdok.step_notices`)."""
+
+    ref: str
+    title: str
+    """Its scope as one line (:func:`styrdok.model.scope_title`)."""
+    document_ref: str
+    status: str
+    requested_by: str
+    requested_on: dt.date
+    responsible: str
+    decided_by: str | None
+    decided_on: dt.date | None
+    ended_on: dt.date | None
+    guardian: str | None
+    """The document's guardian (who may decide, with ``approvers``)."""
+    approvers: tuple[str, ...]
+    """The document's listed approvers."""
+    contact: str | None
+    """The contact of the body that adopted the document (told when it waits long)."""
+
+
+@attrs.frozen
+class QuestionStep:
+    """A question asked or answered recently (or still waiting for its answer)."""
+
+    id: int
+    document_ref: str
+    title: str
+    """The document's title."""
+    asked_by: str
+    asked_on: dt.date
+    answered_by: str | None
+    answered_on: dt.date | None
+    guardian: str | None
+    owner: str
+    """The document's owner: told instead of the guardian where there is none."""
+    contact: str | None
+    """The contact of the body that adopted the document."""
+
+
+@attrs.frozen
 class Notice:
     """One reminder for one recipient on one channel: a row of the outbox ledger."""
 
     item: str
-    """``document:REF`` or ``dispensation:REF``."""
+    """``KIND:REF``: ``document``, ``dispensation``, ``read``, ``request``, ``decision``
+    (a dispensation's ref), ``question`` or ``answer`` (a question's id)."""
     kind: NoticeKind
     threshold: str
     """The cycle's due date and offset, e.g. ``2027-01-15/-30`` or ``2027-01-15/+14``."""

@@ -5,8 +5,9 @@ the use case :func:`styrdok.usecases.reminding.remind` (``Registry.remind``). On
 (``styrdok remind``) does four things:
 
 1. **Expire**: documents past ``valid_until`` lapse, dispensations past theirs expire.
-2. **Plan**: for every review, end date, finished dispensation and document not yet
-   confirmed by those asked to read it (:mod:`styrdok.reading_reminders`) within reach, work out
+2. **Plan**: for every review, end date, finished dispensation, document not yet
+   confirmed by those asked to read it (:mod:`styrdok.reading_reminders`) and recent step of
+   a request or a question (:mod:`styrdok.step_notices`) within reach, work out
    the thresholds whose (working-day adjusted) send date has come, keep only the most
    urgent per item and recipient, and record it in the outbox ledger once per channel —
    unless the ledger already holds that threshold or a later one for the same cycle. So a
@@ -36,6 +37,7 @@ from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
 from styrdok.reading_reminders import read_thresholds
+from styrdok.step_notices import link_for, step_thresholds
 from styrdok.workdays import previous_working_day
 
 if TYPE_CHECKING:
@@ -62,6 +64,14 @@ _URGENCY = {
     NoticeKind.EVALUATION: 0,
     NoticeKind.READ: 0,
     NoticeKind.READ_MANAGER: 1,
+    NoticeKind.REQUEST: 0,
+    NoticeKind.REQUEST_WAITING: 1,
+    NoticeKind.REQUEST_ESCALATION: 2,
+    NoticeKind.DECISION: 0,
+    NoticeKind.QUESTION: 0,
+    NoticeKind.QUESTION_WAITING: 1,
+    NoticeKind.QUESTION_ESCALATION: 2,
+    NoticeKind.ANSWER: 0,
 }
 
 
@@ -245,6 +255,7 @@ def _plan(
     for disp in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
         per_person.extend(dispensation_thresholds(disp, today, settings).items())
     per_person.extend(read_thresholds(store, today=today, settings=settings).items())
+    per_person.extend(step_thresholds(store, today=today, settings=settings).items())
 
     chosen: list[tuple[str, Threshold]] = []
     for person, thresholds in per_person:
@@ -296,9 +307,14 @@ def _wants(notifier: Notifier, person: Person) -> bool:
 
 
 def digests(
-    notices: Iterable[Notice], persons: Mapping[str, Person], today: dt.date, language: str
+    notices: Iterable[Notice],
+    persons: Mapping[str, Person],
+    today: dt.date,
+    language: str,
+    base_url: str | None = None,
 ) -> list[tuple[str, Digest, list[int]]]:
-    """One digest per channel and recipient: (channel, digest, ids of its stored notices)."""
+    """One digest per channel and recipient: (channel, digest, ids of its stored notices);
+    each item links to its page below ``base_url`` when given."""
     groups: dict[tuple[str, str], list[Notice]] = defaultdict(list)
     for notice in notices:
         groups[(notice.channel, notice.recipient)].append(notice)
@@ -313,6 +329,7 @@ def digests(
                 due_on=n.due_on,
                 days_left=(n.due_on - today).days,
                 owner=n.owner,
+                link=link_for(n, base_url),
             )
             for n in group
         )

@@ -104,10 +104,16 @@ def require_may_answer(person: Person, document: Document) -> None:
 
 def approvers_of(document: Document) -> frozenset[str]:
     """Who may decide dispensation requests: the guardian and any listed approvers."""
-    approvers = set(document.dispensation_rules.approvers)
-    if document.guardian:
-        approvers.add(document.guardian)
-    return frozenset(approvers)
+    return deciders(document.guardian, document.dispensation_rules.approvers)
+
+
+def deciders(guardian: str | None, approvers: Iterable[str]) -> frozenset[str]:
+    """:func:`approvers_of` from a document's guardian and listed approvers (the reminder
+    run reads only these, not whole documents)."""
+    found = set(approvers)
+    if guardian:
+        found.add(guardian)
+    return frozenset(found)
 
 
 def require_decider(actor: Person, document: Document, dispensation: Dispensation) -> None:

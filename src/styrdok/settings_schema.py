@@ -219,6 +219,26 @@ class Days(Setting):
         return tuple(sorted(set(value), reverse=True))
 
 
+@attrs.frozen
+class WebUrl(Setting):
+    """An absolute ``https``/``http`` address (:func:`styrdok.weblinks.check_web_url`),
+    kept without a trailing ``/``."""
+
+    @property
+    def expected(self) -> str:
+        """``a web address, e.g. https://…``."""
+        return "a web address, e.g. https://intranat.mittkoping.se/styrdok"
+
+    def convert(self, value: Any) -> str:
+        """The address without its trailing ``/``, if it is a web address."""
+        from styrdok.weblinks import check_web_url
+
+        try:
+            return check_web_url(value).rstrip("/")
+        except InvalidValue:
+            raise _Wrong from None
+
+
 Schema = Mapping[str, Setting]
 """A section's settings by key: ``{"port": Int(1, 65535, default=587), …}``."""
 

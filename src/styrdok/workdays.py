@@ -35,3 +35,12 @@ def previous_working_day(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day after ``day`` (``day`` itself for 0)."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

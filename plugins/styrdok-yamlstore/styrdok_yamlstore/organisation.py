@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from styrdok.enums import DocStatus
 from styrdok.errors import AlreadyExists
 from styrdok.model import Acknowledgement, Document, Person, Unit
+from styrdok.organisation import StaffRecord
 from styrdok.outbox import ReadCandidate
 from styrdok_yamlstore.folder import State, in_order
 
@@ -57,6 +58,13 @@ class Organisation:
             p for p in self._state.person.values() if p.unit in wanted and (p.active or not active)
         )
         return sorted(found, key=_staff_order)
+
+    def staff_records(self) -> Iterator[StaffRecord]:
+        """Taken at once and handed out as a list: the register is in memory already, and
+        the caller may go on reading after the transaction has ended."""
+        names = StaffRecord._fields
+        people = self._state.person.values()
+        return iter([StaffRecord._make(getattr(p, name) for name in names) for p in people])
 
     # --- acknowledgements ----------------------------------------------------------------
 

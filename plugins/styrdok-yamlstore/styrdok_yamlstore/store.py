@@ -64,6 +64,7 @@ from styrdok_yamlstore.browse import Browse
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
 from styrdok_yamlstore.organisation import Organisation
+from styrdok_yamlstore.steps import Steps
 
 #: The records kept under optimistic locking.
 R = TypeVar("R", Document, Dispensation)
@@ -103,7 +104,7 @@ def _decider(dispensation: Dispensation) -> str | None:
     return dispensation.decision.by if dispensation.decision else None
 
 
-class YamlStore(Attachments, Ledger, Browse, Organisation):
+class YamlStore(Attachments, Ledger, Browse, Organisation, Steps):
     """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:

@@ -17,8 +17,8 @@ PERSON_COLUMNS = [
     ("email", N_("E-MAIL")),
     ("unit", N_("UNIT")),
     ("title", N_("TITLE")),
-    ("is_admin", N_("ADMIN")),
     ("active", N_("ACTIVE")),
+    ("is_admin", N_("ADMIN")),
 ]
 BODY_COLUMNS = [
     ("ref", N_("REF")),

@@ -4,8 +4,9 @@ The contract is split by role — :class:`RecordStore` (records and the queries 
 :class:`AuditStore` (persisting the hash-chained log), :class:`OutboxStore` (the reminder
 ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search),
 :class:`AttachmentStore` (the record of each document's files), :class:`BrowseStore`
-(filtered pages of the register) and :class:`OrganisationStore` (units, staff per unit,
-read acknowledgements) — and :class:`Store` is all eight. A
+(filtered pages of the register), :class:`OrganisationStore` (units, staff per unit,
+read acknowledgements) and :class:`StepStore` (recent steps of requests and questions, for
+the reminder run) — and :class:`Store` is all nine. A
 backend persists and queries; it never decides. Hashing the audit chain
 (:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
 due, granted or open, titles made from free text and what a reminder says are computed once
@@ -51,7 +52,15 @@ from styrdok.model import (
     Review,
     Unit,
 )
-from styrdok.outbox import DispensationCandidate, Notice, ReadCandidate, ReviewCandidate
+from styrdok.organisation import StaffRecord
+from styrdok.outbox import (
+    DispensationCandidate,
+    Notice,
+    QuestionStep,
+    ReadCandidate,
+    RequestStep,
+    ReviewCandidate,
+)
 from styrdok.search import SearchHit
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
@@ -552,6 +561,14 @@ class OrganisationStore(Protocol):
         is ``False``), by unit, name and ref."""
         ...
 
+    def staff_records(self) -> Iterator[StaffRecord]:
+        """Every person, leavers and people without a unit too, as the plain values
+        stored (no :class:`~styrdok.model.Person` built, nothing checked or normalised), in
+        no particular order: what ``staff sync`` compares a staff list with. Streamed:
+        the whole register is never held at once; read it to the end before writing in
+        the same transaction."""
+        ...
+
     def insert_acknowledgement(self, ack: Acknowledgement) -> None:
         """Record an acknowledgement (:class:`~styrdok.errors.AlreadyExists` if that
         person already confirmed that version)."""
@@ -604,6 +621,22 @@ class OrganisationStore(Protocol):
         ...
 
 
+class StepStore(Protocol):
+    """The recent steps of requests and questions, read set-based for the reminder run
+    (:mod:`styrdok.step_notices`): one query each, never one per record."""
+
+    def request_steps(self, *, since: dt.date) -> list[RequestStep]:
+        """Dispensations requested, decided or ended (``ended_on``) on or after ``since``,
+        any status, with their document's guardian, listed approvers and adopting body's
+        contact; sorted by ref."""
+        ...
+
+    def question_steps(self, *, since: dt.date) -> list[QuestionStep]:
+        """Questions asked or answered on or after ``since``, with their document's title,
+        guardian, owner and adopting body's contact; sorted by id."""
+        ...
+
+
 class Store(
     RecordStore,
     AuditStore,
@@ -613,6 +646,7 @@ class Store(
     AttachmentStore,
     BrowseStore,
     OrganisationStore,
+    StepStore,
     Protocol,
 ):
     """A storage backend for one registry: every role."""

@@ -18,6 +18,7 @@ from styrdok.store.sql_organisation import SqlOrganisation
 from styrdok.store.sql_outbox import SqlOutbox
 from styrdok.store.sql_records import SqlRecords
 from styrdok.store.sql_search import SqlSearch
+from styrdok.store.sql_steps import SqlSteps
 
 __all__ = ["TABLES", "TABLE_ORDER", "WRITER_LOCK", "SqlStore"]
 
@@ -29,6 +30,7 @@ class SqlStore(
     SqlSearch,
     SqlAttachments,
     SqlOrganisation,
+    SqlSteps,
     SqlAudit,
     SqlOutbox,
     SqlBulk,

@@ -35,6 +35,7 @@ from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
 from styrdok.testing.contract_search import SearchContract
+from styrdok.testing.contract_steps import StepContract
 
 
 class StoreContract(
@@ -47,6 +48,7 @@ class StoreContract(
     CorrectionContract,
     OutboxContract,
     OrganisationContract,
+    StepContract,
 ):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 

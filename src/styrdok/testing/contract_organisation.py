@@ -10,6 +10,7 @@ import pytest
 
 from styrdok.errors import AlreadyExists
 from styrdok.model import AckChannel, Acknowledgement, Person, Unit, UnitKind
+from styrdok.organisation import StaffRecord
 from styrdok.outbox import ReadCandidate
 from styrdok.registry import Registry
 from styrdok.testing.contract_data import NOW, TODAY, complete_document, day
@@ -131,6 +132,30 @@ class OrganisationContract:
             assert [store.get_person(r) for r in ("anna", "bo", "cai")] == [*changed, cai]
             assert store.unit_headcounts() == {"SOC-HT": 1, "SOC": 1, "SKOL": 2}
             assert store.count_persons() == 6 + len(STAFF)
+
+    def test_staff_records_are_every_person_as_stored(self, organised: Registry) -> None:
+        """``staff_records`` (``staff sync``) gives every person — leavers and people
+        without a unit too — as the plain values stored, field for field what
+        ``get_person`` gives: booleans, dates, ``None`` for what is unset."""
+        organised.edit_person("eva", {"active": False}, actor="admin")
+        organised.edit_person("cai", {"title": "Enhetschef", "email": "cai@example.se"},
+                              actor="admin")  # fmt: skip
+        store = organised.store
+        with store.transaction(write=False):
+            records = sorted(store.staff_records())  # in no particular order: by ref
+            people = sorted(store.list_persons(), key=lambda p: p.ref)
+        assert len(records) == len(people) == 6 + len(STAFF)
+        for record, person in zip(records, people, strict=True):
+            assert type(record) is StaffRecord
+            assert record == StaffRecord(
+                person.ref, person.name, person.email, person.unit, person.title,
+                person.is_admin, person.active, person.unit_since,
+            )  # fmt: skip
+            assert type(record.active) is bool and type(record.is_admin) is bool
+        by_ref = {record.ref: record for record in records}
+        assert by_ref["eva"][-3:] == (False, False, TODAY)  # a leaver
+        assert by_ref["cai"][1:5] == ("Cai Falk", "cai@example.se", "SOC", "Enhetschef")
+        assert by_ref["admin"][3:6] == (None, None, True)  # no unit, an administrator
 
     # --- acknowledgements ------------------------------------------------------------------
 

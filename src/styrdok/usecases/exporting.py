@@ -66,6 +66,7 @@ def export_public(
         persons = [
             evolve(p, unit=units[p.unit]) if p.unit in units else p for p in store.list_persons()
         ]
+
         def by_name(record: Any) -> Any:  # what it applies to, by the units' names
             if not any(u in units for u in record.applies_to):
                 return record

@@ -62,7 +62,7 @@ def remind(
             ]
             everything = [*pending, *planned]
             persons = store.persons_by_ref(n.recipient for n in everything)
-        would = reminders.digests(everything, persons, today, language)
+        would = reminders.digests(everything, persons, today, language, settings.base_url)
         return RunReport(today, True, (), len(planned), tuple((c, d) for c, d, _ in would), ())
 
     ended = registry.expire(today=today)
@@ -77,7 +77,8 @@ def remind(
     failures: list[tuple[str, str, str]] = []
     unavailable: dict[str, str] = {}  # channel → why it is out for the rest of this run
     deliverable = [n for n in claimed if n.channel in notifiers]
-    for channel, digest, ids in reminders.digests(deliverable, persons, today, language):
+    links = settings.base_url
+    for channel, digest, ids in reminders.digests(deliverable, persons, today, language, links):
         if channel in unavailable:
             # Not tried, so no attempt is counted; release_claims below keeps them pending.
             failures.append((channel, digest.recipient.ref, f"not tried: {unavailable[channel]}"))
