@@ -19,7 +19,7 @@ built after the load, then ``ANALYZE``. The same seed always gives the same muni
 Measures, on SQLite and (with ``--postgres``) on a throw-away PostgreSQL server:
 
 (a) ``staff sync`` of every member of staff — target ≤ 3× a raw ``executemany`` of the
-    same rows, constant memory. Not measured here yet: see :func:`measure_staff_sync`.
+    same rows: measured by ``bench/staff_sync.py``, which needs no acknowledgements;
 (b) recording one acknowledgement (``Registry.acknowledge``, one write transaction with
     its audit event), for people who had not read the document — target p95 ≤ 20 ms;
 (c) "who has not read document X" for a document that applies to the whole municipality
@@ -443,15 +443,6 @@ def record(
     print(f"  {measure:<38} {engine:<11} {shown}  {target:<24} {verdict:<6}  {note}", flush=True)
 
 
-def measure_staff_sync(engine: str, url: str, municipality: Municipality) -> None:
-    """(a) ``staff sync`` of every member of staff against a raw ``executemany`` of the same
-    rows (target ≤ 3×, constant memory). Left for the staff-sync work of issue 17 to fill
-    in: write the staff list as the CSV ``staff sync`` reads, time ``styrdok staff sync``
-    in a child process (peak memory from its VmHWM, as (d) does) on a copy of the
-    register, and ``executemany`` of the same rows into ``person`` on another, then
-    ``record("(a) staff sync", engine, …)``."""
-
-
 def measure_acknowledge(engine: str, url: str, pairs: list[tuple[str, str]]) -> None:
     """(b) One acknowledgement at a time, as the intranet records a click."""
     timings = []
@@ -568,7 +559,6 @@ def run_engine(
     record("    import people, units, documents", engine, seconds, "s", "(setup)", None)
     seconds = load_sqlite(Path(url), acks) if engine == "sqlite" else load_postgres(url, acks)
     record("    bulk-load acknowledgements", engine, seconds, "s", "(setup)", None)
-    measure_staff_sync(engine, url, municipality)
     measure_acknowledge(engine, url, pairs)
     measure_unread(engine, url, whole, repeat)
     measure_acceptance(engine, url, repeat)

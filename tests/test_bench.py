@@ -92,3 +92,26 @@ def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
             ("(d) acceptance", engine),
         } <= measured
     assert all(r["value"] > 0 for r in report["results"] if r["measure"].startswith("("))
+
+
+STAFF_SYNC = BENCH.parent / "staff_sync.py"
+
+
+def test_the_staff_sync_bench_runs_at_a_tiny_scale() -> None:
+    """Every staff-sync scenario runs on both engines and reports its ratio to raw."""
+    done = subprocess.run(
+        [sys.executable, str(STAFF_SYNC), "--rows", "300", "--repeat", "1", "--postgres"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line.split() for line in done.stdout.splitlines()[1:]]
+    assert {(line[0], line[1]) for line in lines} == {
+        (engine, scenario)
+        for engine in ("sqlite", "postgresql")
+        for scenario in ("raw", "first", "steady", "changed")
+    }
+    # seconds, the ratio to raw and the child's peak resident memory (MB) are all measured
+    assert all(line[3] == "s" and float(line[4].rstrip("×")) > 0 for line in lines)
+    assert all(int(line[line.index("RSS") + 1]) > 0 for line in lines)
