@@ -246,6 +246,12 @@ class Document:
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
 
+    @property
+    def asks_to_be_read(self) -> bool:
+        """Whether people are asked to confirm this document now: in force, with a version
+        asked about (:attr:`ack_version`)."""
+        return self.status is DocStatus.IN_FORCE and self.ack_version > 0
+
     def __attrs_post_init__(self) -> None:
         # One rule on every path (API, import, store, merge): the text decides the count.
         if self.text:

@@ -41,12 +41,17 @@ def read_thresholds(
     if not candidates:
         return {}
     tree = UnitTree(store.list_units())
+    # Each manager's units with those under them, walked once per run, not per document.
+    managed = {
+        manager: tree.managed_by(manager)
+        for manager in sorted({u.manager for u in tree.units.values() if u.manager})
+    }
     by_person: dict[str, list[Threshold]] = defaultdict(list)
     for candidate in candidates:
         targets = tree.subtree(candidate.applies_to)
         if targets:
             _readers(store, candidate, targets, today, settings, by_person)
-            _managers(store, tree, candidate, targets, today, settings, by_person)
+            _managers(store, tree, managed, candidate, targets, today, settings, by_person)
     return by_person
 
 
@@ -92,6 +97,7 @@ def _readers(
 def _managers(
     store: Store,
     tree: UnitTree,
+    managed: dict[str, list[str]],
     candidate: ReadCandidate,
     targets: list[str],
     today: dt.date,
@@ -106,7 +112,7 @@ def _managers(
     inside = set(targets)
     managers = {tree.units[u].manager for u in targets if tree.units[u].manager}
     for manager in sorted(m for m in managers if m is not None):
-        units = [u for u in tree.managed_by(manager) if u in inside]
+        units = [u for u in managed[manager] if u in inside]
         unread = store.unread_persons(
             candidate.ref, units, versions=(candidate.ack_version, candidate.version), limit=1
         )

@@ -22,6 +22,7 @@ from styrdok.model import (
     Document,
     Funding,
     Person,
+    Unit,
 )
 
 #: Fields ``edit_document`` may change; the rest change through adopt, review and repeal.
@@ -362,11 +363,13 @@ def duties_of(
     documents: Iterable[Document],
     dispensations: Iterable[Dispensation],
     bodies: Iterable[Body],
+    units: Iterable[Unit] = (),
 ) -> list[str]:
     """What ``person`` is still answerable for: a document in preparation or in force they
     own, guard or may approve exemptions from; an undecided or running dispensation they
-    are responsible for; a body whose contact they are. Someone has to take these over
-    before the person can be anonymised — a pseudonym cannot answer a question."""
+    are responsible for; a body whose contact they are; a unit they manage. Someone has to
+    take these over before the person can be anonymised — a pseudonym cannot answer a
+    question."""
     duties = []
     for document in documents:
         if document.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
@@ -384,6 +387,7 @@ def duties_of(
         ):
             duties.append(f"responsible for {disp.ref}")
     duties += [f"contact of {b.ref}" for b in bodies if b.contact == person]
+    duties += [f"manager of {u.ref}" for u in units if u.manager == person]
     return duties
 
 

@@ -70,8 +70,8 @@ class Standing:
 
 
 def asks_to_be_read(document: Document) -> bool:
-    """Whether anyone is asked to confirm ``document``: in force, with a version asked."""
-    return document.status is DocStatus.IN_FORCE and document.ack_version > 0
+    """Whether anyone is asked to confirm ``document`` (the core's rule)."""
+    return document.asks_to_be_read
 
 
 def acknowledgement(

@@ -10,17 +10,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from styrdok.enums import DocStatus
 from styrdok.errors import AlreadyExists
 from styrdok.model import Acknowledgement, Document, Person, Unit
 from styrdok.organisation import StaffRecord
 from styrdok.outbox import ReadCandidate
 from styrdok_yamlstore.folder import State, in_order
-
-
-def _asks(document: Document) -> bool:
-    """Whether people are asked to read the document: in force, with a version asked."""
-    return document.status is DocStatus.IN_FORCE and document.ack_version > 0
 
 
 def _staff_order(person: Person) -> tuple[str, str, str]:
@@ -52,11 +46,9 @@ class Organisation:
         people = self._state.person.values()
         return dict(Counter(p.unit for p in people if p.active and p.unit is not None))
 
-    def persons_in_units(self, units: Sequence[str], *, active: bool = True) -> list[Person]:
+    def _active_in_units(self, units: Sequence[str]) -> list[Person]:
         wanted = set(units)
-        found = (
-            p for p in self._state.person.values() if p.unit in wanted and (p.active or not active)
-        )
+        found = (p for p in self._state.person.values() if p.unit in wanted and p.active)
         return sorted(found, key=_staff_order)
 
     def staff_records(self) -> Iterator[StaffRecord]:
@@ -109,7 +101,7 @@ class Organisation:
                 document is None
                 or person is None
                 or (document_ref is not None and ack.document_ref != document_ref)
-                or not _asks(document)
+                or not document.asks_to_be_read
                 or not document.ack_version <= ack.version <= document.version
                 or not person.active
                 or person.unit is None
@@ -141,7 +133,7 @@ class Organisation:
         read = self._readers(document_ref, versions)
         unread = [
             p
-            for p in self.persons_in_units(units)
+            for p in self._active_in_units(units)
             if p.ref not in read
             # As SQL compares: someone whose joining day is not known did not join since.
             and (
@@ -162,7 +154,7 @@ class Organisation:
                 since=asked.in_force_from,
             )
             for d in in_order(self._state.document)
-            if _asks(d) and (asked := versions.get((d.ref, d.ack_version))) is not None
+            if d.asks_to_be_read and (asked := versions.get((d.ref, d.ack_version))) is not None
         ]
 
     def documents_to_read(
@@ -175,7 +167,7 @@ class Organisation:
                 mine.setdefault(ack.document_ref, []).append(ack)
         found = []
         for document in self._state.document.values():
-            if not _asks(document) or wanted.isdisjoint(document.applies_to):
+            if not document.asks_to_be_read or wanted.isdisjoint(document.applies_to):
                 continue
             acks = mine.get(document.ref, [])
             if any(document.ack_version <= a.version <= document.version for a in acks):

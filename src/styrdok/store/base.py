@@ -556,11 +556,6 @@ class OrganisationStore(Protocol):
         """Active people per unit ref (people with no unit left out)."""
         ...
 
-    def persons_in_units(self, units: Sequence[str], *, active: bool = True) -> list[Person]:
-        """The people whose unit is one of ``units`` (only active ones unless ``active``
-        is ``False``), by unit, name and ref."""
-        ...
-
     def staff_records(self) -> Iterator[StaffRecord]:
         """Every person, leavers and people without a unit too, as the plain values
         stored (no :class:`~styrdok.model.Person` built, nothing checked or normalised), in

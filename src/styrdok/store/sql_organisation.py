@@ -64,18 +64,6 @@ class SqlOrganisation(SqlBase):
         )
         return {unit: count for unit, count in self.conn.execute(query)}  # noqa: C416
 
-    def persons_in_units(self, units: Sequence[str], *, active: bool = True) -> list[Person]:
-        """The people of ``units`` (active ones only, unless ``active`` is ``False``),
-        by unit and name."""
-        p = tables.person
-        found: list[Person] = []
-        for part in _parts(list(units)):
-            query = sa.select(p).where(p.c.unit.in_(part))
-            if active:
-                query = query.where(p.c.active.is_(True))
-            found.extend(convert.person_from_row(r) for r in self._rows(query))
-        return sorted(found, key=lambda person: (person.unit or "", person.name, person.ref))
-
     def staff_records(self) -> Iterator[StaffRecord]:
         """Every person as stored, a few thousand rows at a time: the column types still
         turn SQLite's 0/1 into booleans and its text into dates, but no row becomes a

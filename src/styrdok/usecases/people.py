@@ -65,8 +65,8 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
                 documents=work.store.list_documents(),
                 dispensations=work.store.list_dispensations(person=ref),
                 bodies=work.store.list_bodies(),
-            )
-            + [f"manager of {u.ref}" for u in work.store.list_units() if u.manager == ref],
+                units=work.store.list_units(),
+            ),
         )
         pseudonym = gdpr.new_pseudonym(lambda r: work.store.get_person(r) is not None)
         rewrite, needles = gdpr.replacer(person, pseudonym), gdpr.needles(person)

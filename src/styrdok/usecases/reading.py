@@ -202,16 +202,13 @@ def reading_status(
             tree.get(unit)
             inside = set(tree.subtree([unit]))
             targets = [u for u in tree.subtree(targets) if u in inside]
-        asking = document.status is DocStatus.IN_FORCE and document.ack_version > 0
+        asking = document.asks_to_be_read
         read: dict[str, int] = {}
         if asking:
             read = {u: n for _, u, n in store.read_counts(ref)}
         rows = acceptance_by_unit(tree, targets, store.unit_headcounts() if asking else {}, read)
-        visible = (
-            [r.unit for r in rows]
-            if viewer.is_admin
-            else [r.unit for r in rows if r.unit in set(tree.managed_by(viewer.ref))]
-        )
+        managed = set(tree.managed_by(viewer.ref))  # once, not per row
+        visible = [r.unit for r in rows if viewer.is_admin or r.unit in managed]
         unread: tuple[Person, ...] | None = None
         if viewer.is_admin or visible:
             unread = ()

@@ -347,10 +347,7 @@ def _duties(work: Work, leavers: set[str]) -> Iterator[Duty]:
     for disp in open_dispensations:
         if disp.responsible in leavers:
             responsible.setdefault(disp.responsible, []).append(disp)
-    managed: dict[str, list[str]] = {}
-    for unit in work.units().walk():
-        if unit.manager in leavers:
-            managed.setdefault(unit.manager, []).append(unit.ref)
+    units = list(work.units().walk())
     for person in sorted(leavers, key=ref_key):
         # The one rule for what a person answers for; its lines read "<role> of|for <ref>".
         lines = rules.duties_of(
@@ -358,10 +355,10 @@ def _duties(work: Work, leavers: set[str]) -> Iterator[Duty]:
             documents=mine.get(person, []),
             dispensations=responsible.get(person, []),
             bodies=bodies,
+            units=units,
         )
         theirs = [Duty(person, line.split()[0], line.split()[-1]) for line in lines]
         theirs += [Duty(person, "decider", ref) for ref in waiting.get(person, [])]
-        theirs += [Duty(person, "manager", ref) for ref in managed.get(person, [])]
         yield from sorted(theirs, key=lambda d: (_ROLE_ORDER.get(d.role, 99), ref_key(d.ref)))
 
 
