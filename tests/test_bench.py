@@ -115,3 +115,43 @@ def test_the_staff_sync_bench_runs_at_a_tiny_scale() -> None:
     # seconds, the ratio to raw and the child's peak resident memory (MB) are all measured
     assert all(line[3] == "s" and float(line[4].rstrip("×")) > 0 for line in lines)
     assert all(int(line[line.index("RSS") + 1]) > 0 for line in lines)
+
+
+API = BENCH.parent / "api.py"
+
+
+def test_the_api_bench_runs_against_a_real_server(tmp_path: Path) -> None:
+    """The API bench serves the demo with waitress and times every route over HTTP."""
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+
+    db = tmp_path / "demo.db"
+    with Registry.open(db, create=True) as registry:
+        build_demo(registry, today=registry.today())
+    done = subprocess.run(
+        [sys.executable, str(API), str(db), "--clients", "2", "--requests", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "/api/v1/dispenser?urval=att-besluta" in done.stdout
+    assert "p95" in done.stdout
+
+
+REMIND = BENCH.parent / "remind.py"
+
+
+def test_the_reminder_run_bench_runs_at_a_tiny_scale() -> None:
+    """Every reminder-run scenario runs on both engines and compares them."""
+    done = subprocess.run(
+        [sys.executable, str(REMIND), "--scale", "0.002", "--repeat", "1", "--postgres"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    ratios = [line for line in done.stdout.splitlines() if "PostgreSQL / SQLite" in line]
+    assert [line.split(",")[1].split()[0] for line in ratios] == ["first", "second", "queued"]
+    first = next(line.split() for line in done.stdout.splitlines() if "sqlite     first" in line)
+    assert first[5] == "planned" and int(first[4].replace(",", "")) > 0

@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from styrdok.cli import main
+from styrdok.cli import COMMANDS, main
 
 Run = Callable[..., Result]
 
@@ -83,8 +83,34 @@ def test_start_up_does_not_import_sqlalchemy(args: list[str]) -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_version_imports_no_command_module() -> None:
+    """`styrdok --version` answers before any command's module is imported (start-up)."""
+    code = (
+        "import sys\n"
+        "from styrdok.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('styrdok.cli.') "
+        "and m != 'styrdok.cli.app'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_built_in_command_is_found_by_its_name(name: str) -> None:
+    """Each lazily loaded command answers to the name it is listed under."""
+    ctx = click.Context(main, info_name="styrdok")
+    command = main.get_command(ctx, name)
+    assert command is not None and command.name == name
+
+
 def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group, info_name="styrdok")
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield f"{prefix}{name}", command
         if isinstance(command, click.Group):
             yield from _commands(command, f"{prefix}{name} ")

@@ -389,7 +389,14 @@ def _rooted(word: str, folder: Path) -> str:
 
 def _fill_in(args: list[str], env: dict[str, str | None]) -> list[str]:
     """Put in what an example leaves for the reader to fill in: `--expect HASH
-    --expect-count N` is the head that an earlier `audit verify` printed."""
+    --expect-count N` is the head that an earlier `audit verify` printed; `token revoke ID`
+    names the token an earlier `token create` made (its id is random)."""
+    if args[-3:-1] == ["token", "revoke"] and args[-1] == "ID":
+        actor = args[args.index("--as") + 1] if "--as" in args else env["STYRDOK_USER"]
+        listed = CliRunner(env=env).invoke(main, ["--format", "json", "token", "list"])
+        rows = json.loads(listed.stdout)
+        [own] = [t["id"] for t in rows if t["person"] == actor and t["status"] == "valid"]
+        return [*args[:-1], own]
     if "HASH" not in args:
         return args
     verified = CliRunner(env=env).invoke(main, ["--format", "json", "audit", "verify"])

@@ -16,6 +16,8 @@ from test_reminders import Recorder, remind
 
 STEPS = {
     "request",
+    "renewal_request",
+    "request_withdrawn",
     "request_waiting",
     "request_escalation",
     "decision",
@@ -233,3 +235,81 @@ def test_the_notices_read_in_swedish_and_english(seeded: Registry) -> None:
     text = render_text(channel.digests[0])
     assert f"Dispens {ref} från POL-1 (Pilot av molntjänst)" in text
     assert "väntar på ditt beslut" in text
+
+
+# --- a request withdrawn, a renewal requested (issue 16, item 1 leftovers) ------------------
+
+
+def test_a_withdrawn_request_is_told_to_those_who_were_told_of_it(seeded: Registry) -> None:
+    """The deciders told of a request hear, once, that it was withdrawn and needs no
+    decision; the requester, who withdrew it, hears nothing."""
+    ref = seeded.request_dispensation(request(), actor="requester").ref
+    channel = Recorder()
+    remind(seeded, day(0), channel)
+    seeded.withdraw_dispensation(ref, actor="requester", on=day(2))
+    _runs(seeded, channel, range(1, 30))
+    assert _steps(channel) == [
+        (day(0), "approver", "request", ref),
+        (day(0), "guardian", "request", ref),
+        (day(2), "approver", "request_withdrawn", ref),
+        (day(2), "guardian", "request_withdrawn", ref),
+    ]
+    told = next(d for d in channel.digests if d.run_on == day(2))
+    assert f"Ansökan om dispens {ref} från POL-1 (Pilot av molntjänst) återtogs" in (
+        render_text(told)
+    )
+
+
+def test_a_withdrawal_reaches_the_contact_it_was_escalated_to(seeded: Registry) -> None:
+    """Escalated to the body's contact, then withdrawn: the contact hears of it too."""
+    ref = seeded.request_dispensation(request(), actor="requester").ref
+    channel = Recorder()
+    _runs(seeded, channel, range(0, 20))
+    seeded.withdraw_dispensation(ref, actor="admin", on=day(20))
+    _runs(seeded, channel, range(20, 25))
+    withdrawn = [
+        (when, who) for when, who, kind, _ in _steps(channel) if kind.endswith("withdrawn")
+    ]
+    assert withdrawn == [(day(20), "admin"), (day(20), "approver"), (day(20), "guardian")]
+
+
+def test_a_request_withdrawn_before_anyone_was_told_is_not_announced(seeded: Registry) -> None:
+    """Nobody heard of it, so nobody is told it is gone — and the withdrawal on the day of
+    the request, after the run told the deciders, still reaches them."""
+    quiet = seeded.request_dispensation(request(), actor="requester").ref
+    seeded.withdraw_dispensation(quiet, actor="requester")
+    channel = Recorder()
+    remind(seeded, day(0), channel)
+    same_day = seeded.request_dispensation(request(), actor="requester").ref
+    remind(seeded, day(0), channel)
+    seeded.withdraw_dispensation(same_day, actor="requester")
+    _runs(seeded, channel, range(0, 5))
+    assert _steps(channel) == [
+        (day(0), "approver", "request", same_day),
+        (day(0), "approver", "request_withdrawn", same_day),
+        (day(0), "guardian", "request", same_day),
+        (day(0), "guardian", "request_withdrawn", same_day),
+    ]
+
+
+def test_a_renewal_request_has_a_sentence_of_its_own(approved: str, seeded: Registry) -> None:
+    """The deciders read that a renewal was asked for, not a new dispensation."""
+    renewal = seeded.renew_dispensation(approved, actor="requester", valid_until=day(150)).ref
+    channel = Recorder()
+    english = seeded.remind(
+        config=Config(), notifiers={"test": channel}, today=day(0), dry_run=True, language="en"
+    )
+    guardian = next(d for _, d in english.digests if d.recipient.ref == "guardian")
+    assert (
+        f"A renewal of a dispensation from POL-1 (Pilot av molntjänst), {renewal}, was "
+        "requested on 2 March 2026 and waits for your decision."
+    ) in render_text(guardian)
+    _runs(seeded, channel, range(0, 3))
+    assert [s for s in _steps(channel) if s[3] == renewal] == [
+        (day(0), "approver", "renewal_request", renewal),
+        (day(0), "guardian", "renewal_request", renewal),
+    ]
+    text = render_text(next(d for d in channel.digests if d.recipient.ref == "guardian"))
+    assert f"En förlängning av en dispens från POL-1 (Pilot av molntjänst), {renewal}, söktes" in (
+        text
+    )

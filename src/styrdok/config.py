@@ -11,7 +11,9 @@ a file the defaults below apply. Example::
     overdue_every_days = 7              # while a review is overdue …
     overdue_back_off_after_days = 28    # … for this long after its date,
     overdue_then_every_days = 30        # then this seldom
-    escalate_after_days = 30            # and the adopting body's contact is told
+    overdue_summary_after_days = 60     # later than this: one summary line in a digest
+    escalate_after_days = 30            # the adopting body's contact is told …
+    escalate_manager_after_days = 30    # … and this much later the owner's manager
     read_after_days = 14                # a rule not yet confirmed: remind the reader …
     read_manager_after_days = 30        # … and later tell their manager
     waiting_after_working_days = 5      # a request or question unanswered: remind …
@@ -117,7 +119,9 @@ REMINDERS: Schema = {
     "overdue_every_days": Int(1, 365),
     "overdue_back_off_after_days": Int(0, 3650),
     "overdue_then_every_days": Int(1, 365),
+    "overdue_summary_after_days": Int(1, 3650),
     "escalate_after_days": Int(1, 3650),
+    "escalate_manager_after_days": Int(1, 3650),
     "max_attempts": Int(1, 1000),
     "read_after_days": Int(1, 365),
     "read_manager_after_days": Int(1, 730),
@@ -185,10 +189,22 @@ class ReminderSettings:
         default=30, validator=_valid("reminders", "overdue_then_every_days")
     )
     """How often an overdue review is reminded of after ``overdue_back_off_after_days``."""
+    overdue_summary_after_days: int = attrs.field(
+        default=60, validator=_valid("reminders", "overdue_summary_after_days")
+    )
+    """In a digest, reviews more than this many days overdue are summed up in one line
+    after the other items instead of one line each (:func:`styrdok.notify.summary_line`);
+    3650 lists every one by itself."""
     escalate_after_days: int = attrs.field(
         default=30, validator=_valid("reminders", "escalate_after_days")
     )
-    """Days overdue after which the adopting body's contact is told too."""
+    """Days overdue after which the adopting body's contact is told too, once; documents
+    this late are listed per body in the governance report."""
+    escalate_manager_after_days: int = attrs.field(
+        default=30, validator=_valid("reminders", "escalate_manager_after_days")
+    )
+    """Days after the contact's step that the manager of the owner's unit is told too,
+    once (:mod:`styrdok.escalation`): with the defaults, 60 days overdue."""
     max_attempts: int = attrs.field(default=20, validator=_valid("reminders", "max_attempts"))
     """A notice that failed this many runs is marked failed and no longer retried."""
     read_after_days: int = attrs.field(default=14, validator=_valid("reminders", "read_after_days"))

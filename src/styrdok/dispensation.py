@@ -175,7 +175,8 @@ class Dispensation:
     )
     """The dispensation this one renews; history is never overwritten."""
     ended_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
-    """First day no longer in effect after a revoke, close or expiry."""
+    """First day no longer in effect after a revoke, close or expiry; for a withdrawn
+    request, the day it was withdrawn (none for one withdrawn before issue 16)."""
     end_reason: str = attrs.field(
         default="", converter=fields.norm_text, validator=fields.text(2_000)
     )

@@ -145,6 +145,22 @@ class StaffSynced(Event):
     ``reactivated`` (lists of person refs)."""
 
 
+# --- personal API tokens -------------------------------------------------------------------
+
+
+@_listed("token.create")
+class TokenCreated(Event):
+    """A personal API token was created (``entity`` is ``token:<id>``). ``after``: the
+    token — ``id``, ``person``, ``name``, ``created_at``, ``expires_on`` — never its secret
+    or the secret's hash."""
+
+
+@_listed("token.revoke")
+class TokenRevoked(Event):
+    """A personal API token was revoked: by its person or an administrator, or because its
+    person was anonymised. ``after``: the token with ``revoked_at``, without its hash."""
+
+
 # --- documents -----------------------------------------------------------------------------
 
 

@@ -77,6 +77,21 @@ def schema_text() -> str:
     return json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
+def definitions(*classes: type, prefix: str = "#/$defs/") -> dict[str, Any]:
+    """The JSON Schemas of the attrs ``classes`` and of every class they hold, by class
+    name, referring to each other as ``{prefix}Name`` — so another document (the intranet's
+    OpenAPI description: ``prefix="#/components/schemas/"``) can describe the same records
+    as the export without a copy of its own that could drift."""
+    defs: dict[str, Any] = {}
+    for cls in classes:
+        _define(cls, defs)
+    text = json.dumps(dict(sorted(defs.items())))
+    if prefix != "#/$defs/":
+        text = text.replace('"#/$defs/', json.dumps(prefix)[:-1])
+    found: dict[str, Any] = json.loads(text)
+    return found
+
+
 def _schema(annotation: Any, defs: dict[str, Any], *, ref: bool = False) -> dict[str, Any]:
     """The schema of one annotation; attrs classes go into ``defs`` and are referenced."""
     origin = typing.get_origin(annotation)

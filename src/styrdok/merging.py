@@ -250,7 +250,9 @@ def require_status_recorded(dispensation: Dispensation) -> None:
     ended = status in (DispStatus.EXPIRED, DispStatus.REVOKED, DispStatus.CLOSED)
     if ended and dispensation.ended_on is None:
         raise RuleViolation(f"{ref} is {status.value} but records no end date")
-    if not ended and dispensation.ended_on is not None:
+    # A withdrawn request records the day it was withdrawn — since issue 16; before, none.
+    withdrawn = status is DispStatus.WITHDRAWN
+    if not ended and not withdrawn and dispensation.ended_on is not None:
         raise RuleViolation(f"{ref} is {status.value} but records an end date")
     if dispensation.evaluation is not None and not ended:
         raise RuleViolation(f"{ref} is {status.value}: only an ended dispensation is evaluated")

@@ -23,9 +23,11 @@ class NoticeKind(enum.StrEnum):
     REVIEW = "review"
     """A review date is coming up or is today."""
     OVERDUE = "overdue"
-    """A review date has passed (sent weekly)."""
+    """A review date has passed (weekly at first, then monthly)."""
     ESCALATION = "escalation"
     """A review is long overdue; the adopting body's contact is told."""
+    ESCALATION_MANAGER = "escalation_manager"
+    """A review is overdue even longer; the manager of the owner's unit is told."""
     DOCUMENT_EXPIRY = "document_expiry"
     DISPENSATION_EXPIRY = "dispensation_expiry"
     EVALUATION = "evaluation"
@@ -35,7 +37,11 @@ class NoticeKind(enum.StrEnum):
     READ_MANAGER = "read_manager"
     """Staff of a unit have not confirmed a document; their manager is told."""
     REQUEST = "request"
-    """A dispensation (or its renewal) was requested; those who may decide it are told."""
+    """A dispensation was requested; those who may decide it are told."""
+    RENEWAL_REQUEST = "renewal_request"
+    """A renewal of a dispensation was requested; those who may decide it are told."""
+    REQUEST_WITHDRAWN = "request_withdrawn"
+    """A request was withdrawn; those who were told of it are told it needs no decision."""
     REQUEST_WAITING = "request_waiting"
     """A request has waited some working days for a decision."""
     REQUEST_ESCALATION = "request_escalation"
@@ -68,6 +74,19 @@ class DigestItem:
     request, a question or an answer: the document; for a decision: its outcome."""
     link: str = ""
     """The item's page in the intranet (``[reminders] base_url``), or ``""``."""
+    confirm_link: str = ""
+    """For a reminder to read: the recipient's own link to confirm, without logging in,
+    that they have read the version asked about (:mod:`styrdok.confirm_links`), or ``""``.
+    It is a credential for that one confirmation: show it only where the recipient alone
+    reads it (their e-mail), never in a shared chat or a log."""
+
+
+#: The kinds a digest may sum up when long overdue: the owner's and the guardian's reminders.
+#: An escalation is a step of its own, told once, and always has its own line.
+_SUMMED_UP = frozenset({NoticeKind.REVIEW, NoticeKind.OVERDUE})
+#: With a link to the intranet's list, a summary line names this many documents; without
+#: one it names them all (the reader has nowhere else to find them).
+SUMMARY_NAMED = 10
 
 
 @attrs.frozen
@@ -78,6 +97,32 @@ class Digest:
     run_on: dt.date
     language: str
     items: tuple[DigestItem, ...]
+    """Every item of the run, one per notice — those summed up included."""
+    summary_after_days: int | None = None
+    """Reviews more than this many days overdue read as one summary line
+    (:func:`summary_line`) after the other items, not one line each; ``None``: every item
+    has its own line (``[reminders] overdue_summary_after_days``)."""
+    summary_link: str = ""
+    """The intranet's page of what is due, shown with the summary line, or ``""``."""
+
+    def summed_up(self, item: DigestItem) -> bool:
+        """Whether ``item`` reads in the summary line rather than on a line of its own."""
+        return (
+            self.summary_after_days is not None
+            and item.kind in _SUMMED_UP
+            and -item.days_left > self.summary_after_days
+        )
+
+    @property
+    def listed(self) -> tuple[DigestItem, ...]:
+        """The items that have a line of their own, in the digest's order."""
+        return tuple(item for item in self.items if not self.summed_up(item))
+
+    @property
+    def long_overdue(self) -> tuple[DigestItem, ...]:
+        """The items summed up in the summary line, the most overdue first."""
+        found = [item for item in self.items if self.summed_up(item)]
+        return tuple(sorted(found, key=lambda item: (item.days_left, item.ref)))
 
 
 class ChannelUnavailable(Exception):
@@ -147,6 +192,11 @@ def item_line(item: DigestItem, language: str) -> str:
             "Escalation: the review of {ref} {title} (owner {owner}) was due on {date} "
             "and is {days} days overdue."
         )
+    elif item.kind is NoticeKind.ESCALATION_MANAGER:
+        text = _(
+            "Escalation to you as manager: the review of {ref} {title} (owner {owner}, in a "
+            "unit you manage) was due on {date} and is {days} days overdue."
+        )
     elif item.kind is NoticeKind.DOCUMENT_EXPIRY:
         text = _("{ref} {title} stops being valid after {date}. Extend or replace it in time.")
     elif item.kind is NoticeKind.DISPENSATION_EXPIRY and item.days_left > 0:
@@ -188,6 +238,16 @@ def step_sentence(item: DigestItem, language: str) -> str:
             "Dispensation {ref} from {owner} ({title}) was requested on {date} and waits "
             "for your decision."
         )
+    if item.kind is NoticeKind.RENEWAL_REQUEST:
+        return _(
+            "A renewal of a dispensation from {owner} ({title}), {ref}, was requested on "
+            "{date} and waits for your decision."
+        )
+    if item.kind is NoticeKind.REQUEST_WITHDRAWN:
+        return _(
+            "The request for dispensation {ref} from {owner} ({title}) was withdrawn on "
+            "{date}: no decision is needed."
+        )
     if item.kind is NoticeKind.REQUEST_WAITING:
         return _(
             "Reminder: dispensation {ref} from {owner} ({title}) has waited for a decision "
@@ -220,8 +280,55 @@ def step_sentence(item: DigestItem, language: str) -> str:
     return outcomes.get(item.owner, _("Dispensation {ref} ({title}) was decided on {date}."))
 
 
-def render_text(digest: Digest) -> str:
-    """The digest as plain text (e-mail body, console, chat)."""
+def summary_line(digest: Digest) -> str:
+    """The one line for the items summed up (:attr:`Digest.long_overdue`), or ``""``: how
+    many reviews are late beyond ``summary_after_days``, and which (ref, title, days), the
+    most overdue first — with a link, the first :data:`SUMMARY_NAMED` and the link."""
+    text = _summary_text(digest)
+    return f"{text} {digest.summary_link}" if text and digest.summary_link else text
+
+
+def _summary_text(digest: Digest) -> str:
+    items = digest.long_overdue
+    if not items:
+        return ""
+    catalog = translations(digest.language)
+    shown = items[:SUMMARY_NAMED] if digest.summary_link else items
+    documents = "; ".join(
+        catalog.ngettext(
+            "{ref} {title} ({days} day)", "{ref} {title} ({days} days)", -i.days_left
+        ).format(ref=i.ref, title=i.title, days=-i.days_left)
+        for i in shown
+    )
+    if len(shown) < len(items):
+        more = catalog.gettext("and {count} more").format(count=len(items) - len(shown))
+        documents = f"{documents} {more}"
+    return catalog.ngettext(
+        "{count} document is more than {days} days overdue for its review: {documents}.",
+        "{count} documents are more than {days} days overdue for their review: {documents}.",
+        len(items),
+    ).format(count=len(items), days=digest.summary_after_days, documents=documents)
+
+
+def confirm_line(item: DigestItem, language: str) -> str:
+    """The call to confirm a reminder to read by its link ("Bekräfta att du har läst
+    POL-IS-01: https://…"), or ``""`` when the item has no :attr:`~DigestItem.confirm_link`."""
+    if not item.confirm_link:
+        return ""
+    text = translations(language).gettext("Confirm that you have read {ref}: {link}")
+    return text.format(ref=item.ref, link=item.confirm_link)
+
+
+def _personal(digest: Digest, confirm_links: bool) -> bool:
+    return confirm_links and any(item.confirm_link for item in digest.listed)
+
+
+def render_text(digest: Digest, *, confirm_links: bool = False) -> str:
+    """The digest as plain text (e-mail body, console, chat): a line per item, then the
+    long-overdue ones summed up in one line. With ``confirm_links`` (a channel only the
+    recipient reads: their e-mail) each reminder to read is followed by its confirmation
+    link (:func:`confirm_line`); without, no link is shown — the console's output ends up
+    in cron logs."""
     _ = translations(digest.language).gettext
     lines = [
         _("Hello {name},").format(name=digest.recipient.name),
@@ -229,18 +336,41 @@ def render_text(digest: Digest) -> str:
         _("These governing documents and dispensations need your attention:"),
         "",
     ]
-    lines += [f"* {item_line(item, digest.language)}" for item in digest.items]
+    for item in digest.listed:
+        lines.append(f"* {item_line(item, digest.language)}")
+        if confirm_links and item.confirm_link:
+            lines.append(f"  {confirm_line(item, digest.language)}")
+    summary = summary_line(digest)
+    if summary:
+        lines.append(f"* {summary}")
     lines += ["", _("This is an automatic reminder from styrdok: one summary per run.")]
+    if _personal(digest, confirm_links):
+        lines.append(_("The confirmation links are personal: please do not forward this e-mail."))
     return "\n".join(lines)
 
 
-def render_html(digest: Digest) -> str:
-    """The digest as a small, accessible HTML document (for e-mail)."""
+def render_html(digest: Digest, *, confirm_links: bool = False) -> str:
+    """The digest as a small, accessible HTML document (for e-mail); ``confirm_links`` as
+    for :func:`render_text`, each link named by what it does."""
     _ = translations(digest.language).gettext
     hello = _("Hello {name},").format(name=digest.recipient.name)
     intro = _("These governing documents and dispensations need your attention:")
     footer = _("This is an automatic reminder from styrdok: one summary per run.")
-    items = "\n".join(f"<li>{_html_line(item, digest.language)}</li>" for item in digest.items)
+    if _personal(digest, confirm_links):
+        footer += " " + _("The confirmation links are personal: please do not forward this e-mail.")
+    lines = []
+    for item in digest.listed:
+        line = _html_line(item_line(attrs.evolve(item, link=""), digest.language), item.link)
+        if confirm_links and item.confirm_link:
+            # The link's text says what it does (WCAG 2.4.4), not the address.
+            name = _("Confirm that you have read {ref}").format(ref=item.ref)
+            address = html.escape(item.confirm_link, quote=True)
+            line += f'<br>\n<strong><a href="{address}">{html.escape(name)}</a></strong>'
+        lines.append(line)
+    summary = _summary_text(digest)
+    if summary:
+        lines.append(_html_line(summary, digest.summary_link))
+    items = "\n".join(f"<li>{line}</li>" for line in lines)
     return (
         f'<!DOCTYPE html>\n<html lang="{digest.language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject(digest))}</title></head><body>\n"
@@ -249,9 +379,8 @@ def render_html(digest: Digest) -> str:
     )
 
 
-def _html_line(item: DigestItem, language: str) -> str:
-    if not item.link:
-        return html.escape(item_line(item, language))
-    text = item_line(attrs.evolve(item, link=""), language)
-    link = html.escape(item.link, quote=True)
-    return f'{html.escape(text)} <a href="{link}">{link}</a>'
+def _html_line(text: str, link: str) -> str:
+    if not link:
+        return html.escape(text)
+    address = html.escape(link, quote=True)
+    return f'{html.escape(text)} <a href="{address}">{address}</a>'

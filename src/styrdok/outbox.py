@@ -94,6 +94,8 @@ class RequestStep:
     """The document's listed approvers."""
     contact: str | None
     """The contact of the body that adopted the document (told when it waits long)."""
+    renewal_of: str | None = None
+    """The dispensation it renews, if it is a renewal."""
 
 
 @attrs.frozen
@@ -120,8 +122,8 @@ class Notice:
     """One reminder for one recipient on one channel: a row of the outbox ledger."""
 
     item: str
-    """``KIND:REF``: ``document``, ``dispensation``, ``read``, ``request``, ``decision``
-    (a dispensation's ref), ``question`` or ``answer`` (a question's id)."""
+    """``KIND:REF``: ``document``, ``dispensation``, ``read``, ``request``, ``decision``,
+    ``withdrawn`` (a dispensation's ref), ``question`` or ``answer`` (a question's id)."""
     kind: NoticeKind
     threshold: str
     """The cycle's due date and offset, e.g. ``2027-01-15/-30`` or ``2027-01-15/+14``."""

@@ -21,6 +21,8 @@ from styrdok.store.base import Store
 from styrdok.usecases import (
     attachments,
     browsing,
+    browsing_cases,
+    confirm_links,
     content,
     corrections,
     dates,
@@ -39,6 +41,7 @@ from styrdok.usecases import (
     reminding,
     sheets,
     staff,
+    tokens,
 )
 from styrdok.usecases.work import SYSTEM_ACTOR, Session
 
@@ -111,6 +114,12 @@ class Registry:
     edit_body = handover.edit_body
     hand_over = handover.hand_over
 
+    # --- personal API tokens (usecases/tokens.py) ---------------------------------------
+    create_token = tokens.create_token
+    list_tokens = tokens.list_tokens
+    revoke_token = tokens.revoke_token
+    authenticate_token = tokens.authenticate_token
+
     # --- the organisation (usecases/organisation.py) ------------------------------------
     add_unit = organisation.add_unit
     edit_unit = organisation.edit_unit
@@ -127,6 +136,11 @@ class Registry:
     acknowledgement_of = reading.acknowledgement_of
     reading_status = reading.reading_status
     acceptance = reading.acceptance
+
+    # --- confirming by a link in a reminder (usecases/confirm_links.py) -----------------
+    confirmation_link = confirm_links.confirmation_link
+    confirmation_by_link = confirm_links.confirmation_by_link
+    acknowledge_by_link = confirm_links.acknowledge_by_link
 
     # --- documents (usecases/documents.py, usecases/document_views.py) ------------------
     add_document = documents.add_document
@@ -154,6 +168,8 @@ class Registry:
     person_units = browsing.person_units
     body_names = browsing.body_names
     persons_by_ref = browsing.persons_by_ref
+    browse_dispensations = browsing_cases.browse_dispensations
+    browse_questions = browsing_cases.browse_questions
 
     # --- files of documents (usecases/attachments.py) ----------------------------------
     attach_file = attachments.attach_file

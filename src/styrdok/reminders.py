@@ -5,9 +5,10 @@ the use case :func:`styrdok.usecases.reminding.remind` (``Registry.remind``). On
 (``styrdok remind``) does four things:
 
 1. **Expire**: documents past ``valid_until`` lapse, dispensations past theirs expire.
-2. **Plan**: for every review, end date, finished dispensation, document not yet
-   confirmed by those asked to read it (:mod:`styrdok.reading_reminders`) and recent step of
-   a request or a question (:mod:`styrdok.step_notices`) within reach, work out
+2. **Plan**: for every review (and the steps of its escalation, :mod:`styrdok.escalation`),
+   end date, finished dispensation, document not yet confirmed by those asked to read it
+   (:mod:`styrdok.reading_reminders`) and recent step of a request or a question
+   (:mod:`styrdok.step_notices`) within reach, work out
    the thresholds whose (working-day adjusted) send date has come, keep only the most
    urgent per item and recipient, and record it in the outbox ledger once per channel —
    unless the ledger already holds that threshold or a later one for the same cycle. So a
@@ -32,12 +33,13 @@ import attrs
 
 from styrdok.config import Config, ReminderSettings
 from styrdok.errors import InvalidValue
+from styrdok.escalation import escalation_thresholds
 from styrdok.gcpause import paused_gc
 from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
 from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
 from styrdok.reading_reminders import read_thresholds
-from styrdok.step_notices import link_for, step_thresholds
+from styrdok.step_notices import due_page_link, link_for, step_thresholds
 from styrdok.workdays import previous_working_day
 
 if TYPE_CHECKING:
@@ -61,10 +63,13 @@ _URGENCY = {
     NoticeKind.DISPENSATION_EXPIRY: 0,
     NoticeKind.OVERDUE: 1,
     NoticeKind.ESCALATION: 2,
+    NoticeKind.ESCALATION_MANAGER: 3,
     NoticeKind.EVALUATION: 0,
     NoticeKind.READ: 0,
     NoticeKind.READ_MANAGER: 1,
     NoticeKind.REQUEST: 0,
+    NoticeKind.RENEWAL_REQUEST: 0,
+    NoticeKind.REQUEST_WITHDRAWN: 0,
     NoticeKind.REQUEST_WAITING: 1,
     NoticeKind.REQUEST_ESCALATION: 2,
     NoticeKind.DECISION: 0,
@@ -165,7 +170,9 @@ def _latest_overdue(
 def review_thresholds(
     candidate: ReviewCandidate, today: dt.date, settings: ReminderSettings
 ) -> dict[str, list[Threshold]]:
-    """Thresholds per recipient for a document in force (reviews and end of validity)."""
+    """Thresholds per recipient for a document in force: its owner's and guardian's
+    reminders of the review and the end of validity (the escalation steps are
+    :func:`styrdok.escalation.escalation_thresholds`)."""
     item = f"document:{candidate.ref}"
     offsets = candidate.reminder_offsets or settings.review_offsets
     title = candidate.title
@@ -180,20 +187,6 @@ def review_thresholds(
             found.append(Threshold(item, NoticeKind.OVERDUE, f"{due}/+{days}", due, send_on, title))
         for person in people:
             by_person[person].extend(found)
-        contact = candidate.contact
-        send_on = previous_working_day(due + dt.timedelta(days=settings.escalate_after_days))
-        if contact and send_on <= today:
-            by_person[contact].append(
-                Threshold(
-                    item,
-                    NoticeKind.ESCALATION,
-                    f"{due}/escalate",
-                    due,
-                    send_on,
-                    title,
-                    candidate.owner,
-                )
-            )
     end = candidate.valid_until
     if end is not None:
         found = _before(item, NoticeKind.DOCUMENT_EXPIRY, end, offsets, today, title)
@@ -250,8 +243,17 @@ def _plan(
     until = today + dt.timedelta(days=horizon) + WORKDAY_SLACK
     own_until = today + dt.timedelta(days=MAX_REMINDER_OFFSET_DAYS) + WORKDAY_SLACK
     per_person: list[tuple[str, list[Threshold]]] = []
-    for review in store.review_candidates(until=until, own_offsets_until=own_until):
-        per_person.extend(review_thresholds(review, today, settings).items())
+    reviews = list(store.review_candidates(until=until, own_offsets_until=own_until))
+    on_reviews: dict[str, list[Threshold]] = defaultdict(list)
+    for review in reviews:
+        for person, found in review_thresholds(review, today, settings).items():
+            on_reviews[person].extend(found)
+    # The escalation steps share the review's cycle: one list per person, so a contact who
+    # also owns or guards the document gets the most urgent of the two, not both.
+    escalated = escalation_thresholds(store, reviews, today=today, settings=settings)
+    for person, found in escalated.items():
+        on_reviews[person].extend(found)
+    per_person.extend(on_reviews.items())
     for disp in store.dispensation_candidates(until=until, ended_since=today - EVALUATION_WINDOW):
         per_person.extend(dispensation_thresholds(disp, today, settings).items())
     per_person.extend(read_thresholds(store, today=today, settings=settings).items())
@@ -312,9 +314,13 @@ def digests(
     today: dt.date,
     language: str,
     base_url: str | None = None,
+    *,
+    summary_after_days: int | None = None,
 ) -> list[tuple[str, Digest, list[int]]]:
     """One digest per channel and recipient: (channel, digest, ids of its stored notices);
-    each item links to its page below ``base_url`` when given."""
+    each item links to its page below ``base_url`` when given. Reviews more than
+    ``summary_after_days`` overdue read as one summary line (:func:`styrdok.notify.summary_line`):
+    they stay items of the digest, so the ledger marks each sent as before."""
     groups: dict[tuple[str, str], list[Notice]] = defaultdict(list)
     for notice in notices:
         groups[(notice.channel, notice.recipient)].append(notice)
@@ -333,7 +339,14 @@ def digests(
             )
             for n in group
         )
-        digest = Digest(recipient=persons[recipient], run_on=today, language=language, items=items)
+        digest = Digest(
+            recipient=persons[recipient],
+            run_on=today,
+            language=language,
+            items=items,
+            summary_after_days=summary_after_days,
+            summary_link=due_page_link(base_url),
+        )
         found.append((channel, digest, [n.id for n in group if n.id is not None]))
     return found
 

@@ -3,8 +3,9 @@
 The report answers the questions a municipal director asks of the register: which units and
 bodies let reviews lapse, which documents nobody referees, whether plans are multiplying
 (documents per type and level), how many dispensations apply now and how many were renewed,
-who pays for them, and whether the rules have reached the people they apply to (who has
-confirmed reading each document, per förvaltning). It also carries the audit log's head
+who pays for them, whether the rules have reached the people they apply to (who has
+confirmed reading each document, per förvaltning), and — for each adopting body's next
+meeting — which documents' reviews are long overdue. It also carries the audit log's head
 (event count and last hash), so a report archived with the minutes anchors the log. It is
 computed from domain objects, so every storage backend gets the same numbers; rendering
 (table, JSON, CSV, HTML) lives at the edges.
@@ -21,6 +22,7 @@ import attrs
 
 from styrdok.audit import AuditHead
 from styrdok.enums import DocStatus
+from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS, LongOverdue, long_overdue, long_overdue_rows
 from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
 from styrdok.organisation import UnitAcceptance, UnitTree
 from styrdok.outbox import ReadCandidate
@@ -141,6 +143,11 @@ class Report:
     was asked to read last)."""
     reading_units: tuple[tuple[str, str], ...] = ()
     """The units :attr:`reading` is broken down by, as (ref, name), in the tree's order."""
+    long_overdue: tuple[LongOverdue, ...] = ()
+    """Documents in force at least :attr:`long_overdue_after_days` past their review date,
+    by adopting body, the most overdue first: the list for each body's next meeting."""
+    long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS
+    """``[reminders] escalate_after_days``: from then on the body's contact has been told."""
 
     @property
     def reading_share(self) -> float | None:
@@ -207,11 +214,14 @@ def build(
     audit: AuditHead | None = None,
     units: UnitTree | None = None,
     acceptance: Iterable[tuple[ReadCandidate, Sequence[UnitAcceptance]]] = (),
+    long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
 ) -> Report:
     """Compute the report. Reviews count documents in force; a document belongs to its
     owner's unit and to the body that adopted its current version. ``audit`` is passed
     through. ``acceptance`` is each document asking to be read with its acceptance per
-    unit of ``units`` (rolled up to the förvaltningar); it is consumed as a stream."""
+    unit of ``units`` (rolled up to the förvaltningar); it is consumed as a stream.
+    Reviews ``long_overdue_after_days`` or more overdue are listed per body."""
+    persons, bodies = list(persons), list(bodies)
     unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
     level_of = {b.ref: b.level.value for b in bodies}
 
@@ -265,6 +275,7 @@ def build(
         key=lambda f: (-f.estimated_cost, -f.dispensations, f.funder, f.currency),
     )
     reading, reading_units = _reading(acceptance, units) if units else ((), ())
+    late = long_overdue(in_force, persons, bodies, today=today, after_days=long_overdue_after_days)
     return Report(
         today=today,
         documents_in_force=len(in_force),
@@ -284,6 +295,8 @@ def build(
         organisation=bool(units),
         reading=reading,
         reading_units=reading_units,
+        long_overdue=late,
+        long_overdue_after_days=long_overdue_after_days,
     )
 
 
@@ -364,6 +377,7 @@ def rows(report: Report) -> list[dict[str, object]]:
                 {"section": "acceptance_by_unit", "group": group, "measure": "read",
                  "value": u.read},
             ]  # fmt: skip
+    out += long_overdue_rows(report.long_overdue, NONE_GROUP)
     if report.audit is not None:
         out += [
             {"section": "audit_log", "group": "", "measure": "events",

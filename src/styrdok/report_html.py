@@ -11,10 +11,11 @@ import zlib
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
+from itertools import groupby
 
 from styrdok.i18n import long_date, money, translations
 from styrdok.labels import label
-from styrdok.report import NO_EXTRA_COST, UNSTATED, Report
+from styrdok.report import NO_EXTRA_COST, NONE_GROUP, UNSTATED, Report
 
 _BAR_HEIGHT = 22
 _LABEL_WIDTH = 250
@@ -127,6 +128,32 @@ def _reading_table(report: Report, _: Callable[[str], str]) -> str:
 
 def _tag(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>"
+
+
+def _long_overdue(report: Report, language: str) -> list[str]:
+    """Per adopting body, its documents whose review is long overdue: a heading and a table
+    each, so one body's list can go into the papers for its next meeting as it is."""
+    _ = translations(language).gettext
+    out = [_tag("h2", _("Long-overdue reviews per body"))]
+    if not report.long_overdue:
+        return [*out, _tag("p", _("No review is that long overdue."))]
+    intro = _(
+        "Documents in force whose review is {days} days or more overdue: the body's contact "
+        "has been told. For each body's next meeting, the most overdue first."
+    )
+    out.append(_tag("p", intro.format(days=report.long_overdue_after_days)))
+    for _body, found in groupby(report.long_overdue, key=lambda d: d.body):
+        items = list(found)
+        first = items[0]
+        name = f"{first.body_name} ({first.body})" if first.body else NONE_GROUP
+        out.append(_tag("h3", name))
+        rows = [
+            (d.ref, d.title, d.owner_name, long_date(d.next_review_on, language), d.days_overdue)
+            for d in items
+        ]
+        headings = [_("Document"), _("Title"), _("Owner"), _("Review date"), _("Days overdue")]
+        out.append(_table(headings, rows))
+    return out
 
 
 def render(report: Report, *, organisation: str = "", language: str = "sv") -> str:
@@ -287,6 +314,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
     else:
         out.append(_tag("p", _("No document in force asks to be read.")))
 
+    out += _long_overdue(report, language)
     if report.audit is not None:
         # The head in full, so a page archived with the minutes anchors the audit log.
         audit = report.audit

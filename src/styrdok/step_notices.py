@@ -1,8 +1,10 @@
 """Notices for each step of a request and a question — planned with the other reminders
 (:func:`styrdok.reminders.plan`).
 
-* A dispensation (or a renewal) is requested → the people who may decide it
-  (:func:`styrdok.rules.approvers_of`), never the requester or the responsible person.
+* A dispensation (or a renewal, in words of its own) is requested → the people who may
+  decide it (:func:`styrdok.rules.approvers_of`), never the requester or the responsible
+  person. It is withdrawn → everyone the ledger says was told of it, that no decision is
+  needed (on the day withdrawn: ``ended_on``).
 * It is approved or rejected → the requester and the responsible person, not the one who
   decided; revoked or closed → the requester and the responsible person, on the day it ends.
 * A question is asked → the document's guardian (its owner where there is none); it is
@@ -54,8 +56,13 @@ def step_thresholds(
     reach = max(settings.waiting_escalate_after_days, 2 * settings.waiting_after_working_days + 14)
     since = today - STEP_WINDOW - dt.timedelta(days=reach)
     by_person: dict[str, list[Threshold]] = defaultdict(list)
+    withdrawn: list[RequestStep] = []
     for step in store.request_steps(since=since):
-        _request(step, today, settings, by_person)
+        if step.status == DispStatus.WITHDRAWN:
+            withdrawn.append(step)
+        else:
+            _request(step, today, settings, by_person)
+    _withdrawn(store, withdrawn, today, by_person)
     for question in store.question_steps(since=since):
         _question(question, today, settings, by_person)
     return by_person
@@ -120,7 +127,8 @@ def _request(
     parties = {step.requested_by, step.responsible}
     if status is DispStatus.REQUESTED:
         people = deciders(step.guardian, step.approvers) - parties
-        kinds = (NoticeKind.REQUEST, NoticeKind.REQUEST_WAITING, NoticeKind.REQUEST_ESCALATION)
+        first = NoticeKind.RENEWAL_REQUEST if step.renewal_of else NoticeKind.REQUEST
+        kinds = (first, NoticeKind.REQUEST_WAITING, NoticeKind.REQUEST_ESCALATION)
         _waiting(
             by_person,
             people,
@@ -157,6 +165,43 @@ def _request(
         key = f"{on}/{status.value}"
         title = step.title
         _add(by_person, parties, item, NoticeKind.DECISION, key, on, on, title, status.value, today)
+
+
+def _withdrawn(
+    store: Store,
+    steps: list[RequestStep],
+    today: dt.date,
+    by_person: dict[str, list[Threshold]],
+) -> None:
+    """Those told of a request that was since withdrawn hear that it needs no decision.
+
+    Who was told is what the ledger holds for the request (its deciders, and the body's
+    contact if it was escalated), not who may decide it now: someone who never heard of
+    the request is not told it is gone. The withdrawal is an item of its own
+    (``withdrawn:REF``), so its cycle never meets the request's, even on the same day."""
+    recent = [s for s in steps if s.ended_on is not None and _due(s.ended_on, today)]
+    if not recent:
+        return  # withdrawn before the day was recorded, or long ago
+    told: dict[str, set[str]] = defaultdict(set)
+    for item, _due_on, recipient, _channel in store.notice_send_dates(
+        [f"request:{s.ref}" for s in recent]
+    ):
+        told[item].add(recipient)
+    for step in recent:
+        assert step.ended_on is not None
+        on = step.ended_on
+        _add(
+            by_person,
+            told[f"request:{step.ref}"],
+            f"withdrawn:{step.ref}",
+            NoticeKind.REQUEST_WITHDRAWN,
+            f"{on}/withdrawn",
+            on,
+            on,
+            step.title,
+            step.document_ref,
+            today,
+        )
 
 
 def _question(
@@ -205,9 +250,20 @@ _ROUTES = {
     "dispensation": "/dispens/{ref}",
     "request": "/dispens/{ref}",
     "decision": "/dispens/{ref}",
+    "withdrawn": "/dispens/{ref}",
     "question": "/fragor",
     "answer": "/dokument/{owner}",
 }
+
+
+#: The intranet's page of what falls due, overdue first: where a digest's summary of
+#: long-overdue reviews links to.
+DUE_PAGE = "/aktuellt"
+
+
+def due_page_link(base_url: str | None) -> str:
+    """The address of the intranet's page of what is due, or ``""`` without a base URL."""
+    return base_url.rstrip("/") + DUE_PAGE if base_url else ""
 
 
 def link_for(notice: Notice, base_url: str | None) -> str:

@@ -48,9 +48,24 @@ from styrdok.model import Document, Person, Question
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
 from styrdok.text import normalise_text
-from styrdok_intranet import calendar, content, errors, forms, listing, reading, statement
+from styrdok_intranet import (
+    api,
+    calendar,
+    confirm_link,
+    content,
+    errors,
+    forms,
+    guard,
+    listing,
+    reading,
+    selfservice,
+    statement,
+)
+from styrdok_intranet.api.access import check_cors_origins
+from styrdok_intranet.api.context import REGISTRY_KEY
 from styrdok_intranet.errors import Back
-from styrdok_intranet.identity import IdentityPolicy, form_token, token_ok
+from styrdok_intranet.guard import require_form_user
+from styrdok_intranet.identity import IdentityPolicy, form_token
 from styrdok_intranet.security import (
     check_frame_ancestors,
     mailto_href,
@@ -84,6 +99,7 @@ def create_app(
     calendar_domain: str = "styrdok.intranet",
     clock: Callable[[], dt.datetime] | None = None,
     statement_file: str | os.PathLike[str] | None = None,
+    cors_origins: tuple[str, ...] = (),
 ) -> Flask:
     """The intranet app over the registry at ``db`` (a path or SQLAlchemy URL).
 
@@ -91,7 +107,10 @@ def create_app(
     is believed from those addresses only. ``frame_ancestors`` says who may show the pages
     in a frame (``'self'``, ``'none'`` or origins; ``ValueError`` for anything else).
     ``statement_file`` is the accessibility statement served at ``/tillganglighet``
-    (Markdown; the bundled template until the municipality has filled in its own)."""
+    (Markdown; the bundled template until the municipality has filled in its own).
+    ``cors_origins`` are the other sites whose pages may call the versioned API from a
+    browser (``ValueError`` for anything but origins, see
+    :func:`.api.access.check_cors_origins`)."""
     app = Flask(__name__)
     app.config["STYRDOK_DB"] = db
     policy = IdentityPolicy.from_settings(user_header, trusted_proxies)
@@ -101,6 +120,7 @@ def create_app(
         or os.environ.get("STYRDOK_INTRANET_SECRET", "").encode()
         or (secrets.token_bytes(32))
     )
+    origins = check_cors_origins(cors_origins)
     local = threading.local()
     statement_html = statement.render(statement_file)
 
@@ -110,6 +130,10 @@ def create_app(
             local.registry = Registry.open(db, clock=clock) if clock else Registry.open(db)
         reg: Registry = local.registry
         return reg
+
+    app.extensions[REGISTRY_KEY] = registry
+    app.register_blueprint(api.blueprint(cors_origins=origins))
+    app.register_blueprint(confirm_link.blueprint())  # /bekrafta/<token>: no login needed
 
     @app.before_request
     def identify() -> None:
@@ -154,15 +178,10 @@ def create_app(
             "to_read_count": len(g.to_read) if g.get("to_read") is not None else None,
         }
 
-    def require_form_user() -> str:
-        user: str | None = g.get("user")
-        if user is None:
-            abort(403, "Logga in via intranätet för att ställa eller besvara frågor.")
-        if not token_ok(form_secret, user, request.form.get("token", "")):
-            abort(400, "Formuläret har gått ut. Gå tillbaka, ladda om sidan och skicka igen.")
-        return user
-
+    guard.install(app, form_secret)
     errors.install(app)
+    # Requests, decisions and one's own lists; after identify(), whose person it reads.
+    app.register_blueprint(selfservice.blueprint())
 
     def visible(doc: Document) -> Document:
         """``doc``, or :class:`NotFound` as for a ref that does not exist: a draft is not
@@ -394,20 +413,6 @@ def create_app(
     def my_questions() -> str:
         groups = registry().open_questions(guardian=g.user) if g.user else []
         return render_template("questions.html", groups=groups)
-
-    @app.get("/dispens/<ref>")
-    def dispensation(ref: str) -> str:
-        reg = registry()
-        disp = reg.get_dispensation(ref)
-        decider = disp.decision.by if disp.decision else None
-        people = reg.persons_by_ref(r for r in (disp.responsible, decider) if r)
-        return render_template(
-            "dispensation.html",
-            disp=disp,
-            doc=visible(reg.get_document(disp.document_ref)),
-            people=people,
-            active=disp.active_on(reg.today()),
-        )
 
     @app.get("/aktuellt")
     def due() -> str:

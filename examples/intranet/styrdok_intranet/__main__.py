@@ -32,6 +32,18 @@ def _ancestors(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(exc)) from None
 
 
+def _origins(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--cors-origin`` checked now: a usage error (exit 2), not a silently closed API."""
+    from styrdok_intranet.api.access import check_cors_origins
+
+    try:
+        return check_cors_origins(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 #: Whom ``--demo`` trusts without ``--trusted-proxy``: this machine.
 DEMO_PROXIES = ("127.0.0.1", "::1")
 
@@ -51,6 +63,13 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Requests served at once (waitress's worker threads; one registry connection each).",
+)
 @click.option(
     "--trusted-proxy",
     "proxies",
@@ -84,15 +103,26 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
     help="The accessibility statement (Markdown) shown at /tillganglighet; default: the "
     "template to fill in, TILLGANGLIGHETSREDOGORELSE.md [env STYRDOK_INTRANET_STATEMENT].",
 )
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    callback=_origins,
+    help="A site whose pages may call the API from the browser, such as "
+    '"https://intranet.kommun.se" (repeatable; default: none).',
+)
 def main(
     db: str,
     demo: bool,
     host: str,
     port: int,
+    threads: int,
     proxies: tuple[str, ...],
     user_header: str,
     frame_ancestors: str,
     statement_file: Path | None,
+    cors_origins: tuple[str, ...],
 ) -> None:
     """Serve the styrdok register as intranet pages, a JSON API and a calendar feed.
 
@@ -137,11 +167,12 @@ def main(
             user_header=user_header,
             frame_ancestors=frame_ancestors,
             statement_file=statement_file,
+            cors_origins=cors_origins,
         )
     except (StyrdokError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)")
-    waitress.serve(app, host=host, port=port, ident="styrdok-intranet")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="styrdok-intranet")
 
 
 if __name__ == "__main__":

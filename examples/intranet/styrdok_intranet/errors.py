@@ -91,16 +91,32 @@ def install(app: Flask) -> None:
         return response
 
 
+#: ``code`` of a problem by HTTP status, where nothing more precise is known (an unknown
+#: address, a wrong method): the versioned API's problems always carry one.
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
 def problem(status: int, detail: str, **extensions: object) -> Response:
     """An RFC 9457 problem details response: ``about:blank`` with the status's own title,
     ``detail`` saying what went wrong (Swedish when this app wrote it, the registry's
-    English otherwise), ``error`` repeating it for clients of the older error shape, and
-    any ``extensions`` (such as the version now in force)."""
+    English otherwise), ``code`` naming it for programs, ``error`` repeating ``detail`` for
+    clients of the older error shape, and any ``extensions`` (such as the version now in
+    force)."""
     body = {
         "type": "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Error"),
         "status": status,
         "detail": detail,
+        "code": CODES.get(status, "server_error" if status >= 500 else "bad_request"),
         "error": detail,
         **extensions,
     }

@@ -247,6 +247,40 @@ def reading_db(reading_template: Path, tmp_path: Path) -> Path:
     return path
 
 
+#: Self-service: the document requests are made from (guardian erik.makinen, approver
+#: per.ahmadi, at most 200 days), and who requests them.
+REQUEST_DOC = "RIKT-MOLN-SKOLA"
+REQUESTER = "sara.jansson"
+
+
+def fresh_request(db: Path, scope: str, *, approve: bool = False, close: bool = False) -> str:
+    """A new dispensation requested by :data:`REQUESTER` (responsible too) from
+    :data:`REQUEST_DOC`, through the Registry, from the demo's today for 70 days; approved
+    by erik.makinen with ``approve``, then closed by the requester with ``close`` (so it
+    may be evaluated). For a browser test that decides, withdraws, renews or evaluates,
+    once per state. Returns its ref."""
+    from styrdok.dispensation import DispensationRequest, Funding
+
+    today = DEMO_NOW.date()
+    with Registry.open(db, clock=lambda: DEMO_NOW) as registry:
+        made = registry.request_dispensation(
+            DispensationRequest(
+                document_ref=REQUEST_DOC,
+                scope=scope,
+                responsible=REQUESTER,
+                valid_from=today,
+                valid_until=today + dt.timedelta(days=69),
+                funding=Funding(no_extra_cost=True),
+            ),
+            actor=REQUESTER,
+        )
+        if approve or close:
+            registry.approve_dispensation(made.ref, actor="erik.makinen", reasoning="Ja")
+        if close:
+            registry.close_dispensation(made.ref, actor=REQUESTER, reason="Klart")
+    return made.ref
+
+
 #: The test client's and the browser tests' requests come from here, as if from the proxy.
 PROXIES = ("127.0.0.1", "::1")
 

@@ -20,16 +20,22 @@ from browser_support import (
     site_blocks_nothing,
 )
 from intranet_support import (
+    DEMO_NOW,
     MANAGER,
     READ_POLICY,
     READ_ROUTINE,
     READER,
+    REQUEST_DOC,
+    REQUESTER,
     add_reading,
     add_routines,
     demo_template,
     fresh_reader,
+    fresh_request,
 )
 from playwright.sync_api import Page, expect
+
+from styrdok.registry import Registry
 
 __all__ = ["browser", "demo_template", "site", "site_blocks_nothing"]  # fixtures
 
@@ -170,6 +176,141 @@ def stale(path: str) -> Callable[[Site, int], Page]:
     return state
 
 
+def request_form(site: Site, width: int, *, mistakes: bool) -> Page:
+    """Sara's request form, filled in and sent: with a missing scope and too long a period
+    (``mistakes``), or complete (the new dispensation's page confirms it)."""
+    page = site.goto(f"/dispens/ny?dokument={REQUEST_DOC}", user=REQUESTER, width=width)
+    if not mistakes:
+        page.get_by_label("Vad undantaget gäller (obligatoriskt)").fill("Pilot med ritapp")
+        page.get_by_label("Vilka undantaget gäller").select_option("BUF-GR-SODRA")
+        page.get_by_label("Dispensen medför inga extra kostnader").check()
+    page.get_by_label("Gäller till och med").fill("2027-12-31" if mistakes else "2027-01-31")
+    page.get_by_role("button", name="Skicka ansökan").click()
+    if mistakes:
+        expect(page.locator("#fel")).to_contain_text("Det finns 3 fel i formuläret")
+    else:
+        expect(page.get_by_role("status")).to_contain_text("Din ansökan om dispens är skickad")
+    return page
+
+
+def request_with_mistakes(site: Site, width: int) -> Page:
+    """The request form sent with three mistakes: the summary and each field's message."""
+    return request_form(site, width, mistakes=True)
+
+
+def request_sent(site: Site, width: int) -> Page:
+    """The confirmation on the new dispensation's page."""
+    return request_form(site, width, mistakes=False)
+
+
+def fresh(user: str, **state: bool) -> Callable[[Site, int], Page]:
+    """A new dispensation's page as ``user`` (``state``: approved, closed; see
+    :func:`fresh_request`), once per call: the states below change it."""
+
+    def state_(site: Site, width: int) -> Page:
+        ref = fresh_request(site.db, f"Tillgänglighetstest {width}", **state)
+        return site.goto(f"/dispens/{ref}", user=user, width=width)
+
+    return state_
+
+
+def decided(site: Site, width: int, *, choice: str = "Bifall", stale: bool = False) -> Page:
+    """Erik decides a new request: ``choice``; with ``stale``, Per decided it first."""
+    page = fresh("erik.makinen")(site, width)
+    if stale:
+        ref = page.url.rsplit("/", 1)[1]
+        with Registry.open(site.db, clock=lambda: DEMO_NOW) as registry:
+            registry.approve_dispensation(ref, actor="per.ahmadi")
+    page.get_by_label(choice, exact=False).check()
+    page.get_by_role("button", name="Spara beslutet").click()
+    return page
+
+
+def decision_saved(site: Site, width: int) -> Page:
+    """The confirmation after an approval."""
+    page = decided(site, width)
+    expect(page.get_by_role("status")).to_have_text("Beslutet är sparat: ansökan är beviljad.")
+    return page
+
+
+def decision_with_a_mistake(site: Site, width: int) -> Page:
+    """A rejection without reasons."""
+    page = decided(site, width, choice="Avslag")
+    expect(page.locator("#beslut-motivering-fel")).to_contain_text("ett avslag ska alltid")
+    return page
+
+
+def decision_on_a_stale_page(site: Site, width: int) -> Page:
+    """Another decider was quicker: the page as it is now, and why nothing was saved."""
+    page = decided(site, width, stale=True)
+    expect(page.locator("#problem")).to_contain_text("Dispensen har ändrats")
+    return page
+
+
+def withdrawn(site: Site, width: int) -> Page:
+    """Sara withdraws her new request: the confirmation."""
+    page = fresh(REQUESTER)(site, width)
+    page.get_by_role("button", name="Återta ansökan").click()
+    expect(page.get_by_role("status")).to_contain_text("Ansökan är återtagen")
+    return page
+
+
+def renewal(site: Site, width: int, *, mistake: bool) -> Page:
+    """Sara asks to renew her new approved dispensation: too long, or within the limit."""
+    page = fresh(REQUESTER, approve=True)(site, width)
+    page.get_by_label("Förlängningen gäller till och med").fill(
+        "2028-12-31" if mistake else "2027-03-31"
+    )
+    page.get_by_role("button", name="Ansök om förlängning").click()
+    if mistake:
+        expect(page.locator("#forny-giltig_till-fel")).to_contain_text("högst 200 dagar")
+    else:
+        expect(page.get_by_role("status")).to_contain_text("ansökan om förlängning är skickad")
+    return page
+
+
+def renewal_with_a_mistake(site: Site, width: int) -> Page:
+    """A renewal longer than the document allows."""
+    return renewal(site, width, mistake=True)
+
+
+def renewal_sent(site: Site, width: int) -> Page:
+    """The renewal's page confirming it."""
+    return renewal(site, width, mistake=False)
+
+
+def evaluated(site: Site, width: int) -> Page:
+    """Sara evaluates her new closed dispensation: the confirmation."""
+    page = fresh(REQUESTER, close=True)(site, width)
+    page.get_by_label("Hur det gick (obligatoriskt)").fill("Det fungerade")
+    page.get_by_label("Regeln i dokumentet bör ändras").check()
+    page.get_by_role("button", name="Spara utvärderingen").click()
+    expect(page.get_by_role("status")).to_have_text("Tack! Utvärderingen är sparad.")
+    return page
+
+
+def confirm_link(*, press: bool) -> Callable[[Site, int], Page]:
+    """The page of a reminder's confirmation link, opened on a phone outside the login (a
+    new reader each time: a confirmation is made once); with ``press``, after its button."""
+
+    def state(site: Site, width: int) -> Page:
+        from intranet_support import DEMO_NOW
+
+        from styrdok.registry import Registry
+
+        reader = fresh_reader(site.db, f"axe.lank.{int(press)}.{width}")
+        with Registry.open(site.db, clock=lambda: DEMO_NOW) as registry:
+            token = registry.confirmation_link(reader, READ_ROUTINE, 1)
+        page = site.goto(f"/bekrafta/{token}", user=None, width=width)
+        if press:
+            page.get_by_role("button", name="Jag har läst och förstått").click()
+            expect(page.get_by_role("status")).to_contain_text("Tack! Du har bekräftat")
+            page.wait_for_load_state("load")  # the stylesheet too, before widths are measured
+        return page
+
+    return state
+
+
 #: Every page and state the intranet has, by the name a failure is reported under.
 STATES: dict[str, Callable[[Site, int], Page]] = {
     "register": visit("/"),
@@ -196,6 +337,9 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "document, asked to read what changed": reading(f"/dokument/{READ_POLICY}"),
     "document, confirmed": confirmed_on_the_document,
     "document, a stale version refused": stale(f"/dokument/{READ_POLICY}"),
+    "confirmation link from a reminder": confirm_link(press=False),
+    "confirmation link, confirmed": confirm_link(press=True),
+    "confirmation link, not valid": visit("/bekrafta/inte-en-lank", user=None),
     "document, a manager's reading status": reading(f"/dokument/{READ_POLICY}", user=MANAGER),
     "document, an administrator's reading status": reading(
         f"/dokument/{READ_ROUTINE}", user="eva.ek"
@@ -204,6 +348,27 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "answer form with an error": answer_with_an_error,
     "question sent": question_sent,
     "answer saved": answer_saved,
+    "dispensation request form": visit(f"/dispens/ny?dokument={REQUEST_DOC}"),
+    "dispensation request, nobody logged in": visit(f"/dispens/ny?dokument={DOC}", user=None),
+    "dispensation request with mistakes": request_with_mistakes,
+    "dispensation requested": request_sent,
+    "dispensation, its decider": fresh("erik.makinen"),
+    "dispensation, a decision with a mistake": decision_with_a_mistake,
+    "dispensation, decision saved": decision_saved,
+    "dispensation, decided by someone else meanwhile": decision_on_a_stale_page,
+    "dispensation, its requester (withdraw; may not decide)": fresh(REQUESTER),
+    "dispensation withdrawn": withdrawn,
+    "dispensation, renewal form": fresh(REQUESTER, approve=True),
+    "dispensation, renewal with a mistake": renewal_with_a_mistake,
+    "dispensation, renewal requested": renewal_sent,
+    "dispensation, no renewal allowed": visit("/dispens/D-2026-0009", user="olle.strand"),
+    "dispensation, evaluation form": visit("/dispens/D-2026-0008", user="hanna.persson"),
+    "dispensation evaluated": evaluated,
+    "my cases": visit("/mina-dispenser", user="amir.yusuf"),
+    "my cases, nobody logged in": visit("/mina-dispenser", user=None),
+    "to decide": visit("/att-besluta", user="gustav.berg"),
+    "to decide, nothing": visit("/att-besluta"),
+    "my questions": visit("/mina-fragor"),
     "error 404, unknown address": visit("/finns-inte"),
     "error 404, unknown document": visit("/dokument/FINNS-INTE"),
     "error 405, wrong method": visit("/fragor/1/svar"),

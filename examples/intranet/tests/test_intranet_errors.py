@@ -122,8 +122,8 @@ def test_a_refusal_by_the_registry_keeps_its_reason_marked_as_english(demo_db: P
 
 
 def test_api_errors_stay_json(demo_db: Path) -> None:
-    """Under /api the same errors are JSON, for programs: RFC 9457 problem details, with
-    the message also as ``error`` (the shape the API answered with before)."""
+    """Under /api the same errors are JSON, for programs: RFC 9457 problem details with a
+    ``code``, and the message also as ``error`` (the shape the API answered with before)."""
     web = crashing_app(demo_db).test_client()
     missing = web.get("/api/finns-inte")
     assert missing.mimetype == "application/problem+json"
@@ -133,6 +133,7 @@ def test_api_errors_stay_json(demo_db: Path) -> None:
         "title": "Not Found",
         "status": 404,
         "detail": message,
+        "code": "not_found",
         "error": message,
     }
     unknown = web.get("/api/dokument/NOPE")
@@ -142,6 +143,7 @@ def test_api_errors_stay_json(demo_db: Path) -> None:
         "title": "Not Found",
         "status": 404,
         "detail": "unknown document 'NOPE'",
+        "code": "not_found",
         "error": "unknown document 'NOPE'",
     }
 

@@ -12,9 +12,12 @@ from intranet_support import (
     READ_POLICY,
     READ_ROUTINE,
     READER,
+    REQUEST_DOC,
+    REQUESTER,
     add_reading,
     demo_template,
     fresh_reader,
+    fresh_request,
 )
 from playwright.sync_api import Locator, Page, expect
 
@@ -154,6 +157,9 @@ PAGES = [
     ("/finns-inte", None),
     ("/att-lasa", READER),
     (f"/dokument/{READ_POLICY}", MANAGER),
+    (f"/dispens/ny?dokument={REQUEST_DOC}", REQUESTER),
+    ("/dispens/D-2026-0003", "gustav.berg"),
+    ("/mina-dispenser", "amir.yusuf"),
 ]
 
 
@@ -230,3 +236,54 @@ def test_a_stale_confirmation_by_keyboard_brings_focus_to_the_new_version(site: 
     assert page.title().startswith("Fel: ")
     page.keyboard.press("Enter")  # focus is already where the repair is
     expect(page.get_by_role("status")).to_contain_text("”Policy för läsbekräftelse”, version 2")
+
+
+def test_a_request_with_mistakes_by_keyboard_leads_from_the_summary_to_each_field(
+    site: Site,
+) -> None:
+    """Sent without scope, last day or funding: focus is on the summary; Enter on its
+    first link moves focus to the field, described by its mistake; mended by keyboard,
+    the request goes through and focus is on the confirmation."""
+    page = site.goto(f"/dispens/ny?dokument={REQUEST_DOC}", user=REQUESTER)
+    tab_to(page, page.get_by_role("button", name="Skicka ansökan"), most=120)
+    page.keyboard.press("Enter")
+    summary = page.locator("#fel")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Det finns 3 fel i formuläret")
+    assert page.title().startswith("Fel: ")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    scope = page.get_by_label("Vad undantaget gäller (obligatoriskt)")
+    expect(scope).to_be_focused()
+    expect(scope).to_have_accessible_description(
+        "Vilken regel ni vill göra avsteg från, och hur ni vill arbeta i stället. Högst "
+        "5 000 tecken. Fel: Skriv vad undantaget gäller: vilken regel ni vill göra avsteg "
+        "från, och hur."
+    )
+    page.keyboard.type("Pilot med ritapp i åk 5")
+    until = page.get_by_label("Gäller till och med")
+    tab_to(page, until)
+    page.keyboard.type("01312027")  # the date field's parts in the browser's order (en-US)
+    tab_to(page, page.get_by_label("Dispensen medför inga extra kostnader"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Skicka ansökan"))
+    page.keyboard.press("Enter")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text("Tack! Din ansökan om dispens är skickad och väntar nu på beslut.")
+    assert focused(notice)
+
+
+def test_deciding_by_keyboard_moves_focus_to_the_confirmation(site: Site) -> None:
+    """Erik, the guardian, chooses Bifall with Space and sends with Enter."""
+    ref = fresh_request(site.db, "Tangentbordsbeslut")
+    page = site.goto(f"/dispens/{ref}", user="erik.makinen")
+    tab_to(page, page.get_by_label("Bifall: ansökan beviljas"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_label("Motivering"))
+    page.keyboard.type("Piloten är avgränsad.")
+    tab_to(page, page.get_by_role("button", name="Spara beslutet"))
+    page.keyboard.press("Enter")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text("Beslutet är sparat: ansökan är beviljad.")
+    assert focused(notice)
+    expect(page.get_by_text("Piloten är avgränsad.")).to_be_visible()

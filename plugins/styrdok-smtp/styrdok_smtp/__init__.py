@@ -120,14 +120,15 @@ class SmtpSettings:
 
 def calendar_for(digest: Digest) -> bytes:
     """The digest's due dates as an iCalendar file, one all-day event per item. The UID is
-    stable, so a later reminder about the same date updates the event instead of adding."""
+    stable, so a later reminder about the same date updates the event instead of adding.
+    Reviews summed up as long overdue are left out: a date months past is no appointment."""
     from icalendar import Calendar, Event  # imported on use: keeps `styrdok --help` fast
 
     calendar = Calendar()
     calendar.add("prodid", "-//styrdok//reminders//SV")
     calendar.add("version", "2.0")
     stamp = dt.datetime.combine(digest.run_on, dt.time(), tzinfo=dt.UTC)
-    for item in digest.items:
+    for item in digest.listed:
         event = Event()
         event.add("uid", f"{item.kind.value}-{item.ref}-{item.due_on.isoformat()}@styrdok")
         event.add("dtstamp", stamp)
@@ -159,8 +160,9 @@ def build_message(digest: Digest, settings: SmtpSettings) -> EmailMessage:
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> "))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
-    message.set_content(render_text(digest))
-    message.add_alternative(render_html(digest), subtype="html")
+    # An e-mail reaches its recipient alone, so it carries their confirmation links.
+    message.set_content(render_text(digest, confirm_links=True))
+    message.add_alternative(render_html(digest, confirm_links=True), subtype="html")
     # As text with an explicit UTF-8 charset: å, ä and ö must survive every mail client.
     message.add_attachment(
         calendar_for(digest).decode("utf-8"),

@@ -29,7 +29,7 @@ from styrdok.model import Person
 from styrdok.notify import ChannelUnavailable, Digest, DigestItem, NoticeKind
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
-from styrdok.testing.demo import build_demo_file, copy_demo, outbox, remind_with
+from styrdok.testing.demo import REMIND_DAY, build_demo_file, copy_demo, outbox, remind_with
 
 sys._styrdok_testing = True  # type: ignore[attr-defined]
 
@@ -198,6 +198,83 @@ def test_a_digest_arrives_as_text_html_and_calendar(smtp_server: tuple[Inbox, in
             "dispensation_expiry-D-2026-0001-2026-12-12@styrdok",
         ),
     ]
+
+
+def test_long_overdue_reviews_are_one_line_of_the_mail(smtp_server: tuple[Inbox, int]) -> None:
+    """Reviews more than 60 days overdue are one summary line in the text and the HTML
+    (with the link to the intranet's list), and no event in the calendar; the fresh items
+    keep a line and an event each."""
+    inbox, port = smtp_server
+    late = (
+        DigestItem(NoticeKind.OVERDUE, "RUT-1", "Rutin", dt.date(2026, 8, 1), -111),
+        DigestItem(NoticeKind.OVERDUE, "POL-2", "Plan", dt.date(2026, 6, 1), -172),
+    )
+    digest = attrs.evolve(
+        DIGEST,
+        items=DIGEST.items + late,
+        summary_after_days=60,
+        summary_link="https://intranat.mittkoping.se/styrdok/aktuellt",
+    )
+    SmtpNotifier(settings(port)).deliver(digest)
+    message = inbox.messages[0]
+    text = message.get_body(("plain",)).get_content()
+    bullets = [line for line in text.splitlines() if line.startswith("* ")]
+    assert len(bullets) == 3
+    assert bullets[2] == (
+        "* 2 dokument är mer än 60 dagar försenade med sin aktualitetsprövning: "
+        "POL-2 Plan (172 dagar); RUT-1 Rutin (111 dagar). "
+        "https://intranat.mittkoping.se/styrdok/aktuellt"
+    )
+    html = message.get_body(("html",)).get_content()
+    assert html.count("<li>") == 3
+    assert '<a href="https://intranat.mittkoping.se/styrdok/aktuellt">' in html
+    [attachment] = list(message.iter_attachments())
+    calendar = Calendar.from_ical(attachment.get_content())
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [
+        "POL-IS-01 Informationssäkerhetspolicy",
+        "D-2026-0001 Pilot av molntjänst",
+    ]
+
+
+def test_a_reminder_to_read_carries_its_confirmation_link(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    """A reminder to read with a confirmation link: the text has "Bekräfta att du har läst
+    REF: LINK" under the item, the HTML a link named by what it does, both say the links
+    are personal; the calendar, which people share, never holds it."""
+    inbox, port = smtp_server
+    confirm = "https://intranat.mittkoping.se/styrdok/bekrafta/MSBhbm5hLmxpbmQ.c2lnbmF0dXJl"
+    read = DigestItem(
+        NoticeKind.READ,
+        "POL-IS-01",
+        "Informationssäkerhetspolicy",
+        dt.date(2026, 11, 6),
+        -14,
+        link="https://intranat.mittkoping.se/styrdok/dokument/POL-IS-01",
+        confirm_link=confirm,
+    )
+    SmtpNotifier(settings(port)).deliver(attrs.evolve(DIGEST, items=(read,)))
+    message = inbox.messages[0]
+    text = message.get_body(("plain",)).get_content()
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("* Läs POL-IS-01"))
+    assert lines[at + 1] == f"  Bekräfta att du har läst POL-IS-01: {confirm}"
+    assert "Bekräftelselänkarna är personliga: vidarebefordra inte mejlet." in text
+    html = message.get_body(("html",)).get_content()
+    assert f'<a href="{confirm}">Bekräfta att du har läst POL-IS-01</a>' in html
+    assert "vidarebefordra inte mejlet" in html
+    [attachment] = list(message.iter_attachments())
+    assert "bekrafta" not in attachment.get_content()
+
+
+def test_a_digest_without_confirmation_links_says_nothing_about_them(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    """No link, no call to confirm and no warning about forwarding."""
+    inbox, port = smtp_server
+    SmtpNotifier(settings(port)).deliver(DIGEST)
+    text = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "Bekräfta" not in text and "vidarebefordra" not in text
 
 
 def test_starttls_and_login(
@@ -501,6 +578,49 @@ def test_a_wrong_smtp_setting_fails_the_run_and_nothing_is_recorded(
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
     assert outbox(demo_db) == []
     assert inbox.messages == []
+
+
+@pytest.mark.usefixtures("smtp_plugin")
+def test_the_reminder_runs_mail_carries_a_link_that_confirms(
+    tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """Through `styrdok remind` with `[reminders] base_url`: the reminder to read arrives
+    with its reader's link, and that link confirms as the reader, channel email."""
+    from styrdok.enums import AckChannel
+    from styrdok.model import Body, Unit
+    from styrdok.testing.contract_data import complete_document
+
+    inbox, port = smtp_server
+    db = tmp_path / "register.db"
+    day = dt.date.fromisoformat(REMIND_DAY)
+    clock = dt.datetime.combine(day, dt.time(9), dt.UTC)
+    with Registry.open(db, create=True, clock=lambda: clock) as registry:
+        registry.add_person(Person("admin", "Ada Admin", is_admin=True), actor=None)
+        registry.add_unit(Unit("MK", "Mittköpings kommun", "municipality"), actor="admin")
+        for ref in ("owner", "guardian", "approver"):
+            registry.add_person(Person(ref, ref.title()), actor="admin")
+        registry.add_person(
+            attrs.evolve(ANNA, unit="MK", unit_since=day - dt.timedelta(days=400)),
+            actor="admin",
+        )
+        registry.add_body(Body("KS", "Kommunstyrelsen", "executive_board"), actor="admin")
+        registry.add_document(complete_document(applies_to=("MK",)), actor="owner")
+        registry.adopt_document("POL-1", actor="owner", body="KS", on=day - dt.timedelta(14))
+    settings = (
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\ntimeout = 5\n{SENDER}'
+        '[console]\nenabled = false\n[reminders]\nbase_url = "https://intranat.example/styrdok"\n'
+    )
+    result = remind(db, settings, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    (message,) = [m for m in inbox.messages if m["To"].addresses[0].username == "anna.lind"]
+    text = message.get_body(("plain",)).get_content()
+    (line,) = [line for line in text.splitlines() if "Bekräfta att du har läst POL-1" in line]
+    address = line.rsplit(" ", 1)[1]
+    assert address.startswith("https://intranat.example/styrdok/bekrafta/")
+    assert f'href="{address}"' in message.get_body(("html",)).get_content()
+    with Registry.open(db, clock=lambda: clock) as registry:
+        ack = registry.acknowledge_by_link(address.rsplit("/", 1)[1])
+    assert (ack.person, ack.document_ref, ack.channel) == ("anna.lind", "POL-1", AckChannel.EMAIL)
 
 
 def test_mail_down_then_up_delivers_once_on_the_next_run(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from styrdok.config import Config, Float, Int, Schema, Section, Str, StrList
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.model import Person
-from styrdok.notify import Digest, Notifier, item_line, subject
+from styrdok.notify import Digest, Notifier, item_line, subject, summary_line
 from styrdok.weblinks import is_web_url  # the register's own rule for a web address
 
 __version__ = "0.1.0"
@@ -159,12 +159,19 @@ def payload(digest: Digest, fmt: str, markup: str = "markdown") -> dict[str, Any
     All text that is not styrdok's own markup goes through the escaping function for
     ``markup``: names, titles and references are user text and may look like mentions or
     links. The structured fields of ``json`` are data, not chat text, and are not escaped.
+    Long-overdue reviews are one summary line in the text; ``json`` keeps every item, those
+    summed up marked ``"summarised": true``, and the line itself as ``summary``. A reminder
+    to read carries its reader's ``confirm_link`` in ``json`` only: the chat text never
+    shows it, as a channel's members would all see one person's credential.
     """
     escape = ESCAPES[markup]
     bold = "*" if markup == "slack" else "**"
     head = f"{bold}{escape(subject(digest))}{bold} ({escape(digest.recipient.name)})"
     lines = [head, ""]
-    lines += [f"- {escape(item_line(item, digest.language))}" for item in digest.items]
+    lines += [f"- {escape(item_line(item, digest.language))}" for item in digest.listed]
+    summary = summary_line(digest)
+    if summary:
+        lines.append(f"- {escape(summary)}")
     text = "\n".join(lines)
     if fmt == "text":
         return {"text": text}
@@ -184,9 +191,14 @@ def payload(digest: Digest, fmt: str, markup: str = "markdown") -> dict[str, Any
                 "title": i.title,
                 "due_on": i.due_on.isoformat(),
                 "days_left": i.days_left,
+                "summarised": digest.summed_up(i),
+                # For the system that forwards it to the person alone; never in `text`,
+                # which a chat channel shows to everyone in it.
+                "confirm_link": i.confirm_link or None,
             }
             for i in digest.items
         ],
+        "summary": summary or None,
     }
 
 

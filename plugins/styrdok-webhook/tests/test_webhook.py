@@ -137,8 +137,72 @@ def test_the_json_format_carries_the_structured_digest(hook: tuple[Hook, str]) -
             "title": "Riktlinjer",
             "due_on": "2026-11-01",
             "days_left": -19,
+            "summarised": False,
+            "confirm_link": None,
         }
     ]
+    assert body["summary"] is None
+
+
+def test_a_confirmation_link_is_data_for_the_json_format_and_never_chat_text(
+    hook: tuple[Hook, str],
+) -> None:
+    """A chat channel's members would all see one person's credential: the text never
+    carries the link; the JSON format's item does, for a system that forwards it to the
+    person alone."""
+    state, url = hook
+    confirm = "https://intranat.mittkoping.se/styrdok/bekrafta/MSBhbm5hLmxpbmQ.c2lnbmF0dXJl"
+    read = DigestItem(
+        NoticeKind.READ, "POL-IS-01", "Policy", dt.date(2026, 11, 6), -14, confirm_link=confirm
+    )
+    digest = attrs.evolve(DIGEST, items=(read,))
+    notifier(url).deliver(digest)
+    notifier(url, format="json").deliver(digest)
+    text, data = state.received
+    assert "bekrafta" not in text["text"] and "bekrafta" not in data["text"]
+    assert [i["confirm_link"] for i in data["items"]] == [confirm]
+
+
+LATE = Digest(
+    recipient=DIGEST.recipient,
+    run_on=dt.date(2026, 11, 20),
+    language="en",
+    items=(
+        DigestItem(NoticeKind.OVERDUE, "RIKT-IS-01", "Riktlinjer", dt.date(2026, 11, 1), -19),
+        DigestItem(NoticeKind.OVERDUE, "POL-1", "Policy", dt.date(2026, 6, 1), -172),
+        DigestItem(NoticeKind.OVERDUE, "POL-2", "Plan", dt.date(2026, 8, 1), -111),
+    ),
+    summary_after_days=60,
+    summary_link="https://intranat.mittkoping.se/styrdok/aktuellt",
+)
+
+
+def test_long_overdue_reviews_are_one_line_of_chat_text(hook: tuple[Hook, str]) -> None:
+    """Reviews more than 60 days overdue read as one summary line after the others, the
+    most overdue first, with the link to the intranet's list."""
+    state, url = hook
+    notifier(url).deliver(LATE)
+    assert state.received[0]["text"].splitlines()[2:] == [
+        "- The review of RIKT-IS-01 Riktlinjer was due on 1 November 2026: 19 days overdue.",
+        "- 2 documents are more than 60 days overdue for their review: POL-1 Policy "
+        "\\(172 days\\); POL-2 Plan \\(111 days\\). "
+        "https://intranat.mittkoping.se/styrdok/aktuellt",
+    ]
+
+
+def test_the_json_format_keeps_every_item_and_marks_those_summed_up(
+    hook: tuple[Hook, str],
+) -> None:
+    """Systems reading the data still get one item per notice, with a marker."""
+    state, url = hook
+    notifier(url, format="json").deliver(LATE)
+    body = state.received[0]
+    assert [(i["ref"], i["summarised"]) for i in body["items"]] == [
+        ("RIKT-IS-01", False),
+        ("POL-1", True),
+        ("POL-2", True),
+    ]
+    assert body["summary"].startswith("2 documents are more than 60 days overdue")
 
 
 def test_a_server_error_is_retried(hook: tuple[Hook, str]) -> None:

@@ -1,18 +1,20 @@
 """The YAML store's pages of the register (the :class:`~styrdok.store.base.BrowseStore`
-role): filtered, sorted and sliced in memory, where the folder's register already is."""
+role): documents, dispensations, questions and what falls due, filtered, sorted and sliced
+in memory, where the folder's register already is."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from styrdok.model import DispStatus, DocStatus, Document
-from styrdok.store.base import DatedRow, DocumentFilter
+from styrdok.model import Dispensation, DispStatus, DocStatus, Document, Question
+from styrdok.store.base import DatedRow, DispensationFilter, DocumentFilter, QuestionFilter
 from styrdok_yamlstore.folder import State, in_order
 
 
 class Browse:
-    """Pages of documents and of what falls due, over the register in memory."""
+    """Pages of documents, dispensations, questions and of what falls due, over the
+    register in memory."""
 
     _state: State
 
@@ -57,6 +59,62 @@ class Browse:
         found = sorted(
             (d for d in self._state.document.values() if self._matches(d, where)),
             key=lambda d: (d.title, d.ref),
+        )
+        return found[offset : offset + max(limit, 0)], len(found)
+
+    def _disp_matches(self, x: Dispensation, where: DispensationFilter) -> bool:
+        """Whether dispensation ``x`` meets every criterion of ``where``."""
+        if where.statuses is not None and x.status not in where.statuses:
+            return False
+        if where.document_ref is not None and x.document_ref != where.document_ref:
+            return False
+        parties = (x.requested_by, x.responsible)
+        if where.party is not None and where.party not in parties:
+            return False
+        if where.not_party is not None and where.not_party in parties:
+            return False
+        if where.approver is not None:
+            document = self._state.document[x.document_ref]
+            listed = document.dispensation_rules.approvers
+            if where.approver != document.guardian and where.approver not in listed:
+                return False
+        return True
+
+    def page_dispensations(
+        self, where: DispensationFilter, *, offset: int, limit: int
+    ) -> tuple[list[Dispensation], int]:
+        found = sorted(
+            (x for x in self._state.dispensation.values() if self._disp_matches(x, where)),
+            key=lambda x: (x.requested_on, x.ref),
+            reverse=True,
+        )
+        return found[offset : offset + max(limit, 0)], len(found)
+
+    def _question_matches(self, q: Question, where: QuestionFilter) -> bool:
+        """Whether question ``q`` meets every criterion of ``where``."""
+        if where.document_ref is not None and q.document_ref != where.document_ref:
+            return False
+        if where.asked_by is not None and q.asked_by != where.asked_by:
+            return False
+        if where.unanswered and q.answer is not None:
+            return False
+        document = self._state.document[q.document_ref]
+        managers = (document.owner, document.guardian)
+        if where.answerer is not None and where.answerer not in managers:
+            return False
+        return not (
+            where.hidden is not None
+            and document.status is where.hidden
+            and (where.shown_to is None or where.shown_to not in managers)
+        )
+
+    def page_questions(
+        self, where: QuestionFilter, *, offset: int, limit: int
+    ) -> tuple[list[Question], int]:
+        found = sorted(
+            (q for q in self._state.question.values() if self._question_matches(q, where)),
+            key=lambda q: (q.asked_on, q.id or 0),
+            reverse=True,
         )
         return found[offset : offset + max(limit, 0)], len(found)
 

@@ -48,6 +48,7 @@ from styrdok.model import (
 )
 from styrdok.outbox import Notice
 from styrdok.serialize import from_data, to_data
+from styrdok.tokens import ApiToken
 
 FORMAT = "styrdok-yaml"
 
@@ -57,6 +58,9 @@ NOTICE_KEYS = (
     "send_on", "state", "attempts", "last_error", "created_on", "sent_at", "claimed_by",
     "claimed_until",
 )  # fmt: skip
+
+#: The register's own secrets (``register_secrets.py``), by name: readable by its owner only.
+SECRETS = "secrets.yaml"
 
 #: A larger file is refused unread: the store is meant for a few thousand records.
 MAX_FILE_BYTES = 10_000_000
@@ -187,6 +191,10 @@ class State:
     notice: dict[int, Notice] = attrs.field(factory=dict)
     acknowledgement: dict[tuple[str, str, int], Acknowledgement] = attrs.field(factory=dict)
     """By document, person and version, in the order they were given (as in the file)."""
+    api_token: dict[str, ApiToken] = attrs.field(factory=dict)
+    """Personal API tokens by id (``tokens.yaml``; a folder from before has none)."""
+    secret: dict[str, str] = attrs.field(factory=dict)
+    """The register's own secrets by name (``secrets.yaml``; a folder from before has none)."""
     audit_event: list[AuditEvent] = attrs.field(factory=list)
     _folded: dict[str, dict[str, str]] = attrs.field(factory=dict, init=False)
     """Each ref table's refs by their lower-case form, built for this copy when needed."""
@@ -318,6 +326,16 @@ class Folder:
         partial.write_text(text, encoding="utf-8")
         partial.replace(path)
 
+    @staticmethod
+    def _write_private(path: Path, text: str) -> None:
+        """As :meth:`write`, readable and writable by the owner only from the first byte."""
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)  # a left-over one may have other permissions
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        partial.replace(path)
+
     def _read(self, name: str) -> Any:
         """The folder's file ``name`` as plain data (``None`` if missing or empty)."""
         path = self.path / name
@@ -355,6 +373,7 @@ class Folder:
             ("body", "bodies.yaml", Body, "ref"),
             ("question", "questions.yaml", Question, "id"),
             ("notice", "outbox.yaml", Notice, "id"),
+            ("api_token", "tokens.yaml", ApiToken, "id"),
         ):
             records: list[Any] = self._load(name, list[cls])  # type: ignore[valid-type]
             _fill(getattr(state, what), name, what, ((getattr(r, key), r) for r in records))
@@ -395,7 +414,20 @@ class Folder:
             with _reading(f"audit.jsonl: line {number}"):
                 event = from_data(json.loads(line), AuditEvent)
             state.audit_event.append(event)
+        state.secret = self._secrets()
         return state
+
+    def _secrets(self) -> dict[str, str]:
+        """``secrets.yaml``: names and values, both text (none if the file is missing). A
+        message about it never shows a value."""
+        data = self._read(SECRETS)
+        if data is None:
+            return {}
+        if not isinstance(data, dict) or not all(
+            type(k) is str and type(v) is str for k, v in data.items()
+        ):
+            raise RegistryUnavailable(f"{SECRETS}: expected names with their values as text @ $")
+        return data
 
     def _lines(self, name: str) -> Iterator[tuple[int, bytes]]:
         """The lines of the folder's JSON Lines file ``name`` that are not blank, numbered
@@ -421,6 +453,7 @@ class Folder:
             ("bodies.yaml", before.body, after.body),
             ("questions.yaml", before.question, after.question),
             ("outbox.yaml", before.notice, after.notice),
+            ("tokens.yaml", before.api_token, after.api_token),
         ):
             if _changed(old, new):
                 self.write(self.path / name, self._list_text(name, in_order(new)))
@@ -428,6 +461,9 @@ class Folder:
         for dispensation in _changed(before.dispensation, after.dispensation):
             path = self.path / "dispensations" / f"{dispensation.ref}.yaml"
             self.write(path, _dump(_plain(dispensation)))
+            written = True
+        if after.secret != before.secret:
+            self._write_private(self.path / SECRETS, _dump(dict(sorted(after.secret.items()))))
             written = True
         written |= self._save_documents(before, after)
         written |= self._save_acknowledgements(before.acknowledgement, after.acknowledgement)

@@ -47,6 +47,7 @@ class Steps:
                     guardian=document.guardian,
                     approvers=document.dispensation_rules.approvers,
                     contact=self._contact(document),
+                    renewal_of=x.renewal_of,
                 )
             )
         return found

@@ -6,28 +6,50 @@ Commands live in one module per noun. Nothing here imports SQLAlchemy at import 
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from styrdok._version import __version__
-from styrdok.cli import (
-    audit,
-    content,
-    disp,
-    doc,
-    due,
-    exchange,
-    files,
-    people,
-    questions,
-    reading,
-    remind,
-    report,
-    setup,
-    staff,
-    units,
-)
 from styrdok.cli.app import App, StyrdokGroup
-from styrdok.cli.plugins import plugins_command
+
+#: The built-in commands, by name: the module under ``styrdok.cli`` and the attribute that
+#: holds each. A command's module is imported the first time the command could run or be
+#: listed, so ``styrdok --version`` imports none of them and ``styrdok doc list`` only the
+#: document commands (issue 19: start-up within 1.5× of importing click).
+COMMANDS = {
+    "init": "setup:init",
+    "demo": "setup:demo",
+    "person": "people:person",
+    "body": "people:body",
+    "unit": "units:unit",
+    "staff": "staff:staff",
+    "doc": "doc:doc",
+    "disp": "disp:disp",
+    "due": "due:due",
+    "expire": "due:expire",
+    "ask": "questions:ask",
+    "answer": "questions:answer",
+    "questions": "questions:questions",
+    "search": "content:search",
+    "report": "report:report",
+    "export": "exchange:export",
+    "import": "exchange:import_",
+    "schema": "exchange:schema",
+    "remind": "remind:remind",
+    "plugins": "plugins:plugins_command",
+    "audit": "audit:audit",
+    "files": "files:files",
+    "ack": "reading:ack",
+    "token": "tokens:token",
+}
+
+
+def builtin_command(name: str) -> click.Command:
+    """The built-in command ``name`` (a key of :data:`COMMANDS`), its module imported."""
+    module, attribute = COMMANDS[name].split(":")
+    command: click.Command = getattr(importlib.import_module(f"styrdok.cli.{module}"), attribute)
+    return command
 
 
 class MainGroup(StyrdokGroup):
@@ -44,13 +66,15 @@ class MainGroup(StyrdokGroup):
             plugins.hook().styrdok_register_commands(cli=self)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(builtin_command(cmd_name))
         if cmd_name not in self.commands:
             self._load_plugin_commands()
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
-        return super().list_commands(ctx)
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
 
 @click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,31 +136,3 @@ def main(
     app = App(db=db, actor=actor, fmt=fmt, config_path=config_path, lang=lang)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-for command in (
-    setup.init,
-    setup.demo,
-    people.person,
-    people.body,
-    units.unit,
-    staff.staff,
-    doc.doc,
-    disp.disp,
-    due.due,
-    due.expire,
-    questions.ask,
-    questions.answer,
-    questions.questions,
-    content.search,
-    report.report,
-    exchange.export,
-    exchange.import_,
-    exchange.schema,
-    remind.remind,
-    plugins_command,
-    audit.audit,
-    files.files,
-    reading.ack,
-):
-    main.add_command(command)

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import click
 
 if TYPE_CHECKING:
@@ -17,16 +16,29 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@attrs.define
 class App:
-    """Global options, and the registry opened on first use (not for ``--help``)."""
+    """Global options, and the registry opened on first use (not for ``--help``).
 
-    db: str | None
-    actor: str | None
-    fmt: str
-    config_path: str | None = None
-    lang: str | None = None
-    _registry: Registry | None = None
+    A plain class, not attrs: ``styrdok --version`` builds one before anything else, and
+    importing attrs would be a fifth of its start-up."""
+
+    def __init__(
+        self,
+        db: str | None,
+        actor: str | None,
+        fmt: str,
+        config_path: str | None = None,
+        lang: str | None = None,
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.fmt = fmt
+        self.config_path = config_path
+        self.lang = lang
+        self._registry: Registry | None = None
+
+    def __repr__(self) -> str:
+        return f"App(db={self.db!r}, actor={self.actor!r}, fmt={self.fmt!r})"
 
     def config(self) -> Config:
         from styrdok.config import load_config

@@ -27,10 +27,12 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
     """Send reminder digests: one per person per channel, each notice exactly once.
 
     Ends lapsed documents and expired dispensations first, then reminds owners and
-    guardians before reviews (60, 30, 7, 0 days; weekly while overdue; the adopting
-    body's contact after 30 days), and responsible people and approvers before
-    dispensations end (30, 7, 1 days). Safe to run as often as you like, e.g. daily
-    from cron; a missed day is caught up without a burst of old reminders.
+    guardians before reviews (60, 30, 7, 0 days; while overdue weekly for four weeks,
+    then monthly, and after 60 days in one summary line; the adopting body's contact
+    after 30 days, the manager of the owner's unit 30 days later), and responsible
+    people and approvers before dispensations end (30, 7, 1 days). Safe to run as often
+    as you like, e.g. daily from cron; a missed day is caught up without a burst of old
+    reminders.
 
     \b
     Examples:

@@ -91,6 +91,20 @@ def _as_json(report: Report) -> dict[str, Any]:
         ]
         if report.organisation
         else None,
+        "long_overdue_after_days": report.long_overdue_after_days,
+        "long_overdue": [
+            {
+                "body": d.body,
+                "body_name": d.body_name,
+                "document": d.ref,
+                "title": d.title,
+                "owner": d.owner,
+                "owner_name": d.owner_name,
+                "next_review_on": d.next_review_on.isoformat(),
+                "days_overdue": d.days_overdue,
+            }
+            for d in report.long_overdue
+        ],
         "audit_log": None
         if report.audit is None
         else {
@@ -178,10 +192,29 @@ def _print_table(report: Report, language: str) -> None:
             language=language,
             empty=_("No document in force asks to be read."),
         )  # fmt: skip
+    _print_long_overdue(report, language)
     if report.audit is not None:
         chain = "keyed, HMAC-SHA256" if report.audit.keyed else "plain SHA-256"
         click.echo("\nAudit log (record the head outside the database; see `styrdok audit verify`)")
         click.echo(f"{report.audit.events} events, last hash {report.audit.hash} ({chain})")
+
+
+def _print_long_overdue(report: Report, language: str) -> None:
+    from styrdok.report import NONE_GROUP
+
+    _ = translations(language).gettext
+    title = _("Long-overdue reviews per body, for its next meeting ({days} days or more)")
+    click.echo(f"\n{title.format(days=report.long_overdue_after_days)}")
+    emit_rows(
+        ({"body": d.body or NONE_GROUP, "ref": d.ref, "title": d.title, "owner": d.owner_name,
+          "due": d.next_review_on.isoformat(), "days": d.days_overdue}
+         for d in report.long_overdue),
+        [("body", N_("BODY")), ("ref", N_("DOCUMENT")), ("title", N_("TITLE")),
+         ("owner", N_("OWNER")), ("due", N_("REVIEW DATE")), ("days", N_("DAYS OVERDUE"))],
+        "table",
+        language=language,
+        empty=_("No review is that long overdue."),
+    )  # fmt: skip
 
 
 @click.command()
@@ -197,10 +230,12 @@ def _print_table(report: Report, language: str) -> None:
 def report(app: App, today: dt.date | None, html_path: Path | None, organisation: str) -> None:
     """Where governance is slipping: overdue reviews per unit and body, documents without a
     guardian, documents per type and level, dispensations in effect and renewed, their
-    estimated cost by funder, and — once the register has an organisation — how many of
-    those asked have confirmed reading each document, per förvaltning (as the register
-    stands now, whatever --today says). Ends with the audit log's event count and head hash: archive
-    the report with the minutes and the head is anchored there.
+    estimated cost by funder, once the register has an organisation how many of those asked
+    have confirmed reading each document, per förvaltning (as the register stands now,
+    whatever --today says), and per adopting body the documents whose review is long
+    overdue ([reminders] escalate_after_days), for its next meeting. Ends with the audit
+    log's event count and head hash: archive the report with the minutes and the head is
+    anchored there.
 
     \b
     Examples:
@@ -210,8 +245,11 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
     """
     from styrdok.report import rows
 
-    result = app.registry().report(today=today)
-    language = app.lang or app.config().language
+    config = app.config()
+    result = app.registry().report(
+        today=today, long_overdue_after_days=config.reminders.escalate_after_days
+    )
+    language = app.lang or config.language
     if html_path is not None:
         from styrdok.report_html import render
 

@@ -5,9 +5,10 @@ The contract is split by role — :class:`RecordStore` (records and the queries 
 ledger), :class:`BulkStore` (export and import), :class:`SearchStore` (full-text search),
 :class:`AttachmentStore` (the record of each document's files), :class:`BrowseStore`
 (filtered pages of the register), :class:`OrganisationStore` (units, staff per unit,
-read acknowledgements) and :class:`StepStore` (recent steps of requests and questions, for
-the reminder run) — and :class:`Store` is all nine. A
-backend persists and queries; it never decides. Hashing the audit chain
+read acknowledgements), :class:`StepStore` (recent steps of requests and questions, for
+the reminder run), :class:`TokenStore` (personal API tokens) and :class:`SecretStore` (the
+register's own keys) — and :class:`Store` is all eleven. A backend persists and queries;
+it never decides. Hashing the audit chain
 (:func:`styrdok.audit.next_event`, :func:`styrdok.audit.reseal`), which statuses count as
 due, granted or open, titles made from free text and what a reminder says are computed once
 in the core and passed in, so a second backend cannot drift from the first.
@@ -62,6 +63,7 @@ from styrdok.outbox import (
     ReviewCandidate,
 )
 from styrdok.search import SearchHit
+from styrdok.tokens import ApiToken
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
 
@@ -494,6 +496,42 @@ class DocumentFilter(NamedTuple):
     """Not these documents."""
 
 
+class DispensationFilter(NamedTuple):
+    """Which dispensations :meth:`BrowseStore.page_dispensations` counts and reads: every
+    criterion given must hold (``None``: not given). Who may decide is the core's rule
+    (:func:`styrdok.rules.require_decider`), passed in as ``approver`` and ``not_party``."""
+
+    statuses: frozenset[DispStatus] | None = None
+    document_ref: str | None = None
+    party: str | None = None
+    """A person ref: they requested the dispensation or are responsible for it."""
+    approver: str | None = None
+    """A person ref: the document's guardian, or listed among its dispensation rules'
+    approvers (:func:`styrdok.rules.approvers_of`)."""
+    not_party: str | None = None
+    """A person ref: they neither requested the dispensation nor are responsible for it."""
+
+
+class QuestionFilter(NamedTuple):
+    """Which questions :meth:`BrowseStore.page_questions` counts and reads: every criterion
+    given must hold (``None``: not given). Who may answer and who may see a draft are the
+    core's rules, passed in as ``answerer``, ``hidden`` and ``shown_to``."""
+
+    document_ref: str | None = None
+    asked_by: str | None = None
+    answerer: str | None = None
+    """A person ref: the guardian or the owner of the question's document
+    (:func:`styrdok.rules.may_answer`)."""
+    unanswered: bool = False
+    """Only questions without an answer."""
+    hidden: DocStatus | None = None
+    """Questions on documents of this status are left out, except on those ``shown_to``
+    manages."""
+    shown_to: str | None = None
+    """A person ref: questions on documents of the ``hidden`` status whose owner or
+    guardian they are are kept."""
+
+
 class BrowseStore(Protocol):
     """Pages of the register for lists that must not read it whole (the intranet, the
     API): a filtered count and one page, and what the filters offer."""
@@ -529,6 +567,20 @@ class BrowseStore(Protocol):
     ) -> tuple[list[DatedRow], int]:
         """Up to ``limit`` rows of :meth:`RecordStore.dated_items` (the same rows in the
         same order) from the ``offset``-th on; and how many there are in all."""
+        ...
+
+    def page_dispensations(
+        self, where: DispensationFilter, *, offset: int, limit: int
+    ) -> tuple[list[Dispensation], int]:
+        """Up to ``limit`` dispensations matching ``where``, from the ``offset``-th on,
+        newest first (requested on, then ref, both descending); and how many match in all."""
+        ...
+
+    def page_questions(
+        self, where: QuestionFilter, *, offset: int, limit: int
+    ) -> tuple[list[Question], int]:
+        """Up to ``limit`` questions matching ``where``, from the ``offset``-th on, newest
+        first (asked on, then ``id``, both descending); and how many match in all."""
         ...
 
 
@@ -632,6 +684,49 @@ class StepStore(Protocol):
         ...
 
 
+class TokenStore(Protocol):
+    """Personal API tokens (:mod:`styrdok.tokens`): kept with the SHA-256 of their secret,
+    found by their public id on every request of the HTTP API. Not exported."""
+
+    def insert_token(self, token: ApiToken) -> None:
+        """Store a new token (:class:`~styrdok.errors.AlreadyExists` if its id is taken)."""
+        ...
+
+    def get_token(self, token_id: str) -> ApiToken | None:
+        """The token with exactly this id, or ``None``."""
+        ...
+
+    def list_tokens(self, person: str | None = None) -> list[ApiToken]:
+        """Every token (revoked and expired ones too), or one person's, by person, then
+        creation time, then id."""
+        ...
+
+    def replace_token(self, token: ApiToken) -> None:
+        """Store a changed token (revoked) under its id."""
+        ...
+
+    def mark_token_used(self, token_id: str, on: dt.date) -> None:
+        """Record that the token was used on ``on``, unless that day or a later one is
+        recorded already; nothing else about it changes."""
+        ...
+
+
+class SecretStore(Protocol):
+    """The register's own secrets by name — so far one: the key confirmation links are
+    signed with (:mod:`styrdok.confirm_links`). Kept in the register so every process that
+    opens it agrees without configuration; never exported, listed, audited or logged."""
+
+    def get_secret(self, name: str) -> str | None:
+        """The value kept under ``name``, or ``None``."""
+        ...
+
+    def add_secret(self, name: str, value: str) -> str:
+        """Keep ``value`` under ``name`` unless a value is kept there already, and return
+        the value kept: the first writer wins, so two processes creating the same secret
+        at once both end up with one. A kept value is never replaced."""
+        ...
+
+
 class Store(
     RecordStore,
     AuditStore,
@@ -642,6 +737,8 @@ class Store(
     BrowseStore,
     OrganisationStore,
     StepStore,
+    TokenStore,
+    SecretStore,
     Protocol,
 ):
     """A storage backend for one registry: every role."""

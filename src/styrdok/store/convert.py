@@ -28,6 +28,7 @@ from styrdok.model import (
     Unit,
 )
 from styrdok.serialize import from_data, to_data
+from styrdok.tokens import ApiToken
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 
@@ -362,4 +363,33 @@ def acknowledgement_from_row(row: Row) -> Acknowledgement:
         version=row["version"],
         at=dt.datetime.fromisoformat(row["at"]),
         channel=row["channel"],
+    )
+
+
+def token_to_row(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "person": token.person,
+        "name": token.name,
+        "digest": token.digest,
+        # Fixed-width UTC text, as the audit log keeps time: it sorts as it reads.
+        "created_at": time_text(token.created_at),
+        "expires_on": token.expires_on,
+        "revoked_at": time_text(token.revoked_at) if token.revoked_at else None,
+        "last_used_on": token.last_used_on,
+    }
+
+
+@fields.reads_stored
+def token_from_row(row: Row) -> ApiToken:
+    revoked_at = row["revoked_at"]
+    return ApiToken(
+        id=row["id"],
+        person=row["person"],
+        name=row["name"],
+        digest=row["digest"],
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+        expires_on=row["expires_on"],
+        revoked_at=dt.datetime.fromisoformat(revoked_at) if revoked_at else None,
+        last_used_on=row["last_used_on"],
     )

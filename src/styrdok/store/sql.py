@@ -18,7 +18,9 @@ from styrdok.store.sql_organisation import SqlOrganisation
 from styrdok.store.sql_outbox import SqlOutbox
 from styrdok.store.sql_records import SqlRecords
 from styrdok.store.sql_search import SqlSearch
+from styrdok.store.sql_secrets import SqlSecrets
 from styrdok.store.sql_steps import SqlSteps
+from styrdok.store.sql_tokens import SqlTokens
 
 __all__ = ["TABLES", "TABLE_ORDER", "WRITER_LOCK", "SqlStore"]
 
@@ -31,6 +33,8 @@ class SqlStore(
     SqlAttachments,
     SqlOrganisation,
     SqlSteps,
+    SqlTokens,
+    SqlSecrets,
     SqlAudit,
     SqlOutbox,
     SqlBulk,

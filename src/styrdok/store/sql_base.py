@@ -47,6 +47,7 @@ TABLES: dict[str, sa.Table] = {
     "attachment": tables.attachment,
     "unit": tables.unit,
     "acknowledgement": tables.acknowledgement,
+    "api_token": tables.api_token,
 }
 
 

@@ -79,7 +79,9 @@ class SqlRecords(SqlBase):
         non-ASCII text escaped, so both spellings are searched) and rewritten in Python, the
         primary key included: foreign keys are deferred to the commit."""
         rows = 0
-        for name in TABLE_ORDER:
+        # API tokens are not exported (not in TABLE_ORDER) but name their person, and
+        # their name may name them too ("Anna Linds skript").
+        for name in (*TABLE_ORDER, "api_token"):
             table = TABLES[name]
             key = list(table.primary_key.columns)
             for row in self.conn.execute(

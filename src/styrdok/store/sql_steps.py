@@ -34,6 +34,7 @@ class SqlSteps(SqlBase):
                 d.c.guardian,
                 d.c.dispensation_rules,
                 b.c.contact,
+                x.c.renewal_of,
             )
             .select_from(
                 x.join(d, d.c.ref == x.c.document_ref).outerjoin(b, b.c.ref == d.c.adopted_by)
@@ -58,6 +59,7 @@ class SqlSteps(SqlBase):
                 guardian=row["guardian"],
                 approvers=tuple((row["dispensation_rules"] or {}).get("approvers") or ()),
                 contact=row["contact"],
+                renewal_of=row["renewal_of"],
             )
             for row in self._rows(query)
         ]

@@ -210,6 +210,10 @@ class DispensationRow(SQLModel, table=True):
     __table_args__ = (
         # due: approved dispensations whose end date is near or past
         sa.Index("ix_dispensation_status_valid_until", "status", "valid_until"),
+        # "my requests" (requested_by; responsible has its own index) and the lists newest
+        # first, a page at a time (migration 0010)
+        sa.Index("ix_dispensation_requested_by", "requested_by"),
+        sa.Index("ix_dispensation_requested_on_ref", "requested_on", "ref"),
     )
 
     ref: str = Field(primary_key=True, max_length=64)
@@ -250,6 +254,11 @@ class DispensationRow(SQLModel, table=True):
 
 class QuestionRow(SQLModel, table=True):
     __tablename__ = "question"
+    __table_args__ = (
+        # "my questions", and the list newest first a page at a time (migration 0010)
+        sa.Index("ix_question_asked_by", "asked_by"),
+        sa.Index("ix_question_asked_on_id", "asked_on", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     document_ref: str = _ref_fk("document.ref", nullable=False, index=True)
@@ -340,6 +349,35 @@ class AttachmentRow(SQLModel, table=True):
     """The text read from the file, for search (the search index reads it)."""
 
 
+class ApiTokenRow(SQLModel, table=True):
+    """A personal API token (migration 0009): only the SHA-256 of its secret is kept. Not
+    exported: a token belongs to the register that issued it."""
+
+    __tablename__ = "api_token"
+
+    id: str = Field(primary_key=True, max_length=12)
+    # a person's own tokens (`token list --person`), and revoking them on anonymisation
+    person: str = _ref_fk("person.ref", nullable=False, index=True)
+    name: str = Field(max_length=100)
+    digest: str = Field(max_length=64)
+    # ISO 8601 text in UTC, as the audit log keeps time: the same on every engine.
+    created_at: str = Field(max_length=40)
+    expires_on: dt.date
+    revoked_at: str | None = Field(default=None, max_length=40)
+    last_used_on: dt.date | None = None
+
+
+class RegisterSecretRow(SQLModel, table=True):
+    """A secret of the register's own by name (migration 0011): the key confirmation links
+    are signed with. Not exported, and outside the anonymisation rewrite (not in
+    :data:`styrdok.store.sql_base.TABLES`): it names nobody."""
+
+    __tablename__ = "register_secret"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+
+
 metadata = SQLModel.metadata
 
 person = PersonRow.__table__  # type: ignore[attr-defined]
@@ -355,6 +393,8 @@ attachment = AttachmentRow.__table__  # type: ignore[attr-defined]
 unit = UnitRow.__table__  # type: ignore[attr-defined]
 document_target = DocumentTargetRow.__table__  # type: ignore[attr-defined]
 acknowledgement = AcknowledgementRow.__table__  # type: ignore[attr-defined]
+api_token = ApiTokenRow.__table__  # type: ignore[attr-defined]
+register_secret = RegisterSecretRow.__table__  # type: ignore[attr-defined]
 
 # Refs a person types must not differ only in case: `Anna.Lind` beside `anna.lind`, or
 # `pol-is-01` beside `POL-IS-01`, would look like one record and be two. The core refuses

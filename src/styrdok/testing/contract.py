@@ -28,6 +28,7 @@ from styrdok.registry import Registry
 from styrdok.testing.contract_attachments import AttachmentContract
 from styrdok.testing.contract_audit import AuditContract
 from styrdok.testing.contract_browse import BrowseContract
+from styrdok.testing.contract_browse_records import RecordBrowseContract
 from styrdok.testing.contract_corrections import CorrectionContract
 from styrdok.testing.contract_data import NOW, StoreFactory, complete_document, day
 from styrdok.testing.contract_organisation import OrganisationContract
@@ -35,13 +36,16 @@ from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
 from styrdok.testing.contract_search import SearchContract
+from styrdok.testing.contract_secrets import SecretContract
 from styrdok.testing.contract_steps import StepContract
+from styrdok.testing.contract_tokens import TokenContract
 
 
 class StoreContract(
     RecordContract,
     QueryContract,
     BrowseContract,
+    RecordBrowseContract,
     SearchContract,
     AttachmentContract,
     AuditContract,
@@ -49,6 +53,8 @@ class StoreContract(
     OutboxContract,
     OrganisationContract,
     StepContract,
+    TokenContract,
+    SecretContract,
 ):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 

@@ -49,6 +49,23 @@ class StepContract:
             None,
         )
 
+    def test_a_renewal_step_names_what_it_renews(self, seeded: Registry) -> None:
+        """A renewal request's step carries the dispensation it renews (``renewal_of``),
+        and a withdrawn request's the day it was withdrawn (``ended_on``)."""
+        original = seeded.request_dispensation(
+            complete_request(), actor="requester", on=day(-20)
+        ).ref
+        seeded.approve_dispensation(original, actor="guardian", on=day(-19))
+        renewal = seeded.renew_dispensation(
+            original, actor="requester", valid_until=day(150), on=day(-5)
+        ).ref
+        seeded.withdraw_dispensation(renewal, actor="requester", on=day(-2))
+        store = seeded.store
+        with store.transaction(write=False):
+            steps = {s.ref: s for s in store.request_steps(since=day(-30))}
+        assert (steps[original].renewal_of, steps[renewal].renewal_of) == (None, original)
+        assert (steps[renewal].status, steps[renewal].ended_on) == ("withdrawn", day(-2))
+
     def test_question_steps_are_those_asked_or_answered_since(self, seeded: Registry) -> None:
         """A question is a recent step if it was asked or answered on or after the day
         given; each comes with its document's title, guardian, owner and body contact."""

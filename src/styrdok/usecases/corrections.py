@@ -51,17 +51,22 @@ def withdraw_dispensation(
     *,
     actor: str | None,
     reason: str = "",
+    on: dt.date | None = None,
     expected_revision: int | None = None,
 ) -> Dispensation:
     """Withdraw a request that has not been decided (a renewal request too): only the person
-    who requested it, or an administrator. It ends as ``withdrawn``, with the reason."""
+    who requested it, or an administrator. It ends as ``withdrawn`` on ``on`` (default
+    today: ``ended_on``, so the reminder run can tell those who were told of the request),
+    with the reason."""
+    on = on or registry.today()
     with registry.session.work(actor) as work:
         before = work.dispensation(ref)
         rules.require_may_withdraw(work.actor, before)
         rules.require_dispensation_status(before, (DispStatus.REQUESTED,), "withdraw")
+        rules.require_not_before(on, "withdraw", ("it was requested", before.requested_on))
         return work.save_dispensation(
             before,
-            evolve(before, status=DispStatus.WITHDRAWN, end_reason=reason),
+            evolve(before, status=DispStatus.WITHDRAWN, ended_on=on, end_reason=reason),
             events.DispensationWithdrawn,
             expected_revision=expected_revision,
         )

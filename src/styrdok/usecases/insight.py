@@ -21,6 +21,7 @@ from styrdok.audit import (
 )
 from styrdok.audit_key import configured_key
 from styrdok.errors import InvalidValue
+from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS
 from styrdok.model import AuditEvent
 from styrdok.usecases.arguments import use_case
 
@@ -30,15 +31,26 @@ if TYPE_CHECKING:
 
 
 @use_case
-def report(registry: Registry, *, today: dt.date | None = None) -> Report:
+def report(
+    registry: Registry,
+    *,
+    today: dt.date | None = None,
+    long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
+) -> Report:
     """The governance report (see :mod:`styrdok.report`) as of ``today``, with the audit
     log's head so readers can anchor it, and — once the register has an organisation —
     each document's acceptance per förvaltning (:meth:`Registry.acceptance` with
     ``depth=1``, counted in the store and streamed into the report one document at a time).
+    Reviews ``long_overdue_after_days`` or more overdue (``[reminders]
+    escalate_after_days``) are listed per adopting body.
     """
     from styrdok import report as reporting
     from styrdok.organisation import UnitTree
 
+    if long_overdue_after_days < 1:
+        raise InvalidValue(
+            f"long_overdue_after_days: expected 1 or more days, got {long_overdue_after_days}"
+        )
     with registry.session.read() as store:
         units = UnitTree(store.list_units())
         acceptance = (
@@ -55,6 +67,7 @@ def report(registry: Registry, *, today: dt.date | None = None) -> Report:
             audit=read_head(store),
             units=units,
             acceptance=acceptance,
+            long_overdue_after_days=long_overdue_after_days,
         )
 
 

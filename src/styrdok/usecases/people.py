@@ -13,6 +13,7 @@ from styrdok.errors import InvalidValue, NotFound, PermissionDenied, RuleViolati
 from styrdok.model import Body, Person
 from styrdok.text import check_new_ref
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.tokens import revoke_tokens_of
 from styrdok.usecases.work import SYSTEM_ACTOR, evolve
 
 if TYPE_CHECKING:
@@ -47,8 +48,9 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
     """Replace a person's ref, name and e-mail address everywhere — records, free text,
     version snapshots, reminders and the audit log — with a random pseudonym; their unit
     stays. Only an administrator may, never on themselves, and only once nobody depends
-    on the person (:func:`styrdok.rules.duties_of`). The audit log is re-sealed from the
-    first event that named them, and the new event records the old chain head."""
+    on the person (:func:`styrdok.rules.duties_of`). Their API tokens are revoked. The
+    audit log is re-sealed from the first event that named them, and the new event records
+    the old chain head."""
     from styrdok import gdpr
 
     with registry.session.work(actor) as work:
@@ -68,6 +70,9 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
                 units=work.store.list_units(),
             ),
         )
+        # Their API tokens stop working with them (a pseudonym acts for nobody); revoked
+        # first, so the rewrite and the re-seal below cover these events too.
+        revoke_tokens_of(work, ref, at=registry.now())
         pseudonym = gdpr.new_pseudonym(lambda r: work.store.get_person(r) is not None)
         rewrite, needles = gdpr.replacer(person, pseudonym), gdpr.needles(person)
         rows = work.store.rewrite_records(rewrite, needles)

@@ -21,6 +21,8 @@ from styrdok.notify import ChannelUnavailable, Digest, Notifier
 from styrdok.outbox import NoticeState
 from styrdok.reminders import RunReport
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.confirm_links import add_confirm_links
+from styrdok.usecases.marking import SentMarks
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
@@ -62,7 +64,14 @@ def remind(
             ]
             everything = [*pending, *planned]
             persons = store.persons_by_ref(n.recipient for n in everything)
-        would = reminders.digests(everything, persons, today, language, settings.base_url)
+        would = reminders.digests(
+            everything,
+            persons,
+            today,
+            language,
+            settings.base_url,
+            summary_after_days=settings.overdue_summary_after_days,
+        )
         return RunReport(today, True, (), len(planned), tuple((c, d) for c, d, _ in would), ())
 
     ended = registry.expire(today=today)
@@ -77,8 +86,20 @@ def remind(
     failures: list[tuple[str, str, str]] = []
     unavailable: dict[str, str] = {}  # channel → why it is out for the rest of this run
     deliverable = [n for n in claimed if n.channel in notifiers]
-    links = settings.base_url
-    for channel, digest, ids in reminders.digests(deliverable, persons, today, language, links):
+    made = reminders.digests(
+        deliverable,
+        persons,
+        today,
+        language,
+        settings.base_url,
+        summary_after_days=settings.overdue_summary_after_days,
+    )
+    # Reminders to read carry their reader's confirmation link (the key read once per run).
+    made = add_confirm_links(registry, made, base_url=settings.base_url, today=today)
+    # Recorded as sent only after their channel accepted them, many digests in one
+    # transaction (usecases/marking.py).
+    marks = SentMarks(store, worker=worker, clock=registry.now)
+    for channel, digest, ids in made:
         if channel in unavailable:
             # Not tried, so no attempt is counted; release_claims below keeps them pending.
             failures.append((channel, digest.recipient.ref, f"not tried: {unavailable[channel]}"))
@@ -97,9 +118,9 @@ def remind(
                 )
             failures.append((channel, digest.recipient.ref, error))
             continue
-        with store.transaction(exclusive=False):
-            store.mark_sent(ids, worker=worker, at=registry.now())
+        marks.accepted(ids)
         delivered.append((channel, digest))
     with store.transaction(exclusive=False):
+        marks.record()  # before the claims are let go
         store.release_claims(worker=worker)  # e.g. notices of a channel no longer installed
     return RunReport(today, False, tuple(ended), len(planned), tuple(delivered), tuple(failures))

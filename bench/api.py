@@ -1,0 +1,169 @@
+"""The API benchmark: the versioned HTTP API under concurrent clients, served for real.
+
+    python bench/generate.py --scale 0.1 /tmp/r01.json
+    styrdok --db /tmp/r01.db init && styrdok --db /tmp/r01.db import /tmp/r01.json
+    python bench/api.py /tmp/r01.db                       # 10 clients, 50 requests each
+    python bench/api.py /tmp/r01.db --clients 10 --requests 100 --threads 8
+
+The app is served the way ``docs/deployment.md`` recommends for production — the
+``styrdok-intranet`` command, i.e. waitress, a real WSGI server, in a process of its own on
+loopback — and called over HTTP with keep-alive connections (httpx), ``--clients`` at once.
+Each client asks for every route in turn, ``--requests`` times: lists (one page of 50),
+records, and "to decide" for a guardian, as a program with a personal API token
+(``Authorization: Bearer``, created in the register first), so authentication is timed
+too. One request per route first warms the caches. Prints per route: median, p95 and max in
+milliseconds, and the size of the answer; the target (issue 16) is p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from styrdok.registry import Registry
+
+#: The issue's target for every route's p95, in milliseconds.
+TARGET_P95_MS = 50.0
+
+
+def routes(db: str) -> tuple[str, list[str]]:
+    """A guardian's token (created now) and the routes to time."""
+    with Registry.open(db) as registry:
+        page = registry.browse_dispensations(per_page=1)
+        disp = page.dispensations[0]
+        document = registry.get_document(disp.document_ref)
+        guardian = document.guardian or document.owner
+        _token, secret = registry.create_token(
+            guardian, name="bench/api.py", days=1, actor=guardian
+        )
+    return secret, [
+        "/api/v1/dokument",
+        "/api/v1/dokument?sida=20",
+        f"/api/v1/dokument/{document.ref}",
+        "/api/v1/aktuellt",
+        "/api/v1/dispenser",
+        f"/api/v1/dispenser?dokument={document.ref}",
+        f"/api/v1/dispenser/{disp.ref}",
+        "/api/v1/dispenser?urval=att-besluta",
+        "/api/v1/fragor?urval=till-mig",
+        "/api/v1/mig",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def serve(db: str, port: int, threads: int) -> subprocess.Popen[bytes]:
+    """``styrdok-intranet`` on ``port``, once it answers."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "styrdok_intranet",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=1)
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def measure(
+    base: str, secret: str, paths: list[str], *, clients: int, requests: int
+) -> dict[str, tuple[list[float], int]]:
+    """Per route: every request's time in milliseconds, and the answer's size in bytes."""
+    headers = {"Authorization": f"Bearer {secret}"}
+    sizes = {}
+    with httpx.Client(base_url=base, headers=headers) as warm:
+        for path in paths:
+            response = warm.get(path)
+            assert response.status_code == 200, (path, response.status_code, response.text)
+            sizes[path] = len(response.content)
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    lock = threading.Lock()
+
+    def client() -> None:
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as web:
+            for _ in range(requests):
+                for path in paths:
+                    start = time.perf_counter()
+                    response = web.get(path)
+                    elapsed = (time.perf_counter() - start) * 1000
+                    assert response.status_code == 200, (path, response.status_code)
+                    with lock:
+                        times[path].append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {path: (times[path], sizes[path]) for path in paths}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("db", help="a register (path or URL), e.g. the 0.1-scale one")
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=50, help="per client and route")
+    parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    args = parser.parse_args()
+    db = str(Path(args.db).resolve()) if "://" not in args.db else args.db
+    secret, paths = routes(db)
+    port = free_port()
+    server = serve(db, port, args.threads)
+    try:
+        found = measure(
+            f"http://127.0.0.1:{port}",
+            secret,
+            paths,
+            clients=args.clients,
+            requests=args.requests,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"{args.clients} clients × {args.requests} requests per route; server threads "
+        f"{args.threads}; target p95 ≤ {TARGET_P95_MS:.0f} ms"
+    )
+    print(f"{'route':<48} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'bytes':>9}")
+    for path, (times, size) in found.items():
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        mark = "" if p95 <= TARGET_P95_MS else "  over"
+        print(
+            f"{path:<48} {statistics.median(times):>10.1f} {p95:>8.1f} "
+            f"{times[-1]:>8.1f} {size:>9,}{mark}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""One's own lists: "Mina ärenden" (the dispensations one requested or is responsible
+for), "Att besluta" (the requests waiting on one's decision, counted in every page's menu)
+and "Mina frågor" (the questions one asked, with their answers).
+
+Each list is read a page at a time by the registry
+(:meth:`~styrdok.Registry.browse_dispensations`, :meth:`~styrdok.Registry.browse_questions`),
+which decides who may decide what (:func:`styrdok.rules.require_decider`) and who may see
+a question about a draft; pages are numbered as the register's (``?sida=N``,
+:func:`.listing.pager`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request
+
+from styrdok.enums import DispStatus
+from styrdok.model import Person
+from styrdok_intranet import listing
+from styrdok_intranet.api.context import registry
+
+#: Statuses that wait on a decision, and those that do not.
+WAITING = frozenset({DispStatus.REQUESTED})
+SETTLED = frozenset(DispStatus) - WAITING
+
+
+def register(bp: Blueprint) -> None:
+    """Add the lists, and the count in the menu, to the self-service blueprint ``bp``."""
+
+    @bp.before_app_request
+    def count_to_decide() -> None:
+        # Only where the app read what the person is to read: a page (not the API, not a
+        # file) for an active person. One count, one row: cheap on every page.
+        g.to_decide = None
+        if g.get("to_read") is not None and g.person is not None:
+            waiting = registry().browse_dispensations(
+                decider=g.person.ref, statuses=WAITING, per_page=1
+            )
+            g.to_decide = waiting.total
+
+    @bp.app_context_processor
+    def menu() -> dict[str, object]:
+        # Nothing here may read the registry: the error page for a broken database uses it.
+        return {"to_decide_count": g.get("to_decide")}
+
+    @bp.get("/mina-dispenser")
+    def mine() -> str:
+        """The signed-in person's requests waiting on a decision, and (a page at a time,
+        ``?sida=N``) their other dispensations: those they requested or are responsible for."""
+        person: Person | None = g.get("person")
+        if person is None:
+            return render_template("my_dispensations.html", waiting=None, settled=None)
+        reg = registry()
+        waiting = reg.browse_dispensations(person=person.ref, statuses=WAITING)
+        settled = reg.browse_dispensations(
+            person=person.ref, statuses=SETTLED, page=listing.page_number(request.args)
+        )
+        return render_template(
+            "my_dispensations.html",
+            waiting=waiting,
+            settled=settled,
+            pager=listing.pager(settled, "selfservice.mine", {}),
+        )
+
+    @bp.get("/att-besluta")
+    def to_decide() -> str:
+        """Requests waiting on the signed-in person's decision, oldest last (``?sida=N``)."""
+        person: Person | None = g.get("person")
+        if person is None:
+            return render_template("to_decide.html", found=None)
+        reg = registry()
+        found = reg.browse_dispensations(
+            decider=person.ref, statuses=WAITING, page=listing.page_number(request.args)
+        )
+        return render_template(
+            "to_decide.html",
+            found=found,
+            people=reg.persons_by_ref(d.requested_by for d in found.dispensations),
+            pager=listing.pager(found, "selfservice.to_decide", {}),
+        )
+
+    @bp.get("/mina-fragor")
+    def my_asked() -> str:
+        """The questions the signed-in person asked, newest first, with their answers."""
+        person: Person | None = g.get("person")
+        if person is None:
+            return render_template("my_questions.html", found=None)
+        reg = registry()
+        found = reg.browse_questions(
+            asked_by=person.ref, reader=person, page=listing.page_number(request.args)
+        )
+        return render_template(
+            "my_questions.html",
+            found=found,
+            people=reg.persons_by_ref(q.answered_by for q in found.questions if q.answered_by),
+            pager=listing.pager(found, "selfservice.my_asked", {}),
+        )
