@@ -13,7 +13,10 @@ Measures, in one run, on the same generated register:
 (c) one reminder run (plan the due notices + write the outbox) — target ≥ 20,000 notices/s;
 (d) ``styrdok --version`` start-up vs ``python -c "import click"`` — target ≤ 1.5×;
 (e) ``styrdok export`` of the whole register, streaming — target peak memory < 250 MB;
-(f) (a)–(c) on PostgreSQL, beside SQLite.
+(f) (a)–(c) on PostgreSQL, beside SQLite;
+(g) the import's time and peak memory beside a peer, ``sqlite-utils insert`` of the same
+    rows into the same schema (each in a process of its own, peak from ``VmHWM``) — target
+    peak memory < 150 MB at any size.
 
 Prints a table and writes ``bench/results-<scale>.json``. Timings are wall-clock seconds,
 best of ``--repeat`` runs where a run is cheap enough to repeat.
@@ -294,6 +297,73 @@ def measure_startup(repeat: int) -> None:
     record("(d) styrdok --version", "-", styrdok_s, click_s, "≤ 1.5× import click", ratio <= 1.5)
 
 
+def _peak_run(command: list[str]) -> tuple[float, float]:
+    """Run ``command`` (a Python program that prints its own ``VmHWM`` last); its seconds
+    and peak memory in MB."""
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    return seconds, int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+#: Appended to a program run by :func:`_peak_run`: print this process's peak memory (KB).
+_PRINT_PEAK = (
+    "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
+)
+
+
+def measure_import_peer(
+    export_path: Path, work: Path, rows: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """(g): ``styrdok import`` and ``sqlite-utils insert`` of the same rows, each into a
+    fresh register, each in its own process: time and peak memory side by side. The peer
+    reads newline-delimited JSON, one file per table, as its users would feed it."""
+    ours, theirs = work / "peer-styrdok.db", work / "peer-sqlite-utils.db"
+    for path in (ours, theirs):
+        path.unlink(missing_ok=True)
+        fresh(str(path))
+    styrdok_code = (
+        "import sys; sys._styrdok_testing = True\n"
+        "from styrdok.registry import Registry\n"
+        f"with Registry.open({str(ours)!r}) as r, open({str(export_path)!r}, encoding='utf-8') "
+        "as f: r.import_json(f, actor=None)\n" + _PRINT_PEAK
+    )
+    styrdok_s, styrdok_mb = _peak_run([sys.executable, "-c", styrdok_code])
+    files = []
+    for name, values in rows.items():
+        if not values:
+            continue
+        columns = table_columns(name)
+        path = work / f"peer-{name}.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for row in values:
+                handle.write(json.dumps(dict(zip(columns, row, strict=True))) + "\n")
+        files.append((name, path))
+    peer_code = (
+        "import sqlite_utils\n"
+        f"db = sqlite_utils.Database({str(theirs)!r})\n"
+        "db.execute('PRAGMA foreign_keys=ON')\n"
+        "import json\n"
+        "with db.conn:\n"
+        f"    for name, path in {[(n, str(p)) for n, p in files]!r}:\n"
+        "        with open(path, encoding='utf-8') as f:\n"
+        "            db[name].insert_all((json.loads(line) for line in f), batch_size=5000)\n"
+        + _PRINT_PEAK
+    )
+    peer_s, peer_mb = _peak_run([sys.executable, "-c", peer_code])
+    for _name, path in files:
+        path.unlink()
+    record(
+        "(g) import beside sqlite-utils",
+        "sqlite",
+        styrdok_s,
+        peer_s,
+        "peak memory < 150 MB",
+        styrdok_mb < 150,
+        f"peak {styrdok_mb:.0f} MB vs sqlite-utils {peer_mb:.0f} MB",
+    )
+
+
 def measure_export(target: str) -> None:
     out = Path(tempfile.mkdtemp()) / "export.json"
     # Peak memory from /proc/self/status (VmHWM): ru_maxrss would survive execve and
@@ -361,6 +431,7 @@ def main() -> None:
     measure_reminders("sqlite", a)
     measure_startup(max(args.repeat, 5))
     measure_export(a)
+    measure_import_peer(export_path, work, rows)
 
     if args.postgres:
         from styrdok.testing.postgres import PostgresServer

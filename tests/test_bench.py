@@ -46,6 +46,7 @@ def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
         ("(c)", "sqlite"),
         ("(d)", "-"),
         ("(e)", "sqlite"),
+        ("(g)", "sqlite"),
         ("(a)", "postgresql"),
         ("(b)", "postgresql"),
         ("(c)", "postgresql"),

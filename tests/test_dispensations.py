@@ -219,3 +219,28 @@ def test_numbering_continues_past_9999(seeded: Registry) -> None:
         )
     refs = [seeded.request_dispensation(request(), actor="requester").ref for _ in range(2)]
     assert refs == ["D-2026-10000", "D-2026-10001"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "title"),
+    [
+        ("Pilot av\n  molntjänst ", "Pilot av molntjänst"),
+        ("x" * 80, "x" * 80),
+        (
+            "Löneservern saknar stöd för tvåfaktorsinloggning; inloggning med lösenord "
+            "tills vidare",
+            "Löneservern saknar stöd för tvåfaktorsinloggning; inloggning med lösenord tills…",
+        ),
+        ("Ett ord " * 9 + "sista; " + "ord " * 5, "Ett ord " * 9 + "sista…"),
+        ("y" * 100, "y" * 79 + "…"),
+    ],
+)
+def test_a_long_scope_is_a_title_of_whole_words_that_says_it_goes_on(
+    scope: str, title: str
+) -> None:
+    """A dispensation's scope as one line of at most 80 characters (digests, due lists):
+    a longer one ends after a whole word, with "…", never with half a word or a space."""
+    from styrdok.model import scope_title
+
+    assert scope_title(scope) == title
+    assert len(scope_title(scope)) <= 80

@@ -172,9 +172,11 @@ def test_an_unanswered_question_is_reminded_then_escalated(seeded: Registry) -> 
 
 
 def test_each_line_links_to_its_item_with_a_base_url(seeded: Registry) -> None:
-    """With ``base_url`` each line ends with the item's intranet address."""
+    """With ``base_url`` each line ends with the address where its reader acts: the
+    request's page, the document's open questions (where the guardian answers), and the
+    asker's own question with its answer."""
     ref = seeded.request_dispensation(request(), actor="requester").ref
-    seeded.ask("POL-1", "Gäller detta vikarier?", actor="outsider")
+    question = seeded.ask("POL-1", "Gäller detta vikarier?", actor="outsider")
     base = "https://intranat.mittkoping.se/styrdok/"
     config = Config(reminders=ReminderSettings(base_url=base))
     channel = Recorder()
@@ -182,10 +184,15 @@ def test_each_line_links_to_its_item_with_a_base_url(seeded: Registry) -> None:
     guardian = next(d for d in channel.digests if d.recipient.ref == "guardian")
     text = render_text(guardian)
     assert f"https://intranat.mittkoping.se/styrdok/dispens/{ref}" in text
-    assert "https://intranat.mittkoping.se/styrdok/fragor" in text
+    assert "https://intranat.mittkoping.se/styrdok/dokument/POL-1#obesvarade" in text
     assert f'<a href="https://intranat.mittkoping.se/styrdok/dispens/{ref}">' in render_html(
         guardian
     )
+    seeded.answer(question.id or 0, "Ja.", actor="guardian", on=day(1))
+    remind(seeded, day(1), channel, config=config)
+    asker = next(d for d in channel.digests if d.recipient.ref == "outsider")
+    (line,) = [line for line in render_text(asker).splitlines() if "besvarades" in line]
+    assert line.endswith(f" https://intranat.mittkoping.se/styrdok/mina-fragor#fraga-{question.id}")
 
 
 def test_without_a_base_url_there_is_no_link(seeded: Registry) -> None:

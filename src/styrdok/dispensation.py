@@ -28,8 +28,17 @@ SCOPE_TITLE_LENGTH = 80
 
 
 def scope_title(scope: str) -> str:
-    """A dispensation's scope as a one-line title (reminders, due lists, digests)."""
-    return " ".join(scope.split())[:SCOPE_TITLE_LENGTH]
+    """A dispensation's scope as a one-line title (reminders, due lists, digests): at most
+    :data:`SCOPE_TITLE_LENGTH` characters; a longer scope is cut after its last whole word
+    that fits and ends with "…", so a reader sees that it goes on."""
+    line = " ".join(scope.split())
+    if len(line) <= SCOPE_TITLE_LENGTH:
+        return line
+    # The whole words among the first SCOPE_TITLE_LENGTH characters, which leaves room
+    # for the "…" (a single word longer than that: its first characters).
+    head = line[:SCOPE_TITLE_LENGTH]
+    kept = head.rsplit(" ", 1)[0] if " " in head else head[: SCOPE_TITLE_LENGTH - 1]
+    return kept.rstrip(" ,;:.–-") + "…"
 
 
 #: Statuses of a dispensation still open: one a document that ends must settle.

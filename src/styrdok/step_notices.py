@@ -251,8 +251,11 @@ _ROUTES = {
     "request": "/dispens/{ref}",
     "decision": "/dispens/{ref}",
     "withdrawn": "/dispens/{ref}",
-    "question": "/fragor",
-    "answer": "/dokument/{owner}",
+    # The document's page, where its guardian (or owner) answers each open question.
+    "question": "/dokument/{owner}#obesvarade",
+    # The asker's own questions, where the answer is shown (a document's page shows it
+    # only once it is one of its frequent questions).
+    "answer": "/mina-fragor#fraga-{ref}",
 }
 
 

@@ -406,6 +406,8 @@ def test_the_requester_withdraws_a_pending_request(demo_db: Path) -> None:
     html = page(get_as(web, "amir.yusuf", sent.headers["Location"]))
     assert by_id(html, "kvitto").text.startswith("Ansökan är återtagen.")
     assert "Återta ansökan" not in html
+    assert "återtogs 2026-11-22" in html and "Varför ansökan återtogs" in html
+    assert "upphörde" not in html
 
 
 def test_a_renewal_is_a_new_request_within_the_documents_limits(demo_db: Path) -> None:

@@ -386,7 +386,8 @@ class OutboxStore(Protocol):
 
     def mark_sent(self, ids: Sequence[int], *, worker: str, at: dt.datetime) -> None:
         """Record the notices ``worker`` still holds among ``ids`` as sent ``at`` (one more
-        attempt, the error cleared, the claim released); others are left as they are."""
+        attempt, the error cleared, the claim released); others are left as they are.
+        ``ids`` are the notices of many digests, thousands at a time."""
         ...
 
     def mark_failed_attempt(

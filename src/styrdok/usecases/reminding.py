@@ -99,27 +99,38 @@ def remind(
     # Recorded as sent only after their channel accepted them, many digests in one
     # transaction (usecases/marking.py).
     marks = SentMarks(store, worker=worker, clock=registry.now)
-    for channel, digest, ids in made:
-        if channel in unavailable:
-            # Not tried, so no attempt is counted; release_claims below keeps them pending.
-            failures.append((channel, digest.recipient.ref, f"not tried: {unavailable[channel]}"))
-            continue
-        try:
-            notifiers[channel].deliver(digest)
-        except Exception as exc:  # isolation: one channel's failure is only its own
-            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
-            if isinstance(exc, ChannelUnavailable):
-                unavailable[channel] = error
-                log.error("%s is unavailable; not trying it again in this run: %s", channel, error)
-            with store.transaction(exclusive=False):
-                store.mark_failed_attempt(
-                    ids, worker=worker, error=error, max_attempts=settings.max_attempts
+    try:
+        for channel, digest, ids in made:
+            if channel in unavailable:
+                # Not tried, so no attempt is counted; release_claims below keeps them pending.
+                failures.append(
+                    (channel, digest.recipient.ref, f"not tried: {unavailable[channel]}")
                 )
-            failures.append((channel, digest.recipient.ref, error))
-            continue
-        marks.accepted(ids)
-        delivered.append((channel, digest))
+                continue
+            try:
+                notifiers[channel].deliver(digest)
+            except Exception as exc:  # isolation: one channel's failure is only its own
+                error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+                log.warning("%s could not deliver to %s: %s", channel, digest.recipient.ref, error)
+                if isinstance(exc, ChannelUnavailable):
+                    unavailable[channel] = error
+                    log.error(
+                        "%s is unavailable; not trying it again in this run: %s", channel, error
+                    )
+                with store.transaction(exclusive=False):
+                    store.mark_failed_attempt(
+                        ids, worker=worker, error=error, max_attempts=settings.max_attempts
+                    )
+                failures.append((channel, digest.recipient.ref, error))
+                continue
+            marks.accepted(ids)
+            delivered.append((channel, digest))
+    except BaseException:
+        # Interrupted (Ctrl-C, a failure outside a channel): what its channel accepted is
+        # still recorded as sent, so the next run does not send it again; then give up.
+        with store.transaction(exclusive=False):
+            marks.record()
+        raise
     with store.transaction(exclusive=False):
         marks.record()  # before the claims are let go
         store.release_claims(worker=worker)  # e.g. notices of a channel no longer installed
