@@ -102,6 +102,12 @@ class BodyEdited(Event):
     """A deciding body's name, level or contact was changed. ``after``: the body."""
 
 
+@_listed("person.notices")
+class PersonNoticesChanged(Event):
+    """A person opted out of kinds of notice, or back in. ``before`` and ``after``:
+    ``muted``, the codes of the kinds they do not want."""
+
+
 @_listed("person.handover")
 class PersonHandedOver(Event):
     """A person's duties were handed over to another in one step (each changed record has

@@ -59,6 +59,11 @@ class NoticeKind(enum.StrEnum):
     """A question was answered; the one who asked is told."""
 
 
+#: The kinds of notice nobody can opt out of: whoever asks for a dispensation hears what
+#: was decided (see :meth:`styrdok.registry.Registry.set_notices`).
+ALWAYS_TOLD = frozenset({NoticeKind.DECISION})
+
+
 @attrs.frozen
 class DigestItem:
     """One line of a digest: one item someone is told about."""

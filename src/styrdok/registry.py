@@ -36,6 +36,7 @@ from styrdok.usecases import (
     insight,
     organisation,
     people,
+    preferences,
     questions,
     reading,
     reminding,
@@ -111,6 +112,8 @@ class Registry:
     get_body = people.get_body
     list_bodies = people.list_bodies
     edit_person = handover.edit_person
+    muted_notices = preferences.muted_notices
+    set_notices = preferences.set_notices
     edit_body = handover.edit_body
     hand_over = handover.hand_over
 

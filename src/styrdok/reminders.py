@@ -36,7 +36,7 @@ from styrdok.errors import InvalidValue
 from styrdok.escalation import escalation_thresholds
 from styrdok.gcpause import paused_gc
 from styrdok.model import MAX_REMINDER_OFFSET_DAYS, DispStatus, Person
-from styrdok.notify import Digest, DigestItem, NoticeKind, Notifier
+from styrdok.notify import ALWAYS_TOLD, Digest, DigestItem, NoticeKind, Notifier
 from styrdok.outbox import DispensationCandidate, Notice, ReviewCandidate
 from styrdok.reading_reminders import read_thresholds
 from styrdok.step_notices import due_page_link, link_for, step_thresholds
@@ -269,6 +269,13 @@ def _plan(
         return []
 
     persons = store.persons_by_ref(person for person, _ in chosen)
+    # What each person opted out of is left out (never a decision about a request).
+    muted = store.muted_kinds(persons)
+    chosen = [
+        (ref, t)
+        for ref, t in chosen
+        if t.kind in ALWAYS_TOLD or t.kind not in muted.get(ref, frozenset())
+    ]
     latest = store.notice_send_dates(sorted({t.item for _, t in chosen}))
     notices = []
     for ref, threshold in chosen:

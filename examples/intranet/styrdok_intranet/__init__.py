@@ -57,6 +57,7 @@ from styrdok_intranet import (
     forms,
     guard,
     listing,
+    notices,
     reading,
     selfservice,
     statement,
@@ -182,6 +183,7 @@ def create_app(
     errors.install(app)
     # Requests, decisions and one's own lists; after identify(), whose person it reads.
     app.register_blueprint(selfservice.blueprint())
+    app.register_blueprint(notices.blueprint())
 
     def visible(doc: Document) -> Document:
         """``doc``, or :class:`NotFound` as for a ref that does not exist: a draft is not

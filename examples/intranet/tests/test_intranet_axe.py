@@ -369,6 +369,8 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "to decide": visit("/att-besluta", user="gustav.berg"),
     "to decide, nothing": visit("/att-besluta"),
     "my questions": visit("/mina-fragor"),
+    "my notices": visit("/mina-aviseringar"),
+    "my notices, saved": visit("/mina-aviseringar?klart=sparat"),
     "error 404, unknown address": visit("/finns-inte"),
     "error 404, unknown document": visit("/dokument/FINNS-INTE"),
     "error 405, wrong method": visit("/fragor/1/svar"),

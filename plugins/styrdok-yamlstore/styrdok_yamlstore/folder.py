@@ -61,6 +61,8 @@ NOTICE_KEYS = (
 
 #: The register's own secrets (``register_secrets.py``), by name: readable by its owner only.
 SECRETS = "secrets.yaml"
+#: The kinds of notice each person opted out of (``preferences.py``), by person.
+PREFERENCES = "preferences.yaml"
 
 #: A larger file is refused unread: the store is meant for a few thousand records.
 MAX_FILE_BYTES = 10_000_000
@@ -195,6 +197,9 @@ class State:
     """Personal API tokens by id (``tokens.yaml``; a folder from before has none)."""
     secret: dict[str, str] = attrs.field(factory=dict)
     """The register's own secrets by name (``secrets.yaml``; a folder from before has none)."""
+    muted: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """The kinds of notice each person opted out of, as codes, by person
+    (``preferences.yaml``; a folder from before has none)."""
     audit_event: list[AuditEvent] = attrs.field(factory=list)
     _folded: dict[str, dict[str, str]] = attrs.field(factory=dict, init=False)
     """Each ref table's refs by their lower-case form, built for this copy when needed."""
@@ -415,7 +420,22 @@ class Folder:
                 event = from_data(json.loads(line), AuditEvent)
             state.audit_event.append(event)
         state.secret = self._secrets()
+        state.muted = self._preferences()
         return state
+
+    def _preferences(self) -> dict[str, tuple[str, ...]]:
+        """``preferences.yaml``: each person's muted kinds of notice (none if missing)."""
+        data = self._read(PREFERENCES)
+        if data is None:
+            return {}
+        if not isinstance(data, dict) or not all(
+            type(k) is str and isinstance(v, list) and all(type(i) is str for i in v)
+            for k, v in data.items()
+        ):
+            raise RegistryUnavailable(
+                f"{PREFERENCES}: expected each person with a list of kinds of notice @ $"
+            )
+        return {person: tuple(kinds) for person, kinds in data.items()}
 
     def _secrets(self) -> dict[str, str]:
         """``secrets.yaml``: names and values, both text (none if the file is missing). A
@@ -461,6 +481,10 @@ class Folder:
         for dispensation in _changed(before.dispensation, after.dispensation):
             path = self.path / "dispensations" / f"{dispensation.ref}.yaml"
             self.write(path, _dump(_plain(dispensation)))
+            written = True
+        if after.muted != before.muted:
+            muted = {person: list(kinds) for person, kinds in sorted(after.muted.items())}
+            self.write(self.path / PREFERENCES, _dump(muted))
             written = True
         if after.secret != before.secret:
             self._write_private(self.path / SECRETS, _dump(dict(sorted(after.secret.items()))))

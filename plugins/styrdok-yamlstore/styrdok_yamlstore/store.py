@@ -13,6 +13,7 @@ Layout (``yaml:///srv/register`` or ``yaml://register`` for a relative folder)::
       tokens.yaml                  personal API tokens, each with its secret's SHA-256
       secrets.yaml                 the key confirmation links are signed with (owner-only;
                                    keep it out of a repository others read)
+      preferences.yaml             the kinds of notice each person opted out of
       audit.jsonl                  the hash-chained audit log, one JSON event per line
       outbox.yaml                  the reminder ledger
 
@@ -67,6 +68,7 @@ from styrdok_yamlstore.browse import Browse
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
 from styrdok_yamlstore.ledger import Ledger
 from styrdok_yamlstore.organisation import Organisation
+from styrdok_yamlstore.preferences import Preferences
 from styrdok_yamlstore.register_secrets import Secrets
 from styrdok_yamlstore.steps import Steps
 from styrdok_yamlstore.tokens import Tokens
@@ -109,7 +111,7 @@ def _decider(dispensation: Dispensation) -> str | None:
     return dispensation.decision.by if dispensation.decision else None
 
 
-class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secrets):
+class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secrets, Preferences):
     """The styrdok :class:`~styrdok.store.base.Store` over a folder of YAML files."""
 
     def __init__(self, url: str) -> None:

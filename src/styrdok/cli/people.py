@@ -99,6 +99,15 @@ def person_anonymise(app: App, ref: str, yes: bool) -> None:
     done(f"{ref} is now {anonymous.ref} ({anonymous.name}).", anonymous, app.fmt)
 
 
+def _notices() -> click.Command:
+    from styrdok.cli.notices import person_notices
+
+    return person_notices
+
+
+person.add_command(_notices())
+
+
 @person.command("show")
 @click.argument("ref")
 @pass_app

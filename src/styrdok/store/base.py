@@ -53,6 +53,7 @@ from styrdok.model import (
     Review,
     Unit,
 )
+from styrdok.notify import NoticeKind
 from styrdok.organisation import StaffRecord
 from styrdok.outbox import (
     DispensationCandidate,
@@ -728,6 +729,20 @@ class SecretStore(Protocol):
         ...
 
 
+class PreferenceStore(Protocol):
+    """What each person has asked not to be told: the kinds of notice they opted out of
+    (the reminder run leaves those out). Never exported; cleared on anonymisation."""
+
+    def muted_kinds(self, persons: Iterable[str]) -> dict[str, frozenset[NoticeKind]]:
+        """The kinds each of ``persons`` opted out of; a person who opted out of nothing is
+        left out of the answer."""
+        ...
+
+    def set_muted(self, person: str, kinds: Iterable[NoticeKind]) -> None:
+        """Replace ``person``'s opt-outs with ``kinds`` (none: they hear everything)."""
+        ...
+
+
 class Store(
     RecordStore,
     AuditStore,
@@ -740,6 +755,7 @@ class Store(
     StepStore,
     TokenStore,
     SecretStore,
+    PreferenceStore,
     Protocol,
 ):
     """A storage backend for one registry: every role."""

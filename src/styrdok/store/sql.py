@@ -16,6 +16,7 @@ from styrdok.store.sql_bulk import SqlBulk
 from styrdok.store.sql_due import SqlDueQueries
 from styrdok.store.sql_organisation import SqlOrganisation
 from styrdok.store.sql_outbox import SqlOutbox
+from styrdok.store.sql_preferences import SqlPreferences
 from styrdok.store.sql_records import SqlRecords
 from styrdok.store.sql_search import SqlSearch
 from styrdok.store.sql_secrets import SqlSecrets
@@ -35,6 +36,7 @@ class SqlStore(
     SqlSteps,
     SqlTokens,
     SqlSecrets,
+    SqlPreferences,
     SqlAudit,
     SqlOutbox,
     SqlBulk,

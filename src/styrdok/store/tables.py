@@ -367,6 +367,17 @@ class ApiTokenRow(SQLModel, table=True):
     last_used_on: dt.date | None = None
 
 
+class NoticeOptOutRow(SQLModel, table=True):
+    """A kind of notice a person does not want (migration 0012): one row per person and
+    kind. Not exported: a person's own setting, not a record of the register; cleared when
+    the person is anonymised."""
+
+    __tablename__ = "notice_optout"
+
+    person: str = Field(sa_column=sa.Column(sa.String(64), _fk("person.ref"), primary_key=True))
+    kind: str = Field(primary_key=True, max_length=40)
+
+
 class RegisterSecretRow(SQLModel, table=True):
     """A secret of the register's own by name (migration 0011): the key confirmation links
     are signed with. Not exported, and outside the anonymisation rewrite (not in
@@ -395,6 +406,7 @@ document_target = DocumentTargetRow.__table__  # type: ignore[attr-defined]
 acknowledgement = AcknowledgementRow.__table__  # type: ignore[attr-defined]
 api_token = ApiTokenRow.__table__  # type: ignore[attr-defined]
 register_secret = RegisterSecretRow.__table__  # type: ignore[attr-defined]
+notice_optout = NoticeOptOutRow.__table__  # type: ignore[attr-defined]
 
 # Refs a person types must not differ only in case: `Anna.Lind` beside `anna.lind`, or
 # `pol-is-01` beside `POL-IS-01`, would look like one record and be two. The core refuses

@@ -33,6 +33,7 @@ from styrdok.testing.contract_corrections import CorrectionContract
 from styrdok.testing.contract_data import NOW, StoreFactory, complete_document, day
 from styrdok.testing.contract_organisation import OrganisationContract
 from styrdok.testing.contract_outbox import OutboxContract
+from styrdok.testing.contract_preferences import PreferenceContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
 from styrdok.testing.contract_search import SearchContract
@@ -55,6 +56,7 @@ class StoreContract(
     StepContract,
     TokenContract,
     SecretContract,
+    PreferenceContract,
 ):
     """Subclass and provide ``store_factory``; every test here then runs on your store."""
 

@@ -73,6 +73,8 @@ def anonymise_person(registry: Registry, ref: str, *, actor: str | None) -> Pers
         # Their API tokens stop working with them (a pseudonym acts for nobody); revoked
         # first, so the rewrite and the re-seal below cover these events too.
         revoke_tokens_of(work, ref, at=registry.now())
+        # What they opted out of is a setting of theirs, not a record: it goes with them.
+        work.store.set_muted(ref, ())
         pseudonym = gdpr.new_pseudonym(lambda r: work.store.get_person(r) is not None)
         rewrite, needles = gdpr.replacer(person, pseudonym), gdpr.needles(person)
         rows = work.store.rewrite_records(rewrite, needles)
