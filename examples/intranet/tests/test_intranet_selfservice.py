@@ -539,6 +539,18 @@ def test_to_decide_lists_and_counts_what_waits_on_the_decider(demo_db: Path) -> 
     assert "Att besluta" not in page(get_as(web, "sara.jansson", "/"))
 
 
+def test_the_list_of_what_to_decide_is_always_current_and_its_count_follows(
+    demo_db: Path,
+) -> None:
+    """The menu's count is kept a minute (counting reads every document's approvers), but
+    the list itself is read fresh and brings the count up to date at once."""
+    web = client(demo_db)
+    assert "Att besluta" not in page(get_as(web, "erik.makinen", "/"))
+    add_requests(demo_db, 2)
+    assert "Att besluta (2)" in page(get_as(web, "erik.makinen", "/att-besluta"))
+    assert "Att besluta (2)" in page(get_as(web, "erik.makinen", "/"))
+
+
 def test_my_questions_show_their_answers(demo_db: Path) -> None:
     """Sara's two questions, newest first: one unanswered, one answered by Olle into the FAQ."""
     html = words(page(get_as(client(demo_db), "sara.jansson", "/mina-fragor")))
