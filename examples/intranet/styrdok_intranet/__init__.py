@@ -496,16 +496,7 @@ def create_app(
     def api_to_read() -> Response:
         """What the signed-in person is asked to read, as ``/att-lasa`` shows it."""
         person = api_person()
-        return jsonify(
-            [
-                reading.to_read_data(
-                    entry,
-                    page=url_for("document", ref=entry.document.ref),
-                    confirm=url_for("api_confirm", ref=entry.document.ref),
-                )
-                for entry in registry().documents_to_read(person.ref)
-            ]
-        )
+        return jsonify(reading.to_read_list(registry(), person.ref, "api_confirm"))
 
     @app.post("/api/dokument/<ref>/bekraftelse")
     def api_confirm(ref: str) -> ResponseReturnValue:
@@ -528,20 +519,17 @@ def create_app(
             )
         reg = registry()
         doc = visible(reg.get_document(ref))
-        existed = reading.acknowledgement(reg, person.ref, doc, versions=(version, version))
         try:
-            ack = reg.acknowledge(ref, actor=person.ref, channel=AckChannel.API, version=version)
-        except (Conflict, RuleViolation) as exc:  # a newer version, or no longer in force
-            now = reg.get_document(ref)
-            refused = reading.refusal(now, version, str(exc))
+            ack, created = reading.confirm_json(reg, person.ref, doc, version)
+        except reading.NotConfirmed as refused:
             return errors.problem(
-                refused.status,
-                refused.message,
-                reason=refused.detail,
-                version=now.version,
-                document_status=now.status.value,
+                refused.refusal.status,
+                refused.refusal.message,
+                reason=refused.refusal.detail,
+                version=refused.document.version,
+                document_status=refused.document.status.value,
             )
-        return jsonify(to_data(ack)), 200 if existed else 201
+        return jsonify(to_data(ack)), 201 if created else 200
 
     @app.get("/kalender.ics")
     def ical() -> Response:

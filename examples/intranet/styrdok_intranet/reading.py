@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
+from flask import url_for
 
-from styrdok.enums import DocStatus
+from styrdok.enums import AckChannel, DocStatus
+from styrdok.errors import Conflict, RuleViolation
 from styrdok.labels import label
 from styrdok.model import Acknowledgement, Document, Person
 from styrdok.organisation import UnitTree
@@ -194,6 +196,45 @@ def standing(
 def percent(share: float | None) -> str:
     """``75 %`` (a no-break space, as Swedish writes it); ``–`` when nobody was asked."""
     return "–" if share is None else f"{round(share * 100)}\u00a0%"
+
+
+class NotConfirmed(Exception):
+    """The registry refused a confirmation sent as JSON: why (:attr:`refusal`), and the
+    document as it is now (:attr:`document`, for the version now in force)."""
+
+    def __init__(self, refusal: Refusal, document: Document) -> None:
+        super().__init__(refusal.detail)
+        self.refusal = refusal
+        self.document = document
+
+
+def confirm_json(
+    reg: Registry, person: str, document: Document, version: int
+) -> tuple[Acknowledgement, bool]:
+    """Confirm ``version`` of ``document`` as ``person`` through an API (channel ``api``):
+    the acknowledgement, and whether it is new (``False``: that version was confirmed
+    before, nothing written). :class:`NotConfirmed` when a newer version is in force or the
+    document no longer is — both API versions answer it as a problem of their own shape."""
+    existed = acknowledgement(reg, person, document, versions=(version, version))
+    try:
+        ack = reg.acknowledge(document.ref, actor=person, channel=AckChannel.API, version=version)
+    except (Conflict, RuleViolation) as exc:
+        now = reg.get_document(document.ref)
+        raise NotConfirmed(refusal(now, version, str(exc)), now) from None
+    return ack, existed is None
+
+
+def to_read_list(reg: Registry, person: str, confirm_endpoint: str) -> list[dict[str, Any]]:
+    """What ``person`` is asked to read, as the APIs list it: each with its page and where
+    to POST the confirmation (``confirm_endpoint``, taking ``ref``)."""
+    return [
+        to_read_data(
+            entry,
+            page=url_for("document", ref=entry.document.ref),
+            confirm=url_for(confirm_endpoint, ref=entry.document.ref),
+        )
+        for entry in reg.documents_to_read(person)
+    ]
 
 
 def to_read_data(entry: ToRead, *, page: str, confirm: str) -> dict[str, Any]:

@@ -21,10 +21,13 @@ from styrdok.weblinks import is_web_url
 #: What may be written as a ``frame-ancestors`` source: the keywords ``'self'`` and
 #: ``'none'``, or an http(s) origin, optionally with a ``*.`` wildcard for subdomains and
 #: a port. Nothing that could end the directive (``;``, ``,``) or start another.
-_ORIGIN = re.compile(
-    r"https?://(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = (
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?"
 )
+_ORIGIN = re.compile(rf"https?://(?:\*\.)?{_HOST}")
+#: One origin exactly, as a browser sends it (scheme, host, optional port; no wildcard).
+ORIGIN = re.compile(rf"https?://{_HOST}")
 _KEYWORDS = {"'self'": "'self'", "'none'": "'none'", "self": "'self'", "none": "'none'"}
 
 

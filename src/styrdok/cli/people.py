@@ -6,6 +6,7 @@ import attrs
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.notices import person_notices
 from styrdok.cli.output import done, emit_object, emit_rows
 from styrdok.cli.params import choice
 from styrdok.enums import BodyLevel
@@ -99,13 +100,7 @@ def person_anonymise(app: App, ref: str, yes: bool) -> None:
     done(f"{ref} is now {anonymous.ref} ({anonymous.name}).", anonymous, app.fmt)
 
 
-def _notices() -> click.Command:
-    from styrdok.cli.notices import person_notices
-
-    return person_notices
-
-
-person.add_command(_notices())
+person.add_command(person_notices)
 
 
 @person.command("show")

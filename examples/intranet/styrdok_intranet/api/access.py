@@ -21,7 +21,6 @@ never ``*``, never a pattern — and each response says ``Vary: Origin``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from flask import Response, g, request
@@ -30,12 +29,8 @@ from styrdok.errors import StyrdokError
 from styrdok.model import Person
 from styrdok.registry import Registry
 from styrdok_intranet.api.http import ApiProblem
+from styrdok_intranet.security import ORIGIN
 
-#: An origin as a browser sends it: scheme, host and an optional port; nothing else.
-_ORIGIN = re.compile(
-    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?"
-)
 #: What a browser on a configured origin may send and read.
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match"
@@ -52,7 +47,7 @@ def check_cors_origins(values: Iterable[str]) -> tuple[str, ...]:
     found = []
     for value in values:
         origin = value.strip().rstrip("/").lower()
-        if not _ORIGIN.fullmatch(origin):
+        if not ORIGIN.fullmatch(origin):
             raise ValueError(
                 f"{value!r} is not an origin: write one address such as "
                 "https://intranet.kommun.se (scheme and host, optionally a port; no path, "

@@ -17,8 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, url_for
 
 from styrdok.dispensation import Dispensation, DispensationRequest
-from styrdok.enums import AckChannel
-from styrdok.errors import Conflict, InvalidValue, RuleViolation
+from styrdok.errors import Conflict, InvalidValue
 from styrdok.serialize import from_data, to_data
 from styrdok_intranet import reading
 from styrdok_intranet.api.access import signed_in
@@ -179,21 +178,18 @@ def register(bp: Blueprint) -> None:
             )
         reg = registry()
         doc = visible(reg.get_document(ref))
-        existed = reading.acknowledgement(reg, person.ref, doc, versions=(version, version))
         try:
-            ack = reg.acknowledge(ref, actor=person.ref, channel=AckChannel.API, version=version)
-        except (Conflict, RuleViolation) as exc:  # a newer version, or no longer in force
-            now = reg.get_document(ref)
-            refused = reading.refusal(now, version, str(exc))
+            ack, created = reading.confirm_json(reg, person.ref, doc, version)
+        except reading.NotConfirmed as refused:
             raise ApiProblem(
-                refused.status,
+                refused.refusal.status,
                 "not_confirmed",
-                refused.message,
-                reason=refused.detail,
-                version=now.version,
-                document_status=now.status.value,
+                refused.refusal.message,
+                reason=refused.refusal.detail,
+                version=refused.document.version,
+                document_status=refused.document.status.value,
             ) from None
-        return json_response(to_data(ack), 200 if existed else 201)
+        return json_response(to_data(ack), 201 if created else 200)
 
 
 def _visible_revision(ref: str) -> int | None:

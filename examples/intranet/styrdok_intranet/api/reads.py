@@ -9,7 +9,7 @@ may answer them and to administrators; "mine" and "to decide" need a signed-in c
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, Response, g, request
 
 from styrdok import rules
 from styrdok.enums import DispStatus
@@ -149,16 +149,7 @@ def register(bp: Blueprint) -> None:
     def to_read() -> Response:
         """What the caller is asked to read and has not confirmed."""
         person = signed_in()
-        return json_response(
-            [
-                reading.to_read_data(
-                    entry,
-                    page=url_for("document", ref=entry.document.ref),
-                    confirm=url_for("api_v1.confirm", ref=entry.document.ref),
-                )
-                for entry in registry().documents_to_read(person.ref)
-            ]
-        )
+        return json_response(reading.to_read_list(registry(), person.ref, "api_v1.confirm"))
 
 
 def shown_question(question_id: int, person: Person) -> Question:
