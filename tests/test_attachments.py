@@ -300,7 +300,7 @@ def test_fetching_a_file_never_replaces_one_by_surprise(files_cli: Run, tmp_path
 
 def _examples(help_text: str) -> list[str]:
     """The commands in a help text's examples, continuation lines joined."""
-    lines = help_text.split("Example", 1)[1].splitlines()[1:]
+    lines = help_text.split("Exempel:", 1)[1].splitlines()[1:]  # Swedish by default
     commands: list[str] = []
     joining = False
     for line in (line.strip() for line in lines):

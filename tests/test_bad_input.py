@@ -482,13 +482,13 @@ CASES: list[tuple[str, list[str], int, str]] = [
             "eva.ek",
         ],
         2,
-        "'memo' is not one of",
+        "'memo' är inte något av",
     ),
     (
         "missing required",
         ["--as", "gustav.berg", "disp", "revoke", "D-2026-0002"],
         2,
-        "Missing option '--reason'",
+        "Flagga saknas: '--reason'",
     ),
     ("nothing to edit", ["--as", "anna.lind", "doc", "edit", "POL-IS-01"], 2, "nothing to change"),
     # governance insight
@@ -528,7 +528,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
         "import missing file",
         ["--as", "eva.ek", "import", "{tmp}/missing.json"],
         2,
-        "missing.json' does not exist",
+        "missing.json' finns inte",
     ),
     (
         "export to missing folder",

@@ -13,6 +13,7 @@ from styrdok import (
     RuleViolation,
 )
 from styrdok.registry import Registry
+from styrdok.testing.contract_data import revise
 
 
 def test_requests_get_yearly_numbered_refs(seeded: Registry) -> None:
@@ -98,7 +99,8 @@ def test_drafts_grant_no_dispensations(seeded: Registry) -> None:
 def test_rules_are_checked_again_at_decision_time(seeded: Registry) -> None:
     """If the document tightens its maximum meanwhile, the old request can't be approved."""
     ref = seeded.request_dispensation(request(), actor="requester").ref
-    seeded.edit_document(
+    revise(
+        seeded,
         "POL-1",
         {
             "dispensation_rules": DispensationRules(

@@ -80,7 +80,7 @@ OUTPUT_OPTIONS = {"-o", "--output", "--xlsx", "--csv", "--csv-excel", "--public"
 ROOTED = ("/etc/", "/srv/")
 
 #: Headings under which a command's --help lists its examples.
-EXAMPLE_HEADINGS = {"Example:", "Examples:", "Try it:"}
+EXAMPLE_HEADINGS = {"Example:", "Examples:", "Try it:", "Exempel:", "Prova:"}
 
 
 @dataclass(frozen=True)

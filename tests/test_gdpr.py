@@ -16,6 +16,7 @@ from styrdok import FollowUp, Person
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.gdpr import EMAIL_REMOVED, Pseudonym, replacer
 from styrdok.registry import Registry
+from styrdok.testing.contract_data import revise
 
 TOVE = Person("tove.t", "Tove Tärnström", email="Tove.T@mittkoping.example", unit="Nordskolan")
 
@@ -44,7 +45,8 @@ def with_tove(seeded: Registry) -> Registry:
     ).ref
     seeded.approve_dispensation(ref, actor="guardian")
     seeded.close_dispensation(ref, actor="tove.t", on=day(20), reason="Klart")
-    seeded.edit_document(
+    revise(
+        seeded,
         "POL-1",
         actor="owner",
         changes={
@@ -53,6 +55,8 @@ def with_tove(seeded: Registry) -> Registry:
             )
         },
     )
+    # … and a draft revision that names her too: work in progress is scrubbed as well.
+    seeded.edit_document("POL-1", {"purpose": "Fråga Tove Tärnström"}, actor="owner")
     return seeded
 
 
@@ -82,6 +86,8 @@ def test_anonymising_replaces_the_person_everywhere_and_the_chain_verifies(
     assert with_tove.get_person(anonymous.ref) == Person(
         anonymous.ref, anonymous.name, unit="Nordskolan"
     )
+    draft = with_tove.get_document("POL-1").draft
+    assert draft is not None and draft.purpose == f"Fråga {anonymous.name}"
     assert with_tove.get_document("POL-1").follow_up == FollowUp(
         "Årlig rapport", f"{anonymous.name}, Mejla {EMAIL_REMOVED}"
     )

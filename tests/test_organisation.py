@@ -8,6 +8,7 @@ from conftest import policy, request
 from styrdok import AlreadyExists, NotFound, PermissionDenied, Person, RuleViolation
 from styrdok.model import Unit
 from styrdok.registry import Registry
+from styrdok.testing.contract_data import revise
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_a_dispensation_and_a_person_name_units_too(organised: Registry) -> None
 
 def test_free_text_stored_before_the_units_is_kept_on_edit(seeded: Registry) -> None:
     """Grandfathered: an old value stays until mapped, and an unrelated edit still works."""
-    seeded.edit_document("POL-1", {"applies_to": ["Alla anställda"]}, actor="owner")
+    revise(seeded, "POL-1", {"applies_to": ["Alla anställda"]}, actor="owner")
     seeded.add_unit(Unit("KOMMUN", "Mittköpings kommun"), actor="admin")
     seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
     assert seeded.get_document("POL-1").applies_to == ("Alla anställda",)
@@ -98,8 +99,8 @@ def test_free_text_stored_before_the_units_is_kept_on_edit(seeded: Registry) -> 
 
 def test_map_units_replaces_names_with_refs_and_reports_the_rest(seeded: Registry) -> None:
     seeded.edit_person("owner", {"unit": "socialförvaltningen"}, actor="admin")
-    seeded.edit_document(
-        "POL-1", {"applies_to": ["Socialförvaltningen", "Alla anställda"]}, actor="owner"
+    revise(
+        seeded, "POL-1", {"applies_to": ["Socialförvaltningen", "Alla anställda"]}, actor="owner"
     )
     seeded.add_unit(Unit("KOMMUN", "Mittköpings kommun"), actor="admin")
     seeded.add_unit(Unit("SOC", "Socialförvaltningen", parent="KOMMUN"), actor="admin")

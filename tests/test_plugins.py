@@ -95,8 +95,8 @@ def test_a_crashing_plugin_neither_undoes_the_change_nor_silences_others(
     """Isolation: the change stands and the next plugin still hears of it."""
     plugin(Crashing())
     log = plugin(EventLog())
-    seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
-    assert seeded.get_document("POL-1").title == "Ny titel"
+    seeded.edit_document("POL-1", {"registry_number": "KS 2026/9"}, actor="owner")
+    assert seeded.get_document("POL-1").registry_number == "KS 2026/9"
     assert [e.action for e in log.events] == ["document.edit"]
 
 

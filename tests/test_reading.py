@@ -9,6 +9,7 @@ from styrdok import Conflict, PermissionDenied, Person, RuleViolation
 from styrdok.enums import AckChannel
 from styrdok.model import Unit
 from styrdok.registry import Registry
+from styrdok.testing.contract_data import revise
 
 
 @pytest.fixture
@@ -122,8 +123,8 @@ def test_acceptance_of_every_document_rolls_up_to_forvaltningar(asked: Registry)
 def test_ask_to_read_starts_asking_for_an_older_document(seeded: Registry) -> None:
     seeded.add_unit(Unit("KOMMUN", "Mittköpings kommun"), actor="admin")
     seeded.edit_person("requester", {"unit": "KOMMUN"}, actor="admin")
-    seeded.edit_document("POL-1", {"applies_to": ["KOMMUN"]}, actor="owner")
-    assert _todo(seeded, "requester") == ["POL-1"]  # a first adoption asks
+    revise(seeded, "POL-1", {"applies_to": ["KOMMUN"]}, actor="owner")
+    assert _todo(seeded, "requester") == ["POL-1"]  # the new version asks
     seeded.acknowledge("POL-1", actor="requester")
     with pytest.raises(RuleViolation, match="already asked"):
         seeded.ask_to_read("POL-1", actor="owner")

@@ -18,14 +18,14 @@ from conftest import PEOPLE, policy
 from styrdok import Body
 from styrdok.registry import Registry
 from styrdok.store.engine import make_engine
+from styrdok.testing.contract_data import revise
 from styrdok.testing.postgres import PostgresServer
 
 Run = Callable[..., Result]
 
 
 def _with_text(registry: Registry, text: str, ref: str = "POL-1") -> None:
-    doc = registry.get_document(ref)
-    registry.edit_document(ref, {"text": text}, actor="owner", expected_revision=doc.revision)
+    revise(registry, ref, {"text": text}, actor="owner")  # what applies is what is found
 
 
 def test_search_prints_each_hit_with_the_words_marked(seeded: Registry, cli: Run) -> None:

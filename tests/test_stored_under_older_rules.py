@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from styrdok import InvalidValue
 from styrdok.registry import Registry
+from styrdok.testing.contract_data import revise
 
 
 def _store_as_an_older_styrdok_would(registry: Registry, statement: str, **values: object) -> None:
@@ -52,7 +53,8 @@ def test_an_old_value_is_kept_through_unrelated_changes_and_the_lapse(seeded: Re
     _store_as_an_older_styrdok_would(
         seeded, "UPDATE document SET title = :title WHERE ref = 'POL-1'", title="Pol\u00adicy"
     )
-    edited = seeded.edit_document(
+    edited = revise(
+        seeded,
         "POL-1",
         {"purpose": "Skydda informationen", "valid_until": dt.date(2026, 6, 30)},
         actor="owner",

@@ -307,15 +307,15 @@ def test_cli_revoke(seeded: Registry, cli: Callable[..., Result]) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "error"),
     [
-        (["create", "owner"], 2, "Error: Missing option '--name'."),
-        (["create", "owner", "--name", "S", "--days", "abc"], 2, "Error: Invalid value"),
+        (["create", "owner"], 2, "Error: Flagga saknas: '--name'."),
+        (["create", "owner", "--name", "S", "--days", "abc"], 2, "Error: Ogiltigt värde"),
         (["create", "owner", "--name", "S", "--days", "0"], 1, "Error: days: a token works"),
         (["create", "owner", "--name", ""], 1, "Error: name: text must not be empty"),
         (["create", "nobody", "--name", "S"], 1, "Error: unknown person 'nobody'"),
         (["create", "guardian", "--name", "S"], 1, "Error: owner may not create API tokens"),
         (["revoke", "nope"], 1, "Error: unknown API token: give its id"),
         (["revoke", "0123456789ab"], 1, "Error: unknown API token 0123456789ab"),
-        (["revoke"], 2, "Error: Missing argument 'ID'."),
+        (["revoke"], 2, "Error: Argument saknas: 'ID'."),
     ],
 )
 def test_cli_bad_input_is_one_line_and_writes_nothing(

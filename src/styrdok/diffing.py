@@ -23,7 +23,7 @@ Op = Literal["equal", "insert", "delete"]
 #: Fields not compared: bookkeeping that always differs between versions, and the text,
 #: which is compared word by word instead.
 # ack_version follows the adoption (material or editorial), not the words.
-NOT_COMPARED = frozenset({"ref", "version", "revision", "text", "ack_version"})
+NOT_COMPARED = frozenset({"ref", "version", "revision", "text", "ack_version", "draft"})
 
 # Words, runs of white space, and single punctuation marks: a redline that marks a changed
 # comma does not strike the word before it.

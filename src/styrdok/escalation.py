@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from styrdok.config import ReminderSettings
-from styrdok.enums import DocStatus
 from styrdok.notify import NoticeKind
 from styrdok.organisation import UnitTree
 from styrdok.outbox import ReviewCandidate
@@ -167,7 +166,7 @@ def long_overdue(
     found = []
     for document in documents:
         due = document.next_review_on
-        if document.status is not DocStatus.IN_FORCE or due is None:
+        if not document.in_force_on(today) or due is None:
             continue
         days = (today - due).days
         if days < after_days:

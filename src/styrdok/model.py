@@ -68,6 +68,16 @@ def _faq(values: Iterable[Any]) -> tuple[FaqEntry, ...]:
     return tuple(entries)
 
 
+def _draft_revision(instance: Any, _attribute: Any, value: Any) -> None:
+    # A draft revision is the same document, one level deep (its own draft is None).
+    if value is None:
+        return
+    if not isinstance(value, Document):
+        raise InvalidValue(f"draft: expected a document, got {type(value).__name__}")
+    if value.ref != instance.ref or value.draft is not None:
+        raise InvalidValue(f"draft: a draft revision of {instance.ref} must be that document")
+
+
 # --- people and bodies -------------------------------------------------------------------
 
 
@@ -184,6 +194,14 @@ class Document:
     )
     """Body ref that adopted the current version."""
     decided_on: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
+    """Day the current version was adopted (beslutad)."""
+    effective_from: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
+    """First day the current version applies (gäller från): the decision day unless the
+    decision names a later one."""
+    in_force_from: dt.date | None = attrs.field(default=None, validator=fields.opt_day)
+    """First day the document is in force at all: the first version's date of effect, kept
+    through later versions. Until then it is adopted but not yet in force
+    (:meth:`in_force_on`); it becomes in force on that day by itself, with no job to run."""
     minute_ref: str | None = attrs.field(
         default=None, converter=fields.norm_opt, validator=fields.opt_line(100)
     )
@@ -243,8 +261,35 @@ class Document:
     ack_version: int = attrs.field(default=0, validator=fields.not_negative)
     """The version people are asked to confirm they have read: the last one adopted as a
     material change (an editorial change does not ask again); 0 while nobody is asked."""
+    draft: Document | None = attrs.field(default=None, validator=_draft_revision)
+    """A draft revision of a document in force: the document as its next version would
+    read once adopted (see :data:`styrdok.rules.DECIDED_FIELDS`). Changing what a document
+    in force says prepares it here; what applies stays as adopted until the next adoption
+    takes the draft in. ``None`` when nothing is being prepared."""
     revision: int = 0
     """Optimistic-lock token: bumped on every stored change; pass it back when editing."""
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the document is in force on ``day``: adopted, not ended, and its date of
+        effect (:attr:`in_force_from`) reached."""
+        return self.status is DocStatus.IN_FORCE and (
+            self.in_force_from is None or self.in_force_from <= day
+        )
+
+    def upcoming_on(self, day: dt.date) -> bool:
+        """Whether the document is adopted but takes effect only after ``day``."""
+        return (
+            self.status is DocStatus.IN_FORCE
+            and self.in_force_from is not None
+            and self.in_force_from > day
+        )
+
+    def new_version_from(self, day: dt.date) -> dt.date | None:
+        """The date of effect of an adopted version that does not apply yet on ``day``
+        while an earlier one still does; ``None`` when there is none."""
+        if self.in_force_on(day) and self.effective_from is not None and self.effective_from > day:
+            return self.effective_from
+        return None
 
     @property
     def asks_to_be_read(self) -> bool:

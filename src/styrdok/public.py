@@ -26,7 +26,7 @@ from typing import IO, Any, Literal
 from styrdok import markdown
 from styrdok.csvsafe import is_number
 from styrdok.csvsafe import writer as csv_writer
-from styrdok.enums import DispStatus, DocStatus
+from styrdok.enums import DispStatus
 from styrdok.files import refuse_links, write_atomically
 from styrdok.model import Body, Dispensation, Document, Person
 from styrdok.scrub import Scrubber, Shown
@@ -171,7 +171,7 @@ def build(
 
     published = []
     for document in documents:
-        if document.status is DocStatus.IN_FORCE:
+        if document.in_force_on(today):
             record = public_document(document, persons=by_ref, bodies=body_by_ref, people=people)
             record = scrubbed(record, "owner", "guardian")
             # Rendered from the scrubbed text, so a name never reaches the HTML.

@@ -29,6 +29,7 @@ from styrdok.usecases import (
     dispensations,
     document_views,
     documents,
+    drafts,
     exporting,
     faq,
     handover,
@@ -152,6 +153,7 @@ class Registry:
     review_document = documents.review_document
     repeal_document = documents.repeal_document
     get_document = document_views.get_document
+    document_applying = document_views.document_applying
     list_documents = document_views.list_documents
     document_versions = document_views.document_versions
     reviews = document_views.reviews
@@ -160,6 +162,8 @@ class Registry:
     check_document = document_views.check_document
     search_documents = content.search_documents
     compare_versions = content.compare_versions
+    compare_draft = drafts.compare_draft
+    discard_draft = drafts.discard_draft
     add_faq_entry = faq.add_faq_entry
     edit_faq_entry = faq.edit_faq_entry
     remove_faq_entry = faq.remove_faq_entry

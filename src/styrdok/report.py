@@ -233,7 +233,7 @@ def build(
     for document in documents:
         if document.status in (DocStatus.DRAFT, DocStatus.IN_FORCE) and not document.guardian:
             without_guardian.append(document.ref)
-        if document.status is not DocStatus.IN_FORCE:
+        if not document.in_force_on(today):  # adopted to take effect later: not yet
             continue
         in_force.append(document)
         by_unit[unit_of.get(document.owner, NONE_GROUP)].append(document)

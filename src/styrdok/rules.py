@@ -12,6 +12,9 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
+import attrs
+
+from styrdok import fields
 from styrdok.errors import PermissionDenied, RuleViolation
 from styrdok.model import (
     Body,
@@ -54,6 +57,81 @@ EDITABLE_FIELDS = frozenset(
         "word_count",
     }
 )
+
+
+#: Editable fields that say what a document decides: in a document in force they change
+#: only by adopting a new version, so an edit of them prepares a draft revision
+#: (:attr:`~styrdok.model.Document.draft`) and what applies stays as adopted. The other
+#: editable fields — who owns and guards it, when it is reviewed, where it sits among the
+#: documents, when reminders go — are the register's housekeeping and change at once.
+DECIDED_FIELDS = frozenset(
+    {
+        "title",
+        "doc_type",
+        "purpose",
+        "intended_effects",
+        "audience",
+        "applies_to",
+        "limits",
+        "follow_up",
+        "valid_until",
+        "non_compliance",
+        "dispensation_rules",
+        "supersedes",
+        "text_url",
+        "text",
+        "word_count",
+    }
+)
+
+
+def _combined(decided_from: Document, housekeeping_from: Document) -> Document:
+    """What ``decided_from`` decides (:data:`DECIDED_FIELDS`) on the register's
+    housekeeping of ``housekeeping_from``, without a draft. Who may approve dispensations
+    is housekeeping too (a handover must not wait for a board meeting), though the rest of
+    the dispensation rules are decided."""
+    decided = {name: getattr(decided_from, name) for name in DECIDED_FIELDS}
+    decided["dispensation_rules"] = attrs.evolve(
+        decided_from.dispensation_rules,
+        approvers=housekeeping_from.dispensation_rules.approvers,
+    )
+    # Only what differs is set (and checked): a value stored under an earlier rule and
+    # kept on both sides stays as stored (see styrdok.fields.evolve).
+    changes = {
+        name: value for name, value in decided.items() if getattr(housekeeping_from, name) != value
+    }
+    if housekeeping_from.draft is not None:
+        changes["draft"] = None
+    return fields.evolve(housekeeping_from, **changes) if changes else housekeeping_from
+
+
+def with_draft_taken_in(document: Document) -> Document:
+    """``document`` with what its draft revision decides in place and no draft: what
+    adopting the draft makes of it."""
+    if document.draft is None:
+        return document
+    return _combined(document.draft, document)
+
+
+def as_adopted(document: Document, edited: Document) -> Document:
+    """``edited`` with what ``document`` decides kept as adopted: the housekeeping part of
+    an edit of a document in force, which applies at once."""
+    return _combined(document, edited)
+
+
+def draft_of(current: Document, proposed: Document) -> Document | None:
+    """The draft revision that says what ``proposed`` decides, on ``current`` as it
+    stands (``None`` when they decide the same: nothing to prepare)."""
+    draft = _combined(proposed, current)
+    return None if draft == _combined(current, current) else draft
+
+
+def shown_to(person: Person | None, document: Document) -> Document:
+    """``document`` as ``person`` may read it: a draft revision is work in progress, seen
+    only by those who work on the document (as a draft is, :func:`may_see_draft`)."""
+    if document.draft is None or (person is not None and may_manage_document(person, document)):
+        return document
+    return attrs.evolve(document, draft=None)
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -202,6 +280,40 @@ def require_ready_for_force(document: Document) -> None:
         raise RuleViolation(f"{document.ref} cannot be in force without " + ", ".join(missing))
 
 
+#: The furthest ahead a decision may set its date of effect, in days (about five years):
+#: further is a typing mistake, not a plan.
+MAX_DAYS_TO_EFFECT = 5 * 366
+
+
+def require_date_of_effect(
+    before: Document, *, decided_on: dt.date, effective_from: dt.date
+) -> None:
+    """A decision takes effect on its day or later, and a new version is neither decided
+    nor takes effect before the version it replaces."""
+    in_force = before.status is DocStatus.IN_FORCE
+    if in_force and before.decided_on is not None and decided_on < before.decided_on:
+        raise RuleViolation(
+            f"version {before.version} of {before.ref} was adopted on "
+            f"{before.decided_on}; a new version cannot predate it"
+        )
+    if effective_from < decided_on:
+        raise RuleViolation(
+            f"{before.ref} cannot take effect on {effective_from}, before the decision "
+            f"({decided_on})"
+        )
+    if (effective_from - decided_on).days > MAX_DAYS_TO_EFFECT:
+        raise RuleViolation(
+            f"{before.ref} cannot take effect on {effective_from}: more than five years "
+            f"after the decision ({decided_on})"
+        )
+    current = before.effective_from or before.decided_on
+    if in_force and current is not None and effective_from < current:
+        raise RuleViolation(
+            f"version {before.version} of {before.ref} takes effect on {current}; a new "
+            "version cannot take effect before it"
+        )
+
+
 def require_document_status(document: Document, allowed: Iterable[DocStatus], action: str) -> None:
     """Raise unless the document is in one of the ``allowed`` states."""
     allowed = tuple(allowed)
@@ -248,7 +360,7 @@ def review_state(
 ) -> ReviewState:
     """Whether a document in force is overdue for review, due soon, fine, or not reviewed.
     The review date itself is not overdue yet: the review may be done that day."""
-    if document.status is not DocStatus.IN_FORCE or document.next_review_on is None:
+    if not document.in_force_on(today) or document.next_review_on is None:
         return ReviewState.NONE
     if document.next_review_on < today:
         return ReviewState.OVERDUE
@@ -270,8 +382,10 @@ def require_no_parent_cycle(ref: str, parent: str | None, parents: dict[str, str
 # --- dispensations -----------------------------------------------------------------------
 
 
-def require_dispensable(document: Document) -> None:
-    """Dispensations are only granted from a document in force that allows them."""
+def require_dispensable(document: Document, valid_from: dt.date | None = None) -> None:
+    """Dispensations are only granted from a document in force that allows them; one
+    adopted with a later date of effect may be applied for in advance, from that day on
+    (a dispensation ``valid_from`` earlier would exempt from a rule that does not apply)."""
     if document.status is not DocStatus.IN_FORCE:
         raise RuleViolation(
             f"{document.ref} is {document.status.value}: dispensations are only granted "
@@ -279,6 +393,12 @@ def require_dispensable(document: Document) -> None:
         )
     if not document.dispensation_rules.allowed:
         raise RuleViolation(f"{document.ref} does not allow dispensations")
+    start = document.in_force_from
+    if valid_from is not None and start is not None and valid_from < start:
+        raise RuleViolation(
+            f"{document.ref} is in force from {start}: a dispensation from it cannot start "
+            f"before that ({valid_from})"
+        )
 
 
 def require_valid_terms(

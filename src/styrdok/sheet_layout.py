@@ -96,6 +96,8 @@ _DOCUMENT_COLUMNS = (
     _c("guardian", "Väktare", "Guardian", cells.REF),
     _c("adopted_by", "Beslutad av", "Adopted by", cells.REF),
     _c("decided_on", "Beslutsdatum", "Decided on", cells.DATE, width=12),
+    _c("effective_from", "Gäller från", "Effective from", cells.DATE, width=12),
+    _c("in_force_from", "I kraft sedan", "In force since", cells.DATE, width=12),
     _c("minute_ref", "Paragraf", "Minute", width=10),
     _c("registry_number", "Diarienummer", "Registry number", width=16),
     _c("purpose", "Syfte", "Purpose", width=40),

@@ -190,7 +190,7 @@ def create_app(
         shown (nor said to exist) to those who do not work on it."""
         if not rules.may_see_draft(g.get("person"), doc):
             raise NotFound(f"unknown document {doc.ref!r}")
-        return doc
+        return rules.shown_to(g.get("person"), doc)  # a draft revision only to its makers
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -247,6 +247,9 @@ def create_app(
             ],
             active=reg.dispensations_active_on(document=ref),
             review=rules.review_state(doc, reg.today()),
+            upcoming=doc.upcoming_on(reg.today()),
+            coming=(coming := doc.new_version_from(reg.today())),
+            applying_version=reg.document_applying(ref).version if coming else None,
             # Each open question with its answer form's field (an answered one too, if its
             # form comes back with a mistake: a second post of the form).
             open_questions=[

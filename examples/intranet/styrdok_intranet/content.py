@@ -28,6 +28,8 @@ FIELD_NAMES = {
     "status": "Status",
     "adopted_by": "Beslutad av",
     "decided_on": "Beslutsdatum",
+    "effective_from": "Gäller från",
+    "in_force_from": "I kraft sedan",
     "minute_ref": "Paragraf",
     "registry_number": "Diarienummer",
     "purpose": "Syfte",

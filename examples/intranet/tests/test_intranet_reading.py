@@ -123,8 +123,8 @@ def test_the_to_read_page_lists_each_document_with_a_confirm_form(reading_db: Pa
     )
     assert "att läsa sedan 2026-10-23" in page  # the routine, adopted 30 days ago
     assert (
-        "Du bekräftade version 1 den 2026-11-22. Ändrat sedan dess: Beslutsdatum, Syfte, "
-        "Antal ord, Texten." in page
+        "Du bekräftade version 1 den 2026-11-22. Ändrat sedan dess: Beslutsdatum, "
+        "Gäller från, Syfte, Antal ord, Texten." in page
     )
     forms = [e for e in elements if e.tag == "form"]
     policy = next(f for f in forms if f.attrs["action"] == f"/dokument/{READ_POLICY}/bekraftelse")

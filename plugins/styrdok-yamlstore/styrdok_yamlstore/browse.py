@@ -29,6 +29,12 @@ class Browse:
         d = document
         if where.statuses is not None and d.status not in where.statuses:
             return False
+        if (
+            where.statuses is not None
+            and where.effective_on is not None
+            and d.upcoming_on(where.effective_on)
+        ):
+            return False
         if where.doc_type is not None and d.doc_type != where.doc_type:
             return False
         if where.adopted_by is not None and d.adopted_by != where.adopted_by:

@@ -103,7 +103,7 @@ class MainGroup(StyrdokGroup):
 @click.option(
     "--lang",
     type=click.Choice(["sv", "en"]),
-    help="Language of tables, reports and reminders [default: from the settings file, "
+    help="Language of help, tables, reports and reminders [default: from the settings file, "
     "else sv]; JSON and CSV keep the codes.",
 )
 @click.option(

@@ -93,17 +93,28 @@ def search(app: App, query: str, everything: bool, limit: int) -> None:
 @click.argument("ref")
 @click.option("--from", "from_version", type=click.IntRange(1), help="The older version.")
 @click.option("--to", "to_version", type=click.IntRange(1), help="The newer version.")
+@click.option("--draft", is_flag=True, help="The draft revision against the version adopted now.")
 @pass_app
-def doc_diff(app: App, ref: str, from_version: int | None, to_version: int | None) -> None:
+def doc_diff(
+    app: App, ref: str, from_version: int | None, to_version: int | None, draft: bool
+) -> None:
     """What changed between two adopted versions: every changed field, and the text word
-    by word ([-removed-] {+added+}). By default the last version against the one before.
+    by word ([-removed-] {+added+}). By default the last version against the one before;
+    with --draft, what the draft revision (prepared with ``doc edit``) would change.
 
     \b
     Examples:
       styrdok doc diff RIKT-SOC-01
       styrdok --format json doc diff RIKT-SOC-01 --from 1 --to 3
     """
-    diff = app.registry().compare_versions(ref, from_version=from_version, to_version=to_version)
+    if draft and (from_version is not None or to_version is not None):
+        raise click.UsageError("give --draft or --from/--to, not both")
+    registry = app.registry()
+    diff = (
+        registry.compare_draft(ref)
+        if draft
+        else registry.compare_versions(ref, from_version=from_version, to_version=to_version)
+    )
     if app.fmt != "table":
         from styrdok.serialize import to_data
 

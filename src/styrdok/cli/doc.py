@@ -84,13 +84,41 @@ def doc_edit(
     stored = app.registry().edit_document(
         ref, edit, actor=app.actor, expected_revision=expect_revision
     )
-    done(f"Updated {stored.ref} (revision {stored.revision}).", stored, app.fmt)
+    message = f"Updated {stored.ref} (revision {stored.revision})."
+    if stored.draft is not None:
+        message += (
+            f" What it decides changes in a draft revision, applied when adopted "
+            f"(styrdok doc diff {stored.ref} --draft)."
+        )
+    done(message, stored, app.fmt)
+
+
+@doc.command("discard-draft")
+@click.argument("ref")
+@EXPECT_REVISION
+@pass_app
+def doc_discard_draft(app: App, ref: str, expect_revision: int | None) -> None:
+    """Drop the draft revision of a document in force (the changes prepared with
+    ``doc edit`` and not yet adopted). The document as adopted stays as it is.
+
+    \b
+    Example:
+      styrdok --as anna.lind doc discard-draft RIKT-IS-01
+    """
+    stored = app.registry().discard_draft(ref, actor=app.actor, expected_revision=expect_revision)
+    done(f"Discarded the draft revision of {stored.ref}.", stored, app.fmt)
 
 
 @doc.command("adopt")
 @click.argument("ref")
 @click.option("--body", required=True, metavar="BODY", help="The deciding body.")
 @click.option("--on", "on", type=DATE, required=True, help="Date of the decision.")
+@click.option(
+    "--effective-from",
+    type=DATE,
+    help="Date the decision takes effect (gäller från) [default: the decision date]. "
+    "Until then the earlier version, or nothing, applies.",
+)
 @click.option("--minute", "minute_ref", help="Paragraph in the minutes, e.g. '§ 45'.")
 @click.option("--registry-number", help="Diarienummer of the decision.")
 @click.option(
@@ -111,6 +139,7 @@ def doc_adopt(
     ref: str,
     body: str,
     on: dt.date,
+    effective_from: dt.date | None,
     minute_ref: str | None,
     registry_number: str | None,
     dispensations: str | None,
@@ -121,23 +150,32 @@ def doc_adopt(
     it applies to is then asked to read it and confirm (``styrdok ack``), unless the
     revision is ``--editorial``.
 
+    A decision may take effect later than it is taken (``--effective-from``): the
+    document is then adopted but not in force until that day (a revised version: the
+    earlier one applies until then), and becomes so by itself.
+
     \b
-    Example:
+    Examples:
       styrdok --as anna.lind doc adopt POL-IS-01 --body KF --on 2025-02-10 --minute "§ 12"
+      styrdok --as sofia.karlsson doc adopt RIKT-AI-01 --body KS --on 2026-11-20 \\
+          --effective-from 2027-01-01
     """
     stored = app.registry().adopt_document(
         ref,
         actor=app.actor,
         body=body,
         on=on,
+        effective_from=effective_from,
         minute_ref=minute_ref,
         registry_number=registry_number,
         dispensations=Disposition(dispensations) if dispensations else None,
         expected_revision=expect_revision,
         material=not editorial,
     )
+    effect = stored.effective_from or on
+    when = f"in force from {on}" if effect == on else f"adopted {on}, in force from {effect}"
     done(
-        f"{stored.ref} version {stored.version} in force from {on}; next review "
+        f"{stored.ref} version {stored.version} {when}; next review "
         f"{stored.next_review_on or '-'}.",
         stored,
         app.fmt,

@@ -15,10 +15,12 @@ from styrdok.cli.app import App, pass_app
 from styrdok.cli.output import emit_object, emit_rows
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocStatus, DocType
+from styrdok.i18n import translations
 from styrdok.labels import N_
 
 if TYPE_CHECKING:
-    from styrdok.model import DocumentVersion
+    from styrdok.model import Document, DocumentVersion
+    from styrdok.registry import Registry
 
 #: Columns of `doc list`: (field, heading).
 LIST_COLUMNS = [
@@ -52,7 +54,24 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
         raise click.UsageError("give --version or --on, not both")
     registry = app.registry()
     if version is None and on is None:
-        emit_object(registry.get_document(ref), app.fmt)
+        document = registry.get_document(ref)
+        if app.fmt != "table":
+            emit_object(document, app.fmt)
+            return
+        emit_object(attrs.evolve(document, draft=None), app.fmt)
+        for line in _dates_of_effect(registry, document, app.language()):
+            click.echo(line)
+        if document.draft is not None:
+            changed = registry.compare_draft(ref)
+            names = [c.field.split(".")[0] for c in changed.fields]
+            names += ["text"] if changed.text_changed else []
+            gettext = translations(app.language()).gettext
+            click.echo(
+                gettext(
+                    "A draft revision, not yet adopted, changes: {fields} "
+                    "(styrdok doc diff {ref} --draft)."
+                ).format(fields=", ".join(dict.fromkeys(names)) or "-", ref=ref)
+            )
         return
     versions = registry.document_versions(ref)
     chosen = [
@@ -69,6 +88,33 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
         what = f"no version {version}" if version is not None else f"no version in force on {on}"
         raise click.ClickException(f"{ref} has {what} (adopted versions: {known})")
     emit_object(chosen[0], app.fmt)
+
+
+def _dates_of_effect(registry: Registry, document: Document, language: str) -> list[str]:
+    """What a reader must know beside the record: it is adopted but not in force yet, or
+    a newer version is adopted but an earlier one applies until its date of effect."""
+    today, gettext = registry.today(), translations(language).gettext
+    if document.upcoming_on(today):
+        return [
+            gettext("Adopted on {decided}, in force from {effective}: not in force yet.").format(
+                decided=document.decided_on, effective=document.in_force_from
+            )
+        ]
+    coming = document.new_version_from(today)
+    if coming is None:
+        return []
+    applying = registry.document_applying(document.ref, on=today)
+    return [
+        gettext(
+            "Version {version} takes effect on {effective}; until then version {current} "
+            "applies (styrdok doc show {ref} --version {current})."
+        ).format(
+            version=document.version,
+            effective=coming,
+            current=applying.version,
+            ref=document.ref,
+        )
+    ]
 
 
 @click.command("list")

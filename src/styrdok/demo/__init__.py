@@ -70,6 +70,8 @@ def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = 
     )
     _revise_social_media_guidelines(registry, day)
     _correct_action_plan_link(registry, day)
+    _adopt_password_manager(registry, today)
+    _prepare_remote_work_revision(registry)
     # The revision asks its readers again; the editorial correction does not.
     confirmed += confirm_reading(registry, day, only={"RIKT-SOC-01", "HPL-DIG-01"})
     if files is not None:
@@ -465,6 +467,42 @@ def _revise_social_media_guidelines(registry: Registry, day: Callable[[int], dt.
     )
     registry.adopt_document(
         "RIKT-SOC-01", actor="maria.nystrom", body="KS", on=day(REVISION_DAY), minute_ref="§ 132"
+    )
+
+
+def _adopt_password_manager(registry: Registry, today: dt.date) -> None:
+    # The review a year ago asked for a password manager; the board has now adopted the
+    # revised guidelines, to take effect on the first of next month. Until then version 1
+    # applies: `doc show RIKT-IS-02` says so, and `doc show RIKT-IS-02 --version 2` shows
+    # what is coming. A draft revision is prepared first (doc edit), then adopted.
+    current = registry.get_document("RIKT-IS-02")
+    registry.edit_document(
+        "RIKT-IS-02",
+        {"text": text_of("RIKT-IS-02", edition=2)},
+        actor="anna.lind",
+        expected_revision=current.revision,
+    )
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    registry.adopt_document(
+        "RIKT-IS-02",
+        actor="anna.lind",
+        body="KS",
+        on=today - dt.timedelta(days=5),
+        effective_from=next_month,
+        minute_ref="§ 141",
+    )
+
+
+def _prepare_remote_work_revision(registry: Registry) -> None:
+    # The information security guidelines are being revised: a paragraph about working on
+    # the train is drafted. Until the board adopts it, what applies is unchanged; `doc show
+    # RIKT-IS-01` mentions the draft and `doc diff RIKT-IS-01 --draft` shows it.
+    current = registry.get_document("RIKT-IS-01")
+    registry.edit_document(
+        "RIKT-IS-01",
+        {"text": text_of("RIKT-IS-01", edition=2)},
+        actor="anna.lind",
+        expected_revision=current.revision,
     )
 
 

@@ -1,4 +1,5 @@
-"""Texts people read in reminders, in Swedish (default) or English.
+"""Texts people read — reminders, tables, reports, the command line's help and usage
+errors — in Swedish (default) or English.
 
 Source strings are English; ``locale/sv/LC_MESSAGES/styrdok.po`` translates them, compiled to
 ``styrdok.mo`` (``python -m styrdok.i18n`` re-extracts and recompiles; a test fails when the

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -21,13 +22,44 @@ STABLE_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def extract() -> Catalog:
-    """Every translatable string in the package."""
+    """Every translatable string in the package: its gettext calls, the help of every
+    built-in command, and click's own messages, which styrdok shows in the reader's
+    language too."""
     template = Catalog(domain=DOMAIN, project="styrdok")
     for _file, _line, message, comments, context in extract_from_dir(
         str(PACKAGE_DIR), method_map=[("**.py", "python")]
     ):
         template.add(message, auto_comments=comments, context=context)
+    for message in help_messages():
+        template.add(message)
+    for message in click_messages():
+        template.add(message)
     return template
+
+
+def help_messages() -> Iterator[str]:
+    """The help texts of every built-in command and group, paragraph by paragraph; example
+    lines are not among them (``styrdok.i18n.help``)."""
+    from styrdok.cli import COMMANDS, builtin_command, main
+    from styrdok.i18n.help import command_messages
+
+    yield from command_messages(main)
+    for name in COMMANDS:
+        yield from command_messages(builtin_command(name))
+
+
+def click_messages() -> Iterator[str | tuple[str, ...]]:
+    """What click writes in help and usage errors, from the click installed."""
+    import importlib
+
+    from styrdok.cli.app import CLICK_METAVARS, CLICK_MODULES
+
+    yield from CLICK_METAVARS
+    for name in CLICK_MODULES:
+        module = importlib.import_module(name)
+        assert module.__file__ is not None
+        for _line, message, _comments, _context in extract_from_file("python", module.__file__):
+            yield message
 
 
 def po_path(language: str) -> Path:

@@ -496,6 +496,10 @@ class DocumentFilter(NamedTuple):
     """Refs that contain this text, compared regardless of case (refs are ASCII)."""
     not_refs: frozenset[str] = frozenset()
     """Not these documents."""
+    effective_on: dt.date | None = None
+    """With ``statuses`` naming ``in_force``: a document counts as in force only from its
+    :attr:`~styrdok.model.Document.in_force_from`, so one adopted to take effect after this
+    day is left out (:meth:`~styrdok.model.Document.in_force_on`)."""
 
 
 class DispensationFilter(NamedTuple):

@@ -89,6 +89,8 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "version": doc.version,
         "adopted_by": doc.adopted_by,
         "decided_on": doc.decided_on,
+        "effective_from": doc.effective_from,
+        "in_force_from": doc.in_force_from,
         "minute_ref": doc.minute_ref,
         "registry_number": doc.registry_number,
         "owner": doc.owner,
@@ -115,6 +117,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "word_count": doc.word_count,
         "reminder_offsets": list(doc.reminder_offsets) if doc.reminder_offsets else None,
         "ack_version": doc.ack_version,
+        "draft": to_data(doc.draft) if doc.draft is not None else None,
         "revision": doc.revision,
     }
 
@@ -130,6 +133,8 @@ def document_from_row(row: Row) -> Document:
         version=row["version"],
         adopted_by=row["adopted_by"],
         decided_on=row["decided_on"],
+        effective_from=row.get("effective_from"),
+        in_force_from=row.get("in_force_from"),
         minute_ref=row["minute_ref"],
         registry_number=row["registry_number"],
         owner=row["owner"],
@@ -155,8 +160,14 @@ def document_from_row(row: Row) -> Document:
         word_count=row["word_count"],
         reminder_offsets=row["reminder_offsets"],
         ack_version=row.get("ack_version", 0),
+        draft=_draft(row.get("draft")),
         revision=row["revision"],
     )
+
+
+def _draft(data: Any) -> Document | None:
+    """A stored draft revision (a JSON column, or ``None``)."""
+    return None if data is None else from_data(_stored_snapshot(data), Document, where="$.draft")
 
 
 def version_to_row(version: DocumentVersion) -> dict[str, Any]:

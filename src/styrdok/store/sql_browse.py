@@ -24,6 +24,14 @@ def _conditions(where: DocumentFilter) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = []
     if where.statuses is not None:
         found.append(d.c.status.in_(sorted(s.value for s in where.statuses)))
+        if where.effective_on is not None and DocStatus.IN_FORCE in where.statuses:
+            found.append(
+                sa.or_(
+                    d.c.status != DocStatus.IN_FORCE.value,
+                    d.c.in_force_from.is_(None),
+                    d.c.in_force_from <= where.effective_on,
+                )
+            )
     if where.doc_type is not None:
         found.append(d.c.doc_type == where.doc_type)
     if where.adopted_by is not None:

@@ -99,6 +99,9 @@ class DocumentRow(SQLModel, table=True):
     version: int = 0
     adopted_by: str | None = _ref_fk("body.ref", nullable=True, index=True)
     decided_on: dt.date | None = None
+    # The current version's date of effect and the document's first (migration 0013).
+    effective_from: dt.date | None = None
+    in_force_from: dt.date | None = None
     minute_ref: str | None = Field(default=None, max_length=100)
     registry_number: str | None = Field(default=None, max_length=100)
     owner: str = _ref_fk("person.ref", nullable=False, index=True)
@@ -128,6 +131,11 @@ class DocumentRow(SQLModel, table=True):
     # The version people are asked to confirm they have read (migration 0008).
     ack_version: int = Field(
         default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    # A draft revision of a document in force, as the whole document (migration 0013);
+    # SQL NULL when there is none.
+    draft: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
     )
     revision: int = 0
 

@@ -67,6 +67,7 @@ def _expected(
         return (
             rules.may_see_draft(reader, doc)
             and (status is None or doc.status is status)
+            and not (status is DocStatus.IN_FORCE and doc.upcoming_on(TODAY))
             and (unit is None or units.get(doc.owner) == unit)
             and (not overdue or rules.review_state(doc, TODAY) is rules.ReviewState.OVERDUE)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from styrdok.model import (
     DispensationRequest,
@@ -16,6 +16,9 @@ from styrdok.model import (
     Funding,
 )
 from styrdok.store.base import Store
+
+if TYPE_CHECKING:
+    from styrdok.registry import Registry
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -73,3 +76,26 @@ def complete_request(**changes: Any) -> DispensationRequest:
     }
     fields.update(changes)
     return DispensationRequest(**fields)
+
+
+def revise(
+    registry: Registry,
+    ref: str,
+    changes: Any,
+    *,
+    actor: str,
+    on: dt.date | None = None,
+    material: bool = True,
+) -> Document:
+    """Change what a document in force says and adopt it as its next version at once, by
+    the body that adopted it, on ``on`` (default: the registry's today): an edit alone
+    only prepares a draft revision."""
+    current = registry.get_document(ref)
+    registry.edit_document(ref, changes, actor=actor)
+    return registry.adopt_document(
+        ref,
+        actor=actor,
+        body=current.adopted_by or "KS",
+        on=on or registry.today(),
+        material=material,
+    )

@@ -41,6 +41,8 @@ class RecordContract:
             version=1,
             adopted_by="KS",
             decided_on=day(-100),
+            effective_from=day(-100),
+            in_force_from=day(-100),
             next_review_on=day(265),
             ack_version=1,  # a first adoption asks everyone it applies to to read it
             revision=1,

@@ -9,7 +9,7 @@ from styrdok.errors import Conflict, InvalidValue
 from styrdok.model import DocStatus, FaqEntry
 from styrdok.registry import Registry
 from styrdok.search import snippet_text
-from styrdok.testing.contract_data import complete_document, day
+from styrdok.testing.contract_data import complete_document, day, revise
 
 TEXT = """## Molntjänster
 
@@ -30,8 +30,7 @@ class SearchContract:
     def searchable(self, seeded: Registry) -> Registry:
         """The seeded registry with a text for ``POL-1`` and ``RIKT-1`` in force, with an
         FAQ entry."""
-        doc = seeded.get_document("POL-1")
-        seeded.edit_document("POL-1", {"text": TEXT}, actor="owner", expected_revision=doc.revision)
+        revise(seeded, "POL-1", {"text": TEXT}, actor="owner")
         seeded.add_document(
             complete_document(
                 "RIKT-1",
@@ -84,29 +83,32 @@ class SearchContract:
         assert _refs(searchable, "utkast", status=None) == ["UTK-1"]
         assert _refs(searchable, "utkast", status=DocStatus.DRAFT) == ["UTK-1"]
 
-    def test_an_edit_is_found_at_once_and_the_old_words_are_gone(
+    def test_an_adopted_revision_is_found_at_once_and_the_old_words_are_gone(
         self, searchable: Registry
     ) -> None:
-        """An edit is searchable as soon as it is written, and the words it removed are
-        no longer found."""
-        doc = searchable.get_document("POL-1")
-        searchable.edit_document(
-            "POL-1",
-            {"text": "Nya regler om videomöten."},
-            actor="owner",
-            expected_revision=doc.revision,
-        )
+        """A new version is searchable as soon as it is adopted, and the words it removed
+        are no longer found."""
+        revise(searchable, "POL-1", {"text": "Nya regler om videomöten."}, actor="owner")
         assert _refs(searchable, "videomöten") == ["POL-1"]
         assert _refs(searchable, "personuppgiftsbiträdesavtal") == []
 
-    def test_a_refused_edit_leaves_the_index_as_it_was(self, searchable: Registry) -> None:
-        """An edit refused with ``Conflict`` leaves the search index unchanged."""
+    def test_a_draft_revision_is_not_searched(self, searchable: Registry) -> None:
+        """Search finds what applies: the words of a draft revision are not found until it
+        is adopted, and the adopted words still are."""
+        searchable.edit_document("POL-1", {"text": "Nya regler om videomöten."}, actor="owner")
+        assert _refs(searchable, "videomöten") == []
+        assert _refs(searchable, "personuppgiftsbiträdesavtal") == ["POL-1"]
+
+    def test_a_refused_adoption_leaves_the_index_as_it_was(self, searchable: Registry) -> None:
+        """An adoption refused with ``Conflict`` leaves the search index unchanged."""
+        searchable.edit_document("POL-1", {"text": "Nya regler om videomöten."}, actor="owner")
         doc = searchable.get_document("POL-1")
         with pytest.raises(Conflict):
-            searchable.edit_document(
+            searchable.adopt_document(
                 "POL-1",
-                {"text": "Nya regler om videomöten."},
                 actor="owner",
+                body="KS",
+                on=day(0),
                 expected_revision=doc.revision - 1,
             )
         assert _refs(searchable, "videomöten") == []

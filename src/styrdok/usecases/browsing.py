@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from styrdok import rules
 from styrdok.errors import InvalidValue
 from styrdok.model import DispStatus, DocStatus, Document, DueItem, DueKind, Person, scope_title
 from styrdok.search import SnippetPart
@@ -115,6 +116,7 @@ def _filter(
         review_before=review_before,
         hidden=None if admin else DocStatus.DRAFT,
         shown_to=None if admin or reader is None else reader.ref,
+        effective_on=today,
     )
 
 
@@ -165,10 +167,16 @@ def browse_documents(
     with registry.session.read() as store:
         if typed is None:
             documents, total = store.page_documents(where, offset=offset, limit=per_page)
-            return DocumentPage(
+            found = DocumentPage(
                 documents=tuple(documents), total=total, page=page, per_page=per_page
             )
-        return _search_page(store, where, typed, offset=offset, page=page, per_page=per_page)
+        else:
+            found = _search_page(store, where, typed, offset=offset, page=page, per_page=per_page)
+    if any(d.draft is not None for d in found.documents):
+        # A draft revision is work in progress: only those who work on it see it.
+        shown = tuple(rules.shown_to(reader, d) for d in found.documents)
+        found = attrs.evolve(found, documents=shown)
+    return found
 
 
 def _search_page(

@@ -12,6 +12,7 @@ from styrdok import diffing
 from styrdok.errors import InvalidValue, RuleViolation
 from styrdok.model import DocStatus
 from styrdok.search import SearchHit
+from styrdok.store.base import DocumentFilter
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import load_document
 
@@ -36,9 +37,19 @@ def search_documents(
     if not 1 <= limit <= MAX_HITS:
         raise InvalidValue(f"limit: expected 1 to {MAX_HITS}, got {limit}")
     with registry.session.read() as store:
-        return store.search_documents(
+        hits = store.search_documents(
             query, statuses=None if status is None else (status,), limit=limit
         )
+        if status is not DocStatus.IN_FORCE or not hits:
+            return hits
+        # In force means in force today: drop those adopted to take effect later.
+        where = DocumentFilter(
+            statuses=frozenset({status}),
+            refs=frozenset(hit.ref for hit in hits),
+            effective_on=registry.today(),
+        )
+        kept = {d.ref for d in store.page_documents(where, offset=0, limit=len(hits))[0]}
+    return [hit for hit in hits if hit.ref in kept]
 
 
 @use_case

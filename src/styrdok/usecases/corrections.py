@@ -249,6 +249,8 @@ def _as_before(
             "version": 0,
             "adopted_by": None,
             "decided_on": None,
+            "effective_from": None,
+            "in_force_from": None,
             "minute_ref": None,
         }
     else:
@@ -257,6 +259,9 @@ def _as_before(
             "version": earlier.version,
             "adopted_by": earlier.snapshot.adopted_by,
             "decided_on": earlier.snapshot.decided_on,
+            # A version stored before dates of effect were kept took effect on its decision.
+            "effective_from": earlier.in_force_from,
+            "in_force_from": current.in_force_from,
             "minute_ref": earlier.snapshot.minute_ref,
         }
     prior = _before_adoption(work, latest)

@@ -43,7 +43,7 @@ def request_dispensation(
     on = on or registry.today()
     with registry.session.work(actor) as work:
         document = work.document(request.document_ref)
-        rules.require_dispensable(document)
+        rules.require_dispensable(document, request.valid_from)
         work.require_person(request.responsible, "responsible")
         work.require_units(request.applies_to, "applies_to")
         rules.require_valid_terms(
@@ -92,8 +92,8 @@ def renew_dispensation(
         ):
             raise RuleViolation(f"{ref} already has a pending or approved renewal")
         document = work.document(original.document_ref)
-        rules.require_dispensable(document)
         valid_from = original.valid_until + dt.timedelta(days=1)
+        rules.require_dispensable(document, valid_from)
         rules.require_valid_terms(
             document.dispensation_rules,
             valid_from=valid_from,
@@ -159,7 +159,7 @@ def approve_dispensation(
             ("it was requested", before.requested_on),
             (f"{document.ref} was adopted", document.decided_on),
         )
-        rules.require_dispensable(document)
+        rules.require_dispensable(document, before.valid_from)
         rules.require_valid_terms(
             document.dispensation_rules,
             valid_from=before.valid_from,

@@ -14,10 +14,11 @@ from styrdok.config import DEFAULT_MAX_WORDS
 from styrdok.model import AuditEvent, DocStatus, Document, DocumentVersion, Review
 from styrdok.text import normalise_query
 from styrdok.usecases.arguments import use_case
-from styrdok.usecases.work import load_document
+from styrdok.usecases.work import evolve, load_document
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
+    from styrdok.store.base import Store
 
 
 @use_case
@@ -38,15 +39,47 @@ def list_documents(
     parent: str | None = None,
 ) -> list[Document]:
     """Documents now, filtered by status, type, adopting body, owner/guardian, parent.
-    Each filter is normalised as stored text is (:func:`styrdok.text.normalise_query`)."""
+    Each filter is normalised as stored text is (:func:`styrdok.text.normalise_query`).
+    ``status=in_force`` means in force today: a document adopted to take effect later is
+    left out until its date of effect (:meth:`~styrdok.model.Document.in_force_on`)."""
     with registry.session.read() as store:
-        return store.list_documents(
+        found = store.list_documents(
             status=status.value if status else None,
             doc_type=_query(doc_type),
             adopted_by=_query(body),
             person=_query(person),
             parent=_query(parent),
         )
+    if status is DocStatus.IN_FORCE:
+        today = registry.today()
+        found = [d for d in found if d.in_force_on(today)]
+    return found
+
+
+def applying_now(store: Store, document: Document, today: dt.date) -> Document:
+    """``document`` as it applies on ``today``: itself, or — when a new version is adopted
+    but takes effect later — the version still in force, with today's owner and guardian
+    (the people to ask now)."""
+    if document.new_version_from(today) is None:
+        return document
+    for version in store.list_versions(document.ref):
+        period_ends = version.in_force_until
+        if version.in_force_from <= today and (period_ends is None or today < period_ends):
+            return evolve(
+                version.snapshot,
+                owner=document.owner,
+                guardian=document.guardian,
+                revision=document.revision,
+            )
+    return document
+
+
+@use_case
+def document_applying(registry: Registry, ref: str, *, on: dt.date | None = None) -> Document:
+    """A document as it applies today (or ``on``): the version in force then, even when a
+    newer one is adopted to take effect later (see :func:`applying_now`)."""
+    with registry.session.read() as store:
+        return applying_now(store, load_document(store, ref), on or registry.today())
 
 
 def _query(value: str | None) -> str | None:

@@ -62,7 +62,14 @@ def edit_document(
     """Change a document's fields (a :class:`~styrdok.edits.DocumentEdit`, or a mapping of
     field names to values). Pass the ``revision`` you read as ``expected_revision``: if
     someone else changed it since, :class:`~styrdok.errors.Conflict` is raised and nothing
-    is written."""
+    is written.
+
+    In a document in force, what it decides (:data:`~styrdok.rules.DECIDED_FIELDS`: its
+    title, text, scope, rules…) changes only by adopting a new version: an edit of those
+    fields prepares a draft revision (:attr:`~styrdok.model.Document.draft`), built on by
+    later edits and taken in by :func:`adopt_document`; what applies stays as adopted.
+    Housekeeping fields (owner, guardian, review dates, links, reminders) change at once.
+    """
     edit = DocumentEdit.of(changes)
     with registry.session.work(actor) as work:
         before = work.document(ref)
@@ -70,11 +77,23 @@ def edit_document(
         if before.status not in (DocStatus.DRAFT, DocStatus.IN_FORCE):
             raise RuleViolation(f"{ref} is {before.status.value} and can no longer be edited")
         after = edit.apply_to(before)
-        if before.status is DocStatus.IN_FORCE and after.faq != before.faq:
-            raise RuleViolation(
-                f"the FAQ of {ref}, which is in force, changes one entry at a time "
-                "(add_faq_entry, edit_faq_entry, remove_faq_entry): each change is a new version"
+        if before.status is DocStatus.IN_FORCE:
+            if after.faq != before.faq:
+                raise RuleViolation(
+                    f"the FAQ of {ref}, which is in force, changes one entry at a time "
+                    "(add_faq_entry, edit_faq_entry, remove_faq_entry): each change is a new "
+                    "version"
+                )
+            # Housekeeping at once; what the document decides waits in the draft revision,
+            # the edit made on top of the draft there is.
+            proposed = edit.apply_to(before.draft) if before.draft is not None else after
+            rules.require_history_kept(before, proposed, registry.today())
+            check_links(work, proposed)
+            work.require_units(
+                proposed.applies_to, "applies_to", before=(before.draft or before).applies_to
             )
+            current = rules.as_adopted(before, after)
+            after = evolve(current, draft=rules.draft_of(current, proposed))
         rules.require_history_kept(before, after, registry.today())
         check_links(work, after)
         work.require_units(after.applies_to, "applies_to", before=before.applies_to)
@@ -102,47 +121,62 @@ def adopt_document(
     dispensations: Disposition | None = None,
     expected_revision: int | None = None,
     material: bool = True,
+    effective_from: dt.date | None = None,
 ) -> Document:
     """Record the decision that puts a draft in force, or a revised version of a document
     already in force (version + 1). If the document supersedes another, that one becomes
     ``superseded`` and ``dispensations`` says what happens to its open dispensations.
 
+    The decision is taken ``on`` and takes effect on ``effective_from`` (default: the same
+    day). A draft adopted with a later date of effect is adopted but not in force until
+    then; a revised version with one leaves the earlier version in force until then. Either
+    way the change happens on that day by itself: what applies is worked out from the
+    dates, with no job to run.
+
     A first adoption, and a revision adopted as a ``material`` change (the default), asks
     everyone the document applies to to read the new version and confirm it; a revision
     with ``material=False`` (editorial: spelling, a new contact, a broken link) asks
-    nobody again, and confirmations of the earlier version still count."""
+    nobody again, and confirmations of the earlier version still count.
+
+    A draft revision prepared by :func:`edit_document` is what the new version says."""
     with registry.session.work(actor) as work:
         before = work.document(ref)
         rules.require_document_manager(work.actor, before, "adopt")
         rules.require_document_status(before, (DocStatus.DRAFT, DocStatus.IN_FORCE), "adopt")
         work.require_body(body, "adopting body")
-        next_review_on = before.next_review_on
-        if next_review_on is None or next_review_on <= on:
-            next_review_on = rules.next_review(before, on)
-        version = work.next_version(before)
+        effect = effective_from or on
         first = before.status is DocStatus.DRAFT
+        rules.require_date_of_effect(before, decided_on=on, effective_from=effect)
+        next_review_on = before.next_review_on
+        if next_review_on is None or next_review_on <= effect:
+            next_review_on = rules.next_review(before, effect)
+        version = work.next_version(before)
         after = evolve(
-            before,
+            rules.with_draft_taken_in(before),
             status=DocStatus.IN_FORCE,
             version=version,
             ack_version=version if material or first else before.ack_version,
             adopted_by=body,
             decided_on=on,
+            effective_from=effect,
+            in_force_from=effect if first else before.in_force_from or before.decided_on,
             minute_ref=minute_ref or before.minute_ref,
             registry_number=registry_number or before.registry_number,
             next_review_on=next_review_on,
         )
         rules.require_ready_for_force(after)
-        if after.valid_until is not None and after.valid_until < on:
-            raise RuleViolation(f"{ref} is valid until {after.valid_until}, before {on}")
+        if after.valid_until is not None and after.valid_until < effect:
+            raise RuleViolation(f"{ref} is valid until {after.valid_until}, before {effect}")
         if before.status is DocStatus.IN_FORCE:
-            if before.decided_on is not None and on < before.decided_on:
-                raise RuleViolation(
-                    f"version {before.version} of {ref} was adopted on "
-                    f"{before.decided_on}; a new version cannot predate it"
-                )
-            work.store.end_version(ref, version=before.version, until=on)
+            work.store.end_version(ref, version=before.version, until=effect)
         if after.supersedes is not None:
+            if effect != on:
+                # The replaced document would have to stay in force until the date of
+                # effect and then end by itself; its status is stored, so it cannot.
+                raise RuleViolation(
+                    f"{ref} supersedes {after.supersedes}: a document that replaces another "
+                    "takes effect on the day it is adopted; adopt it on its date of effect"
+                )
             _supersede(work, after.supersedes, successor=after, on=on, dispensations=dispensations)
         stored = work.save_document(
             before, after, events.DocumentAdopted, expected_revision=expected_revision
@@ -151,7 +185,7 @@ def adopt_document(
             DocumentVersion(
                 document_ref=ref,
                 version=stored.version,
-                in_force_from=on,
+                in_force_from=effect,
                 in_force_until=None,
                 snapshot=stored,
             )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.document_views import applying_now
 from styrdok.usecases.work import evolve
 
 if TYPE_CHECKING:
@@ -72,9 +73,11 @@ def export_public(
                 return record
             return evolve(record, applies_to=[units.get(u, u) for u in record.applies_to])
 
+        today = registry.today()
         data = public.build(
-            today=registry.today(),
-            documents=[by_name(d) for d in store.list_documents()],
+            today=today,
+            # A version adopted to take effect later is not published before its day.
+            documents=[by_name(applying_now(store, d, today)) for d in store.list_documents()],
             dispensations=[by_name(x) for x in store.list_dispensations()],
             persons=persons,
             bodies=store.list_bodies(),

@@ -38,20 +38,26 @@ def replace_faq(
         raise RuleViolation(
             f"{document.ref} was adopted on {document.decided_on}; its FAQ cannot change on {on}"
         )
+    # A version adopted to take effect later gets its FAQ change from that day on: the
+    # change cannot apply before the version it amends.
+    start = max(on, document.effective_from or on)
     after = evolve(
-        document, faq=faq, version=work.next_version(document) if in_force else document.version
+        document,
+        faq=faq,
+        version=work.next_version(document) if in_force else document.version,
+        effective_from=start if in_force else document.effective_from,
     )
     if in_force:
-        work.store.end_version(document.ref, version=document.version, until=on)
+        work.store.end_version(document.ref, version=document.version, until=start)
     stored = work.save_document(document, after, event, expected_revision=expected_revision)
     if in_force:
         work.store.insert_version(
             DocumentVersion(
                 document_ref=document.ref,
                 version=stored.version,
-                in_force_from=on,
+                in_force_from=start,
                 in_force_until=None,
-                snapshot=stored,
+                snapshot=evolve(stored, draft=None),  # what was adopted, not what is prepared
             )
         )
     return stored

@@ -124,7 +124,8 @@ def _units_of(tree: UnitTree, person: Person) -> list[str]:
 @use_case
 def documents_to_read(registry: Registry, person: str) -> list[ToRead]:
     """What ``person`` is asked to read and has not confirmed, by title: documents in
-    force that apply to their unit or a unit above it. Nothing for someone who has left."""
+    force that apply to their unit or a unit above it, from the day the version asked about
+    takes effect. Nothing for someone who has left."""
     with registry.session.read() as store:
         found = store.get_person(person)
         if found is None:
@@ -133,8 +134,12 @@ def documents_to_read(registry: Registry, person: str) -> list[ToRead]:
             return []
         tree = UnitTree(store.list_units())
         pending = store.documents_to_read(found.ref, _units_of(tree, found))
-    joined = found.unit_since or dt.date.min
-    return [ToRead(doc, max(since, joined), earlier) for doc, since, earlier in pending]
+    joined, today = found.unit_since or dt.date.min, registry.today()
+    return [
+        ToRead(doc, max(since, joined), earlier)
+        for doc, since, earlier in pending
+        if since <= today  # asked from the version's date of effect, not before
+    ]
 
 
 @use_case

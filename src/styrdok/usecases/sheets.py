@@ -216,7 +216,7 @@ def _sections(kind: str, records: list[Any], numbers: dict[str, list[int]]) -> d
                     DocumentVersion(
                         document_ref=document.ref,
                         version=document.version,
-                        in_force_from=document.decided_on,
+                        in_force_from=document.effective_from or document.decided_on,
                         in_force_until=None,
                         snapshot=document,
                     )
