@@ -24,7 +24,8 @@ def registry() -> Registry:
 
 
 def visible(doc: Document) -> Document:
-    """``doc``, or :class:`NotFound` as for a ref that does not exist."""
+    """``doc`` as the caller may read it (a draft revision only for those who work on
+    it), or :class:`NotFound` as for a ref that does not exist."""
     if not rules.may_see_draft(g.get("person"), doc):
         raise NotFound(f"unknown document {doc.ref!r}")
-    return doc
+    return rules.shown_to(g.get("person"), doc)
