@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -145,6 +145,54 @@ def public_dispensation(
     }
 
 
+class Publisher:
+    """Turns the register's records into what may be published, one at a time, with people
+    shown as ``people`` says (``language`` names the placeholder for an e-mail address:
+    ``sv`` or ``en``). Holds only the people and bodies, so a register of any size streams
+    through it."""
+
+    def __init__(
+        self,
+        *,
+        today: dt.date,
+        persons: Iterable[Person],
+        bodies: Iterable[Body],
+        people: PeopleChoice = "roles",
+        language: str = "sv",
+    ) -> None:
+        if people not in PEOPLE_CHOICES:
+            raise ValueError(f"people must be one of {', '.join(PEOPLE_CHOICES)}")
+        self.today, self.people = today, people
+        self._persons = {p.ref: p for p in persons}
+        self._bodies = {b.ref: b for b in bodies}
+        # Names are only ever shown through _who (those fields are not scrubbed: they would
+        # be searched for the very person they show); everything else is scrubbed of people.
+        self._scrub = _scrubber(self._persons.values(), people, language=language)
+
+    def _scrubbed(self, record: dict[str, Any], *shown: str) -> dict[str, Any]:
+        return {key: value if key in shown else self._scrub(value) for key, value in record.items()}
+
+    def document(self, document: Document) -> dict[str, Any] | None:
+        """The public record of ``document``, or ``None`` if it is not in force today."""
+        if not document.in_force_on(self.today):
+            return None
+        record = public_document(
+            document, persons=self._persons, bodies=self._bodies, people=self.people
+        )
+        record = self._scrubbed(record, "owner", "guardian")
+        # Rendered from the scrubbed text, so a name never reaches the HTML.
+        record["text_html"] = markdown.to_html(record["text"]) if record["text"] else ""
+        return record
+
+    def dispensation(self, disp: Dispensation, in_force: Container[str]) -> dict[str, Any] | None:
+        """The public record of ``disp``, or ``None`` unless it was decided in favour from a
+        document ``in_force`` (refs of the documents published)."""
+        if disp.status not in PUBLISHED_DISPENSATIONS or disp.document_ref not in in_force:
+            return None
+        record = public_dispensation(disp, persons=self._persons, people=self.people)
+        return self._scrubbed(record, "responsible")
+
+
 def build(
     *,
     today: dt.date,
@@ -155,34 +203,17 @@ def build(
     people: PeopleChoice = "roles",
     language: str = "sv",
 ) -> dict[str, Any]:
-    """The publishable register: documents in force and the dispensations decided from
-    them, with people shown as ``people`` says (``language`` names the placeholder for an
-    e-mail address: ``sv`` or ``en``)."""
-    if people not in PEOPLE_CHOICES:
-        raise ValueError(f"people must be one of {', '.join(PEOPLE_CHOICES)}")
-    by_ref = {p.ref: p for p in persons}
-    body_by_ref = {b.ref: b for b in bodies}
-    # Names are only ever shown through _who (those fields are not scrubbed: they would be
-    # searched for the very person they show); everything else is scrubbed of people.
-    scrub = _scrubber(by_ref.values(), people, language=language)
-
-    def scrubbed(record: dict[str, Any], *shown: str) -> dict[str, Any]:
-        return {key: value if key in shown else scrub(value) for key, value in record.items()}
-
-    published = []
-    for document in documents:
-        if document.in_force_on(today):
-            record = public_document(document, persons=by_ref, bodies=body_by_ref, people=people)
-            record = scrubbed(record, "owner", "guardian")
-            # Rendered from the scrubbed text, so a name never reaches the HTML.
-            record["text_html"] = markdown.to_html(record["text"]) if record["text"] else ""
-            published.append(record)
+    """The publishable register as one value: documents in force and the dispensations
+    decided from them (see :class:`Publisher`; :func:`write_stream` writes a register of
+    any size without holding it)."""
+    publisher = Publisher(
+        today=today, persons=persons, bodies=bodies, people=people, language=language
+    )
+    published = [r for r in map(publisher.document, documents) if r is not None]
     in_force = {d["ref"] for d in published}
-    decided = []
-    for disp in dispensations:
-        if disp.status in PUBLISHED_DISPENSATIONS and disp.document_ref in in_force:
-            record = public_dispensation(disp, persons=by_ref, people=people)
-            decided.append(scrubbed(record, "responsible"))
+    decided = [
+        r for r in (publisher.dispensation(x, in_force) for x in dispensations) if r is not None
+    ]
     return {
         "generated_on": today,
         "people": people,
@@ -207,31 +238,66 @@ def _cell(value: Any) -> Any:
 
 
 def write(data: Mapping[str, Any], directory: os.PathLike[str] | str) -> list[str]:
+    """Write a :func:`build` result as :func:`write_stream` does."""
+    return write_stream(
+        directory,
+        generated_on=data["generated_on"],
+        people=data["people"],
+        documents=data["documents"],
+        dispensations=data["dispensations"],
+    )
+
+
+def write_stream(
+    directory: os.PathLike[str] | str,
+    *,
+    generated_on: dt.date,
+    people: PeopleChoice,
+    documents: Iterable[Mapping[str, Any]],
+    dispensations: Iterable[Mapping[str, Any]],
+) -> list[str]:
     """Write ``register.json``, ``documents.csv`` and ``dispensations.csv`` (UTF-8, comma
     separated, every cell quoted, one header row; text that a spreadsheet would take for a
-    formula starts with ``'``, see :mod:`styrdok.csvsafe`) into ``directory``. Each file
-    appears whole or not at all; if one of the names is a symbolic link, none is written."""
+    formula starts with ``'``, see :mod:`styrdok.csvsafe`) into ``directory`` in one pass
+    over ``documents`` and then ``dispensations`` (public records, which may be generators:
+    nothing is held). Each file appears whole or not at all; if one of the names is a
+    symbolic link, none is written."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-
-    def as_json(handle: IO[str]) -> None:
-        json.dump(data, handle, ensure_ascii=False, indent=2, default=str)
-        handle.write("\n")
-
-    def as_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Callable[..., None]:
-        def writer(handle: IO[str]) -> None:
-            # Open data is downloaded by anyone into any spreadsheet: formulas neutralised.
-            sheet = csv_writer(handle)
-            sheet.writerow(columns)
-            for row in rows:
-                sheet.writerow([_cell(row[c]) for c in columns])
-
-        return writer
-
     refuse_links(folder / name for name in FILES)
-    write_atomically(folder / "register.json", as_json)
-    write_atomically(folder / "documents.csv", as_csv(data["documents"], DOCUMENT_COLUMNS))
-    write_atomically(
-        folder / "dispensations.csv", as_csv(data["dispensations"], DISPENSATION_COLUMNS)
-    )
+
+    def items(
+        handle: IO[str], records: Iterable[Mapping[str, Any]], sheet: Any, columns: Sequence[str]
+    ) -> None:
+        handle.write("[")
+        first = True
+        for record in records:
+            handle.write("\n" if first else ",\n")
+            # The layout json.dump(indent=2) gave the whole register before it streamed.
+            text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+            handle.write("    " + text.replace("\n", "\n    "))
+            sheet.writerow([_cell(record[c]) for c in columns])
+            first = False
+        handle.write("]" if first else "\n  ]")
+
+    def register(handle: IO[str]) -> None:
+        def with_documents_csv(documents_csv: IO[str]) -> None:
+            def with_dispensations_csv(dispensations_csv: IO[str]) -> None:
+                # Open data is downloaded by anyone into any spreadsheet: formulas neutralised.
+                documents_sheet = csv_writer(documents_csv)
+                documents_sheet.writerow(DOCUMENT_COLUMNS)
+                dispensations_sheet = csv_writer(dispensations_csv)
+                dispensations_sheet.writerow(DISPENSATION_COLUMNS)
+                head = json.dumps({"generated_on": str(generated_on), "people": people})
+                handle.write(head[:-1] + ', "documents": ')
+                items(handle, documents, documents_sheet, DOCUMENT_COLUMNS)
+                handle.write(', "dispensations": ')
+                items(handle, dispensations, dispensations_sheet, DISPENSATION_COLUMNS)
+                handle.write("}\n")
+
+            write_atomically(folder / "dispensations.csv", with_dispensations_csv)
+
+        write_atomically(folder / "documents.csv", with_documents_csv)
+
+    write_atomically(folder / "register.json", register)
     return list(FILES)

@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -167,11 +168,9 @@ def _is_overdue(document: Document, today: dt.date) -> bool:
     return document.next_review_on is not None and document.next_review_on < today
 
 
-def _shares(groups: Mapping[str, list[Document]], today: dt.date) -> tuple[ReviewShare, ...]:
-    shares = [
-        ReviewShare(group, len(docs), sum(_is_overdue(d, today) for d in docs))
-        for group, docs in groups.items()
-    ]
+def _shares(groups: Mapping[str, list[int]]) -> tuple[ReviewShare, ...]:
+    """``groups`` maps a group to ``[documents in force, of them overdue]``."""
+    shares = [ReviewShare(group, total, overdue) for group, (total, overdue) in groups.items()]
     # Worst first: that is where attention goes; ties by name for a stable report.
     return tuple(sorted(shares, key=lambda s: (-s.share, -s.overdue, s.group)))
 
@@ -225,25 +224,37 @@ def build(
     unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
     level_of = {b.ref: b.level.value for b in bodies}
 
-    in_force: list[Document] = []
+    # Counts, not documents, are kept: the register streams through (only the documents
+    # long overdue, which the report lists, are held).
+    in_force, overdue = 0, 0
+    late_ones: list[Document] = []
     without_guardian: list[str] = []
     type_level: Counter[tuple[str, str]] = Counter()
-    by_unit: dict[str, list[Document]] = defaultdict(list)
-    by_body: dict[str, list[Document]] = defaultdict(list)
+    by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_body: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for document in documents:
         if document.status in (DocStatus.DRAFT, DocStatus.IN_FORCE) and not document.guardian:
             without_guardian.append(document.ref)
         if not document.in_force_on(today):  # adopted to take effect later: not yet
             continue
-        in_force.append(document)
-        by_unit[unit_of.get(document.owner, NONE_GROUP)].append(document)
-        by_body[document.adopted_by or NONE_GROUP].append(document)
+        is_late = _is_overdue(document, today)
+        in_force += 1
+        overdue += is_late
+        for group in (
+            by_unit[unit_of.get(document.owner, NONE_GROUP)],
+            by_body[document.adopted_by or NONE_GROUP],
+        ):
+            group[0] += 1
+            group[1] += is_late
         level = level_of.get(document.adopted_by or "", NONE_GROUP)
         type_level[(document.doc_type.value, level)] += 1
+        due = document.next_review_on
+        if due is not None and (today - due).days >= long_overdue_after_days:
+            late_ones.append(document)
 
     active: Counter[str] = Counter()
     renewed: Counter[str] = Counter()
-    costs: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    costs: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     for disp in dispensations:
         if disp.status not in GRANTED_STATUSES:
             continue
@@ -258,7 +269,9 @@ def build(
             funder = NO_EXTRA_COST
         else:
             funder = UNSTATED
-        costs[(funder, funding.currency)].append(funding.estimated_cost or Decimal(0))
+        cost = costs[(funder, funding.currency)]
+        cost[0] += 1
+        cost[1] += funding.estimated_cost or Decimal(0)
 
     by_document = sorted(
         (
@@ -269,19 +282,19 @@ def build(
     )
     cost_by_funder = sorted(
         (
-            FunderCost(funder, currency, len(amounts), sum(amounts, Decimal(0)))
-            for (funder, currency), amounts in costs.items()
+            FunderCost(funder, currency, count, total)
+            for (funder, currency), (count, total) in costs.items()
         ),
         key=lambda f: (-f.estimated_cost, -f.dispensations, f.funder, f.currency),
     )
     reading, reading_units = _reading(acceptance, units) if units else ((), ())
-    late = long_overdue(in_force, persons, bodies, today=today, after_days=long_overdue_after_days)
+    late = long_overdue(late_ones, persons, bodies, today=today, after_days=long_overdue_after_days)
     return Report(
         today=today,
-        documents_in_force=len(in_force),
-        overdue_reviews=sum(_is_overdue(d, today) for d in in_force),
-        by_unit=_shares(by_unit, today),
-        by_body=_shares(by_body, today),
+        documents_in_force=in_force,
+        overdue_reviews=overdue,
+        by_unit=_shares(by_unit),
+        by_body=_shares(by_body),
         without_guardian=tuple(sorted(without_guardian)),
         per_type_and_level=tuple(
             TypeLevelCount(doc_type, level, count)

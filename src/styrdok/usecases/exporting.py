@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -18,6 +18,7 @@ from styrdok.usecases.work import evolve
 
 if TYPE_CHECKING:
     from styrdok.audit import AuditHead
+    from styrdok.model import Document
     from styrdok.public import PeopleChoice
     from styrdok.registry import Registry
 
@@ -58,35 +59,71 @@ def export_public(
     and beside it :data:`AUDIT_HEAD_FILE`, the audit log's head, so outsiders can anchor
     the log; returns the file names. ``language`` is the publication's: it names what
     stands in for a scrubbed e-mail address."""
-    from styrdok import public
+    from styrdok import exchange, public
     from styrdok.audit import read_head
 
+    today = registry.today()
     with registry.session.read() as store:
         # A reader outside knows "IT-enheten", not the unit code KLF-IT.
         units = {unit.ref: unit.name for unit in store.list_units()}
         persons = [
             evolve(p, unit=units[p.unit]) if p.unit in units else p for p in store.list_persons()
         ]
+        publisher = public.Publisher(
+            today=today,
+            persons=persons,
+            bodies=store.list_bodies(),
+            people=people,
+            language=language,
+        )
 
         def by_name(record: Any) -> Any:  # what it applies to, by the units' names
             if not any(u in units for u in record.applies_to):
                 return record
             return evolve(record, applies_to=[units.get(u, u) for u in record.applies_to])
 
-        today = registry.today()
-        data = public.build(
-            today=today,
-            # A version adopted to take effect later is not published before its day.
-            documents=[by_name(applying_now(store, d, today)) for d in store.list_documents()],
-            dispensations=[by_name(x) for x in store.list_dispensations()],
-            persons=persons,
-            bodies=store.list_bodies(),
+        published: set[str] = set()  # refs only: the records themselves are not kept
+
+        def documents() -> Iterator[dict[str, Any]]:
+            waiting = []
+            for document in exchange.iter_records(store, _section("documents")):
+                if document.new_version_from(today) is not None:
+                    # A version adopted to take effect later is not published before its
+                    # day: the one in force is looked up once the stream is read (few).
+                    waiting.append(document)
+                    continue
+                yield from _published(document)
+            for document in waiting:
+                yield from _published(applying_now(store, document, today))
+
+        def _published(document: Document) -> Iterator[dict[str, Any]]:
+            record = publisher.document(by_name(document))
+            if record is not None:
+                published.add(document.ref)
+                yield record
+
+        def dispensations() -> Iterator[dict[str, Any]]:
+            for disp in exchange.iter_records(store, _section("dispensations")):
+                record = publisher.dispensation(by_name(disp), published)
+                if record is not None:
+                    yield record
+
+        names = public.write_stream(
+            directory,
+            generated_on=today,
             people=people,
-            language=language,
+            documents=documents(),
+            dispensations=dispensations(),
         )
         head = read_head(store)
-    names = public.write(data, directory)
     return [*names, _write_audit_head(head, Path(directory), at=registry.now())]
+
+
+def _section(name: str) -> Any:
+    """The export's section ``name`` (how its records are read from the store)."""
+    from styrdok import exchange
+
+    return next(section for section in exchange.SECTIONS if section.name == name)
 
 
 #: The public export's anchor file: the audit log's head when the export was made.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from styrdok import events
 from styrdok.audit import (
@@ -28,6 +28,7 @@ from styrdok.usecases.arguments import use_case
 if TYPE_CHECKING:
     from styrdok.registry import Registry
     from styrdok.report import Report
+    from styrdok.store.base import Store
 
 
 @use_case
@@ -60,8 +61,9 @@ def report(
         )
         return reporting.build(
             today=today or registry.today(),
-            documents=store.list_documents(),
-            dispensations=store.list_dispensations(),
+            # Streamed from the store: the report keeps counts, not the register.
+            documents=_records(store, "documents"),
+            dispensations=_records(store, "dispensations"),
             persons=store.list_persons(),
             bodies=store.list_bodies(),
             audit=read_head(store),
@@ -122,3 +124,11 @@ def audit_events(registry: Registry) -> Iterator[AuditEvent]:
     """The whole audit log, oldest first (streamed)."""
     with registry.session.read() as store:
         yield from store.iter_audit()
+
+
+def _records(store: Store, section: str) -> Iterator[Any]:
+    """The records of one of the export's sections, streamed from the store."""
+    from styrdok import exchange
+
+    kind = next(s for s in exchange.SECTIONS if s.name == section)
+    return exchange.iter_records(store, kind)
