@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from styrdok import events, rules
 from styrdok.errors import NotFound
 from styrdok.model import Document, FaqEntry, Question
+from styrdok.store.base import DocumentFilter, QuestionFilter
 from styrdok.text import as_line
 from styrdok.usecases import faq
 from styrdok.usecases.arguments import use_case
@@ -106,7 +107,13 @@ def open_questions(registry: Registry, *, guardian: str | None = None) -> list[Q
     most asked first per guardian (or owner, for documents without a guardian)."""
     from styrdok import questions as grouping
 
+    # Only the open questions (for a guardian: those they or an owner may answer) and the
+    # documents they are about are read, not the register: a request, not a batch job.
+    where = QuestionFilter(unanswered=True, answerer=guardian)
     with registry.session.read() as store:
-        documents = {d.ref: d for d in store.list_documents()}
-        groups = grouping.most_asked_open(store.list_questions(), documents)
+        _, count = store.page_questions(where, offset=0, limit=0)
+        open_ones, _ = store.page_questions(where, offset=0, limit=count)
+        refs = frozenset(q.document_ref for q in open_ones)
+        about = store.page_documents(DocumentFilter(refs=refs), offset=0, limit=len(refs))[0]
+        groups = grouping.most_asked_open(open_ones, {d.ref: d for d in about})
     return [g for g in groups if guardian is None or g.guardian == guardian]
