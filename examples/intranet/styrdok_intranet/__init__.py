@@ -64,7 +64,7 @@ from styrdok_intranet import (
 )
 from styrdok_intranet.api.access import check_cors_origins
 from styrdok_intranet.api.context import REGISTRY_KEY
-from styrdok_intranet.errors import Back
+from styrdok_intranet.errors import Back, registry_reason
 from styrdok_intranet.guard import require_form_user
 from styrdok_intranet.identity import IdentityPolicy, form_token
 from styrdok_intranet.security import (
@@ -207,7 +207,7 @@ def create_app(
             filters=found.filters,
             snippets=found.found.snippets,
             pager=listing.pager(found.found, "register", found.filters),
-            choices=listing.choices(reg),
+            choices=listing.filter_options(reg),
             persons=reg.persons_by_ref(d.guardian for d in documents if d.guardian),
             today=reg.today(),
         )
@@ -312,7 +312,7 @@ def create_app(
             try:
                 registry().ask(ref, text, actor=user)
             except InvalidValue as exc:
-                error, detail = forms.REFUSED, str(exc)
+                error, detail = forms.REFUSED, registry_reason(exc)
             else:
                 return redirect(url_for("document", ref=ref, klart="fraga") + "#kvitto")
         return document_page(ref, asking=forms.Field(typed, error, detail)), 400
@@ -330,7 +330,7 @@ def create_app(
             try:
                 question = registry().answer(question_id, text, actor=user, promote_to_faq=faq)
             except InvalidValue as exc:
-                error, detail = forms.REFUSED, str(exc)
+                error, detail = forms.REFUSED, registry_reason(exc)
             else:
                 done = "faq" if faq else "svar"
                 target = url_for("document", ref=question.document_ref, klart=done)
@@ -401,7 +401,7 @@ def create_app(
         try:
             reg.acknowledge(ref, actor=user, channel=AckChannel.INTRANET, version=version)
         except (Conflict, RuleViolation) as exc:  # a newer version, or no longer in force
-            refused = reading.refusal(reg.get_document(ref), version, str(exc))
+            refused = reading.refusal(reg.get_document(ref), version, registry_reason(exc))
             page = (
                 to_read_page(refused=refused) if from_list else document_page(ref, refused=refused)
             )

@@ -11,11 +11,13 @@ is an empty page that says how many there are.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from flask import Response, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 
 from styrdok.enums import DocStatus
@@ -129,6 +131,55 @@ def choices(reg: Registry) -> dict[str, list[tuple[str, str]]]:
         ),
         "status": [(s.value, label(s.value)) for s in DocStatus],
     }
+
+
+#: How long a process keeps the register's filter options: the types, bodies and units in
+#: use change when someone adds one, rarely, and a filter a minute behind is harmless. On a
+#: register with 1,555 bodies, building and escaping the options each time was two thirds
+#: of the register page's time.
+OPTIONS_FOR = 60.0
+
+
+@attrs.frozen
+class FilterOptions:
+    """The register's filters as ready ``<option>`` lists, escaped once, by filter."""
+
+    html: Mapping[str, Markup]
+
+    @classmethod
+    def of(cls, offered: Mapping[str, list[tuple[str, str]]]) -> FilterOptions:
+        """The options of :func:`choices`' lists."""
+        return cls(
+            {
+                name: Markup("").join(
+                    Markup('<option value="{}">{}</option>').format(value, text)
+                    for value, text in pairs
+                )
+                for name, pairs in offered.items()
+            }
+        )
+
+    def options(self, name: str, selected: str) -> Markup:
+        """Filter ``name``'s options, ``selected`` (a value as typed) marked chosen."""
+        html = self.html[name]
+        if not selected:
+            return html
+        chosen = Markup(' value="{}">').format(selected)
+        return Markup(html.replace(chosen, chosen[:-1] + Markup(" selected>"), 1))
+
+
+_kept: dict[int, tuple[float, FilterOptions]] = {}
+
+
+def filter_options(reg: Registry) -> FilterOptions:
+    """:func:`choices` as :class:`FilterOptions`, kept :data:`OPTIONS_FOR` seconds."""
+    now = time.monotonic()
+    kept = _kept.get(id(reg))
+    if kept is not None and now - kept[0] < OPTIONS_FOR:
+        return kept[1]
+    options = FilterOptions.of(choices(reg))
+    _kept[id(reg)] = (now, options)
+    return options
 
 
 def pager(paging: Paging, endpoint: str, params: Mapping[str, str]) -> Pager:

@@ -317,3 +317,18 @@ def test_no_page_reads_the_whole_register(paged_db: Path, path: str) -> None:
     """No list or document page reads every person, every document or the whole due list."""
     response = get(make_app(paged_db).test_client(), path, "anna.lind")
     assert response.status_code == 200, response.get_data(as_text=True)[-500:]
+
+
+def test_the_chosen_filter_is_marked_and_a_typed_value_cannot_break_out() -> None:
+    """The filters' options are escaped once and kept; the value chosen is marked selected,
+    and a value typed into the address that no option has marks nothing and stays text."""
+    from styrdok_intranet.listing import FilterOptions
+
+    options = FilterOptions.of({"instans": [("KS", "Kommunstyrelsen"), ("K&F", "Kultur & fritid")]})
+    assert str(options.options("instans", "K&F")) == (
+        '<option value="KS">Kommunstyrelsen</option>'
+        '<option value="K&amp;F" selected>Kultur &amp; fritid</option>'
+    )
+    hostile = '"><script>x()</script>'
+    assert "<script>" not in options.options("instans", hostile)
+    assert "selected" not in options.options("instans", hostile)
