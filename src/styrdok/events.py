@@ -294,6 +294,14 @@ class AttachmentRemoved(Event):
     attachment as it was."""
 
 
+@_listed("attachment.import")
+class AttachmentImported(Event):
+    """A file's record was brought in by a merged import with the document it belongs to
+    (``entity`` is the document; it gets a new number; its bytes must be in the file
+    storage already). ``after``: ``source_sha256``, the SHA-256 of the export file, and
+    ``record``, the attachment without its number and text."""
+
+
 # --- dispensations -------------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 The JSON format is the domain objects as :mod:`styrdok.serialize` writes them, one record a
 line, sections in foreign-key order, no timestamps: exporting, importing into an empty
 registry and exporting again gives the same bytes. The audit log is not part of an export:
-it is the history of *this* registry, and the import itself is recorded in it.
+it is the history of *this* registry, and the import itself is recorded in it. Attached
+files travel as their records and the text read from them (:class:`AttachmentRecord`), not
+their bytes, which stay in the file storage (``docs/files.md``).
 
 Import is all or nothing. Every record is rebuilt as a domain object (so every field rule
 applies) and every reference is checked before the first row is written; a problem raises
@@ -29,8 +31,10 @@ from typing import IO, Any
 
 import attrs
 
-from styrdok import csvsafe
+from styrdok import csvsafe, fields
+from styrdok.attachment import Attachment
 from styrdok.errors import AlreadyExists, InvalidValue, NotFound
+from styrdok.extraction import MAX_TEXT
 from styrdok.files import refuse_links, write_atomically
 from styrdok.model import (
     Acknowledgement,
@@ -62,6 +66,26 @@ class Section:
     to_row: Callable[[Any], dict[str, Any]]
 
 
+@attrs.frozen
+class AttachmentRecord(Attachment):
+    """A file of a document as an export carries it: the attachment, with the number the
+    register gave it, and the text read from the file for search. The file's bytes are not
+    in an export: they stay in the file storage, under the SHA-256 (``docs/files.md``)."""
+
+    text: str = attrs.field(default="", validator=fields.text(MAX_TEXT))
+    """The text read from the file for search, cleaned (empty: none could be read)."""
+
+
+def _attachment_to_row(record: AttachmentRecord) -> dict[str, Any]:
+    return {"id": record.id, **convert.attachment_to_row(record, record.text)}
+
+
+@fields.reads_stored  # as the store reads it: a value an older rule let in is kept
+def _attachment_from_row(row: Any) -> AttachmentRecord:
+    attachment = convert.attachment_from_row(row)
+    return AttachmentRecord(**attrs.asdict(attachment, recurse=False), text=row["text"])
+
+
 def _with_id(to_row: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
     def row(obj: Any) -> dict[str, Any]:
         return {"id": obj.id, **to_row(obj)}
@@ -74,6 +98,10 @@ SECTIONS = (
     Section("units", "unit", Unit, convert.unit_from_row, convert.unit_to_row),
     Section("bodies", "body", Body, convert.body_from_row, convert.body_to_row),
     Section("documents", "document", Document, convert.document_from_row, convert.document_to_row),
+    # Optional on read: exports made before files could be attached have no such section.
+    Section(
+        "attachments", "attachment", AttachmentRecord, _attachment_from_row, _attachment_to_row
+    ),
     Section(
         "document_versions",
         "document_version",
@@ -104,6 +132,12 @@ SECTIONS = (
         convert.acknowledgement_to_row,
     ),
 )
+
+
+#: The sections a CSV export writes: every one but the attachments, whose text (up to
+#: 200,000 characters a file, more than a spreadsheet's cell holds) is there to move a
+#: register, not to be read in a spreadsheet.
+CSV_SECTIONS = tuple(section for section in SECTIONS if section.name != "attachments")
 
 
 def iter_records(store: Store, section: Section) -> Iterator[Any]:
@@ -255,7 +289,7 @@ def insert(
     counts = {}
     for section in SECTIONS:
         records = parsed[section.name]
-        if not fresh and section.name in ("reviews", "questions"):
+        if not fresh and section.name in ("reviews", "questions", "attachments"):
             # Numbered records get new numbers when merged into a register in use.
             records = [attrs.evolve(r, id=None) for r in records]
             rows: Iterable[dict[str, Any]] = (
@@ -295,6 +329,7 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
         ("document_versions", lambda v: (v.document_ref, v.version)),
         ("reviews", lambda r: r.id),
         ("questions", lambda q: q.id),
+        ("attachments", lambda a: a.id),
         ("acknowledgements", lambda a: (a.document_ref, a.person, a.version)),
     ):
         keys: set[Any] = set()
@@ -303,6 +338,27 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
             if k is not None and k in keys:
                 raise AlreadyExists(f"{k} appears twice @ $.{name}[{i}]")
             keys.add(k)
+    _check_files_once(parsed["attachments"])
+
+
+def _check_files_once(attachments: list[AttachmentRecord]) -> None:
+    """A document has each file once, by name (regardless of case) and by content, as
+    :func:`styrdok.usecases.attachments.attach_file` keeps it."""
+    names: dict[tuple[str, str], str] = {}  # (document, folded name) → the name
+    contents: set[tuple[str, str]] = set()
+    for i, a in enumerate(attachments):
+        key = (a.document_ref, a.name.casefold())
+        if key in names:
+            raise AlreadyExists(
+                f"{a.document_ref} has two files named {names[key]} @ $.attachments[{i}].name"
+            )
+        names[key] = a.name
+        if (a.document_ref, a.sha256) in contents:
+            raise AlreadyExists(
+                f"{a.document_ref} has the same file twice (same SHA-256) "
+                f"@ $.attachments[{i}].sha256"
+            )
+        contents.add((a.document_ref, a.sha256))
 
 
 def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
@@ -348,6 +404,9 @@ def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
             need("body", x.decision.reported_to, f"{where}.decision.reported_to")
         if x.evaluation is not None:
             need("person", x.evaluation.by, f"{where}.evaluation.by")
+    for i, a in enumerate(parsed["attachments"]):
+        need("document", a.document_ref, f"$.attachments[{i}].document_ref")
+        need("person", a.added_by, f"$.attachments[{i}].added_by")
     for i, q in enumerate(parsed["questions"]):
         need("document", q.document_ref, f"$.questions[{i}].document_ref")
         need("person", q.asked_by, f"$.questions[{i}].asked_by")
@@ -423,9 +482,9 @@ def write_csv(store: Store, directory: str | os.PathLike[str], *, excel: bool = 
     names is a symbolic link nothing is written at all."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    paths = [target / f"{section.name}.csv" for section in SECTIONS]
+    paths = [target / f"{section.name}.csv" for section in CSV_SECTIONS]
     refuse_links(paths)
-    for section, path in zip(SECTIONS, paths, strict=True):
+    for section, path in zip(CSV_SECTIONS, paths, strict=True):
         write_atomically(
             path,
             functools.partial(_write_section, store, section, excel=excel),

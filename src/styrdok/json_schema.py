@@ -1,9 +1,10 @@
 """The published JSON Schema (Draft 2020-12) of the JSON export, made from the domain classes.
 
 The schema is generated from the attrs classes the export is written from (:mod:`styrdok.model`,
-:mod:`styrdok.dispensation`) and the sections of :mod:`styrdok.exchange`, so it cannot drift
-from what ``styrdok export`` writes: a field added to a class is in the next schema. Field
-types come from the annotations, descriptions from the docstrings under the fields.
+:mod:`styrdok.dispensation`, :mod:`styrdok.attachment`) and the sections of
+:mod:`styrdok.exchange`, so it cannot drift from what ``styrdok export`` writes: a field
+added to a class is in the next schema. Field types come from the annotations, descriptions
+from the docstrings under the fields (a subclass's record, those of its bases' fields too).
 
 It describes the *shape* of the file — every property, its type, which are required, no
 others — plus the pattern every reference follows. The registry's own rules (lengths,
@@ -135,7 +136,10 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
         return
     defs[cls.__name__] = {}  # a placeholder first: classes may refer to each other
     attrs.resolve_types(cls)
-    described = _field_docs(cls)
+    described: dict[str, str] = {}
+    for base in reversed(cls.__mro__):  # a subclass's record describes inherited fields too
+        if attrs.has(base):
+            described.update(_field_docs(base))
     properties: dict[str, Any] = {}
     required = []
     for field in attrs.fields(cls):

@@ -133,6 +133,7 @@ def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
     for i, q in enumerate(parsed["questions"]):
         with _at(f"$.questions[{i}].answered_by"):
             require_recorded_answer(q, known.states(q.document_ref, q.answered_on or q.asked_on))
+    _check_attachments(store, known, parsed, in_file)
     _check_units(store, parsed["units"])
     counting: set[tuple[str, str]] = set()
     for i, ack in enumerate(parsed["acknowledgements"]):
@@ -156,6 +157,34 @@ def check_rules(store: Store, parsed: dict[str, list[Any]]) -> None:
                         "that still counts"
                     )
                 counting.add(key)
+
+
+def _check_attachments(
+    store: Store, known: _Known, parsed: dict[str, list[Any]], in_file: set[str]
+) -> None:
+    """A merge brings in the files of the documents it adds, each recorded as attached by
+    someone who could attach it then: the owner or guardian in one of the document's states
+    on that day, or an administrator. A document already in the registry gets its files by
+    ``doc attach``, which reads each file and checks its type: a file's record alone is not
+    taken for it."""
+    people = {p.ref: p for p in parsed["persons"]}
+    for i, attachment in enumerate(parsed["attachments"]):
+        ref = attachment.document_ref
+        with _at(f"$.attachments[{i}].document_ref"):
+            if ref not in in_file:
+                raise RuleViolation(
+                    f"{ref} is already in the registry: a merge brings in only the files "
+                    f"of the documents it adds; attach {attachment.name} with doc attach"
+                )
+        with _at(f"$.attachments[{i}].added_by"):
+            person = people.get(attachment.added_by) or store.get_person(attachment.added_by)
+            assert person is not None  # the references have been checked
+            states = known.states(ref, attachment.added_at.date())
+            if not any(rules.may_manage_document(person, state) for state in states):
+                raise PermissionDenied(
+                    f"{person.ref} may not attach files to {ref}: "
+                    "only its owner, its guardian or an administrator may"
+                )
 
 
 def _check_units(store: Store, units: list[Any]) -> None:

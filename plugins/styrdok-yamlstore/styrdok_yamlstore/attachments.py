@@ -5,10 +5,15 @@ from it, is kept in its document's file (``documents/POL-IS-01.yaml``, under
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import attrs
+
 from styrdok import fields
 from styrdok.attachment import Attachment
 from styrdok.errors import AlreadyExists
 from styrdok.events import AttachmentAdded
+from styrdok.exchange import AttachmentRecord
 from styrdok_yamlstore.folder import State, in_order
 
 
@@ -29,7 +34,7 @@ class Attachments:
         numbers = [n for n in audited if isinstance(n, int)]
         return max([*self._state.attachment, *numbers], default=0) + 1
 
-    def insert_attachment(self, attachment: Attachment, *, text: str) -> Attachment:
+    def _refuse_twice(self, attachment: Attachment) -> None:
         for other in self._state.attachment.values():
             same = other.name == attachment.name or other.sha256 == attachment.sha256
             if other.document_ref == attachment.document_ref and same:
@@ -37,6 +42,9 @@ class Attachments:
                     f"a file named {attachment.name} or with the same content on "
                     f"{attachment.document_ref} already exists"
                 )
+
+    def insert_attachment(self, attachment: Attachment, *, text: str) -> Attachment:
+        self._refuse_twice(attachment)
         number = self._next_number()
         stored = fields.evolve(attachment, id=number)
         self._state.attachment[number] = stored
@@ -68,3 +76,26 @@ class Attachments:
             for number, a in sorted(self._state.attachment.items())
             if a.document_ref == document_ref
         ]
+
+    # --- bulk export and import (an export's ``attachments`` section) --------------------
+
+    def attachment_records(self) -> Iterator[AttachmentRecord]:
+        """Every attachment with its text, by number, as an export carries them."""
+        for number, a in sorted(self._state.attachment.items()):
+            text = self._state.attachment_text.get(number, "")
+            yield AttachmentRecord(**{**attrs.asdict(a, recurse=False), "text": text})
+
+    def restore_attachment(self, record: AttachmentRecord) -> Attachment:
+        """Store an imported attachment under its own number if that is free (a restore),
+        else the next one (a merge's records come without one)."""
+        attachment = Attachment(
+            **{k: v for k, v in attrs.asdict(record, recurse=False).items() if k != "text"}
+        )
+        self._refuse_twice(attachment)
+        given = attachment.id
+        free = given if given is not None and given not in self._state.attachment else None
+        stored = fields.evolve(attachment, id=free if free is not None else self._next_number())
+        assert stored.id is not None
+        self._state.attachment[stored.id] = stored
+        self._state.attachment_text[stored.id] = record.text
+        return stored

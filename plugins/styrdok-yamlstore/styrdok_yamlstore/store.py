@@ -456,7 +456,13 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
         return not any(getattr(self._state, name) for name in _ROWS)
 
     def iter_table(self, name: str, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
-        yield from map(_ROWS[name].to_row, in_order(getattr(self._state, name)))
+        # An attachment's text is kept beside it, as the SQL store keeps it in its row.
+        records: Iterable[Any] = (
+            self.attachment_records()
+            if name == "attachment"
+            else in_order(getattr(self._state, name))
+        )
+        yield from map(_ROWS[name].to_row, records)
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
         """Reviews and questions keep their numbers where they are free."""
@@ -469,6 +475,7 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
             "review": functools.partial(number, self._state.review),
             "dispensation": self.insert_dispensation,
             "question": functools.partial(number, self._state.question),
+            "attachment": self.restore_attachment,
             "acknowledgement": self.insert_acknowledgement,
         }
         add, count = adders[name], 0

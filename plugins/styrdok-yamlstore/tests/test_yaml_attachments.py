@@ -67,3 +67,34 @@ def test_detaching_rewrites_the_documents_file_without_it(tmp_path: Path) -> Non
     data = yaml.safe_load((folder / "documents" / "POL-1.yaml").read_text("utf-8"))
     assert "attachments" not in data
     assert Registry(YamlStore(f"yaml://{folder}"), events=False).document_files("POL-1") == []
+
+
+def test_an_export_carries_the_files_to_sql_and_back(tmp_path: Path) -> None:
+    """YAML → export → SQLite → export: the same records, numbers and text; an import into
+    a new folder keeps them in each document's file."""
+    import io
+
+    folder, files = tmp_path / "register", LocalFileStore(tmp_path / "files")
+    registry = _register(folder)
+    txt = sample_files.write(tmp_path / "bilaga.txt", b"Bilaga om molnlagring\n")
+    pdf = sample_files.write(tmp_path / "beslut.pdf", sample_files.pdf(["Beslut om arkivering"]))
+    registry.attach_file("POL-1", txt, actor="ada", storage=files)
+    registry.detach_file("POL-1", "bilaga.txt", actor="ada", storage=files)
+    stored = registry.attach_file("POL-2", pdf, actor="ada", storage=files).attachment
+    export = io.StringIO()
+    registry.export_json(export)
+    assert '"id": 2' in export.getvalue() and "arkivering" in export.getvalue()
+
+    with Registry.open(tmp_path / "copy.db", create=True) as sql:
+        sql.import_json(io.StringIO(export.getvalue()), actor=None)
+        assert sql.document_files("POL-2") == [stored]
+        again = io.StringIO()
+        sql.export_json(again)
+    assert again.getvalue() == export.getvalue()
+
+    store = YamlStore(f"yaml://{tmp_path / 'copy'}")
+    store.initialise()
+    Registry(store, events=False).import_json(io.StringIO(export.getvalue()), actor=None)
+    reread = Registry(YamlStore(f"yaml://{tmp_path / 'copy'}"), events=False)
+    assert reread.document_files("POL-2") == [stored]
+    assert [h.ref for h in reread.search_documents("arkivering", status=None)] == ["POL-2"]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from styrdok import fields, weblinks
+from styrdok.attachment import Attachment
 from styrdok.audit import time_text
 from styrdok.model import (
     Acknowledgement,
@@ -374,6 +375,39 @@ def acknowledgement_from_row(row: Row) -> Acknowledgement:
         version=row["version"],
         at=dt.datetime.fromisoformat(row["at"]),
         channel=row["channel"],
+    )
+
+
+def attachment_to_row(attachment: Attachment, text: str) -> dict[str, Any]:
+    """The row of an attachment and the text read from its file (without its ``id``: the
+    store numbers it, or a restore adds the one it had)."""
+    return {
+        "document_ref": attachment.document_ref,
+        "name": attachment.name,
+        "title": attachment.title,
+        "kind": attachment.kind.value,
+        "media_type": attachment.media_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "added_by": attachment.added_by,
+        "added_at": time_text(attachment.added_at),
+        "text": text,
+    }
+
+
+@fields.reads_stored  # a value an earlier, looser rule let in is kept, not refused
+def attachment_from_row(row: Row) -> Attachment:
+    return Attachment(
+        document_ref=row["document_ref"],
+        name=row["name"],
+        title=row["title"],
+        kind=row["kind"],
+        media_type=row["media_type"],
+        size=row["size"],
+        sha256=row["sha256"],
+        added_by=row["added_by"],
+        added_at=dt.datetime.fromisoformat(row["added_at"]),
+        id=row["id"],
     )
 
 

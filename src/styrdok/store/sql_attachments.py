@@ -7,51 +7,18 @@ transaction (see :mod:`styrdok.store.search_schema`).
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import sqlalchemy as sa
 
 from styrdok import fields
 from styrdok.attachment import Attachment
-from styrdok.audit import time_text
 from styrdok.store import tables
+from styrdok.store.convert import attachment_from_row as _from_row
+from styrdok.store.convert import attachment_to_row as _to_row
 from styrdok.store.sql_base import ID_RANGE, SqlBase
 
 _T = tables.attachment
 # Every column but the text: lists never need it, and it may be 200,000 characters a file.
 _RECORD = [column for column in _T.columns if column.name != "text"]
-
-
-def _to_row(attachment: Attachment, text: str) -> dict[str, Any]:
-    return {
-        "document_ref": attachment.document_ref,
-        "name": attachment.name,
-        "title": attachment.title,
-        "kind": attachment.kind.value,
-        "media_type": attachment.media_type,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-        "added_by": attachment.added_by,
-        "added_at": time_text(attachment.added_at),
-        "text": text,
-    }
-
-
-@fields.reads_stored  # a value an earlier, looser rule let in is kept, not refused
-def _from_row(row: Any) -> Attachment:
-    return Attachment(
-        document_ref=row["document_ref"],
-        name=row["name"],
-        title=row["title"],
-        kind=row["kind"],
-        media_type=row["media_type"],
-        size=row["size"],
-        sha256=row["sha256"],
-        added_by=row["added_by"],
-        added_at=dt.datetime.fromisoformat(row["added_at"]),
-        id=row["id"],
-    )
 
 
 class SqlAttachments(SqlBase):

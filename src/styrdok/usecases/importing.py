@@ -75,6 +75,7 @@ _PER_RECORD: dict[str, tuple[type[events.Event], Any]] = {
     "reviews": (events.DocumentReviewImported, lambda r: f"document:{r.document_ref}"),
     "dispensations": (events.DispensationImported, lambda x: f"dispensation:{x.ref}"),
     "questions": (events.QuestionImported, lambda q: f"document:{q.document_ref}"),
+    "attachments": (events.AttachmentImported, lambda a: f"document:{a.document_ref}"),
     "acknowledgements": (
         events.AcknowledgementImported,
         lambda a: f"document:{a.document_ref}",
@@ -89,8 +90,10 @@ def record_each(work: Work, parsed: dict[str, list[Any]], sha256: str, actor: st
         event, entity = _PER_RECORD[section]
         for record in records:
             data = to_data(record)
-            if section in ("reviews", "questions"):
+            if section in ("reviews", "questions", "attachments"):
                 data.pop("id", None)  # the file's number, not the one it got here
+            if section == "attachments":
+                del data["text"]  # up to 200,000 characters a file: searched, not audited
             work.record(
                 event, entity(record), None, {"source_sha256": sha256, "record": data}, actor=actor
             )
