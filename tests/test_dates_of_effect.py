@@ -268,3 +268,25 @@ def test_migration_0013_dates_what_was_adopted_before_it(seeded: Registry) -> No
         document = again.get_document("POL-1")
         assert (document.effective_from, document.in_force_from) == (day(-100), day(-100))
         assert _in_force(again) == ["POL-1"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"effective_from": "2026-01-01"}, "effective_from: 2026-01-01 is before the decision"),
+        ({"in_force_from": "2026-06-01"}, "in_force_from: 2026-06-01 is after the current"),
+    ],
+)
+def test_dates_that_do_not_hang_together_are_refused_on_every_path(
+    seeded: Registry, dates: dict[str, str], message: str
+) -> None:
+    """An import or a sheet builds the document as every path does: its dates are checked
+    there, not only by the adoption."""
+    from styrdok.errors import InvalidValue
+    from styrdok.model import Document
+    from styrdok.serialize import from_data, to_data
+
+    data = to_data(seeded.get_document("POL-1"))
+    data.update({"decided_on": "2026-02-01", "effective_from": "2026-03-01", **dates})
+    with pytest.raises(InvalidValue, match=message):
+        from_data(data, Document, where="$.documents[0]")

@@ -301,6 +301,18 @@ class Document:
         # One rule on every path (API, import, store, merge): the text decides the count.
         if self.text:
             object.__setattr__(self, "word_count", markdown.word_count(self.text))
+        # The dates of a decision hang together on every path too (an import, a sheet).
+        decided, effect, since = self.decided_on, self.effective_from, self.in_force_from
+        if decided is not None and effect is not None and effect < decided:
+            raise InvalidValue(
+                f"effective_from: {effect} is before the decision ({decided}); a decision "
+                "takes effect on its day or later"
+            )
+        if since is not None and effect is not None and since > effect:
+            raise InvalidValue(
+                f"in_force_from: {since} is after the current version's date of effect "
+                f"({effect}); the document is in force from its first version's"
+            )
 
 
 @attrs.frozen

@@ -38,7 +38,16 @@ def add_document(registry: Registry, document: Document, *, actor: str | None) -
     """Register a new document as a draft. Any registered person may propose one."""
     if document.status is not DocStatus.DRAFT or document.version != 0:
         raise RuleViolation("a new document starts as a draft; adopt it to put it in force")
-    document = evolve(document, revision=0, adopted_by=None, decided_on=None, minute_ref=None)
+    document = evolve(
+        document,
+        revision=0,
+        adopted_by=None,
+        decided_on=None,
+        effective_from=None,
+        in_force_from=None,
+        minute_ref=None,
+        draft=None,
+    )
     with registry.session.work(actor) as work:
         check_new_ref(
             "document", document.ref, work.store.existing_refs("document", [document.ref])
