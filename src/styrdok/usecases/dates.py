@@ -59,20 +59,25 @@ def due(
     # Built here, not in the store, so every backend titles and counts days alike. This
     # runs over the whole register: kinds are looked up in a dict, the collector paused.
     kinds = {kind.value: kind for kind in DueKind}
+    ending = DueKind.DISPENSATION_EXPIRY
+    left: dict[dt.date, int] = {}  # days left, once per distinct date
     with paused_gc(), registry.session.read() as store:
+        rows = store.dated_items(
+            until=today + dt.timedelta(days=within_days),
+            document_status=DocStatus.IN_FORCE,
+            dispensation_status=DispStatus.APPROVED,
+        )
+        # Positional, unpacked: this runs once per item over the whole register.
         return [
             DueItem(
-                kind=(kind := kinds[row.kind]),
-                ref=row.ref,
-                title=scope_title(row.text) if kind is DueKind.DISPENSATION_EXPIRY else row.text,
-                due_on=row.due_on,
-                days_left=(row.due_on - today).days,
-                person=row.person,
-                status=row.status,
+                kind,
+                ref,
+                scope_title(text) if kind is ending else text,
+                due_on,
+                left[due_on] if due_on in left else left.setdefault(due_on, (due_on - today).days),
+                person,
+                status,
             )
-            for row in store.dated_items(
-                until=today + dt.timedelta(days=within_days),
-                document_status=DocStatus.IN_FORCE,
-                dispensation_status=DispStatus.APPROVED,
-            )
+            for code, ref, text, due_on, person, status in rows
+            for kind in (kinds[code],)
         ]
