@@ -34,6 +34,8 @@ def upgrade() -> None:
     op.add_column("document", sa.Column("effective_from", sa.Date(), nullable=True))
     op.add_column("document", sa.Column("in_force_from", sa.Date(), nullable=True))
     op.add_column("document", sa.Column("draft", sa.JSON(none_as_null=True), nullable=True))
+    # "In force today" is status and in_force_from: the register's count reads the index.
+    op.create_index("ix_document_status_in_force_from", "document", ["status", "in_force_from"])
     op.execute("UPDATE document SET effective_from = decided_on WHERE decided_on IS NOT NULL")
     op.execute(
         "UPDATE document SET in_force_from = COALESCE("
@@ -44,6 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_document_status_in_force_from", table_name="document")
     op.drop_column("document", "draft")
     op.drop_column("document", "in_force_from")
     op.drop_column("document", "effective_from")
