@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,24 @@ def _configure_sqlite(engine: sa.Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    if wal:  # a file, not a throw-away in-memory database
+
+        @event.listens_for(engine, "close")
+        def on_close(dbapi_connection: Any, _record: Any) -> None:
+            # What SQLite recommends before a connection closes: statistics for the tables
+            # its planner used (sqlite_stat1), sampled (analysis_limit) so it stays quick.
+            # Without them it read every requested dispensation for "what waits for my
+            # decision" instead of the person's few documents: 4.7 ms against 0.05 ms on
+            # the 0.1-scale register. Never a reason to fail: a busy or read-only
+            # database simply keeps the statistics it has.
+            try:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA analysis_limit=400")
+                cursor.execute("PRAGMA optimize")
+                cursor.close()
+            except sqlite3.Error:
+                pass
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:

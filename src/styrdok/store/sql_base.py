@@ -48,6 +48,7 @@ TABLES: dict[str, sa.Table] = {
     "unit": tables.unit,
     "acknowledgement": tables.acknowledgement,
     "api_token": tables.api_token,
+    "document_approver": tables.document_approver,
 }
 
 
@@ -125,6 +126,16 @@ class SqlBase:
         if not fresh:
             self.conn.execute(t.delete().where(t.c.document_ref == document_ref))
         rows = [{"document_ref": document_ref, "target": v} for v in dict.fromkeys(targets)]
+        if rows:
+            self.conn.execute(t.insert(), rows)
+
+    def _write_approvers(self, document_ref: str, approvers: Iterable[str], *, fresh: bool) -> None:
+        """Keep ``document_approver`` (each approver a document's dispensation rules name,
+        as a row) in step with the document: called wherever a document row is written."""
+        t = tables.document_approver
+        if not fresh:
+            self.conn.execute(t.delete().where(t.c.document_ref == document_ref))
+        rows = [{"document_ref": document_ref, "person": p} for p in dict.fromkeys(approvers)]
         if rows:
             self.conn.execute(t.insert(), rows)
 

@@ -5,11 +5,9 @@ lists that must not read the whole register (see :class:`styrdok.store.base.Brow
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 
 from styrdok.model import Dispensation, DispStatus, DocStatus, Document, Question
 from styrdok.store import convert, tables
@@ -71,42 +69,20 @@ def _dispensation_conditions(
     if where.not_party is not None:
         found += [x.c.requested_by != where.not_party, x.c.responsible != where.not_party]
     if where.approver is not None:
-        # The person's documents once (approvers are JSON: one pass over the documents),
-        # then either their dispensations (ix_dispensation_document_ref) or those of a
-        # status (ix_dispensation_status_valid_until) checked against that set. A
-        # subquery correlated per dispensation was 13x slower without a status.
+        # The person's documents once — those they guard (ix_document_guardian) and those
+        # whose rules name them (document_approver, ix_document_approver_person) — then
+        # either their dispensations (ix_dispensation_document_ref) or those of a status
+        # (ix_dispensation_status_valid_until) checked against that set.
+        a = tables.document_approver
         found.append(
             x.c.document_ref.in_(
-                sa.select(d.c.ref).where(
-                    sa.or_(d.c.guardian == where.approver, _lists(d, where.approver, dialect))
+                sa.union(
+                    sa.select(d.c.ref).where(d.c.guardian == where.approver),
+                    sa.select(a.c.document_ref).where(a.c.person == where.approver),
                 )
             )
         )
     return found
-
-
-#: What JSON writes as it is (printable ASCII but ``"`` and ``\\``): every ref of today's
-#: rules. A list that names such a ref holds it in its stored text as ``"ref"``.
-_WRITTEN_AS_IS = re.compile(r"[ !#-\[\]-~]*")
-
-
-def _lists(d: sa.Table, person: str, dialect: str) -> sa.ColumnElement[bool]:
-    """Whether ``d``'s dispensation rules list ``person`` among the approvers (a JSON
-    array of refs; a missing one lists nobody)."""
-    exact: sa.ColumnElement[bool]
-    if dialect == "postgresql":
-        # Containment: exact elements, and a selectivity PostgreSQL can estimate (a
-        # function scan it cannot, and then it walks every dispensation instead).
-        exact = sa.cast(d.c.dispensation_rules, JSONB)["approvers"].contains([person])
-    else:
-        approvers = sa.func.json_each(d.c.dispensation_rules, "$.approvers").table_valued("value")
-        exact = sa.exists().select_from(approvers).where(approvers.c.value == person)
-    if not _WRITTEN_AS_IS.fullmatch(person):
-        return exact
-    # The stored text first, a cheap superset: only the rules that name the person are
-    # parsed (2x faster on SQLite, 4x on PostgreSQL, over 31,000 documents).
-    named = sa.cast(d.c.dispensation_rules, sa.Text).contains(f'"{person}"', autoescape=True)
-    return sa.and_(named, exact)
 
 
 def _question_conditions(where: QuestionFilter, dialect: str) -> list[sa.ColumnElement[bool]]:

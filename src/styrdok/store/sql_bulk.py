@@ -80,6 +80,22 @@ class SqlBulk(SqlBase):
                     targets,
                     self._driver_insert(tables.document_target) if processors is not None else None,
                 )
+            # Whom each names among its approvers, as rows (document_approver).
+            approvers: list[Mapping[str, Any]] = [
+                {"document_ref": row["ref"], "person": person}
+                for row in chunk
+                for person in dict.fromkeys(
+                    (row.get("dispensation_rules") or {}).get("approvers") or ()
+                )
+            ]
+            if approvers:
+                self._insert_chunk(
+                    tables.document_approver,
+                    approvers,
+                    self._driver_insert(tables.document_approver)
+                    if processors is not None
+                    else None,
+                )
 
     def _driver_insert(self, table: sa.Table) -> dict[str, Any]:
         """Each column's bind processor as SQLAlchemy would apply it, for the driver's own

@@ -55,9 +55,7 @@ class SqlDueQueries(SqlBase):
         compiled = query.compile(dialect=self.conn.dialect)
         params = compiled.construct_params()
         args: Any = (
-            [params[name] for name in compiled.positiontup or ()]
-            if compiled.positional
-            else params
+            [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
         )
         if self.conn.dialect.name == "sqlite":  # stored as ISO text, as SQLAlchemy binds them
             args = [v.isoformat() if isinstance(v, dt.date) else v for v in args]

@@ -80,8 +80,9 @@ class SqlRecords(SqlBase):
         primary key included: foreign keys are deferred to the commit."""
         rows = 0
         # API tokens are not exported (not in TABLE_ORDER) but name their person, and
-        # their name may name them too ("Anna Linds skript").
-        for name in (*TABLE_ORDER, "api_token"):
+        # their name may name them too ("Anna Linds skript"); the approver rows name them
+        # as the documents' JSON does.
+        for name in (*TABLE_ORDER, "api_token", "document_approver"):
             table = TABLES[name]
             key = list(table.primary_key.columns)
             for row in self.conn.execute(
@@ -144,6 +145,7 @@ class SqlRecords(SqlBase):
     def insert_document(self, document: Document) -> None:
         self._insert(tables.document, convert.document_to_row(document), f"document {document.ref}")
         self._write_targets(document.ref, document.applies_to, fresh=True)
+        self._write_approvers(document.ref, document.dispensation_rules.approvers, fresh=True)
 
     def update_document(self, document: Document, *, expected_revision: int) -> Document:
         """Store ``document`` if nobody changed it since ``expected_revision``."""
@@ -162,6 +164,7 @@ class SqlRecords(SqlBase):
                 f"{expected_revision}); reload it and try again"
             )
         self._write_targets(document.ref, document.applies_to, fresh=False)
+        self._write_approvers(document.ref, document.dispensation_rules.approvers, fresh=False)
         return stored
 
     def insert_version(self, version: DocumentVersion) -> None:

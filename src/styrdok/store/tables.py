@@ -161,6 +161,25 @@ class DocumentTargetRow(SQLModel, table=True):
     target: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
 
 
+class DocumentApproverRow(SQLModel, table=True):
+    """Each person a document's dispensation rules name among its approvers, one row each,
+    kept by the store with the document (migration 0013): "what waits for this person's
+    decision" is then an indexed join instead of a scan of every document's JSON."""
+
+    __tablename__ = "document_approver"
+    __table_args__ = (
+        # what a person may decide: the documents that name them
+        sa.Index("ix_document_approver_person", "person", "document_ref"),
+    )
+
+    document_ref: str = Field(
+        sa_column=sa.Column(
+            sa.String(64), _fk("document.ref", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    person: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+
+
 class AcknowledgementRow(SQLModel, table=True):
     """One person's confirmation that they have read a version (migration 0008)."""
 
@@ -413,6 +432,7 @@ notice = NoticeRow.__table__  # type: ignore[attr-defined]
 attachment = AttachmentRow.__table__  # type: ignore[attr-defined]
 unit = UnitRow.__table__  # type: ignore[attr-defined]
 document_target = DocumentTargetRow.__table__  # type: ignore[attr-defined]
+document_approver = DocumentApproverRow.__table__  # type: ignore[attr-defined]
 acknowledgement = AcknowledgementRow.__table__  # type: ignore[attr-defined]
 api_token = ApiTokenRow.__table__  # type: ignore[attr-defined]
 register_secret = RegisterSecretRow.__table__  # type: ignore[attr-defined]
