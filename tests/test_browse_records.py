@@ -3,6 +3,9 @@ inbox, as the intranet and its API list them (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 from conftest import day, policy, request
@@ -166,3 +169,15 @@ def test_a_ref_json_would_escape_is_still_compared_exactly(seeded: Registry, odd
         assert store.page_dispensations(
             DispensationFilter(approver="approver"), offset=0, limit=0
         ) == ([], 1)
+
+
+def test_a_restored_register_knows_who_decides(seeded: Registry, tmp_path: Path) -> None:
+    """The approvers a document's rules name are found after a restore (the bulk path
+    keeps the rows the store keeps by hand)."""
+    ref = seeded.request_dispensation(request(), actor="requester").ref
+    export = io.StringIO()
+    seeded.export_json(export)
+    with Registry.open(str(tmp_path / "restored.db"), create=True) as restored:
+        restored.import_json(io.StringIO(export.getvalue()), actor=None)
+        assert _refs(restored.browse_dispensations(decider="approver", statuses=PENDING)) == [ref]
+        assert restored.browse_dispensations(decider="requester", statuses=PENDING).total == 0
