@@ -8,34 +8,29 @@ files travel as their records and the text read from them (:class:`AttachmentRec
 their bytes, which stay in the file storage (``docs/files.md``).
 
 Import is all or nothing. Every record is rebuilt as a domain object (so every field rule
-applies) and every reference is checked before the first row is written; a problem raises
-one error naming the record, e.g. ``unknown person 'x' @ $.documents[3].owner``. A restore
-into an empty registry stops there (it is a backup); a merge into a registry in use also
-holds every record to the governance rules (:mod:`styrdok.merging`), so a file cannot bring in
-what the registry would never have allowed.
+applies), and every ref and reference is checked; a problem raises one error naming the
+record, e.g. ``unknown person 'x' @ $.documents[3].owner``, and the transaction rolls back.
+A restore into an empty registry stops there (it is a backup) and streams (:func:`restore`):
+the file is read, checked and stored a chunk of records at a time, so memory does not grow
+with it. A merge into a registry in use reads the whole file (:func:`read_json`), checks it
+all before the first row is written, and also holds every record to the governance rules
+(:mod:`styrdok.merging`), so a file cannot bring in what the registry would never have
+allowed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import hashlib
 import json
-import os
-import types
-import typing
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
-from styrdok import csvsafe, fields
+from styrdok import fields
 from styrdok.attachment import Attachment
 from styrdok.errors import AlreadyExists, InvalidValue, NotFound
 from styrdok.extraction import MAX_TEXT
-from styrdok.files import refuse_links, write_atomically
 from styrdok.model import (
     Acknowledgement,
     Body,
@@ -134,12 +129,6 @@ SECTIONS = (
 )
 
 
-#: The sections a CSV export writes: every one but the attachments, whose text (up to
-#: 200,000 characters a file, more than a spreadsheet's cell holds) is there to move a
-#: register, not to be read in a spreadsheet.
-CSV_SECTIONS = tuple(section for section in SECTIONS if section.name != "attachments")
-
-
 def iter_records(store: Store, section: Section) -> Iterator[Any]:
     for row in store.iter_table(section.table):
         yield section.from_row(row)
@@ -201,8 +190,9 @@ class ExportFile:
 
 
 def read_json(source: IO[str] | IO[bytes]) -> ExportFile:
-    """Parse an export file, refusing anything that is not one. The SHA-256 is computed
-    while the file is read, chunk by chunk: the file is read once."""
+    """Parse a whole export file (for a merge), refusing anything that is not one. The
+    SHA-256 is computed while the file is read, chunk by chunk: the file is read once. A
+    restore reads a chunk of records at a time instead (:func:`restore`)."""
     digest = hashlib.sha256()
     try:
         text = _read_hashing(source, digest)
@@ -301,6 +291,16 @@ def insert(
     return counts
 
 
+#: The key that must be unique among a section's records that have no ref.
+UNIQUE_KEYS: dict[str, Callable[[Any], Any]] = {
+    "document_versions": lambda v: (v.document_ref, v.version),
+    "reviews": lambda r: r.id,
+    "questions": lambda q: q.id,
+    "attachments": lambda a: a.id,
+    "acknowledgements": lambda a: (a.document_ref, a.person, a.version),
+}
+
+
 def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) -> None:
     for name, table in (
         ("persons", "person"),
@@ -325,28 +325,26 @@ def _check_unique(store: Store, parsed: dict[str, list[Any]], *, fresh: bool) ->
             clash = store.existing_refs(table, sorted(spelled.values()))
             if clash:
                 raise AlreadyExists(f"{table} {clash[0]} is already in the registry")
-    for name, key in (
-        ("document_versions", lambda v: (v.document_ref, v.version)),
-        ("reviews", lambda r: r.id),
-        ("questions", lambda q: q.id),
-        ("attachments", lambda a: a.id),
-        ("acknowledgements", lambda a: (a.document_ref, a.person, a.version)),
-    ):
+    for name, key in UNIQUE_KEYS.items():
         keys: set[Any] = set()
         for i, record in enumerate(parsed[name]):
             k = key(record)
             if k is not None and k in keys:
                 raise AlreadyExists(f"{k} appears twice @ $.{name}[{i}]")
             keys.add(k)
-    _check_files_once(parsed["attachments"])
+    check_files_once(parsed["attachments"], 0, {}, set())
 
 
-def _check_files_once(attachments: list[AttachmentRecord]) -> None:
+def check_files_once(
+    attachments: list[AttachmentRecord],
+    first: int,
+    names: dict[tuple[str, str], str],
+    contents: set[tuple[str, str]],
+) -> None:
     """A document has each file once, by name (regardless of case) and by content, as
-    :func:`styrdok.usecases.attachments.attach_file` keeps it."""
-    names: dict[tuple[str, str], str] = {}  # (document, folded name) → the name
-    contents: set[tuple[str, str]] = set()
-    for i, a in enumerate(attachments):
+    :func:`styrdok.usecases.attachments.attach_file` keeps it. ``names`` ((document,
+    folded name) → the name) and ``contents`` hold the files seen before ``first``."""
+    for i, a in enumerate(attachments, first):
         key = (a.document_ref, a.name.casefold())
         if key in names:
             raise AlreadyExists(
@@ -361,64 +359,87 @@ def _check_files_once(attachments: list[AttachmentRecord]) -> None:
         contents.add((a.document_ref, a.sha256))
 
 
+def references(name: str, record: Any, where: str) -> Iterator[tuple[str, str, str]]:
+    """``(table, ref, where)`` for each reference a record of section ``name`` makes."""
+
+    def need(table: str, ref: str | None, field: str) -> Iterator[tuple[str, str, str]]:
+        if ref is not None:
+            yield table, ref, f"{where}.{field}"
+
+    if name == "bodies":
+        yield from need("person", record.contact, "contact")
+    elif name == "units":
+        yield from need("unit", record.parent, "parent")
+        yield from need("person", record.manager, "manager")
+    elif name == "acknowledgements":
+        yield from need("person", record.person, "person")
+        yield from need("document", record.document_ref, "document_ref")
+    elif name == "documents":
+        yield from need("person", record.owner, "owner")
+        yield from need("person", record.guardian, "guardian")
+        yield from need("body", record.adopted_by, "adopted_by")
+        yield from need("document", record.parent, "parent")
+        yield from need("document", record.supersedes, "supersedes")
+        for ref in record.related:
+            yield from need("document", ref, "related")
+        for ref in record.dispensation_rules.approvers:
+            yield from need("person", ref, "dispensation_rules.approvers")
+    elif name == "document_versions":
+        yield from need("document", record.document_ref, "document_ref")
+    elif name == "reviews":
+        yield from need("document", record.document_ref, "document_ref")
+        yield from need("person", record.reviewer, "reviewer")
+    elif name == "dispensations":
+        yield from need("document", record.document_ref, "document_ref")
+        yield from need("person", record.requested_by, "requested_by")
+        yield from need("person", record.responsible, "responsible")
+        yield from need("dispensation", record.renewal_of, "renewal_of")
+        if record.decision is not None:
+            yield from need("person", record.decision.by, "decision.by")
+            yield from need("body", record.decision.reported_to, "decision.reported_to")
+        if record.evaluation is not None:
+            yield from need("person", record.evaluation.by, "evaluation.by")
+    elif name == "attachments":
+        yield from need("document", record.document_ref, "document_ref")
+        yield from need("person", record.added_by, "added_by")
+    elif name == "questions":
+        yield from need("document", record.document_ref, "document_ref")
+        yield from need("person", record.asked_by, "asked_by")
+        yield from need("person", record.answered_by, "answered_by")
+
+
+#: The order references are checked in, so the first error named is the same each time.
+REFERRING = (
+    "bodies",
+    "units",
+    "acknowledgements",
+    "documents",
+    "document_versions",
+    "reviews",
+    "dispensations",
+    "attachments",
+    "questions",
+)
+
+#: The sections whose records have a ref, and their tables: what a reference points at.
+REF_TABLES = {
+    "persons": "person",
+    "units": "unit",
+    "bodies": "body",
+    "documents": "document",
+    "dispensations": "dispensation",
+}
+
+
 def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
     """Every reference points at a record in the file or already in the registry."""
-    wanted: list[tuple[str, str, str]] = []  # (table, ref, where)
-
-    def need(table: str, ref: str | None, where: str) -> None:
-        if ref is not None:
-            wanted.append((table, ref, where))
-
-    for i, b in enumerate(parsed["bodies"]):
-        need("person", b.contact, f"$.bodies[{i}].contact")
-    for i, u in enumerate(parsed["units"]):
-        need("unit", u.parent, f"$.units[{i}].parent")
-        need("person", u.manager, f"$.units[{i}].manager")
-    for i, a in enumerate(parsed["acknowledgements"]):
-        need("person", a.person, f"$.acknowledgements[{i}].person")
-        need("document", a.document_ref, f"$.acknowledgements[{i}].document_ref")
-    for i, d in enumerate(parsed["documents"]):
-        where = f"$.documents[{i}]"
-        need("person", d.owner, f"{where}.owner")
-        need("person", d.guardian, f"{where}.guardian")
-        need("body", d.adopted_by, f"{where}.adopted_by")
-        need("document", d.parent, f"{where}.parent")
-        need("document", d.supersedes, f"{where}.supersedes")
-        for ref in d.related:
-            need("document", ref, f"{where}.related")
-        for ref in d.dispensation_rules.approvers:
-            need("person", ref, f"{where}.dispensation_rules.approvers")
-    for i, v in enumerate(parsed["document_versions"]):
-        need("document", v.document_ref, f"$.document_versions[{i}].document_ref")
-    for i, r in enumerate(parsed["reviews"]):
-        need("document", r.document_ref, f"$.reviews[{i}].document_ref")
-        need("person", r.reviewer, f"$.reviews[{i}].reviewer")
-    for i, x in enumerate(parsed["dispensations"]):
-        where = f"$.dispensations[{i}]"
-        need("document", x.document_ref, f"{where}.document_ref")
-        need("person", x.requested_by, f"{where}.requested_by")
-        need("person", x.responsible, f"{where}.responsible")
-        need("dispensation", x.renewal_of, f"{where}.renewal_of")
-        if x.decision is not None:
-            need("person", x.decision.by, f"{where}.decision.by")
-            need("body", x.decision.reported_to, f"{where}.decision.reported_to")
-        if x.evaluation is not None:
-            need("person", x.evaluation.by, f"{where}.evaluation.by")
-    for i, a in enumerate(parsed["attachments"]):
-        need("document", a.document_ref, f"$.attachments[{i}].document_ref")
-        need("person", a.added_by, f"$.attachments[{i}].added_by")
-    for i, q in enumerate(parsed["questions"]):
-        need("document", q.document_ref, f"$.questions[{i}].document_ref")
-        need("person", q.asked_by, f"$.questions[{i}].asked_by")
-        need("person", q.answered_by, f"$.questions[{i}].answered_by")
-
-    in_file = {
-        "person": {p.ref for p in parsed["persons"]},
-        "unit": {u.ref for u in parsed["units"]},
-        "body": {b.ref for b in parsed["bodies"]},
-        "document": {d.ref for d in parsed["documents"]},
-        "dispensation": {x.ref for x in parsed["dispensations"]},
-    }
+    wanted = [
+        reference
+        for name in REFERRING
+        for i, record in enumerate(parsed[name])
+        for reference in references(name, record, f"$.{name}[{i}]")
+    ]
+    in_file = {table: {record.ref for record in parsed[name]} for name, table in REF_TABLES.items()}
     missing = [(t, ref, where) for t, ref, where in wanted if ref not in in_file[t]]
     for table in in_file:
         refs = sorted({ref for t, ref, _ in missing if t == table})
@@ -426,94 +447,3 @@ def _check_references(store: Store, parsed: dict[str, list[Any]]) -> None:
         for t, ref, where in missing:
             if t == table and ref not in known:
                 raise NotFound(f"unknown {table} {ref!r} @ {where}")
-
-
-# --- CSV ---------------------------------------------------------------------------------
-
-
-def _attrs_class_of(annotation: Any) -> type | None:
-    if isinstance(annotation, type) and attrs.has(annotation):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        for arg in typing.get_args(annotation):
-            if isinstance(arg, type) and attrs.has(arg):
-                return arg
-    return None
-
-
-def csv_columns(cls: type, prefix: str = "") -> list[str]:
-    """Flat column names for ``cls``; nested records become ``field.sub`` columns."""
-    attrs.resolve_types(cls)
-    columns = []
-    for field in attrs.fields(cls):
-        nested = _attrs_class_of(field.type)
-        if nested is not None and nested not in (Document,):
-            columns.extend(csv_columns(nested, f"{prefix}{field.name}."))
-        else:
-            columns.append(prefix + field.name)
-    return columns
-
-
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict) and key != "snapshot":
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flat[prefix + key] = "; ".join(value)
-        elif isinstance(value, list | dict):
-            flat[prefix + key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        elif isinstance(value, bool):
-            flat[prefix + key] = "yes" if value else "no"
-        elif isinstance(value, dt.date):
-            flat[prefix + key] = value.isoformat()
-        else:
-            flat[prefix + key] = "" if value is None else value
-    return flat
-
-
-def write_csv(store: Store, directory: str | os.PathLike[str], *, excel: bool = False) -> list[str]:
-    """One UTF-8 CSV (with BOM, so spreadsheet programs read å, ä, ö right) per section;
-    with ``excel``, in Swedish Excel's dialect (:func:`styrdok.csvsafe.excel_writer`:
-    semicolons, decimal commas).
-
-    Cells go through :mod:`styrdok.csvsafe` (text that would be a formula is neutralised);
-    each file is written by :func:`styrdok.files.write_atomically`, and if any of the file
-    names is a symbolic link nothing is written at all."""
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
-    paths = [target / f"{section.name}.csv" for section in CSV_SECTIONS]
-    refuse_links(paths)
-    for section, path in zip(CSV_SECTIONS, paths, strict=True):
-        write_atomically(
-            path,
-            functools.partial(_write_section, store, section, excel=excel),
-            encoding="utf-8-sig",
-        )
-    return [path.name for path in paths]
-
-
-def _decimal_columns(cls: type, prefix: str = "") -> set[str]:
-    """The flat columns of ``cls`` that hold an amount (written as text by the converter)."""
-    found = set()
-    for field in attrs.fields(cls):
-        nested = _attrs_class_of(field.type)
-        if nested is not None and nested is not Document:
-            found |= _decimal_columns(nested, f"{prefix}{field.name}.")
-        elif field.type is Decimal or Decimal in typing.get_args(field.type):
-            found.add(prefix + field.name)
-    return found
-
-
-def _write_section(store: Store, section: Section, handle: IO[str], *, excel: bool) -> None:
-    columns = csv_columns(section.cls)
-    sheet = csvsafe.excel_writer(handle) if excel else csvsafe.writer(handle)
-    # In Excel's dialect an amount is written with a decimal comma, so it goes out as a number.
-    amounts = _decimal_columns(section.cls) if excel else set()
-    sheet.writerow(columns)
-    for record in iter_records(store, section):
-        flat = _flatten(to_data(record))
-        for column in amounts:
-            if flat.get(column) not in (None, ""):
-                flat[column] = Decimal(flat[column])
-        sheet.writerow(flat.get(column, "") for column in columns)

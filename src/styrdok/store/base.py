@@ -420,13 +420,17 @@ class BulkStore(Protocol):
 
     def bulk_insert(self, name: str, rows: Iterable[Row], *, batch: int = 5_000) -> int:
         """Add ``rows`` to table ``name`` as given, ids included (a restore), ``batch`` at a
-        time; return how many. The core has checked them; they are not audited here."""
+        time; return how many. The core has checked them; they are not audited here. A
+        streaming restore calls it many times for one table in one transaction, a chunk at
+        a time."""
         ...
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
         """The stored refs of table ``name`` that equal one of ``refs`` regardless of case,
         as stored (``["POL-IS-01"]`` for ``["pol-is-01"]``); dispensation refs, numbered by
-        styrdok, are compared exactly. A ref to be added must not come back at all."""
+        styrdok, are compared exactly. A ref to be added must not come back at all. Rows
+        added earlier in the same transaction count (a streaming restore checks each chunk
+        against those before it)."""
         ...
 
 

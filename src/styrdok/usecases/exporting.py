@@ -41,10 +41,10 @@ def export_csv(
 ) -> list[str]:
     """Write one CSV file per kind of record into ``directory``; returns the file names.
     With ``excel`` the files are in Swedish Excel's dialect (semicolons, decimal commas)."""
-    from styrdok import exchange
+    from styrdok import csv_export
 
     with registry.session.read() as store:
-        return exchange.write_csv(store, directory, excel=excel)
+        return csv_export.write_csv(store, directory, excel=excel)
 
 
 @use_case

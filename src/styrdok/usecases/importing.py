@@ -30,15 +30,19 @@ def import_json(
     """Load an export. All or nothing: any problem names the record and writes nothing.
 
     Into an empty registry anyone may restore (a backup: every record is rebuilt and every
-    reference checked, and one audit event names the file by its SHA-256). A registry in
+    reference checked, and one audit event names the file by its SHA-256); the file is
+    read, checked and stored a chunk of records at a time, in the one transaction
+    (:func:`styrdok.restoring.restore`), so memory does not grow with the file. A registry in
     use takes an export only as a checked merge (``merge=True``), by an administrator: no
     reference may clash with one already present, every record must pass the rules a
     change made by hand would (:func:`styrdok.exchange.check_rules`), and each record gets
     its own audit event naming the file. ``progress`` is called with the number of records
     stored since its last call."""
-    from styrdok import exchange
+    from styrdok import exchange, restoring
 
-    export = exchange.read_json(source)
+    # A merge is small and is held to the rules with the whole file in view: it is read
+    # before the write transaction opens. A restore is read as it is stored (below).
+    export = exchange.read_json(source) if merge else None
     with registry.session.work(actor, bootstrap=True) as work:
         acting = SYSTEM_ACTOR
         if not work.store.is_empty():
@@ -49,16 +53,19 @@ def import_json(
                     "records to it, merge them (--merge), and each is checked against the rules"
                 )
             acting = work.actor.ref
-        parsed = exchange.parse(export.data)
-        exchange.validate(work.store, parsed, merge=merge)
-        counts = exchange.insert(work.store, parsed, progress=progress)
-        if merge:
-            record_each(work, parsed, export.sha256, acting)
+        if export is None:
+            counts, sha256 = restoring.restore(work.store, source, progress=progress)
+        else:
+            sha256 = export.sha256
+            parsed = exchange.parse(export.data)
+            exchange.validate(work.store, parsed, merge=merge)
+            counts = exchange.insert(work.store, parsed, progress=progress)
+            record_each(work, parsed, sha256, acting)
         work.record(
             events.RegistryImported,
             "registry:",
             None,
-            {"counts": counts, "source_sha256": export.sha256, "merge": merge},
+            {"counts": counts, "source_sha256": sha256, "merge": merge},
             actor=acting,
         )
     return counts
