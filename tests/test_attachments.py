@@ -189,9 +189,13 @@ def files_cli(cli: Run, seeded: Registry, tmp_path: Path, storage: Path) -> Run:
 def test_attach_list_fetch_and_detach_on_the_command_line(files_cli: Run, tmp_path: Path) -> None:
     """The whole round, with the exact lines a user sees."""
     txt = sample_files.write(tmp_path / "beslut.txt", "Beslut om molntjänster\n".encode())
-    attached = files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt), "--kind", "decision")
+    attached = files_cli(
+        "--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(txt), "--kind", "decision"
+    )
     assert attached.exit_code == 0, attached.output
-    digest = json.loads(files_cli("--format", "json", "doc", "files", "POL-1").output)[0]["sha256"]
+    digest = json.loads(
+        files_cli("--lang", "en", "--format", "json", "doc", "files", "POL-1").output
+    )[0]["sha256"]
     assert attached.output == (
         f"Attached beslut.txt to POL-1 as file #1 (text/plain, 24 B, SHA-256 {digest}; "
         "22 characters of text to search).\n"
@@ -219,19 +223,24 @@ def test_attach_list_fetch_and_detach_on_the_command_line(files_cli: Run, tmp_pa
         "B",
     ]
     copy = tmp_path / "kopia.txt"
-    fetched = files_cli("doc", "file", "POL-1", "1", "-o", str(copy))
+    fetched = files_cli("--lang", "en", "doc", "file", "POL-1", "1", "-o", str(copy))
     assert fetched.output == f"Wrote #1 beslut.txt of POL-1 (24 B, SHA-256 checked) to {copy}.\n"
     assert copy.read_bytes() == txt.read_bytes()
-    detached = files_cli("--as", "owner", "doc", "detach", "POL-1", "beslut.txt")
+    detached = files_cli("--lang", "en", "--as", "owner", "doc", "detach", "POL-1", "beslut.txt")
     assert detached.output == "Detached #1 beslut.txt from POL-1.\n"
-    assert files_cli("doc", "files", "POL-1").output == "POL-1 has no files.\n"
+    assert files_cli("--lang", "en", "doc", "files", "POL-1").output == "POL-1 has no files.\n"
 
 
 def test_the_same_file_twice_is_one_line_and_exit_1(files_cli: Run, tmp_path: Path) -> None:
     """A document has each file once."""
     txt = sample_files.write(tmp_path / "beslut.txt", b"Beslutat\n")
-    assert files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt)).exit_code == 0
-    again = files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt), "--name", "igen.txt")
+    assert (
+        files_cli("--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(txt)).exit_code
+        == 0
+    )
+    again = files_cli(
+        "--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(txt), "--name", "igen.txt"
+    )
     assert (again.exit_code, again.stderr) == (
         1,
         "Error: POL-1 already has this file, as #1 beslut.txt (same SHA-256)\n",
@@ -241,7 +250,7 @@ def test_the_same_file_twice_is_one_line_and_exit_1(files_cli: Run, tmp_path: Pa
 def test_an_unknown_document_is_one_line_and_exit_1(files_cli: Run, tmp_path: Path) -> None:
     """Nothing is read or stored for a document that does not exist."""
     txt = sample_files.write(tmp_path / "beslut.txt", b"Beslutat\n")
-    result = files_cli("--as", "owner", "doc", "attach", "NOPE", str(txt))
+    result = files_cli("--lang", "en", "--as", "owner", "doc", "attach", "NOPE", str(txt))
     assert (result.exit_code, result.stderr) == (1, "Error: unknown document 'NOPE'\n")
 
 
@@ -251,8 +260,13 @@ def test_files_verify_prints_a_line_per_file_and_exits_1(
     """`files verify`: one reason per bad file, a summary, exit 1; exit 0 when all is well."""
     for name in ("a.txt", "b.txt"):
         path = sample_files.write(tmp_path / name, name.encode())
-        assert files_cli("--as", "owner", "doc", "attach", "POL-1", str(path)).exit_code == 0
-    good = files_cli("files", "verify")
+        assert (
+            files_cli(
+                "--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(path)
+            ).exit_code
+            == 0
+        )
+    good = files_cli("--lang", "en", "files", "verify")
     assert (good.exit_code, good.output) == (
         0,
         f"Checked 2 files in {storage}: all present and unchanged.\n",
@@ -260,7 +274,7 @@ def test_files_verify_prints_a_line_per_file_and_exits_1(
     for path in _stored(storage):
         if path.read_bytes() == b"b.txt":
             path.unlink()
-    bad = files_cli("files", "verify")
+    bad = files_cli("--lang", "en", "files", "verify")
     assert (bad.exit_code, bad.output) == (
         1,
         f"POL-1 #2 b.txt: missing from the storage\nChecked 2 files in {storage}: "
@@ -272,11 +286,11 @@ def test_a_changed_file_is_not_written_out(files_cli: Run, tmp_path: Path, stora
     """`doc file` checks the hash before the output appears: a changed file gives an error
     and no file."""
     txt = sample_files.write(tmp_path / "beslut.txt", b"Beslutat\n")
-    files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt))
+    files_cli("--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(txt))
     [stored] = _stored(storage)
     stored.write_bytes(b"Ej beslutat\n")
     out = tmp_path / "ut.txt"
-    result = files_cli("doc", "file", "POL-1", "beslut.txt", "-o", str(out))
+    result = files_cli("--lang", "en", "doc", "file", "POL-1", "beslut.txt", "-o", str(out))
     assert result.exit_code == 1
     assert (
         "the content in" in result.stderr and "is not the file that was attached" in result.stderr
@@ -288,13 +302,15 @@ def test_fetching_a_file_never_replaces_one_by_surprise(files_cli: Run, tmp_path
     """`doc file -o` refuses an existing file unless told --force: a typo in the output
     path must not overwrite anything."""
     txt = sample_files.write(tmp_path / "beslut.txt", b"Beslutat\n")
-    files_cli("--as", "owner", "doc", "attach", "POL-1", str(txt))
+    files_cli("--lang", "en", "--as", "owner", "doc", "attach", "POL-1", str(txt))
     precious = sample_files.write(tmp_path / "viktig.txt", b"mitt eget\n")
-    refused = files_cli("doc", "file", "POL-1", "beslut.txt", "-o", str(precious))
+    refused = files_cli("--lang", "en", "doc", "file", "POL-1", "beslut.txt", "-o", str(precious))
     assert refused.exit_code == 2
     assert f"{precious} exists; give --force to replace it" in refused.stderr
     assert precious.read_bytes() == b"mitt eget\n"
-    forced = files_cli("doc", "file", "POL-1", "beslut.txt", "-o", str(precious), "--force")
+    forced = files_cli(
+        "--lang", "en", "doc", "file", "POL-1", "beslut.txt", "-o", str(precious), "--force"
+    )
     assert forced.exit_code == 0 and precious.read_bytes() == b"Beslutat\n"
 
 

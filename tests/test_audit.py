@@ -56,14 +56,14 @@ def test_a_removed_event_is_caught(seeded: Registry) -> None:
 
 def test_audit_verify_on_the_command_line(seeded: Registry, cli: Any) -> None:
     """Exit 0 with a summary when intact; one `Error:` line naming the event otherwise."""
-    ok = cli("audit", "verify")
+    ok = cli("--lang", "en", "audit", "verify")
     assert ok.exit_code == 0
     assert ok.output.startswith("The audit log verifies: 10 events, last hash ")
     with seeded.store.transaction():
         seeded.store.conn.exec_driver_sql(
             "UPDATE audit_event SET action = 'document.add' WHERE seq = 10"
         )
-    bad = cli("audit", "verify")
+    bad = cli("--lang", "en", "audit", "verify")
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Error: the audit chain breaks at event 10: its contents")
 

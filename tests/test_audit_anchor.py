@@ -31,12 +31,12 @@ def test_verify_shows_the_full_head_and_the_count(seeded: Registry, cli: Cli) ->
     """The whole 64-digit head, so what is written down can be checked exactly."""
     head = seeded.verify_audit().last_hash
     assert len(head) == 64 and head == seeded.audit_head().hash
-    result = cli("audit", "verify")
+    result = cli("--lang", "en", "audit", "verify")
     assert result.exit_code == 0
     assert result.stdout == (
         f"The audit log verifies: 10 events, last hash {head} (plain SHA-256).\n"
     )
-    data = json.loads(cli("--format", "json", "audit", "verify").stdout)
+    data = json.loads(cli("--lang", "en", "--format", "json", "audit", "verify").stdout)
     assert data == {
         "verified": True, "events": 10, "head": head, "chain": "sha256", "anchor": None,
     }  # fmt: skip
@@ -46,11 +46,24 @@ def test_the_log_still_reaching_the_recorded_head_passes(seeded: Registry, cli: 
     """Events added after the anchor are fine: the anchored event is still in the chain."""
     head = seeded.verify_audit().last_hash
     seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
-    result = cli("audit", "verify", "--expect", head.upper(), "--expect-count", "10")
+    result = cli(
+        "--lang", "en", "audit", "verify", "--expect", head.upper(), "--expect-count", "10"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == "It reaches the head you recorded: event 10."
     data = json.loads(
-        cli("--format", "json", "audit", "verify", "--expect", head, "--expect-count", "10").stdout
+        cli(
+            "--lang",
+            "en",
+            "--format",
+            "json",
+            "audit",
+            "verify",
+            "--expect",
+            head,
+            "--expect-count",
+            "10",
+        ).stdout
     )
     assert data["events"] == 11
     assert data["anchor"] == {
@@ -78,8 +91,10 @@ def test_deleting_every_event_fails_against_the_recorded_head(seeded: Registry, 
     """An emptied log verifies as empty, never against a head that was written down."""
     head = seeded.verify_audit().last_hash
     delete_events(seeded, "")
-    assert cli("audit", "verify").stdout.startswith("The audit log verifies: 0 events, last")
-    result = cli("audit", "verify", "--expect", head)
+    assert cli("--lang", "en", "audit", "verify").stdout.startswith(
+        "The audit log verifies: 0 events, last"
+    )
+    result = cli("--lang", "en", "audit", "verify", "--expect", head)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the audit log no longer reaches the head you recorded")
     assert len(result.stderr.splitlines()) == 1
@@ -132,14 +147,14 @@ def test_a_head_recorded_before_an_anonymisation_is_found_in_its_event(
     seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
     head = seeded.verify_audit().last_hash  # event 12
     seeded.anonymise_person("tove.t", actor="admin")
-    result = cli("audit", "verify", "--expect", head, "--expect-count", "12")
+    result = cli("--lang", "en", "audit", "verify", "--expect", head, "--expect-count", "12")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == (
         "It reaches the head you recorded: event 12, re-sealed since by event 13 "
-        "(person.anonymise by admin at 2026-03-02 09:00 UTC)."
+        "(person anonymised by admin at 2026-03-02 09:00 UTC)."
     )
     # A head from inside the re-sealed part, not the one it replaced, is gone.
-    assert cli("audit", "verify", "--expect", older).exit_code == 1
+    assert cli("--lang", "en", "audit", "verify", "--expect", older).exit_code == 1
 
 
 def test_re_sealing_never_launders_a_broken_chain(seeded: Registry) -> None:

@@ -179,7 +179,7 @@ def test_rekey_converts_a_plain_register_once(
         seeded.edit_document("POL-1", {"title": "Ny titel"}, actor="owner")
     with pytest.raises(PermissionDenied, match="owner may not key the audit log"):
         seeded.rekey_audit(actor="owner")
-    result = cli("--as", "admin", "audit", "rekey")
+    result = cli("--lang", "en", "--as", "admin", "audit", "rekey")
     assert result.exit_code == 0, result.output
     last = list(seeded.audit_events())[-1]
     assert result.stdout == (
@@ -197,7 +197,7 @@ def test_rekey_converts_a_plain_register_once(
     assert seeded.verify_audit().broken is None
     with pytest.raises(RuleViolation, match="already keyed with this key"):
         seeded.rekey_audit(actor="admin")
-    again = cli("--as", "admin", "audit", "rekey")
+    again = cli("--lang", "en", "--as", "admin", "audit", "rekey")
     assert (again.exit_code, again.stderr) == (
         1, "Error: the audit log is already keyed with this key\n",
     )  # fmt: skip

@@ -32,10 +32,10 @@ def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == (
-        f"Built the Mittköping register in {tmp_path / 'demo.db'}: "
+        f"Byggde Mittköpings register i {tmp_path / 'demo.db'}: "
         "17 documents, 10 dispensations, 271 people in 52 units, 1,297 read confirmations."
     )
-    assert "Due within 30 days of 2026-11-22 (overdue first):" in lines
+    assert "Infaller inom 30 dagar från 2026-11-22 (försenade först):" in lines
     rows = [line for line in lines if re.match(r"\d{4}-\d{2}-\d{2} ", line)]
     assert [re.split(r"\s{2,}", row)[3] for row in rows] == [
         "POL-KOM-01",
@@ -61,8 +61,8 @@ def test_demo_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert demo(path).exit_code == 0
     again = demo(path)
     assert again.exit_code == 1
-    assert again.stderr == f"Error: {path} exists; use --force to replace it\n"
-    forced = CliRunner().invoke(main, ["--db", str(path), "demo", "--force"])
+    assert again.stderr == f"Error: {path} finns redan; använd --force för att ersätta den\n"
+    forced = CliRunner().invoke(main, ["--lang", "en", "--db", str(path), "demo", "--force"])
     assert forced.exit_code == 0
 
 
@@ -129,12 +129,14 @@ def test_every_command_has_an_example_in_its_help(name: str, command: click.Comm
 
 def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
     """init → people → body → draft → adopt → request → approve → due, with exact output."""
-    assert cli("init", "--admin", "ada", "--name", "Ada Admin").exit_code == 0
+    assert cli("--lang", "en", "init", "--admin", "ada", "--name", "Ada Admin").exit_code == 0
     for ref, name in [("anna", "Anna Lind"), ("gustav", "Gustav Berg"), ("lisa", "Lisa Holm")]:
-        result = cli("--as", "ada", "person", "add", ref, "--name", name)
+        result = cli("--lang", "en", "--as", "ada", "person", "add", ref, "--name", name)
         assert (result.exit_code, result.output) == (0, f"Added person {ref}.\n")
     assert (
         cli(
+            "--lang",
+            "en",
             "--as",
             "ada",
             "body",
@@ -148,6 +150,8 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
         == "Added body KS.\n"
     )
     result = cli(
+        "--lang",
+        "en",
         "--as",
         "anna",
         "doc",
@@ -176,6 +180,8 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
     )
     assert result.output == "Added draft POL-IS-01 (revision 0).\n"
     result = cli(
+        "--lang",
+        "en",
         "--as",
         "anna",
         "doc",
@@ -192,6 +198,8 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
         "POL-IS-01 version 1 in force from 2025-01-15; next review 2027-01-15.\n"
     )
     result = cli(
+        "--lang",
+        "en",
         "--as",
         "lisa",
         "disp",
@@ -214,15 +222,21 @@ def test_a_whole_workflow_on_the_command_line(cli: Run) -> None:
         "2026-06-01",
     )
     assert result.output == "Requested D-2026-0001 from POL-IS-01.\n"
-    result = cli("--as", "gustav", "disp", "approve", "D-2026-0001", "--on", "2026-06-10")
+    result = cli(
+        "--lang", "en", "--as", "gustav", "disp", "approve", "D-2026-0001", "--on", "2026-06-10"
+    )
     assert result.output == "Approved D-2026-0001: valid 2026-08-17 to 2027-01-15.\n"
-    result = cli("--format", "csv", "due", "--today", "2026-12-20", "--within", "4w")
+    result = cli(
+        "--lang", "en", "--format", "csv", "due", "--today", "2026-12-20", "--within", "4w"
+    )
     assert result.output.splitlines() == [
         '"due_on","days_left","kind","ref","title","person"',
         '"2027-01-15","26","dispensation_expiry","D-2026-0001","Molntjänst i åk 7","lisa"',
         '"2027-01-15","26","review","POL-IS-01","Informationssäkerhetspolicy","anna"',
     ]
-    shown = json.loads(cli("--format", "json", "disp", "show", "D-2026-0001").output)
+    shown = json.loads(
+        cli("--lang", "en", "--format", "json", "disp", "show", "D-2026-0001").output
+    )
     assert shown["funding"]["estimated_cost"] == "12000.50"
     assert shown["decision"]["by"] == "gustav"
 
@@ -253,13 +267,19 @@ def test_export_and_import_on_the_command_line(tmp_path: Path, template_db: Path
     runner = CliRunner()
     out = tmp_path / "register.json"
     assert (
-        runner.invoke(main, ["--db", str(tmp_path / "a.db"), "export", "-o", str(out)]).exit_code
+        runner.invoke(
+            main, ["--lang", "en", "--db", str(tmp_path / "a.db"), "export", "-o", str(out)]
+        ).exit_code
         == 0
     )
-    assert runner.invoke(main, ["--db", str(tmp_path / "b.db"), "init"]).exit_code == 0
-    result = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "import", str(out)])
+    assert (
+        runner.invoke(main, ["--lang", "en", "--db", str(tmp_path / "b.db"), "init"]).exit_code == 0
+    )
+    result = runner.invoke(
+        main, ["--lang", "en", "--db", str(tmp_path / "b.db"), "import", str(out)]
+    )
     assert result.output.startswith("Imported 271 persons, 52 units, 5 bodies, 17 documents")
-    again = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "export"]).output
+    again = runner.invoke(main, ["--lang", "en", "--db", str(tmp_path / "b.db"), "export"]).output
     assert again == out.read_text(encoding="utf-8")
     assert not list(tmp_path.glob("*.partial"))
 
@@ -285,7 +305,8 @@ def test_remind_on_the_command_line(tmp_path: Path) -> None:
     runner = CliRunner()
     base = ["--db", str(db)]
     preview = runner.invoke(
-        main, [*base, "--format", "csv", "remind", "--dry-run", "--today", "2026-11-23"]
+        main,
+        ["--lang", "en", *base, "--format", "csv", "remind", "--dry-run", "--today", "2026-11-23"],
     )
     assert preview.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(preview.output)))
@@ -297,7 +318,9 @@ def test_remind_on_the_command_line(tmp_path: Path) -> None:
         "due_on": "2026-10-14",
         "days_left": "-40",
     } in rows
-    sent = runner.invoke(main, [*base, "--lang", "en", "remind", "--today", "2026-11-23"])
+    sent = runner.invoke(
+        main, ["--lang", "en", *base, "--lang", "en", "remind", "--today", "2026-11-23"]
+    )
     assert sent.exit_code == 0
     assert "── To: Eva Ek <eva.ek@mittkoping.example>" in sent.stdout
     assert (
@@ -305,7 +328,7 @@ def test_remind_on_the_command_line(tmp_path: Path) -> None:
         "was due on 14 October 2026 and is 40 days overdue."
     ) in sent.stdout
     assert sent.stderr.startswith(f"2026-11-23: 0 item(s) ended, {len(rows)} new notice(s)")
-    again = runner.invoke(main, [*base, "remind", "--today", "2026-11-23"])
+    again = runner.invoke(main, ["--lang", "en", *base, "remind", "--today", "2026-11-23"])
     assert again.stdout == ""
     assert "0 new notice(s), 0 digest(s)" in again.stderr
 
@@ -314,7 +337,9 @@ def test_remind_with_an_unknown_channel_is_a_clear_error(tmp_path: Path) -> None
     """Asking for a channel that is not configured names the ones that are."""
     db = tmp_path / "d.db"
     demo(db)
-    result = CliRunner().invoke(main, ["--db", str(db), "remind", "--channel", "sms"])
+    result = CliRunner().invoke(
+        main, ["--db", str(db), "--lang", "en", "remind", "--channel", "sms"]
+    )
     assert result.exit_code == 1
     assert result.stderr == "Error: no channel named 'sms'; available: console\n"
 

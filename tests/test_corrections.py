@@ -408,22 +408,30 @@ def test_the_commands_withdraw_and_annul(seeded: Registry, cli: Callable[..., Re
     decided = _requested(seeded)
     seeded.approve_dispensation(decided, actor="guardian")
     _new_version(seeded)
-    out = cli("--as", "requester", "disp", "withdraw", pending, "--reason", "Behövs inte")
+    out = cli(
+        "--lang", "en", "--as", "requester", "disp", "withdraw", pending, "--reason", "Behövs inte"
+    )
     assert (out.exit_code, out.output) == (0, f"Withdrew {pending}.\n")
-    out = cli("--as", "guardian", "disp", "annul", decided, "--reason", "Fel ärende")
+    out = cli(
+        "--lang", "en", "--as", "guardian", "disp", "annul", decided, "--reason", "Fel ärende"
+    )
     assert (out.exit_code, out.output) == (
         0,
         f"Annulled the decision on {decided}; it is requested again.\n",
     )
-    out = cli("--as", "admin", "doc", "annul", "POL-1", "--reason", "Fel sammanträde")
+    out = cli(
+        "--lang", "en", "--as", "admin", "doc", "annul", "POL-1", "--reason", "Fel sammanträde"
+    )
     assert (out.exit_code, out.output) == (
         0,
         "Annulled the latest adoption of POL-1; it is version 1 in force again.\n",
     )
-    out = cli("--as", "requester", "disp", "withdraw", pending)
+    out = cli("--lang", "en", "--as", "requester", "disp", "withdraw", pending)
     assert out.exit_code == 1
     assert out.output == f"Error: cannot withdraw {pending}: it is withdrawn, not requested\n"
-    assert cli("--as", "admin", "doc", "annul", "POL-1").exit_code == 2  # --reason is required
+    assert (
+        cli("--lang", "en", "--as", "admin", "doc", "annul", "POL-1").exit_code == 2
+    )  # --reason is required
 
 
 def test_doc_history_marks_the_annulled_version(

@@ -60,7 +60,7 @@ def test_the_ends_of_the_calendar_are_one_clear_error(seeded: Registry, when: st
 
 def test_the_cli_refuses_the_end_of_the_calendar(cli: Callable[..., Result]) -> None:
     """`due --today 9999-12-31`: one Error line, exit 1, no traceback."""
-    result = cli("due", "--today", "9999-12-31")
+    result = cli("--lang", "en", "due", "--today", "9999-12-31")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: today: expected a date") and "Traceback" not in (
         result.output

@@ -239,14 +239,14 @@ def test_doc_adopt_takes_a_date_of_effect(seeded: Registry, cli: Run) -> None:
     today, later = dt.date.today(), dt.date.today() + dt.timedelta(days=30)
     seeded.add_document(policy("POL-2"), actor="owner")
     result = cli(
-        "--as", "owner", "doc", "adopt", "POL-2", "--body", "KS", "--on", str(today),
-        "--effective-from", str(later),
+        "--lang", "en", "--as", "owner", "doc", "adopt", "POL-2", "--body", "KS",
+        "--on", str(today), "--effective-from", str(later),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"adopted {today}, in force from {later}" in result.output
     shown = cli("doc", "show", "POL-2").output
     assert f"Antagen {today}, gäller från {later}: ännu inte i kraft." in shown
-    listed = cli("--format", "csv", "doc", "list", "--status", "in_force").output
+    listed = cli("--lang", "en", "--format", "csv", "doc", "list", "--status", "in_force").output
     assert "POL-1" in listed and "POL-2" not in listed
 
 

@@ -115,7 +115,9 @@ def test_a_text_file_that_is_not_utf8_is_refused_in_one_line(
 ) -> None:
     source = tmp_path / "text.md"
     source.write_bytes("Lösenord".encode("cp1252"))
-    result = cli("--as", "owner", "doc", "edit", "POL-1", "--text-file", str(source))
+    result = cli(
+        "--lang", "en", "--as", "owner", "doc", "edit", "POL-1", "--text-file", str(source)
+    )
     assert result.exit_code == 2
     assert "is not UTF-8 text (byte 2); save it as UTF-8" in result.output
     assert seeded.get_document("POL-1").text == ""

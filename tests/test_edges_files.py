@@ -197,7 +197,7 @@ def refused(result: Result, link: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: {link} is a symbolic link; styrdok does not write through links\n"
+        f"Error: {link} är en symbolisk länk; styrdok skriver inte via länkar\n"
     )
 
 

@@ -12,16 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 from conftest import policy
+from styrdok.cli import main
 from styrdok.config import Config, Int
 from styrdok.errors import InvalidValue
 from styrdok.hookspecs import hookimpl
 from styrdok.notify import Digest, Notifier
 from styrdok.plugins import get_plugin_manager
 from styrdok.registry import Registry
-from styrdok.testing.demo import build_demo_file, copy_demo, outbox, remind_with
+from styrdok.testing.demo import REMIND_DAY, build_demo_file, copy_demo, outbox
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,15 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def remind(db: Path, settings: str, tmp_path: Path, *args: str) -> Result:
-    return remind_with(db, settings, tmp_path, *args)
+    """`styrdok remind` with these settings, its messages in English (what each setting's
+    refusal says is what these tests pin; the Swedish is tests/test_swedish_messages.py's)."""
+    config = tmp_path / "styrdok.toml"
+    config.write_text(settings, encoding="utf-8")
+    return CliRunner().invoke(
+        main,
+        ["--db", str(db), "--lang", "en", "--config", str(config), "remind", "--today",
+         REMIND_DAY, *args],
+    )  # fmt: skip
 
 
 def untouched(db: Path) -> bool:

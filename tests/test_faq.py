@@ -70,13 +70,24 @@ def test_a_whole_faq_edit_of_a_document_in_force_is_refused(seeded: Registry) ->
 
 def test_the_command_line_adds_lists_and_removes(seeded: Registry, cli: Run) -> None:
     added = cli(
-        "--as", "owner", "doc", "faq", "add", "POL-1", "--question", "Får jag?", "--answer", "Ja."
+        "--lang",
+        "en",
+        "--as",
+        "owner",
+        "doc",
+        "faq",
+        "add",
+        "POL-1",
+        "--question",
+        "Får jag?",
+        "--answer",
+        "Ja.",
     )
     assert added.exit_code == 0, added.output
     assert added.output == "FAQ entry 2 of POL-1 added: version 2 is in force from today.\n"
-    listed = cli("doc", "faq", "list", "POL-1")
+    listed = cli("--lang", "en", "doc", "faq", "list", "POL-1")
     assert "2   Får jag?" in listed.output
-    removed = cli("--as", "owner", "doc", "faq", "remove", "POL-1", "2")
+    removed = cli("--lang", "en", "--as", "owner", "doc", "faq", "remove", "POL-1", "2")
     assert removed.exit_code == 0, removed.output
     assert len(seeded.get_document("POL-1").faq) == 1
 

@@ -143,9 +143,9 @@ def test_the_name_is_replaced_in_any_case_genitive_space_and_form() -> None:
 
 
 def test_cli_asks_before_anonymising(with_tove: Registry, cli: Callable[..., Result]) -> None:
-    refused = cli("--as", "admin", "person", "anonymise", "tove.t", input="n\n")
+    refused = cli("--lang", "en", "--as", "admin", "person", "anonymise", "tove.t", input="n\n")
     assert refused.exit_code == 1
     assert with_tove.get_person("tove.t") == TOVE
-    result = cli("--as", "admin", "person", "anonymise", "tove.t", "--yes")
+    result = cli("--lang", "en", "--as", "admin", "person", "anonymise", "tove.t", "--yes")
     assert result.exit_code == 0
     assert result.output.startswith("tove.t is now anon-")

@@ -101,7 +101,8 @@ def dump(db: Path) -> list[str]:
 
 def refused(db: Path, source: Path) -> str:
     before = dump(db)
-    result = CliRunner().invoke(main, ["--db", str(db), "import", str(source)])
+    # What each refusal says, in English (the Swedish is tests/test_swedish_messages.py's).
+    result = CliRunner().invoke(main, ["--db", str(db), "--lang", "en", "import", str(source)])
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert dump(db) == before, "a refused import wrote something"

@@ -16,7 +16,7 @@ def test_every_text_is_translated_to_swedish() -> None:
     for message in extract():
         if not message.id:
             continue
-        entry = catalog.get(message.id)
+        entry = catalog.get(message.id, context=message.context)
         assert entry is not None, f"not in the catalog: {message.id!r}"
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         assert all(strings) and not entry.fuzzy, f"untranslated: {message.id!r}"

@@ -287,18 +287,18 @@ def test_the_command_merges_only_when_asked(
     the record for a bad one, and the merge with --merge."""
     source = tmp_path / "other.json"
     source.write_text(other_export, encoding="utf-8")
-    refused = cli("--as", "admin", "import", str(source))
+    refused = cli("--lang", "en", "--as", "admin", "import", str(source))
     assert refused.exit_code == 1
     assert refused.output.startswith("Error: the registry is in use")
     bad = tmp_path / "bad.json"
     bad.write_text(_changed(other_export, _decision(0, by="x.requester")), encoding="utf-8")
-    result = cli("--as", "admin", "import", "--merge", str(bad))
+    result = cli("--lang", "en", "--as", "admin", "import", "--merge", str(bad))
     assert result.exit_code == 1
     assert result.output == (
         "Error: x.requester may not decide D-2026-0001: they requested it "
         "(separation of duties) @ $.dispensations[0].decision.by\n"
     )
-    merged = cli("--as", "admin", "import", "--merge", str(source))
+    merged = cli("--lang", "en", "--as", "admin", "import", "--merge", str(source))
     assert merged.exit_code == 0, merged.output
     assert merged.output.startswith("Imported 5 persons, 1 bodies, 1 documents")
 

@@ -89,12 +89,24 @@ def test_anonymising_a_person_clears_what_they_muted(seeded: Registry) -> None:
 
 def test_the_command_lists_and_changes_them(seeded: Registry, cli: Callable[..., Result]) -> None:
     changed = cli(
-        "--as", "owner", "--format", "json", "person", "notices", "owner", "--mute", "overdue"
+        "--lang",
+        "en",
+        "--as",
+        "owner",
+        "--format",
+        "json",
+        "person",
+        "notices",
+        "owner",
+        "--mute",
+        "overdue",
     )
     assert changed.exit_code == 0, changed.output
     rows = {row["kind"]: row["muted"] for row in json.loads(changed.stdout)}
     assert rows["overdue"] is True and rows["review"] is False and rows["decision"] == "-"
-    refused = cli("--as", "owner", "person", "notices", "owner", "--mute", "decision")
+    refused = cli(
+        "--lang", "en", "--as", "owner", "person", "notices", "owner", "--mute", "decision"
+    )
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Error: decisions about a request are always told")
     assert seeded.muted_notices("owner") == {NoticeKind.OVERDUE}

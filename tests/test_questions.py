@@ -59,4 +59,7 @@ def test_questions_command_lists_open_questions(
     result = cli("--lang", "en", "questions", "--guardian", "guardian")
     assert result.exit_code == 0
     assert "guardian  POL-1     1      2026-03-02  1    Gäller policyn konsulter?" in result.output
-    assert cli("questions", "--guardian", "owner").output == "No unanswered questions.\n"
+    assert (
+        cli("--lang", "en", "questions", "--guardian", "owner").output
+        == "No unanswered questions.\n"
+    )

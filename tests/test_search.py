@@ -47,12 +47,12 @@ def test_search_as_json_gives_the_snippet_in_parts(seeded: Registry, cli: Run) -
 
 
 def test_search_says_when_nothing_matches(seeded: Registry, cli: Run) -> None:
-    result = cli("search", "flygplan")
+    result = cli("--lang", "en", "search", "flygplan")
     assert (result.exit_code, result.output) == (0, "No documents match.\n")
 
 
 def test_a_search_without_words_is_a_one_line_error(seeded: Registry, cli: Run) -> None:
-    result = cli("search", "?!")
+    result = cli("--lang", "en", "search", "?!")
     assert result.exit_code == 1
     assert result.output == "Error: query: give at least one word to search for\n"
 

@@ -324,7 +324,7 @@ def test_a_mapping_to_a_column_that_does_not_exist_is_refused(
     settings = tmp_path / "styrdok.toml"
     settings.write_text('[import.documents]\ntitel = "Namn"\n', encoding="utf-8")
     sheet = xlsx(tmp_path / "d.xlsx", DOC_HEADINGS, [doc_row(1)])
-    result = cli("--config", str(settings), "--as", "admin", "import", str(sheet),
+    result = cli("--lang", "en", "--config", str(settings), "--as", "admin", "import", str(sheet),
                  "--kind", "documents")  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr.startswith(

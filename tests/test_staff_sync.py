@@ -441,7 +441,7 @@ def test_a_wrong_staff_setting_is_named(org: Registry, db_path: Path, tmp_path: 
     result = styrdok(db_path, "--config", str(tmp_path / "styrdok.toml"), "staff", "sync",
                      str(path))  # fmt: skip
     assert result.exit_code == 1
-    assert "[staff] namn: unknown setting" in result.stderr
+    assert "[staff] namn: okänd inställning" in result.stderr
 
 
 def test_the_registers_own_people_sheet_reads_as_a_staff_list(

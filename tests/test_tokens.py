@@ -309,12 +309,12 @@ def test_cli_revoke(seeded: Registry, cli: Callable[..., Result]) -> None:
     [
         (["create", "owner"], 2, "Error: Flagga saknas: '--name'."),
         (["create", "owner", "--name", "S", "--days", "abc"], 2, "Error: Ogiltigt värde"),
-        (["create", "owner", "--name", "S", "--days", "0"], 1, "Error: days: a token works"),
-        (["create", "owner", "--name", ""], 1, "Error: name: text must not be empty"),
-        (["create", "nobody", "--name", "S"], 1, "Error: unknown person 'nobody'"),
-        (["create", "guardian", "--name", "S"], 1, "Error: owner may not create API tokens"),
-        (["revoke", "nope"], 1, "Error: unknown API token: give its id"),
-        (["revoke", "0123456789ab"], 1, "Error: unknown API token 0123456789ab"),
+        (["create", "owner", "--name", "S", "--days", "0"], 1, "Error: days: en token fungerar"),
+        (["create", "owner", "--name", ""], 1, "Error: name: texten får inte vara tom"),
+        (["create", "nobody", "--name", "S"], 1, "Error: okänd person 'nobody'"),
+        (["create", "guardian", "--name", "S"], 1, "Error: owner får inte skapa API-token"),
+        (["revoke", "nope"], 1, "Error: okänd API-token: ange dess id"),
+        (["revoke", "0123456789ab"], 1, "Error: okänd API-token 0123456789ab"),
         (["revoke"], 2, "Error: Argument saknas: 'ID'."),
     ],
 )

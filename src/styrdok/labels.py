@@ -88,6 +88,72 @@ _LABELS = {
 }
 
 
+#: What each audit event records, as a table shows it (``styrdok.events`` names them).
+_ACTIONS = {
+    "person.add": N_("person added"),
+    "person.anonymise": N_("person anonymised"),
+    "person.import": N_("person imported"),
+    "person.edit": N_("person edited"),
+    "person.notices": N_("choice of notices changed"),
+    "person.handover": N_("duties handed over"),
+    "body.add": N_("body added"),
+    "body.import": N_("body imported"),
+    "body.edit": N_("body edited"),
+    "unit.add": N_("unit added"),
+    "unit.edit": N_("unit edited"),
+    "unit.map": N_("units mapped"),
+    "unit.import": N_("unit imported"),
+    "staff.sync": N_("staff list applied"),
+    "token.create": N_("API token created"),
+    "token.revoke": N_("API token revoked"),
+    "document.add": N_("added as a draft"),
+    "document.edit": N_("edited"),
+    "document.adopt": N_("adopted"),
+    "document.supersede": N_("superseded"),
+    "document.review": N_("reviewed"),
+    "document.repeal": N_("repealed"),
+    "document.lapse": N_("lapsed"),
+    "document.annul": N_("adoption annulled"),
+    "document.faq": N_("FAQ entry added"),
+    "document.faq_edit": N_("FAQ entry reworded"),
+    "document.faq_remove": N_("FAQ entry removed"),
+    "document.import": N_("document imported"),
+    "document.import_version": N_("version imported"),
+    "document.import_review": N_("review imported"),
+    "document.acknowledge": N_("read and confirmed"),
+    "document.import_acknowledgement": N_("read confirmation imported"),
+    "document.ask_to_read": N_("asked to be read"),
+    "attachment.add": N_("file attached"),
+    "attachment.remove": N_("file detached"),
+    "attachment.import": N_("file imported"),
+    "dispensation.request": N_("dispensation requested"),
+    "dispensation.renew": N_("renewal requested"),
+    "dispensation.approve": N_("dispensation approved"),
+    "dispensation.reject": N_("dispensation rejected"),
+    "dispensation.revoke": N_("dispensation revoked"),
+    "dispensation.close": N_("dispensation closed"),
+    "dispensation.move": N_("dispensation moved"),
+    "dispensation.expire": N_("dispensation expired"),
+    "dispensation.evaluate": N_("dispensation evaluated"),
+    "dispensation.import": N_("dispensation imported"),
+    "dispensation.reassign": N_("new person responsible"),
+    "dispensation.withdraw": N_("request withdrawn"),
+    "dispensation.annul": N_("decision annulled"),
+    "question.ask": N_("question asked"),
+    "question.answer": N_("question answered"),
+    "question.import": N_("question imported"),
+    "registry.import": N_("export loaded"),
+    "audit.rekey": N_("audit log keyed"),
+}
+
+
+def action_label(action: str, language: str = "sv") -> str:
+    """What an audit event records (``document.adopt``: *antaget*, *adopted*); an action
+    not listed (a plugin's) is shown as it is."""
+    english = _ACTIONS.get(action)
+    return action if english is None else translations(language).gettext(english)
+
+
 def label(code: str, language: str = "sv") -> str:
     """The readable name of an enum value; unknown codes are shown as they are."""
     english = _LABELS.get(str(code))

@@ -28,6 +28,7 @@ from styrdok.fields import EARLIEST_DAY, LATEST_DAY
 from styrdok.model import DispensationRules
 from styrdok.organisation import UnitTree
 from styrdok.text import REF_PATTERN, is_clean_line, is_clean_text, normalise, normalise_text
+from styrdok_intranet.errors import registry_reason
 from styrdok_intranet.forms import REFUSED, Field, swedish_number
 
 #: The registry's limits on each text (``styrdok.dispensation``; a test holds them equal).
@@ -245,7 +246,7 @@ def request_form(
             conditions=conditions,
         )
     except InvalidValue as exc:  # a rule of the model this form does not know of
-        return form.refuse(str(exc)), None
+        return form.refuse(registry_reason(exc)), None
     return form, wanted
 
 

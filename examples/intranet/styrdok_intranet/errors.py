@@ -5,9 +5,9 @@ Under ``/api`` the same errors are JSON: RFC 9457 problem details
 (``application/problem+json``: ``type``, ``title``, ``status``, ``detail``), which also
 carry the message as ``error``, the member the API answered with before.
 
-The registry's reasons are in English; a page shows them as a detail marked
-``lang="en"`` (so a screen reader reads them in English), under a Swedish heading and
-explanation.
+The registry gives its reasons in English; they are shown in Swedish
+(:func:`registry_reason`, from styrdok's catalog), under a Swedish heading and explanation.
+A program may ask the API for English (``Accept-Language: en``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
 from styrdok.errors import NotFound, PermissionDenied, StyrdokError
+from styrdok.i18n.errors import translate_error
 
 #: Heading and explanation of an error page, by HTTP status.
 PAGES = {
@@ -46,6 +47,17 @@ REGISTRY_PAGES = {
 }
 
 
+def registry_reason(exc: BaseException, language: str = "sv") -> str:
+    """Why the registry refused, which it says in English, in ``language`` (Swedish)."""
+    return translate_error(str(exc), language)
+
+
+def request_language() -> str:
+    """The language of a problem's ``detail`` for a program: Swedish, as the intranet
+    is, unless the request prefers English (``Accept-Language``)."""
+    return request.accept_languages.best_match(("sv", "en"), default="sv") or "sv"
+
+
 @attrs.frozen
 class Back:
     """A link back to where the reader came from, set by a view as ``g.back``."""
@@ -64,9 +76,9 @@ def install(app: Flask) -> None:
             404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
         )
         if request.path.startswith("/api/"):
-            return problem(status, str(exc))
+            return problem(status, registry_reason(exc, request_language()))
         heading, message = REGISTRY_PAGES[status]
-        response = Response(page(heading, message, detail=str(exc)))
+        response = Response(page(heading, message, detail=registry_reason(exc)))
         response.status_code = status
         return response
 

@@ -25,6 +25,7 @@ from styrdok.organisation import UnitTree
 from styrdok.registry import Registry, local_zone
 from styrdok.usecases.reading import ReadingStatus, ToRead
 from styrdok_intranet import content
+from styrdok_intranet.errors import registry_reason
 
 #: At most this many names of people who have not read a document on its page (the
 #: registry counts them all; a page of 57,000 names helps nobody).
@@ -220,7 +221,7 @@ def confirm_json(
         ack = reg.acknowledge(document.ref, actor=person, channel=AckChannel.API, version=version)
     except (Conflict, RuleViolation) as exc:
         now = reg.get_document(document.ref)
-        raise NotConfirmed(refusal(now, version, str(exc)), now) from None
+        raise NotConfirmed(refusal(now, version, registry_reason(exc)), now) from None
     return ack, existed is None
 
 

@@ -30,7 +30,7 @@ from styrdok.model import Document, Person
 from styrdok_intranet import disp_forms, disp_steps, mylists, step_forms
 from styrdok_intranet.api.context import registry, visible
 from styrdok_intranet.disp_forms import Form
-from styrdok_intranet.errors import Back
+from styrdok_intranet.errors import Back, registry_reason
 from styrdok_intranet.forms import REFUSED, Field
 from styrdok_intranet.guard import require_form_user
 
@@ -270,7 +270,7 @@ def blueprint() -> Blueprint:
         except PermissionDenied as exc:
             offers = disp_steps.offers(reg, disp, doc, person)
             why = offers.party or NOT_DECIDER
-            return dispensation_page(ref, problem=Problem(why, str(exc))), 403
+            return dispensation_page(ref, problem=Problem(why, registry_reason(exc))), 403
         status = 400
         if wanted is not None:
             try:
@@ -288,7 +288,7 @@ def blueprint() -> Blueprint:
                         ref, actor=user, reasoning=wanted.reasoning, expected_revision=revision
                     )
             except Conflict as exc:
-                return _changed(ref, form, str(exc))
+                return _changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
                 form, status = _refusal(form, exc, NOT_DECIDER)
             else:
@@ -313,7 +313,7 @@ def blueprint() -> Blueprint:
                     ref, actor=user, reason=reason, expected_revision=revision
                 )
             except Conflict as exc:
-                return _changed(ref, form, str(exc))
+                return _changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
                 form, status = _refusal(form, exc, NOT_WITHDRAWER)
             else:
@@ -368,7 +368,7 @@ def blueprint() -> Blueprint:
                     expected_revision=revision,
                 )
             except Conflict as exc:
-                return _changed(ref, form, str(exc))
+                return _changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
                 form, status = _refusal(form, exc, NOT_EVALUATOR)
             else:
@@ -401,5 +401,5 @@ def _refusal(form: Form, exc: Exception, forbidden: str) -> tuple[Form, int]:
     with ``forbidden`` said in Swedish when the registry says the person may not, 400
     with the general words (:data:`.forms.REFUSED`) otherwise."""
     if isinstance(exc, PermissionDenied):
-        return form.refuse(str(exc), forbidden), 403
-    return form.refuse(str(exc), REFUSED), 400
+        return form.refuse(registry_reason(exc), forbidden), 403
+    return form.refuse(registry_reason(exc), REFUSED), 400

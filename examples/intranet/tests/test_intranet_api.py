@@ -155,7 +155,26 @@ def test_a_requester_may_not_decide_their_own_request(web: FlaskClient) -> None:
         headers={"If-Match": "*"},
     )
     assert response.status_code == 403
-    assert "separation of duties" in response.get_json()["detail"]
+    assert response.get_json()["detail"] == (
+        f"{REQUESTER} får inte besluta om {PENDING}: hen har ansökt om den (jäv)"
+    )
+
+
+def test_a_refusal_is_in_english_for_a_program_that_asks_for_it(web: FlaskClient) -> None:
+    """The registry's reason is Swedish, as the intranet is, unless the request prefers
+    English (Accept-Language)."""
+    response = call(
+        web,
+        "POST",
+        f"/api/v1/dispenser/{PENDING}/beslut",
+        user=REQUESTER,
+        body={"outcome": "approved", "reasoning": "Jag behöver det"},
+        headers={"If-Match": "*", "Accept-Language": "en-GB,en;q=0.9"},
+    )
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == (
+        f"{REQUESTER} may not decide {PENDING}: they requested it (separation of duties)"
+    )
 
 
 def test_to_decide_lists_what_waits_on_the_decider(web: FlaskClient) -> None:

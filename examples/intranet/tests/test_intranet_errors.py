@@ -114,11 +114,12 @@ def test_an_expired_form_leads_back_to_its_document(demo_db: Path) -> None:
     assert links["Tillbaka till dokumentet"] == "/dokument/RIKT-IS-02"
 
 
-def test_a_refusal_by_the_registry_keeps_its_reason_marked_as_english(demo_db: Path) -> None:
-    """WCAG 3.1.2: a screen reader reads the registry's English reason in English."""
+def test_a_refusal_by_the_registry_gives_its_reason_in_swedish(demo_db: Path) -> None:
+    """The registry's reason, which it gives in English, is shown in Swedish, as the page
+    is (nothing marked as another language)."""
     page = request(demo_db, ERRORS[4][1]).get_data(as_text=True)
-    reason = next(e for e in parse(page) if e.attrs.get("lang") == "en")
-    assert reason.text == "unknown document 'NOPE'"
+    assert "Registrets förklaring: okänt dokument &#39;NOPE&#39;" in page
+    assert not [e for e in parse(page) if e.attrs.get("lang") == "en"]
 
 
 def test_api_errors_stay_json(demo_db: Path) -> None:
@@ -142,9 +143,9 @@ def test_api_errors_stay_json(demo_db: Path) -> None:
         "type": "about:blank",
         "title": "Not Found",
         "status": 404,
-        "detail": "unknown document 'NOPE'",
+        "detail": "okänt dokument 'NOPE'",
         "code": "not_found",
-        "error": "unknown document 'NOPE'",
+        "error": "okänt dokument 'NOPE'",
     }
 
 

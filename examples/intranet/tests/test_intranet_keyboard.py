@@ -230,8 +230,8 @@ def test_a_stale_confirmation_by_keyboard_brings_focus_to_the_new_version(site: 
     expect(button).to_have_accessible_description(
         "Fel: ”Policy för läsbekräftelse” har fått en ny version (version 2) sedan sidan "
         "visades, och du såg version 1. Läs den nya versionen och bekräfta den i stället. "
-        "(version 1 of LAS-POL-01 is no longer the one in force: read version 2 and confirm "
-        "that)"
+        "(version 1 av LAS-POL-01 är inte längre den gällande: läs version 2 och bekräfta "
+        "den)"
     )
     assert page.title().startswith("Fel: ")
     page.keyboard.press("Enter")  # focus is already where the repair is

@@ -89,7 +89,7 @@ def test_the_registry_decides_who_may_answer(demo_db: Path) -> None:
         environ_base=PROXY,
     )
     assert response.status_code == 403
-    assert "its guardian or owner does" in response.get_data(as_text=True)
+    assert "det gör dess väktare eller dokumentägare" in response.get_data(as_text=True)
 
 
 def test_the_json_api_mirrors_the_pages(demo_db: Path) -> None:
@@ -105,13 +105,13 @@ def test_the_json_api_mirrors_the_pages(demo_db: Path) -> None:
 
 
 def test_an_unknown_document_is_a_404_page_in_swedish(demo_db: Path) -> None:
-    """The registry's reason (English) is marked as English under a Swedish explanation."""
+    """The registry's reason, in Swedish too, under a Swedish explanation."""
     response = client(demo_db).get("/dokument/NOPE")
     page = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "<h1>Finns inte</h1>" in page
     assert "Det du söker finns inte i registret" in page
-    assert '<span lang="en">unknown document &#39;NOPE&#39;</span>' in page
+    assert "Registrets förklaring: okänt dokument &#39;NOPE&#39;" in page
 
 
 def test_a_document_page_lists_its_files_and_serves_them_checked(demo_db: Path) -> None:

@@ -198,8 +198,7 @@ def test_a_stale_page_cannot_confirm_newer_words(reading_db: Path) -> None:
         "Fel: ”Policy för läsbekräftelse” har fått en ny version (version 2) sedan sidan "
         "visades, och du såg version 1. Läs den nya versionen och bekräfta den i stället."
     )
-    english = next(e for e in parse(page) if e.attrs.get("lang") == "en")
-    assert "no longer the one in force" in english.text
+    assert "är inte längre den gällande: läs version 2" in error.text
     button = next(e for e in parse(page) if e.tag == "button" and "autofocus" in e.attrs)
     assert button.attrs["aria-describedby"] == error.attrs["id"]
     assert button.text.endswith("Policy för läsbekräftelse, version 2")
@@ -443,10 +442,10 @@ def test_api_refusals_are_problem_details(reading_db: Path) -> None:
     assert body["title"] == "Conflict" and body["version"] == 2
     assert body["document_status"] == "in_force"
     assert body["detail"].startswith("”Policy för läsbekräftelse” har fått en ny version")
-    assert "no longer the one in force" in body["reason"]
+    assert "är inte längre den gällande" in body["reason"]
     unknown = api_confirm(web, "FINNS-INTE", {"version": 1})
     assert (
-        unknown.status_code == 404 and problem(unknown)["detail"] == "unknown document 'FINNS-INTE'"
+        unknown.status_code == 404 and problem(unknown)["detail"] == "okänt dokument 'FINNS-INTE'"
     )
     for user, words in ((None, "Logga in"), ("okand.person", "finns inte i registret")):
         refused = api_confirm(web, READ_POLICY, {"version": 2}, user=user)

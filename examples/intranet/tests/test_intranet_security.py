@@ -284,7 +284,7 @@ def test_a_draft_is_hidden_from_other_readers(demo_db: Path, user: str | None) -
     assert DRAFT not in json.dumps(get("/api/dokument?status=alla").get_json())
     page = get(f"/dokument/{DRAFT}")
     assert page.status_code == 404
-    assert f"unknown document &#39;{DRAFT}&#39;" in page.get_data(as_text=True)
+    assert f"okänt dokument &#39;{DRAFT}&#39;" in page.get_data(as_text=True)
     assert get(f"/api/dokument/{DRAFT}").status_code == 404
     assert DRAFT not in get("/dokument/POL-IS-01").get_data(as_text=True)
     assert DRAFT not in get("/api/dokument/POL-IS-01").get_json()["children"]

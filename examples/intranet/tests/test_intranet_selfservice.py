@@ -291,7 +291,7 @@ def test_the_requester_is_not_offered_the_decision_and_is_told_why(demo_db: Path
     assert crafted.status_code == 403
     problem = words(by_id(page(crafted), "problem").text)
     assert problem.startswith("Det gick inte: Du kan inte besluta om ansökan, eftersom du själv")
-    assert "separation of duties" in problem  # the registry's own reason, as detail
+    assert "(jäv)" in problem  # the registry's own reason, as detail
     assert disp(demo_db, PENDING).status is DispStatus.REQUESTED
 
 

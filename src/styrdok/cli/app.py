@@ -326,10 +326,12 @@ class StyrdokGroup(TranslatedHelp, click.Group):
         try:
             return super().invoke(ctx)
         except StyrdokError as exc:
-            raise click.ClickException(str(exc)) from None
+            from styrdok.i18n.errors import translate_error
+
+            raise click.ClickException(translate_error(str(exc), current_language())) from None
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise click.ClickException(
-                f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-            ) from None
+            from styrdok.i18n.errors import os_error
+
+            raise click.ClickException(os_error(exc, current_language())) from None

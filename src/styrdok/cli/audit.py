@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
+from styrdok.cli.output import reader_language, said
+from styrdok.labels import action_label
 
 if TYPE_CHECKING:
     from styrdok.audit import ChainReport
@@ -84,7 +86,7 @@ def audit_verify(app: App, expect: str | None, expect_count: int | None) -> None
       styrdok --format json audit verify
     """
     if expect_count is not None and expect is None:
-        raise click.UsageError("--expect-count needs --expect HASH")
+        raise click.UsageError(said("--expect-count needs --expect HASH"))
     report = app.registry().verify_audit(expect=expect, expect_count=expect_count)
     problem = report.problem()
     if problem is not None:
@@ -92,19 +94,35 @@ def audit_verify(app: App, expect: str | None, expect_count: int | None) -> None
     if app.fmt == "json":
         click.echo(json.dumps(_as_json(report), indent=2))
         return
-    chain = "keyed, HMAC-SHA256" if report.keyed else "plain SHA-256"
+    chain = said("keyed, HMAC-SHA256") if report.keyed else said("plain SHA-256")
     click.echo(
-        f"The audit log verifies: {report.events} events, last hash {report.last_hash} ({chain})."
+        said(
+            "The audit log verifies: {events} events, last hash {hash} ({chain}).",
+            events=report.events,
+            hash=report.last_hash,
+            chain=chain,
+        )
     )
     if report.reached is not None:
         resealed = report.reached.resealed_by
         since = (
-            f", re-sealed since by event {resealed.seq} ({resealed.action} by "
-            f"{resealed.actor} at {resealed.at:%Y-%m-%d %H:%M} UTC)"
+            said(
+                ", re-sealed since by event {seq} ({action} by {actor} at {at} UTC)",
+                seq=resealed.seq,
+                action=action_label(resealed.action, reader_language()),
+                actor=resealed.actor,
+                at=f"{resealed.at:%Y-%m-%d %H:%M}",
+            )
             if resealed is not None
             else ""
         )
-        click.echo(f"It reaches the head you recorded: event {report.reached.seq}{since}.")
+        click.echo(
+            said(
+                "It reaches the head you recorded: event {seq}{since}.",
+                seq=report.reached.seq,
+                since=since,
+            )
+        )
 
 
 @audit.command("rekey")
@@ -128,10 +146,19 @@ def audit_rekey(app: App) -> None:
     event = app.registry().rekey_audit(actor=app.actor)
     after = event.after or {}
     click.echo(
-        f"The audit log is keyed: {after.get('events_resealed')} events re-sealed with the "
-        f"key; event {event.seq} records the plain head {after.get('previous_head')}."
+        said(
+            "The audit log is keyed: {events} events re-sealed with the key; event {seq} "
+            "records the plain head {head}.",
+            events=after.get("events_resealed"),
+            seq=event.seq,
+            head=after.get("previous_head"),
+        )
     )
     click.echo(
-        f"New head: {event.seq} events, last hash {event.hash} — record it (see "
-        "`styrdok audit verify --help`)."
+        said(
+            "New head: {seq} events, last hash {hash} — record it (see "
+            "`styrdok audit verify --help`).",
+            seq=event.seq,
+            hash=event.hash,
+        )
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows
+from styrdok.cli.output import emit_rows, said
 from styrdok.labels import N_
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def search(app: App, query: str, everything: bool, limit: int) -> None:
         )
         return
     if not hits:
-        click.echo("No documents match.")
+        click.echo(said("No documents match."))
         return
     from styrdok.labels import label
 
@@ -108,7 +108,7 @@ def doc_diff(
       styrdok --format json doc diff RIKT-SOC-01 --from 1 --to 3
     """
     if draft and (from_version is not None or to_version is not None):
-        raise click.UsageError("give --draft or --from/--to, not both")
+        raise click.UsageError(said("give --draft or --from/--to, not both"))
     registry = app.registry()
     diff = (
         registry.compare_draft(ref)
@@ -126,13 +126,13 @@ def doc_diff(
 def _print_diff(diff: VersionDiff, *, color: bool) -> None:
     click.echo(f"{diff.ref}: version {diff.from_version} → version {diff.to_version}")
     if not diff.fields and not diff.text_changed:
-        click.echo("Nothing changed.")
+        click.echo(said("Nothing changed."))
         return
     for change in diff.fields:
         click.echo(f"  {change.field}: {_shown(change.before)} → {_shown(change.after)}")
     if not diff.text_changed:
         return
-    click.echo("Text:")
+    click.echo(said("Text:"))
     styles = {"delete": ("[-", "-]", "red"), "insert": ("{+", "+}", "green")}
     out = []
     for part in diff.text:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import done
+from styrdok.cli.output import done, said
 from styrdok.cli.params import EXPECT_REVISION
 
 
@@ -31,7 +31,7 @@ def disp_withdraw(app: App, ref: str, reason: str, expect_revision: int | None) 
     stored = app.registry().withdraw_dispensation(
         ref, actor=app.actor, reason=reason, expected_revision=expect_revision
     )
-    done(f"Withdrew {stored.ref}.", stored, app.fmt)
+    done(said("Withdrew {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @click.command("annul")
@@ -51,7 +51,11 @@ def disp_annul(app: App, ref: str, reason: str, expect_revision: int | None) -> 
     stored = app.registry().annul_dispensation_decision(
         ref, actor=app.actor, reason=reason, expected_revision=expect_revision
     )
-    done(f"Annulled the decision on {stored.ref}; it is requested again.", stored, app.fmt)
+    done(
+        said("Annulled the decision on {ref}; it is requested again.", ref=stored.ref),
+        stored,
+        app.fmt,
+    )
 
 
 @click.command("annul")
@@ -73,5 +77,13 @@ def doc_annul(app: App, ref: str, reason: str, expect_revision: int | None) -> N
     stored = app.registry().annul_adoption(
         ref, actor=app.actor, reason=reason, expected_revision=expect_revision
     )
-    state = f"version {stored.version} in force" if stored.version else "a draft"
-    done(f"Annulled the latest adoption of {stored.ref}; it is {state} again.", stored, app.fmt)
+    message = (
+        said(
+            "Annulled the latest adoption of {ref}; it is version {version} in force again.",
+            ref=stored.ref,
+            version=stored.version,
+        )
+        if stored.version
+        else said("Annulled the latest adoption of {ref}; it is a draft again.", ref=stored.ref)
+    )
+    done(message, stored, app.fmt)

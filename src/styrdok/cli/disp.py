@@ -10,7 +10,7 @@ import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.corrections import disp_annul, disp_withdraw
-from styrdok.cli.output import done, emit_object, emit_rows
+from styrdok.cli.output import done, emit_object, emit_rows, said
 from styrdok.cli.params import DATE, EXPECT_REVISION, choice
 from styrdok.enums import DispStatus
 from styrdok.labels import N_
@@ -36,7 +36,7 @@ def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     try:
         return Decimal(value.replace(" ", "").replace("\u00a0", "").replace(",", "."))
     except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount") from None
+        raise click.BadParameter(said("{value} is not an amount", value=repr(value))) from None
 
 
 @click.group(cls=StyrdokGroup)
@@ -125,7 +125,11 @@ def disp_request(
         conditions=conditions,
     )
     stored = app.registry().request_dispensation(request, actor=app.actor, on=on)
-    done(f"Requested {stored.ref} from {stored.document_ref}.", stored, app.fmt)
+    done(
+        said("Requested {ref} from {document}.", ref=stored.ref, document=stored.document_ref),
+        stored,
+        app.fmt,
+    )
 
 
 @disp.command("approve")
@@ -161,7 +165,12 @@ def disp_approve(
         expected_revision=expect_revision,
     )
     done(
-        f"Approved {stored.ref}: valid {stored.valid_from} to {stored.valid_until}.",
+        said(
+            "Approved {ref}: valid {start} to {end}.",
+            ref=stored.ref,
+            start=stored.valid_from,
+            end=stored.valid_until,
+        ),
         stored,
         app.fmt,
     )
@@ -180,7 +189,7 @@ def disp_reject(app: App, ref: str, reasoning: str, on: dt.date | None) -> None:
       styrdok --as olle.strand disp reject D-2026-0004 --reasoning "Personuppgifter i USA"
     """
     stored = app.registry().reject_dispensation(ref, actor=app.actor, reasoning=reasoning, on=on)
-    done(f"Rejected {stored.ref}.", stored, app.fmt)
+    done(said("Rejected {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @disp.command("renew")
@@ -201,7 +210,9 @@ def disp_renew(
     stored = app.registry().renew_dispensation(
         ref, actor=app.actor, valid_until=valid_until, justification=justification, on=on
     )
-    done(f"Requested renewal {stored.ref} of {ref}.", stored, app.fmt)
+    done(
+        said("Requested renewal {ref} of {renewed}.", ref=stored.ref, renewed=ref), stored, app.fmt
+    )
 
 
 def _ender(action: str, verb: str, example: str) -> click.Command:
@@ -214,7 +225,12 @@ def _ender(action: str, verb: str, example: str) -> click.Command:
         registry = app.registry()
         method = registry.revoke_dispensation if action == "revoke" else registry.close_dispensation
         stored = method(ref, actor=app.actor, reason=reason, on=on)
-        done(f"{verb.capitalize()} {stored.ref} from {stored.ended_on}.", stored, app.fmt)
+        message = (
+            said("Revoked {ref} from {day}.", ref=stored.ref, day=stored.ended_on)
+            if action == "revoke"
+            else said("Closed {ref} from {day}.", ref=stored.ref, day=stored.ended_on)
+        )
+        done(message, stored, app.fmt)
 
     command.help = example
     return command
@@ -276,7 +292,7 @@ def disp_evaluate(
         rule_change_suggested=rule_change,
         on=on,
     )
-    done(f"Recorded the evaluation of {stored.ref}.", stored, app.fmt)
+    done(said("Recorded the evaluation of {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @disp.command("show")
@@ -320,7 +336,7 @@ def disp_list(
     items: list[Dispensation]
     if active_on is not None:
         if status or person:
-            raise click.UsageError("--active-on combines only with --document")
+            raise click.UsageError(said("--active-on combines only with --document"))
         items = registry.dispensations_active_on(active_on, document=document)
     else:
         items = registry.list_dispensations(
@@ -341,5 +357,5 @@ def disp_list(
         ),
         LIST_COLUMNS,
         app.fmt,
-        empty="No dispensations match.",
+        empty=N_("No dispensations match."),
     )

@@ -22,9 +22,10 @@ from styrdok.cli.doc_options import document_edit
 from styrdok.cli.doc_read import LIST_COLUMNS as LIST_COLUMNS
 from styrdok.cli.doc_read import doc_check, doc_history, doc_list, doc_show
 from styrdok.cli.files import doc_attach, doc_detach, doc_file, doc_files
-from styrdok.cli.output import done
+from styrdok.cli.output import done, reader_language, said
 from styrdok.cli.params import DATE, EXPECT_REVISION, choice
 from styrdok.enums import Disposition, ReviewOutcome
+from styrdok.labels import label
 
 
 @click.group(cls=StyrdokGroup)
@@ -52,7 +53,11 @@ def doc_add(app: App, /, ref: str, **opts: Any) -> None:
         flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
         raise click.UsageError("missing " + ", ".join(flags.get(m, m) for m in missing))
     stored = app.registry().add_document(edit.new_document(ref), actor=app.actor)
-    done(f"Added draft {stored.ref} (revision {stored.revision}).", stored, app.fmt)
+    done(
+        said("Added draft {ref} (revision {revision}).", ref=stored.ref, revision=stored.revision),
+        stored,
+        app.fmt,
+    )
 
 
 @doc.command("edit")
@@ -79,16 +84,17 @@ def doc_edit(
         )
     edit = document_edit(opts, clear)
     if edit.is_empty:
-        raise click.UsageError("nothing to change: give at least one option")
+        raise click.UsageError(said("nothing to change: give at least one option"))
     # The registry merges the edit with the document it reads in its own transaction.
     stored = app.registry().edit_document(
         ref, edit, actor=app.actor, expected_revision=expect_revision
     )
-    message = f"Updated {stored.ref} (revision {stored.revision})."
+    message = said("Updated {ref} (revision {revision}).", ref=stored.ref, revision=stored.revision)
     if stored.draft is not None:
-        message += (
-            f" What it decides changes in a draft revision, applied when adopted "
-            f"(styrdok doc diff {stored.ref} --draft)."
+        message += " " + said(
+            "What it decides changes in a draft revision, applied when adopted "
+            "(styrdok doc diff {ref} --draft).",
+            ref=stored.ref,
         )
     done(message, stored, app.fmt)
 
@@ -106,7 +112,7 @@ def doc_discard_draft(app: App, ref: str, expect_revision: int | None) -> None:
       styrdok --as anna.lind doc discard-draft RIKT-IS-01
     """
     stored = app.registry().discard_draft(ref, actor=app.actor, expected_revision=expect_revision)
-    done(f"Discarded the draft revision of {stored.ref}.", stored, app.fmt)
+    done(said("Discarded the draft revision of {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @doc.command("adopt")
@@ -173,10 +179,21 @@ def doc_adopt(
         material=not editorial,
     )
     effect = stored.effective_from or on
-    when = f"in force from {on}" if effect == on else f"adopted {on}, in force from {effect}"
+    parts = {
+        "ref": stored.ref,
+        "version": stored.version,
+        "decided": on,
+        "effective": effect,
+        "review": stored.next_review_on or "-",
+    }
     done(
-        f"{stored.ref} version {stored.version} {when}; next review "
-        f"{stored.next_review_on or '-'}.",
+        said("{ref} version {version} in force from {effective}; next review {review}.", **parts)
+        if effect == on
+        else said(
+            "{ref} version {version} adopted {decided}, in force from {effective}; "
+            "next review {review}.",
+            **parts,
+        ),
         stored,
         app.fmt,
     )
@@ -214,7 +231,12 @@ def doc_review(
         next_review_on=next_review_on,
     )
     done(
-        f"Reviewed {ref} ({review.outcome.value}); next review {review.next_review_on or '-'}.",
+        said(
+            "Reviewed {ref} ({outcome}); next review {review}.",
+            ref=ref,
+            outcome=label(review.outcome.value, reader_language()),
+            review=review.next_review_on or "-",
+        ),
         review,
         app.fmt,
     )
@@ -254,7 +276,7 @@ def doc_repeal(
         dispensations=Disposition(dispensations) if dispensations else None,
         successor=successor,
     )
-    done(f"Repealed {stored.ref}.", stored, app.fmt)
+    done(said("Repealed {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 # The read-only commands are defined apart; they belong to the same group.

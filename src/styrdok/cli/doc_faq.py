@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
-from styrdok.cli.output import done, emit_rows
+from styrdok.cli.output import done, emit_rows, said
 from styrdok.cli.params import EXPECT_REVISION
 from styrdok.enums import DocStatus
 from styrdok.labels import N_
@@ -45,7 +45,7 @@ def faq_list(app: App, ref: str) -> None:
         ),
         [("number", N_("NR")), ("question", N_("QUESTION")), ("answer", N_("ANSWER"))],
         app.fmt,
-        empty=f"{ref} has no FAQ yet.",
+        empty=said("{ref} has no FAQ yet.", ref=ref),
     )
 
 
@@ -66,7 +66,7 @@ def faq_add(app: App, ref: str, question: str, answer: str, expect_revision: int
     stored = app.registry().add_faq_entry(
         ref, question=question, answer=answer, actor=app.actor, expected_revision=expect_revision
     )
-    done(_changed(stored, len(stored.faq), "added"), stored, app.fmt)
+    done(_changed(stored, len(stored.faq), ADDED), stored, app.fmt)
 
 
 @doc_faq.command("edit")
@@ -92,7 +92,7 @@ def faq_edit(
           --answer "Ja, efter anmälan till kommunikationsenheten och en utbildning."
     """
     if question is None and answer is None:
-        raise click.UsageError("give --question, --answer or both")
+        raise click.UsageError(said("give --question, --answer or both"))
     stored = app.registry().edit_faq_entry(
         ref,
         number,
@@ -101,7 +101,7 @@ def faq_edit(
         actor=app.actor,
         expected_revision=expect_revision,
     )
-    done(_changed(stored, number, "changed"), stored, app.fmt)
+    done(_changed(stored, number, CHANGED), stored, app.fmt)
 
 
 @doc_faq.command("remove")
@@ -119,11 +119,24 @@ def faq_remove(app: App, ref: str, number: int, expect_revision: int | None) -> 
     stored = app.registry().remove_faq_entry(
         ref, number, actor=app.actor, expected_revision=expect_revision
     )
-    done(_changed(stored, number, "removed"), stored, app.fmt)
+    done(_changed(stored, number, REMOVED), stored, app.fmt)
 
 
-def _changed(document: Document, number: int, what: str) -> str:
-    message = f"FAQ entry {number} of {document.ref} {what}"
-    if document.status is DocStatus.IN_FORCE:
-        return f"{message}: version {document.version} is in force from today."
-    return f"{message}."
+#: What became of an FAQ entry: the message, and the message for a document in force.
+ADDED = (
+    N_("FAQ entry {number} of {ref} added."),
+    N_("FAQ entry {number} of {ref} added: version {version} is in force from today."),
+)
+CHANGED = (
+    N_("FAQ entry {number} of {ref} changed."),
+    N_("FAQ entry {number} of {ref} changed: version {version} is in force from today."),
+)
+REMOVED = (
+    N_("FAQ entry {number} of {ref} removed."),
+    N_("FAQ entry {number} of {ref} removed: version {version} is in force from today."),
+)
+
+
+def _changed(document: Document, number: int, messages: tuple[str, str]) -> str:
+    in_force = document.status is DocStatus.IN_FORCE
+    return said(messages[in_force], number=number, ref=document.ref, version=document.version)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from styrdok.cli.output import said
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocType
 
@@ -53,14 +54,23 @@ def _read_text_file(_ctx: click.Context, param: click.Parameter, value: str | No
             with open(value, "rb") as handle:
                 data = handle.read(_MAX_TEXT_BYTES + 1)
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {name}: {exc.strerror}", param=param) from None
+        raise click.BadParameter(
+            said("cannot read {name}: {reason}", name=name, reason=exc.strerror), param=param
+        ) from None
     if len(data) > _MAX_TEXT_BYTES:
-        raise click.BadParameter(f"{name} is too large for a document's text", param=param)
+        raise click.BadParameter(
+            said("{name} is too large for a document's text", name=name), param=param
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise click.BadParameter(
-            f"{name} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8", param=param
+            said(
+                "{name} is not UTF-8 text (byte {byte}); save it as UTF-8",
+                name=name,
+                byte=exc.start + 1,
+            ),
+            param=param,
         ) from None
 
 
@@ -70,7 +80,9 @@ def _parse_offsets(_ctx: click.Context, _param: click.Parameter, value: str | No
     try:
         return tuple(int(part) for part in value.split(","))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a list of days such as 90,30,0") from None
+        raise click.BadParameter(
+            said("{value} is not a list of days such as 90,30,0", value=repr(value))
+        ) from None
 
 
 _CONTENT_OPTIONS: list[Callable[[Any], Any]] = [

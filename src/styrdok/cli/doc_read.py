@@ -12,11 +12,11 @@ import attrs
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_object, emit_rows
+from styrdok.cli.output import emit_object, emit_rows, said
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocStatus, DocType
 from styrdok.i18n import translations
-from styrdok.labels import N_
+from styrdok.labels import N_, action_label
 
 if TYPE_CHECKING:
     from styrdok.model import Document, DocumentVersion
@@ -51,7 +51,7 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
       styrdok doc show RIKT-SOC-01 --on 2026-06-01
     """
     if version is not None and on is not None:
-        raise click.UsageError("give --version or --on, not both")
+        raise click.UsageError(said("give --version or --on, not both"))
     registry = app.registry()
     if version is None and on is None:
         document = registry.get_document(ref)
@@ -144,7 +144,7 @@ def doc_list(
     registry = app.registry()
     if on is not None:
         if any((status, doc_type, body, person, parent)):
-            raise click.UsageError("--on cannot be combined with other filters")
+            raise click.UsageError(said("--on cannot be combined with other filters"))
         versions = registry.documents_in_force(on)
         emit_rows(
             (
@@ -167,7 +167,7 @@ def doc_list(
                 ("in_force_until", N_("UNTIL")),
             ],
             app.fmt,
-            empty=f"Nothing was in force on {on}.",
+            empty=said("Nothing was in force on {on}.", on=on),
         )
         return
     documents = registry.list_documents(
@@ -181,7 +181,7 @@ def doc_list(
         (attrs.asdict(d, recurse=False) for d in documents),
         LIST_COLUMNS,
         app.fmt,
-        empty="No documents match.",
+        empty=N_("No documents match."),
     )
 
 
@@ -203,7 +203,7 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
       styrdok --format csv doc check --all > findings.csv
     """
     if bool(ref) == check_all:
-        raise click.UsageError("give a document REF or --all")
+        raise click.UsageError(said("give a document REF or --all"))
     from styrdok.checklist import is_checked
 
     max_words = app.config().max_words
@@ -219,7 +219,7 @@ def doc_check(app: App, ref: str | None, check_all: bool, strict: bool) -> None:
         rows,
         [("ref", N_("REF")), ("score", N_("SCORE")), ("finding", N_("FINDING"))],
         app.fmt,
-        empty="No documents to check.",
+        empty=N_("No documents to check."),
     )
     if strict and any(result.findings for result in results):
         raise SystemExit(1)
@@ -265,7 +265,7 @@ def doc_history(app: App, ref: str) -> None:
             app.fmt,
         )
         return
-    click.echo("Versions")
+    click.echo(said("Versions"))
     # An annulled version says so, with who, when and why, in a column of its own.
     annulled = [("annulled", N_("ANNULLED"))] if any(v.annulled for v in versions) else []
     emit_rows(
@@ -289,9 +289,9 @@ def doc_history(app: App, ref: str) -> None:
             *annulled,
         ],
         "table",
-        empty="Never adopted.",
+        empty=N_("Never adopted."),
     )
-    click.echo("\nReviews")
+    click.echo("\n" + said("Reviews"))
     emit_rows(
         (
             {
@@ -313,12 +313,16 @@ def doc_history(app: App, ref: str) -> None:
             ("notes", N_("NOTES")),
         ],
         "table",
-        empty="No reviews yet.",
+        empty=N_("No reviews yet."),
     )
-    click.echo("\nChanges")
+    click.echo("\n" + said("Changes"))
     emit_rows(
         (
-            {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "action": e.action}
+            {
+                "at": e.at.strftime("%Y-%m-%d %H:%M"),
+                "actor": e.actor,
+                "action": action_label(e.action, app.language()),
+            }
             for e in events
         ),
         [("at", N_("AT (UTC)")), ("actor", N_("BY")), ("action", N_("WHAT"))],

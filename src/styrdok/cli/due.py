@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows, reader_language
+from styrdok.cli.output import emit_rows, reader_language, said
 from styrdok.cli.params import DATE, HORIZON
 from styrdok.labels import N_
 
@@ -62,7 +62,7 @@ def render_due(items: Sequence[DueItem], fmt: str) -> None:
             ("person", "person"),
         ],
         fmt,
-        empty="Nothing is due.",
+        empty=N_("Nothing is due."),
     )
 
 
@@ -99,4 +99,8 @@ def expire(app: App, today: dt.date | None) -> None:
       styrdok expire
     """
     changed = app.registry().expire(today=today)
-    click.echo(f"{len(changed)} item(s) ended" + (": " + ", ".join(changed) if changed else "."))
+    click.echo(
+        said("{count} item(s) ended: {refs}", count=len(changed), refs=", ".join(changed))
+        if changed
+        else said("{count} item(s) ended.", count=0)
+    )

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import said
+from styrdok.labels import N_
 
 
 @click.command()
@@ -80,7 +82,7 @@ def export(
     """
     chosen = [csv_dir, csv_excel_dir, xlsx_file, public_dir]
     if sum(option is not None for option in chosen) > 1:
-        raise click.UsageError("choose one of --csv, --csv-excel, --xlsx and --public")
+        raise click.UsageError(said("choose one of --csv, --csv-excel, --xlsx and --public"))
     registry = app.registry()
     if xlsx_file is not None:
         from styrdok.cli.sheets import export_xlsx
@@ -89,7 +91,9 @@ def export(
         return
     if csv_excel_dir is not None:
         names = registry.export_csv(csv_excel_dir, excel=True)
-        click.echo(f"Wrote {', '.join(names)} to {csv_excel_dir}", err=True)
+        click.echo(
+            said("Wrote {files} to {where}", files=", ".join(names), where=csv_excel_dir), err=True
+        )
         return
     if public_dir is not None:
         names = registry.export_public(
@@ -97,11 +101,15 @@ def export(
             people=people,  # type: ignore[arg-type]
             language="en" if (app.lang or app.config().language) == "en" else "sv",
         )
-        click.echo(f"Wrote {', '.join(names)} to {public_dir}", err=True)
+        click.echo(
+            said("Wrote {files} to {where}", files=", ".join(names), where=public_dir), err=True
+        )
         return
     if csv_dir is not None:
         names = registry.export_csv(csv_dir)
-        click.echo(f"Wrote {', '.join(names)} to {csv_dir}", err=True)
+        click.echo(
+            said("Wrote {files} to {where}", files=", ".join(names), where=csv_dir), err=True
+        )
         return
     from styrdok.cli.progress import progress
 
@@ -113,7 +121,22 @@ def export(
         from styrdok.files import write_atomically
 
         write_atomically(target, lambda handle: registry.export_json(handle, progress=step))
-    click.echo(f"Wrote {target}", err=True)
+    click.echo(said("Wrote {target}", target=target), err=True)
+
+
+#: The sections of an export, as counted after an import (the code is the English).
+SECTIONS = {
+    "persons": N_("persons"),
+    "units": N_("units"),
+    "bodies": N_("bodies"),
+    "documents": N_("documents"),
+    "attachments": N_("attachments"),
+    "document_versions": N_("document_versions"),
+    "reviews": N_("reviews"),
+    "dispensations": N_("dispensations"),
+    "questions": N_("questions"),
+    "acknowledgements": N_("acknowledgements"),
+}
 
 
 @click.command("import")
@@ -172,12 +195,13 @@ def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool)
         import_sheet(app, source, kind, dry_run)
         return
     if kind is not None or dry_run:
-        raise click.UsageError("--kind and --dry-run are for a spreadsheet (.xlsx or .csv)")
+        raise click.UsageError(said("--kind and --dry-run are for a spreadsheet (.xlsx or .csv)"))
     from styrdok.cli.progress import progress
 
     with click.open_file(source, "rb") as handle, progress("Importerar") as step:
         counts = app.registry().import_json(handle, actor=app.actor, merge=merge, progress=step)
-    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items() if n) + ".")
+    imported = ", ".join(f"{n} {said(SECTIONS.get(name, name))}" for name, n in counts.items() if n)
+    click.echo(said("Imported {counts}.", counts=imported))
 
 
 @click.command("schema")

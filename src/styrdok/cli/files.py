@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
-from styrdok.cli.output import done, emit_rows
+from styrdok.cli.output import done, emit_rows, said, said_n
 from styrdok.cli.params import choice
 from styrdok.enums import FileKind
 from styrdok.labels import N_
@@ -63,15 +63,22 @@ def doc_attach(
     )
     attachment = result.attachment
     if result.text_length:
-        text = f"{result.text_length:,} characters of text to search"
+        text = said("{count} characters of text to search", count=f"{result.text_length:,}")
     else:
-        text = "no text to search"
+        text = said("no text to search")
     if result.text_problem:
         text += f": {result.text_problem}"
     done(
-        f"Attached {attachment.name} to {ref} as file #{attachment.id} "
-        f"({attachment.media_type}, {_size(attachment.size)}, SHA-256 {attachment.sha256}; "
-        f"{text}).",
+        said(
+            "Attached {name} to {ref} as file #{id} ({type}, {size}, SHA-256 {sha256}; {text}).",
+            name=attachment.name,
+            ref=ref,
+            id=attachment.id,
+            type=attachment.media_type,
+            size=_size(attachment.size),
+            sha256=attachment.sha256,
+            text=text,
+        ),
         attachment,
         app.fmt,
     )
@@ -97,7 +104,7 @@ def doc_files(app: App, ref: str) -> None:
         {**_row(a), "size": _size(a.size), "sha256": a.sha256[:12] + "…", "added_at": _when(a)}
         for a in attachments
     ]
-    emit_rows(table, _COLUMNS, app.fmt, empty=f"{ref} has no files.")
+    emit_rows(table, _COLUMNS, app.fmt, empty=said("{ref} has no files.", ref=ref))
 
 
 _COLUMNS = [
@@ -173,7 +180,7 @@ def doc_file(app: App, ref: str, file: str, output: Path, force: bool) -> None:
 
     if output.exists() and not force:
         # Never replace a file by surprise: a typo in -o must not overwrite anything.
-        raise click.UsageError(f"{output} exists; give --force to replace it")
+        raise click.UsageError(said("{output} exists; give --force to replace it", output=output))
     registry, config = app.registry(), app.config()
     fetched: list[Attachment] = []
 
@@ -183,8 +190,13 @@ def doc_file(app: App, ref: str, file: str, output: Path, force: bool) -> None:
     write_bytes_atomically(output, write)  # type: ignore[arg-type]
     attachment = fetched[0]
     done(
-        f"Wrote {attachment.label} of {ref} ({_size(attachment.size)}, SHA-256 checked) "
-        f"to {output}.",
+        said(
+            "Wrote {file} of {ref} ({size}, SHA-256 checked) to {output}.",
+            file=attachment.label,
+            ref=ref,
+            size=_size(attachment.size),
+            output=output,
+        ),
         attachment,
         app.fmt,
     )
@@ -220,13 +232,18 @@ def files_verify(app: App) -> None:
         for problem in report.problems:
             a = problem.attachment
             click.echo(f"{a.document_ref} {a.label}: {problem.problem}")
-        verdict = (
-            f"{len(report.problems)} missing or changed"
-            if report.problems
-            else "all present and unchanged"
+        checked = said_n(
+            "Checked {count} file in {where}",
+            "Checked {count} files in {where}",
+            report.files,
+            where=report.where,
         )
-        files = f"{report.files} file" + ("" if report.files == 1 else "s")
-        click.echo(f"Checked {files} in {report.where}: {verdict}.")
+        verdict = (
+            said("{count} missing or changed", count=len(report.problems))
+            if report.problems
+            else said("all present and unchanged")
+        )
+        click.echo(f"{checked}: {verdict}.")
     if report.problems:
         raise SystemExit(1)
 

@@ -20,6 +20,7 @@ import click
 
 from styrdok.csvsafe import EXCEL_ENCODING, SafeWriter, excel_writer, is_number
 from styrdok.csvsafe import writer as csv_writer
+from styrdok.labels import N_
 
 
 def _cell(value: Any) -> str:
@@ -53,11 +54,28 @@ def reader_language(language: str | None = None) -> str:
     file's, else Swedish."""
     if language is not None:
         return language
-    from styrdok.cli.app import App
+    from styrdok.cli.app import App, current_language
 
     ctx = click.get_current_context(silent=True)
     app = ctx.find_object(App) if ctx is not None else None
-    return app.language() if app is not None else "sv"
+    return app.language() if app is not None else current_language()
+
+
+def said(message: str, /, **parts: object) -> str:
+    """``message`` in the reader's language (:func:`reader_language`), its ``{name}``
+    fields filled in from ``parts``. The catalog takes its messages from these calls as
+    from gettext's (``python -m styrdok.i18n``)."""
+    from styrdok.i18n import translations
+
+    return translations(reader_language()).gettext(message).format(**parts)
+
+
+def said_n(singular: str, plural: str, count: int, /, **parts: object) -> str:
+    """:func:`said` for a message that depends on a number, ``count`` (``{count}``)."""
+    from styrdok.i18n import translations
+
+    message = translations(reader_language()).ngettext(singular, plural, count)
+    return message.format(count=count, **parts)
 
 
 def _csv_cell(value: Any) -> Any:
@@ -94,12 +112,16 @@ def _csv_sheet(fmt: str) -> Iterator[SafeWriter]:
         out.detach()  # standard output stays open for whatever is printed next
 
 
+#: What an empty table says unless told otherwise.
+NOTHING_TO_SHOW = N_("Nothing to show.")
+
+
 def emit_rows(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[tuple[str, str]],
     fmt: str,
     *,
-    empty: str = "Nothing to show.",
+    empty: str = NOTHING_TO_SHOW,
     language: str | None = None,
 ) -> None:
     """Print rows (dicts) with ``columns`` as (key, heading) pairs.
@@ -129,10 +151,10 @@ def emit_rows(
 
     language = reader_language(language)
     table = [[_shown(row.get(key), language) for key, _ in columns] for row in rows]
-    if not table:
-        click.echo(empty)
-        return
     gettext = translations(language).gettext
+    if not table:
+        click.echo(gettext(empty))
+        return
     headings = [gettext(heading) for _, heading in columns]
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(headings)]
     widths = [min(w, 60) for w in widths]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
+from styrdok.cli.output import said
+
 if TYPE_CHECKING:  # click's ParamType is generic for type checkers only in recent releases
     _DateParam = click.ParamType[dt.date]
     _IntParam = click.ParamType[int]
@@ -28,11 +30,13 @@ class DateType(_DateParam):
             return value
         text = str(value).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+            self.fail(
+                said("{value} is not a date; write YYYY-MM-DD", value=repr(value)), param, ctx
+            )
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.fail(f"{value!r} is not a real date", param, ctx)
+            self.fail(said("{value} is not a real date", value=repr(value)), param, ctx)
 
 
 class HorizonType(_IntParam):
@@ -46,7 +50,11 @@ class HorizonType(_IntParam):
             return value
         match = re.fullmatch(r"(\d{1,4})([dwm]?)", str(value).strip().lower())
         if not match:
-            self.fail(f"{value!r} is not a horizon; write e.g. 30d, 6w or 3m", param, ctx)
+            self.fail(
+                said("{value} is not a horizon; write e.g. 30d, 6w or 3m", value=repr(value)),
+                param,
+                ctx,
+            )
         return int(match.group(1)) * self._UNITS[match.group(2) or "d"]
 
 

@@ -7,7 +7,7 @@ import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
 from styrdok.cli.notices import person_notices
-from styrdok.cli.output import done, emit_object, emit_rows
+from styrdok.cli.output import done, emit_object, emit_rows, said
 from styrdok.cli.params import choice
 from styrdok.enums import BodyLevel
 from styrdok.labels import N_
@@ -62,7 +62,7 @@ def person_add(
 
     new = Person(ref=ref, name=name, email=email, unit=unit, title=title, is_admin=is_admin)
     stored = app.registry().add_person(new, actor=app.actor)
-    done(f"Added person {stored.ref}.", stored, app.fmt)
+    done(said("Added person {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @person.command("list")
@@ -97,7 +97,16 @@ def person_anonymise(app: App, ref: str, yes: bool) -> None:
             f"Replace {ref} with a pseudonym everywhere? This cannot be undone", abort=True
         )
     anonymous = app.registry().anonymise_person(ref, actor=app.actor)
-    done(f"{ref} is now {anonymous.ref} ({anonymous.name}).", anonymous, app.fmt)
+    done(
+        said(
+            "{ref} is now {anonymous} ({name}).",
+            ref=ref,
+            anonymous=anonymous.ref,
+            name=anonymous.name,
+        ),
+        anonymous,
+        app.fmt,
+    )
 
 
 person.add_command(person_notices)
@@ -139,9 +148,9 @@ def person_edit(app: App, /, ref: str, **options: object) -> None:
     """
     changes = {key: value for key, value in options.items() if value is not None}
     if not changes:
-        raise click.UsageError("nothing to change: give at least one option")
+        raise click.UsageError(said("nothing to change: give at least one option"))
     stored = app.registry().edit_person(ref, changes, actor=app.actor)
-    done(f"Updated person {stored.ref}.", stored, app.fmt)
+    done(said("Updated person {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @person.command("handover")
@@ -172,11 +181,16 @@ def person_handover(
         from_person, to_person, actor=app.actor, only=roles, dry_run=dry_run
     )
     if not changes:
-        click.echo(f"{from_person} has no such duties to hand over.", err=True)
+        click.echo(said("{person} has no such duties to hand over.", person=from_person), err=True)
         return
     emit_rows(({"duty": change} for change in changes), [("duty", N_("DUTY"))], app.fmt)
-    verb = "Would move" if dry_run else "Moved"
-    click.echo(f"{verb} {len(changes)} duties from {from_person} to {to_person}.", err=True)
+    parts = {"count": len(changes), "giver": from_person, "taker": to_person}
+    message = (
+        said("Would move {count} duties from {giver} to {taker}.", **parts)
+        if dry_run
+        else said("Moved {count} duties from {giver} to {taker}.", **parts)
+    )
+    click.echo(message, err=True)
 
 
 @click.group(cls=StyrdokGroup)
@@ -210,7 +224,7 @@ def body_add(app: App, ref: str, name: str, level: str, contact: str | None) -> 
     stored = app.registry().add_body(
         Body(ref=ref, name=name, level=level, contact=contact), actor=app.actor
     )
-    done(f"Added body {stored.ref}.", stored, app.fmt)
+    done(said("Added body {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @body.command("edit")
@@ -228,9 +242,9 @@ def body_edit(app: App, /, ref: str, **options: object) -> None:
     """
     changes = {key: value for key, value in options.items() if value is not None}
     if not changes:
-        raise click.UsageError("nothing to change: give at least one option")
+        raise click.UsageError(said("nothing to change: give at least one option"))
     stored = app.registry().edit_body(ref, changes, actor=app.actor)
-    done(f"Updated body {stored.ref}.", stored, app.fmt)
+    done(said("Updated body {ref}.", ref=stored.ref), stored, app.fmt)
 
 
 @body.command("show")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import done, emit_rows
+from styrdok.cli.output import done, emit_rows, said
 from styrdok.labels import N_
 
 
@@ -21,7 +21,11 @@ def ask(app: App, document: str, text: str) -> None:
       styrdok --as sara.jansson ask RIKT-SOC-01 "Får jag använda min privata telefon?"
     """
     question = app.registry().ask(document, text, actor=app.actor)
-    done(f"Question {question.id} sent to the guardian of {document}.", question, app.fmt)
+    done(
+        said("Question {id} sent to the guardian of {ref}.", id=question.id, ref=document),
+        question,
+        app.fmt,
+    )
 
 
 @click.command()
@@ -38,7 +42,9 @@ def answer(app: App, question_id: int, text: str, faq: bool) -> None:
     """
     question = app.registry().answer(question_id, text, actor=app.actor, promote_to_faq=faq)
     done(
-        f"Answered question {question_id}" + (" and added it to the FAQ." if faq else "."),
+        said("Answered question {id} and added it to the FAQ.", id=question_id)
+        if faq
+        else said("Answered question {id}.", id=question_id),
         question,
         app.fmt,
     )
@@ -66,5 +72,5 @@ def questions(app: App, guardian: str | None) -> None:
         [("guardian", N_("GUARDIAN")), ("document", N_("DOCUMENT")), ("asked", N_("ASKED")),
          ("since", N_("SINCE")), ("ids", N_("IDS")), ("question", N_("QUESTION"))],
         app.fmt,
-        empty="No unanswered questions.",
+        empty=N_("No unanswered questions."),
     )  # fmt: skip

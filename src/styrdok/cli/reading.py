@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
-from styrdok.cli.output import done, emit_rows, reader_language
+from styrdok.cli.output import done, emit_rows, reader_language, said
 from styrdok.cli.params import EXPECT_REVISION
 from styrdok.labels import N_
 
@@ -55,7 +55,7 @@ def ack_todo(app: App, person: str | None) -> None:
     """
     who = person or app.actor
     if not who:
-        raise click.UsageError("name the person: styrdok ack todo PERSON, or --as PERSON")
+        raise click.UsageError(said("name the person: styrdok ack todo PERSON, or --as PERSON"))
     rows = (
         {
             "ref": item.document.ref,

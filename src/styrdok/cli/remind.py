@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows
+from styrdok.cli.output import emit_rows, said
 from styrdok.cli.params import DATE
 from styrdok.labels import N_
 
@@ -44,7 +44,7 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
     config = app.config()
     notifiers = reminders.collect_notifiers(config, only=channels or None)
     if not notifiers:
-        raise click.ClickException("no reminder channel is configured; see docs/plugins.md")
+        raise click.ClickException(said("no reminder channel is configured; see docs/plugins.md"))
     report = app.registry().remind(
         config=config,
         notifiers=notifiers,
@@ -75,17 +75,25 @@ def remind(app: App, dry_run: bool, today: dt.date | None, channels: tuple[str, 
                 ("days_left", N_("DAYS")),
             ],
             app.fmt,
-            empty="Nothing to send.",
+            empty=N_("Nothing to send."),
         )
         return
     people = len({digest.recipient.ref for _, digest in report.digests})
     click.echo(
-        f"{report.today}: {len(report.ended)} item(s) ended, {report.planned} new notice(s), "
-        f"{len(report.digests)} digest(s) delivered to {people} person(s), "
-        f"{len(report.failures)} failed.",
+        said(
+            "{today}: {ended} item(s) ended, {planned} new notice(s), {digests} digest(s) "
+            "delivered to {people} person(s), {failed} failed.",
+            today=report.today,
+            ended=len(report.ended),
+            planned=report.planned,
+            digests=len(report.digests),
+            people=people,
+            failed=len(report.failures),
+        ),
         err=True,
     )
     for channel, recipient, error in report.failures:
-        click.echo(f"  {channel} → {recipient}: {error} (kept for the next run)", err=True)
+        kept = said("kept for the next run")
+        click.echo(f"  {channel} → {recipient}: {error} ({kept})", err=True)
     if report.failures:
         raise SystemExit(1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows
+from styrdok.cli.output import emit_rows, said
 from styrdok.cli.params import DATE
 from styrdok.i18n import money, translations
 from styrdok.labels import N_, label
@@ -159,7 +159,7 @@ def _print_table(report: Report, language: str) -> None:
         [("ref", N_("DOCUMENT")), ("active", N_("IN EFFECT")), ("renewals", N_("RENEWALS"))],
         "table",
         language=language,
-        empty="None granted.",
+        empty=N_("None granted."),
     )  # fmt: skip
     click.echo(f"\n{_('Estimated cost of dispensations by funder')}")
     funder_name = {NO_EXTRA_COST: _("no extra cost"), UNSTATED: _("not stated")}
@@ -170,7 +170,7 @@ def _print_table(report: Report, language: str) -> None:
         [("funder", N_("FUNDER")), ("n", N_("DISPENSATIONS")), ("cost", N_("ESTIMATED COST"))],
         "table",
         language=language,
-        empty="None granted.",
+        empty=N_("None granted."),
     )  # fmt: skip
     click.echo(f"\n{_('Acceptance per document and administration')}")
     if not report.organisation:
@@ -254,7 +254,7 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
         from styrdok.report_html import render
 
         if not html_path.parent.is_dir():
-            raise click.UsageError(f"no such folder: {html_path.parent}")
+            raise click.UsageError(said("no such folder: {folder}", folder=html_path.parent))
         from styrdok.files import write_atomically
 
         page = render(result, organisation=organisation, language=language)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from styrdok.cli.app import App, pass_app
+from styrdok.cli.output import said
 from styrdok.cli.params import DATE
 
 
@@ -27,12 +28,12 @@ def init(app: App, admin: str | None, name: str | None, email: str | None) -> No
     from styrdok.registry import Registry
 
     if admin and not name:
-        raise click.UsageError("--admin needs --name")
+        raise click.UsageError(said("--admin needs --name"))
     first = Person(ref=admin, name=name or "", email=email, is_admin=True) if admin else None
     with Registry.open(app.db, create=True) as registry:
         if first is not None:
             registry.add_person(first, actor=None)
-        click.echo(f"Registry ready at {registry.store.url}")
+        click.echo(said("Registry ready at {url}", url=registry.store.url))
 
 
 @click.command()
@@ -56,10 +57,12 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
     app: App = ctx.obj
     target = Path(app.db or "mittkoping.db")
     if "://" in str(target):
-        raise click.UsageError("the demo builds a SQLite file; give --db a file path")
+        raise click.UsageError(said("the demo builds a SQLite file; give --db a file path"))
     if target.exists():
         if not force:
-            raise click.ClickException(f"{target} exists; use --force to replace it")
+            raise click.ClickException(
+                said("{target} exists; use --force to replace it", target=target)
+            )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
     if today is None:
@@ -75,8 +78,14 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
         summary = build_demo(registry, today=today, files=files)
         # Keep standard output machine-readable when a format other than table is asked for.
         to_stderr = app.fmt != "table"
-        click.echo(f"Built the Mittköping register in {target}: {summary}.", err=to_stderr)
-        click.echo(f"\nDue within {within_days} days of {today} (overdue first):\n", err=to_stderr)
+        built = said(
+            "Built the Mittköping register in {target}: {summary}.", target=target, summary=summary
+        )
+        click.echo(built, err=to_stderr)
+        due = said(
+            "Due within {days} days of {today} (overdue first):", days=within_days, today=today
+        )
+        click.echo(f"\n{due}\n", err=to_stderr)
         from styrdok.cli.due import render_due
 
         render_due(registry.due(today=today, within_days=within_days), app.fmt)

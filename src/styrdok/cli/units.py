@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from styrdok.cli.app import App, StyrdokGroup, pass_app
-from styrdok.cli.output import done, emit_object, emit_rows, reader_language
+from styrdok.cli.output import done, emit_object, emit_rows, reader_language, said
 from styrdok.cli.params import choice
 from styrdok.enums import UnitKind
 from styrdok.labels import N_
@@ -72,7 +72,7 @@ def unit_edit(app: App, /, ref: str, **options: object) -> None:
     """
     changes = {key: value for key, value in options.items() if value is not None}
     if not changes:
-        raise click.UsageError("nothing to change: give at least one option")
+        raise click.UsageError(said("nothing to change: give at least one option"))
     stored = app.registry().edit_unit(ref, changes, actor=app.actor)
     done(_("Updated unit {ref}.").format(ref=stored.ref), stored, app.fmt)
 

@@ -4,7 +4,8 @@ errors — in Swedish (default) or English.
 Source strings are English; ``locale/sv/LC_MESSAGES/styrdok.po`` translates them, compiled to
 ``styrdok.mo`` (``python -m styrdok.i18n`` re-extracts and recompiles; a test fails when the
 catalog is stale or incomplete). Dates are written the way each language writes them, by
-Babel.
+Babel. The errors the core raises stay English in the code and are translated where they
+are shown (:mod:`styrdok.i18n.errors`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -18,22 +18,30 @@ from styrdok.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES = ("sv",)
+#: gettext's names, and the command line's ``said(message, **parts)`` and ``said_n``.
+KEYWORDS = {**DEFAULT_KEYWORDS, "said": None, "said_n": (1, 2)}
 STABLE_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def extract() -> Catalog:
     """Every translatable string in the package: its gettext calls, the help of every
-    built-in command, and click's own messages, which styrdok shows in the reader's
-    language too."""
+    built-in command, click's own messages, which styrdok shows in the reader's language
+    too, and the messages of the errors the core raises (``styrdok.i18n.errors``)."""
+    from styrdok.i18n import errors
+
     template = Catalog(domain=DOMAIN, project="styrdok")
     for _file, _line, message, comments, context in extract_from_dir(
-        str(PACKAGE_DIR), method_map=[("**.py", "python")]
+        str(PACKAGE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         template.add(message, auto_comments=comments, context=context)
     for message in help_messages():
         template.add(message)
     for message in click_messages():
         template.add(message)
+    for message in errors.messages():
+        template.add(message, auto_comments=["error"])
+    for word in errors.WORDS:
+        template.add(word, context=errors.WORD_CONTEXT)
     return template
 
 
@@ -75,7 +83,18 @@ def compiled(language: str) -> bytes:
     return out.getvalue()
 
 
+def write_error_templates() -> None:
+    """List the error templates found in the source (``styrdok.i18n.errors``)."""
+    import json
+
+    from styrdok.i18n import errors
+
+    listed = json.dumps(errors.found_templates(), ensure_ascii=False, indent=1)
+    errors.TEMPLATES_FILE.write_text(listed + "\n", encoding="utf-8")
+
+
 def main() -> None:
+    write_error_templates()
     template = extract()
     for language in LANGUAGES:
         path = po_path(language)

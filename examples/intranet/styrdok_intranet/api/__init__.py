@@ -28,6 +28,7 @@ from styrdok_intranet.api import actions, openapi, reads
 from styrdok_intranet.api.access import authenticate, cors_headers
 from styrdok_intranet.api.context import registry
 from styrdok_intranet.api.http import ApiProblem, json_response, problem
+from styrdok_intranet.errors import registry_reason, request_language
 
 #: The registry's refusals as HTTP: status, and ``code`` for programs.
 REFUSALS: tuple[tuple[type[StyrdokError], int, str], ...] = (
@@ -73,7 +74,9 @@ def blueprint(*, cors_origins: tuple[str, ...] = ()) -> Blueprint:
         status, code = next(
             ((s, c) for kind, s, c in REFUSALS if isinstance(exc, kind)), (400, "refused")
         )
-        return cors_headers(problem(status, code, str(exc)), cors_origins)
+        return cors_headers(
+            problem(status, code, registry_reason(exc, request_language())), cors_origins
+        )
 
     @bp.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -29,6 +29,7 @@ from styrdok.errors import StyrdokError
 from styrdok.model import Person
 from styrdok.registry import Registry
 from styrdok_intranet.api.http import ApiProblem
+from styrdok_intranet.errors import registry_reason, request_language
 from styrdok_intranet.security import ORIGIN
 
 #: What a browser on a configured origin may send and read.
@@ -79,7 +80,7 @@ def authenticate(reg: Registry) -> None:
             "invalid_token",
             "API-nyckeln gäller inte (okänd, utgången eller återkallad).",
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
-            reason=str(exc),
+            reason=registry_reason(exc, request_language()),
         ) from None
     g.user = person.ref
     g.person = person

@@ -33,6 +33,7 @@ from styrdok_intranet.api.http import (
     with_etag,
 )
 from styrdok_intranet.api.reads import shown_question
+from styrdok_intranet.errors import registry_reason, request_language
 
 #: What a decision may be, and the registry's use case for each.
 OUTCOMES = ("approved", "rejected", "revoked", "closed")
@@ -225,7 +226,9 @@ def _updated(change: Callable[[], Dispensation]) -> Response:
     try:
         disp = change()
     except Conflict as exc:
-        raise ApiProblem(412, "precondition_failed", str(exc)) from None
+        raise ApiProblem(
+            412, "precondition_failed", registry_reason(exc, request_language())
+        ) from None
     return with_etag(json_response(to_data(disp)), disp.revision)
 
 

@@ -3,8 +3,8 @@ request must send, a list's page as an envelope, and revisions as ETags.
 
 * **Errors** are RFC 9457 problem details (``application/problem+json``) raised as
   :class:`ApiProblem` from anywhere in a view; ``code`` names the kind of problem for
-  programs, ``detail`` says it for people (Swedish where the app wrote it, the registry's
-  own English reason where the registry refused).
+  programs, ``detail`` says it for people, in Swedish — the registry's own reasons too,
+  translated (English for a request that prefers it: ``Accept-Language: en``).
 * **Writes** take ``application/json`` only (415 otherwise). A page on another site can
   post a form or plain text to this app without asking, but not JSON: the browser would
   first ask this app (CORS preflight), which answers only configured origins — so a
