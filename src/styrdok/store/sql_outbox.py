@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -60,27 +59,6 @@ class SqlOutbox(SqlBase):
             return
         for start in range(0, len(values), 500):
             yield column.in_(values[start : start + 500])
-
-    @contextmanager
-    def _planned_with_values(self) -> Iterator[None]:
-        """On PostgreSQL, plan the statements inside for their parameters' values, every
-        time. psycopg prepares a statement run five times on a connection, and PostgreSQL
-        may then keep one generic plan for it, made before it knew the values or how big
-        the ledger has grown since. For the ledger lookup that was a scan of every notice
-        comparing each with every item of the list — 217 ms for 500 items among 59,000
-        notices, where a plan for the values takes 7 ms; 27 s of a 34-second run at a tenth
-        of national scale (issue 19, item 5). For these statements only: the setting is
-        put back after."""
-        if self.conn.dialect.name != "postgresql":
-            yield
-            return
-        setting = sa.text("SELECT set_config('plan_cache_mode', :mode, true)")
-        before = self.conn.execute(sa.text("SELECT current_setting('plan_cache_mode')")).scalar()
-        self.conn.execute(setting, {"mode": "force_custom_plan"})
-        try:
-            yield
-        finally:
-            self.conn.execute(setting, {"mode": before})
 
     def insert_notices(self, notices: Sequence[Notice]) -> int:
         """Add ledger rows; a row another worker recorded meanwhile is left as it is."""
