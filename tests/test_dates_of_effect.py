@@ -230,9 +230,9 @@ def test_doc_show_says_what_applies_and_what_is_prepared(seeded: Registry, cli: 
     seeded.edit_document("POL-1", {"purpose": "Ännu ett syfte"}, actor="owner")
     out = cli("doc", "show", "POL-1").output
     assert f"Version 2 gäller från {later}; till dess gäller version 1" in out
-    assert "Ett utkast till ny version, ännu inte antaget, ändrar: purpose" in out
+    assert "Ett utkast till ny version, ännu inte antaget, ändrar: syfte" in out
     diff = cli("doc", "diff", "POL-1", "--draft").output
-    assert "purpose: Skydda informationen → Ännu ett syfte" in diff
+    assert "syfte: Skydda informationen → Ännu ett syfte" in diff  # fields by name
 
 
 def test_doc_adopt_takes_a_date_of_effect(seeded: Registry, cli: Run) -> None:

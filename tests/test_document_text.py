@@ -189,7 +189,7 @@ def test_diff_needs_two_versions_that_exist(two_versions: Registry, seeded: Regi
 def test_doc_diff_marks_removed_and_added_words(two_versions: Registry, cli: Run) -> None:
     result = cli("doc", "diff", "POL-1", "--from", "2", "--to", "3")
     assert result.exit_code == 0, result.output
-    assert "title: Informationssäkerhetspolicy → Lösenordspolicy" in result.output
+    assert "titel: Informationssäkerhetspolicy → Lösenordspolicy" in result.output
     assert "Lösenord ska vara {+mycket +}långa." in result.output
     assert "[-Byt lösenord varje år.\n-]" in result.output
 

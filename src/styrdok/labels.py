@@ -147,6 +147,57 @@ _ACTIONS = {
 }
 
 
+#: The catalog context of :data:`FIELDS` ("title" is a person's job title elsewhere).
+FIELD_CONTEXT = "document field"
+
+#: A document's fields by name, as a version comparison names them (nested ones dotted);
+#: taken into the catalog under :data:`FIELD_CONTEXT` by ``python -m styrdok.i18n``.
+FIELDS = {
+    "title": "title",
+    "doc_type": "type",
+    "owner": "owner",
+    "guardian": "guardian",
+    "status": "status",
+    "adopted_by": "adopted by",
+    "decided_on": "decision date",
+    "effective_from": "effective from",
+    "in_force_from": "in force since",
+    "minute_ref": "minute",
+    "registry_number": "registry number",
+    "purpose": "purpose",
+    "intended_effects": "intended effects",
+    "audience": "audience",
+    "applies_to": "applies to",
+    "limits": "limits",
+    "follow_up.method": "follow-up, how",
+    "follow_up.by": "follow-up, by whom",
+    "review_interval_months": "review interval (months)",
+    "next_review_on": "next review",
+    "valid_until": "valid until",
+    "non_compliance": "if the rule is not followed",
+    "faq": "FAQ",
+    "parent": "parent document",
+    "supersedes": "supersedes",
+    "related": "related documents",
+    "text_url": "link to the full text",
+    "text": "text",
+    "word_count": "word count",
+    "dispensation_rules.allowed": "dispensations allowed",
+    "dispensation_rules.requirements": "requirements for a dispensation",
+    "dispensation_rules.approvers": "may approve dispensations",
+    "dispensation_rules.max_duration_days": "longest dispensation (days)",
+    "dispensation_rules.max_renewals": "renewals allowed",
+    "reminder_offsets": "reminders (days before)",
+}
+
+
+def field_label(name: str, language: str = "sv") -> str:
+    """A document field's name as people read it (``next_review_on``: *nästa
+    aktualitetsprövning*); a field not listed (a list entry, ``faq[0].answer``) as it is."""
+    english = FIELDS.get(name)
+    return name if english is None else translations(language).pgettext(FIELD_CONTEXT, english)
+
+
 def action_label(action: str, language: str = "sv") -> str:
     """What an audit event records (``document.adopt``: *antaget*, *adopted*); an action
     not listed (a plugin's) is shown as it is."""

@@ -280,7 +280,12 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
         ]
 
     def search_documents(
-        self, query: str, *, statuses: Collection[DocStatus] | None, limit: int
+        self,
+        query: str,
+        *,
+        statuses: Collection[DocStatus] | None,
+        limit: int,
+        effective_on: dt.date | None = None,
     ) -> list[SearchHit]:
         """Every document read in memory (a folder register is small): see
         :func:`styrdok.search.rank_in_memory`."""
@@ -302,6 +307,7 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
                     ),
                 )
                 for d in in_order(self._state.document)
+                if effective_on is None or not d.upcoming_on(effective_on)
             ),
             query,
             statuses=statuses,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows, said
-from styrdok.labels import N_
+from styrdok.cli.output import emit_rows, reader_language, said
+from styrdok.labels import N_, field_label
 
 if TYPE_CHECKING:
     from styrdok.diffing import VersionDiff
@@ -124,12 +124,21 @@ def doc_diff(
 
 
 def _print_diff(diff: VersionDiff, *, color: bool) -> None:
-    click.echo(f"{diff.ref}: version {diff.from_version} → version {diff.to_version}")
+    click.echo(
+        said(
+            "{ref}: version {before} → version {after}",
+            ref=diff.ref,
+            before=diff.from_version,
+            after=diff.to_version,
+        )
+    )
     if not diff.fields and not diff.text_changed:
         click.echo(said("Nothing changed."))
         return
+    language = reader_language()
     for change in diff.fields:
-        click.echo(f"  {change.field}: {_shown(change.before)} → {_shown(change.after)}")
+        name = field_label(change.field, language)
+        click.echo(f"  {name}: {_shown(change.before)} → {_shown(change.after)}")
     if not diff.text_changed:
         return
     click.echo(said("Text:"))

@@ -16,7 +16,7 @@ from styrdok.cli.output import emit_object, emit_rows, said
 from styrdok.cli.params import DATE, choice
 from styrdok.enums import DocStatus, DocType
 from styrdok.i18n import translations
-from styrdok.labels import N_, action_label
+from styrdok.labels import N_, action_label, field_label
 
 if TYPE_CHECKING:
     from styrdok.model import Document, DocumentVersion
@@ -63,9 +63,15 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
             click.echo(line)
         if document.draft is not None:
             changed = registry.compare_draft(ref)
-            names = [c.field.split(".")[0] for c in changed.fields]
-            names += ["text"] if changed.text_changed else []
-            gettext = translations(app.language()).gettext
+            language = app.language()
+            # The count of words follows the text: naming both says nothing more.
+            names = [
+                field_label(c.field, language)
+                for c in changed.fields
+                if not (c.field == "word_count" and changed.text_changed)
+            ]
+            names += [field_label("text", language)] if changed.text_changed else []
+            gettext = translations(language).gettext
             click.echo(
                 gettext(
                     "A draft revision, not yet adopted, changes: {fields} "

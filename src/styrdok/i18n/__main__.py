@@ -42,6 +42,10 @@ def extract() -> Catalog:
         template.add(message, auto_comments=["error"])
     for word in errors.WORDS:
         template.add(word, context=errors.WORD_CONTEXT)
+    from styrdok import labels
+
+    for field in labels.FIELDS.values():
+        template.add(field, context=labels.FIELD_CONTEXT)
     return template
 
 

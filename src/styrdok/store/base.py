@@ -439,12 +439,19 @@ class SearchStore(Protocol):
     write (SQL stores: by the database itself, see :mod:`styrdok.store.search_schema`)."""
 
     def search_documents(
-        self, query: str, *, statuses: Collection[DocStatus] | None, limit: int
+        self,
+        query: str,
+        *,
+        statuses: Collection[DocStatus] | None,
+        limit: int,
+        effective_on: dt.date | None = None,
     ) -> list[SearchHit]:
         """Documents whose title, purpose, text, FAQ or attached files' text hold every
         word of ``query`` (:func:`styrdok.search.terms` reads it), best first, at most
-        ``limit``, only those with one of ``statuses`` unless it is ``None``. Each hit's
-        snippet marks the matched words (see :mod:`styrdok.search`)."""
+        ``limit``, only those with one of ``statuses`` unless it is ``None``; with
+        ``effective_on``, not those in force only from a later day
+        (:meth:`~styrdok.model.Document.upcoming_on`). Each hit's snippet marks the matched
+        words (see :mod:`styrdok.search`)."""
         ...
 
 

@@ -3,6 +3,7 @@ and :class:`styrdok.store.base.SearchStore` for the contract)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 
 import sqlalchemy as sa
@@ -26,6 +27,8 @@ SELECT t.ref, d.title, d.doc_type, d.status, t.body, -best.rank AS score
 FROM best
 JOIN search_text AS t ON t.id = best.id
 JOIN document AS d ON d.ref = t.ref
+WHERE :today IS NULL OR d.status <> 'in_force' OR d.in_force_from IS NULL
+   OR d.in_force_from <= :today
 ORDER BY best.rank, t.ref
 """
 
@@ -44,6 +47,8 @@ best AS (
     SELECT t.ref, t.body, d.title, d.doc_type, d.status, ts_rank_cd(t.words, q.query) AS score
     FROM candidates JOIN search_text AS t ON t.ref = candidates.ref
     JOIN document AS d ON d.ref = t.ref, q
+    WHERE CAST(:today AS date) IS NULL OR d.status <> 'in_force' OR d.in_force_from IS NULL
+       OR d.in_force_from <= CAST(:today AS date)
     ORDER BY score DESC, t.ref
     LIMIT :limit
 )
@@ -62,10 +67,17 @@ class SqlSearch(SqlBase):
     """Full-text search over the index the database keeps."""
 
     def search_documents(
-        self, query: str, *, statuses: Collection[DocStatus] | None, limit: int
+        self,
+        query: str,
+        *,
+        statuses: Collection[DocStatus] | None,
+        limit: int,
+        effective_on: dt.date | None = None,
     ) -> list[SearchHit]:
         words = search.terms(query)
-        params: dict[str, object] = {"limit": limit}
+        # A document adopted to take effect later is left out by the date (in force today).
+        today = None if effective_on is None else effective_on.isoformat()
+        params: dict[str, object] = {"limit": limit, "today": today}
         if self.conn.dialect.name == "postgresql":
             status = ""
             if statuses is not None:

@@ -12,7 +12,6 @@ from styrdok import diffing
 from styrdok.errors import InvalidValue, RuleViolation
 from styrdok.model import DocStatus
 from styrdok.search import SearchHit
-from styrdok.store.base import DocumentFilter
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import load_document
 
@@ -37,19 +36,13 @@ def search_documents(
     if not 1 <= limit <= MAX_HITS:
         raise InvalidValue(f"limit: expected 1 to {MAX_HITS}, got {limit}")
     with registry.session.read() as store:
-        hits = store.search_documents(
-            query, statuses=None if status is None else (status,), limit=limit
+        # In force means in force today: not those adopted to take effect later.
+        return store.search_documents(
+            query,
+            statuses=None if status is None else (status,),
+            limit=limit,
+            effective_on=registry.today() if status is DocStatus.IN_FORCE else None,
         )
-        if status is not DocStatus.IN_FORCE or not hits:
-            return hits
-        # In force means in force today: drop those adopted to take effect later.
-        where = DocumentFilter(
-            statuses=frozenset({status}),
-            refs=frozenset(hit.ref for hit in hits),
-            effective_on=registry.today(),
-        )
-        kept = {d.ref for d in store.page_documents(where, offset=0, limit=len(hits))[0]}
-    return [hit for hit in hits if hit.ref in kept]
 
 
 @use_case
