@@ -128,7 +128,7 @@ def test_the_list_of_templates_is_up_to_date() -> None:
 def test_every_word_put_into_a_refusal_is_translated() -> None:
     """`may not {action}`: each verb and noun the core passes in has a Swedish word."""
     pgettext = translations("sv").pgettext
-    for word in set(WORDS) - {"person"}:  # the same word in Swedish
+    for word in set(WORDS) - {"person", "text"}:  # the same word in Swedish
         assert pgettext(WORD_CONTEXT, word) != word, word
 
 
@@ -162,3 +162,14 @@ def test_every_template_recognises_a_message_formatted_from_it() -> None:
         assert template.pattern.match(sample), template.text
         swedish = gettext(template.text).format_map(parts)
         assert translate_error(sample, "sv") != sample or swedish == sample, template.text
+
+
+def test_a_refusal_is_never_half_swedish() -> None:
+    """A phrase the core fills in that the catalog lacks keeps the whole message English
+    (never "väntade a blue banana"); one it has is translated with the rest."""
+    from styrdok.i18n.errors import translate_error
+
+    odd = "limit: expected a blue banana, got 3"
+    assert translate_error(odd, "sv") == odd
+    known = "limit: expected a whole number, got 'tre'"
+    assert translate_error(known, "sv") == "limit: väntade ett heltal, fick 'tre'"

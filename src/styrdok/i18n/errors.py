@@ -98,6 +98,14 @@ WORDS = (
     "sync staff",
     "unit",
     "withdraw",
+    # What a value was expected to be (usecases/arguments.py, settings): {expected}
+    "a whole number",
+    "true or false",
+    "text",
+    "a mapping",
+    "a list",
+    "nothing",
+    "a date (not a date and time) from 1900-01-01 to 2199-12-31",
 )
 
 #: Placeholders whose part is one of :data:`WORDS` or a state's code.
@@ -303,12 +311,14 @@ def translate_error(message: str, language: str) -> str:
         if found is None:
             continue
         translated = catalog.gettext(template.text)
-        parts = {
-            name: _part(name, value, template, language)
-            for name, value in found.groupdict().items()
-        }
         try:
+            parts = {
+                name: _part(name, value, template, language)
+                for name, value in found.groupdict().items()
+            }
             return translated.format(**parts)
+        except _EnglishPhrase:
+            return message  # all English beats a Swedish sentence around an English phrase
         except (KeyError, IndexError, ValueError):
             return message
     where = _WHERE.match(message)
@@ -319,13 +329,24 @@ def translate_error(message: str, language: str) -> str:
     return message
 
 
+class _EnglishPhrase(Exception):
+    """A part of a message is English prose the catalog does not have."""
+
+
+#: English prose: it starts with two words of letters (a ref, a code or a date does not).
+_PROSE = re.compile(r"[A-Za-z]+ [A-Za-z(]")
+
+
 def _part(name: str, value: str, template: Template, language: str) -> str:
     if name in template.errors:
         return translate_error(value, language)
     if name == "wanted" or name.endswith("status_value"):
         return word(value, language, code=True)
-    if name in _WORD_PARTS:
-        return word(value, language)
+    if name in _WORD_PARTS or name.endswith("expected"):
+        said = word(value, language)
+        if said == value and _PROSE.match(value):
+            raise _EnglishPhrase(value)
+        return said
     return value
 
 
