@@ -33,7 +33,7 @@ def test_demo_builds_mittkoping_and_shows_what_is_due(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == (
         f"Byggde Mittköpings register i {tmp_path / 'demo.db'}: "
-        "17 documents, 10 dispensations, 271 people in 52 units, 1,297 read confirmations."
+        "17 dokument, 10 dispenser, 271 personer i 52 enheter, 1\u00a0297 läsbekräftelser."
     )
     assert "Infaller inom 30 dagar från 2026-11-22 (försenade först):" in lines
     rows = [line for line in lines if re.match(r"\d{4}-\d{2}-\d{2} ", line)]

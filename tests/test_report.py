@@ -148,7 +148,7 @@ def test_the_registry_reports_what_is_stored(seeded: Registry) -> None:
 def test_report_formats_agree(seeded: Registry, cli: Callable[..., Result]) -> None:
     table = cli("report", "--today", str(day(400)))
     assert table.exit_code == 0
-    assert "1 documents in force, 1 overdue for review (100%)" in table.output
+    assert "1 gällande dokument, 1 med försenad aktualitetsprövning (100 %)" in table.output
     data = json.loads(cli("--format", "json", "report", "--today", str(day(400))).output)
     assert data["review_by_body"] == [
         {"group": "KS", "in_force": 1, "overdue": 1, "overdue_share": 1.0}

@@ -75,7 +75,7 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
         Registry.open(target, create=True) as registry,
         file_store(app.config(), registry.store.url) as files,
     ):
-        summary = build_demo(registry, today=today, files=files)
+        summary = build_demo(registry, today=today, files=files, language=app.language())
         # Keep standard output machine-readable when a format other than table is asked for.
         to_stderr = app.fmt != "table"
         built = said(

@@ -40,8 +40,15 @@ ADMIN = "eva.ek"
 FAQ_DAY, REVISION_DAY, EDITORIAL_DAY = -18, -8, -30
 
 
-def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = None) -> str:
-    """Fill an empty registry with Mittköping's register; returns a one-line summary."""
+def build_demo(
+    registry: Registry,
+    *,
+    today: dt.date,
+    files: FileStore | None = None,
+    language: str = "sv",
+) -> str:
+    """Fill an empty registry with Mittköping's register; returns a one-line summary in
+    ``language``."""
 
     def day(offset: int) -> dt.date:
         return today + dt.timedelta(days=offset)
@@ -79,9 +86,26 @@ def build_demo(registry: Registry, *, today: dt.date, files: FileStore | None = 
 
     counts = (len(registry.list_documents()), len(registry.list_dispensations()))
     people = len(registry.list_persons())
+    from babel.numbers import format_decimal
+
+    from styrdok.i18n import translations
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale="sv_SE" if language == "sv" else "en_GB")
+
     return (
-        f"{counts[0]} documents, {counts[1]} dispensations, {people} people in "
-        f"{len(UNITS)} units, {confirmed:,} read confirmations"
+        translations(language)
+        .gettext(
+            "{documents} documents, {dispensations} dispensations, {people} people in "
+            "{units} units, {confirmations} read confirmations"
+        )
+        .format(
+            documents=number(counts[0]),
+            dispensations=number(counts[1]),
+            people=number(people),
+            units=number(len(UNITS)),
+            confirmations=number(confirmed),
+        )
     )
 
 
