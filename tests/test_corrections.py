@@ -441,8 +441,8 @@ def test_doc_history_marks_the_annulled_version(
     _new_version(seeded)
     seeded.annul_adoption("POL-1", actor="admin", reason="Fel sammanträde")
     table = cli("doc", "history", "POL-1").output
-    assert f"{TODAY} by admin: Fel sammanträde" in table.split("Reviews")[0]
-    rows = cli("--format", "json", "doc", "history", "POL-1").output
+    assert f"{TODAY} av admin: Fel sammanträde" in table.split("Aktualitetsprövningar")[0]
+    rows = cli("--lang", "en", "--format", "json", "doc", "history", "POL-1").output
     assert f"v2 annulled {TODAY} by admin: Fel sammanträde" in rows
 
 

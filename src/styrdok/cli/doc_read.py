@@ -340,10 +340,12 @@ def _annulment(version: DocumentVersion) -> str:
     """Who annulled a version, when and why (empty for a version not annulled)."""
     if version.annulled is None:
         return ""
-    return f"{version.annulled.on} by {version.annulled.by}: {version.annulled.reason}"
+    annulled = version.annulled
+    return said("{on} by {by}: {reason}", on=annulled.on, by=annulled.by, reason=annulled.reason)
 
 
 def _version_detail(version: DocumentVersion) -> str:
     if version.annulled is not None:
-        return f"v{version.version} annulled {_annulment(version)}"
-    return f"v{version.version} until {version.in_force_until or '-'}"
+        return said("v{version} annulled {how}", version=version.version, how=_annulment(version))
+    until = version.in_force_until or "-"
+    return said("v{version} until {until}", version=version.version, until=until)

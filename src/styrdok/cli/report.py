@@ -279,4 +279,4 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
     else:
         _print_table(result, language)
         if html_path is not None:
-            click.echo(f"\nWrote {html_path}.")
+            click.echo("\n" + said("Wrote {target}", target=html_path) + ".")
