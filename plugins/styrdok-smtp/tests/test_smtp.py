@@ -572,7 +572,8 @@ def test_a_wrong_smtp_setting_fails_the_run_and_nothing_is_recorded(
     inbox, port = smtp_server
     monkeypatch.delenv("STYRDOK_TEST_NO_SUCH_PASSWORD", raising=False)
     names = {"port": port, "missing": tmp_path / "no-such-ca.pem"}
-    result = remind(demo_db, settings.format(**names), tmp_path)
+    # In English (the settings file's language), as the messages below are written.
+    result = remind(demo_db, 'language = "en"\n' + settings.format(**names), tmp_path)
     path = tmp_path / "styrdok.toml"
     expected = f"Error: plugin smtp: {path}: {message.format(**names)}\n"
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)

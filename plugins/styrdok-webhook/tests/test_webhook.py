@@ -548,7 +548,8 @@ def test_a_wrong_webhook_setting_fails_the_run_and_nothing_is_recorded(
     state, url = hook
     monkeypatch.setenv("STYRDOK_TEST_HOOK", url)
     monkeypatch.delenv("STYRDOK_TEST_NO_SUCH_HOOK", raising=False)
-    result = remind(demo_db, settings.format(url=url), tmp_path)
+    # In English (the settings file's language), as the messages below are written.
+    result = remind(demo_db, 'language = "en"\n' + settings.format(url=url), tmp_path)
     path = tmp_path / "styrdok.toml"
     expected = f"Error: plugin webhook: {path}: {message}\n"
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)

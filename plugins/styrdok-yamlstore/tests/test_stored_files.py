@@ -270,7 +270,7 @@ def test_a_spoiled_file_is_one_line_naming_it(folder: Path, spoil: Edit, message
     with pytest.raises(RegistryUnavailable) as raised, YamlStore(f"yaml://{folder}").transaction():
         pass
     assert message in str(raised.value)
-    result = CliRunner().invoke(main, ["--db", f"yaml://{folder}", "doc", "list"])
+    result = CliRunner().invoke(main, ["--lang", "en", "--db", f"yaml://{folder}", "doc", "list"])
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert result.stderr == f"Error: {raised.value}\n"

@@ -343,11 +343,24 @@ def _part(name: str, value: str, template: Template, language: str) -> str:
     if name == "wanted" or name.endswith("status_value"):
         return word(value, language, code=True)
     if name in _WORD_PARTS or name.endswith("expected"):
-        said = word(value, language)
-        if said == value and _PROSE.match(value):
+        if _PROSE.match(value) and not _known(value, language):
             raise _EnglishPhrase(value)
-        return said
+        return word(value, language)
     return value
+
+
+def _known(value: str, language: str) -> bool:
+    """Whether the catalog says ``value`` (or each of its ``… or …`` pieces) whole."""
+    from styrdok.labels import label
+
+    catalog = translations(language)
+    if catalog.pgettext(WORD_CONTEXT, value) != value:
+        return True
+    pieces = value.split(" or ")
+    return len(pieces) > 1 and all(
+        catalog.pgettext(WORD_CONTEXT, piece) != piece or label(piece, language) != piece
+        for piece in pieces
+    )
 
 
 def word(value: str, language: str, *, code: bool = False) -> str:
