@@ -130,8 +130,15 @@ SECTIONS = (
 
 
 def iter_records(store: Store, section: Section) -> Iterator[Any]:
+    """The records of ``section``, streamed from the store."""
     for row in store.iter_table(section.table):
         yield section.from_row(row)
+
+
+def records(store: Store, name: str) -> Iterator[Any]:
+    """The records of the section called ``name`` (``"documents"``), streamed: for work
+    over the whole register that must not hold it (the report, open data)."""
+    return iter_records(store, next(s for s in SECTIONS if s.name == name))
 
 
 # --- JSON --------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from styrdok.enums import AckChannel, DocStatus
 from styrdok.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from styrdok.i18n import money
 from styrdok.labels import label
-from styrdok.model import Document, Person, Question
+from styrdok.model import Person, Question
 from styrdok.registry import Registry
 from styrdok.serialize import to_data
 from styrdok.text import normalise_text
@@ -62,6 +62,7 @@ from styrdok_intranet import (
     selfservice,
     statement,
 )
+from styrdok_intranet.api import context
 from styrdok_intranet.api.access import check_cors_origins
 from styrdok_intranet.api.context import REGISTRY_KEY
 from styrdok_intranet.errors import Back, registry_reason
@@ -185,12 +186,7 @@ def create_app(
     app.register_blueprint(selfservice.blueprint())
     app.register_blueprint(notices.blueprint())
 
-    def visible(doc: Document) -> Document:
-        """``doc``, or :class:`NotFound` as for a ref that does not exist: a draft is not
-        shown (nor said to exist) to those who do not work on it."""
-        if not rules.may_see_draft(g.get("person"), doc):
-            raise NotFound(f"unknown document {doc.ref!r}")
-        return rules.shown_to(g.get("person"), doc)  # a draft revision only to its makers
+    visible = context.visible  # a draft, or a draft revision, only for its makers
 
     # --- pages ----------------------------------------------------------------------------
 

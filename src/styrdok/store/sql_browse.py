@@ -54,9 +54,7 @@ def _conditions(where: DocumentFilter) -> list[sa.ColumnElement[bool]]:
     return found
 
 
-def _dispensation_conditions(
-    where: DispensationFilter, dialect: str
-) -> list[sa.ColumnElement[bool]]:
+def _dispensation_conditions(where: DispensationFilter) -> list[sa.ColumnElement[bool]]:
     """``where`` as SQL conditions on the ``dispensation`` table."""
     x, d = tables.dispensation, tables.document
     found: list[sa.ColumnElement[bool]] = []
@@ -161,7 +159,7 @@ class SqlBrowse(SqlBase):
         self, where: DispensationFilter, *, offset: int, limit: int
     ) -> tuple[list[Dispensation], int]:
         x = tables.dispensation
-        conditions = _dispensation_conditions(where, self.conn.dialect.name)
+        conditions = _dispensation_conditions(where)
         total = self._count(x, conditions)
         if limit <= 0 or offset >= total:
             return [], total

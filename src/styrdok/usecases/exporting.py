@@ -86,7 +86,7 @@ def export_public(
 
         def documents() -> Iterator[dict[str, Any]]:
             waiting = []
-            for document in exchange.iter_records(store, _section("documents")):
+            for document in exchange.records(store, "documents"):
                 if document.new_version_from(today) is not None:
                     # A version adopted to take effect later is not published before its
                     # day: the one in force is looked up once the stream is read (few).
@@ -103,7 +103,7 @@ def export_public(
                 yield record
 
         def dispensations() -> Iterator[dict[str, Any]]:
-            for disp in exchange.iter_records(store, _section("dispensations")):
+            for disp in exchange.records(store, "dispensations"):
                 record = publisher.dispensation(by_name(disp), published)
                 if record is not None:
                     yield record
@@ -117,13 +117,6 @@ def export_public(
         )
         head = read_head(store)
     return [*names, _write_audit_head(head, Path(directory), at=registry.now())]
-
-
-def _section(name: str) -> Any:
-    """The export's section ``name`` (how its records are read from the store)."""
-    from styrdok import exchange
-
-    return next(section for section in exchange.SECTIONS if section.name == name)
 
 
 #: The public export's anchor file: the audit log's head when the export was made.

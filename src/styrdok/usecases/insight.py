@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from styrdok import events
 from styrdok.audit import (
@@ -28,7 +28,6 @@ from styrdok.usecases.arguments import use_case
 if TYPE_CHECKING:
     from styrdok.registry import Registry
     from styrdok.report import Report
-    from styrdok.store.base import Store
 
 
 @use_case
@@ -45,6 +44,7 @@ def report(
     Reviews ``long_overdue_after_days`` or more overdue (``[reminders]
     escalate_after_days``) are listed per adopting body.
     """
+    from styrdok import exchange
     from styrdok import report as reporting
     from styrdok.organisation import UnitTree
 
@@ -62,8 +62,8 @@ def report(
         return reporting.build(
             today=today or registry.today(),
             # Streamed from the store: the report keeps counts, not the register.
-            documents=_records(store, "documents"),
-            dispensations=_records(store, "dispensations"),
+            documents=exchange.records(store, "documents"),
+            dispensations=exchange.records(store, "dispensations"),
             persons=store.list_persons(),
             bodies=store.list_bodies(),
             audit=read_head(store),
@@ -124,11 +124,3 @@ def audit_events(registry: Registry) -> Iterator[AuditEvent]:
     """The whole audit log, oldest first (streamed)."""
     with registry.session.read() as store:
         yield from store.iter_audit()
-
-
-def _records(store: Store, section: str) -> Iterator[Any]:
-    """The records of one of the export's sections, streamed from the store."""
-    from styrdok import exchange
-
-    kind = next(s for s in exchange.SECTIONS if s.name == section)
-    return exchange.iter_records(store, kind)
