@@ -18,15 +18,17 @@ milliseconds, and the size of the answer; the target (issue 16) is p95 ≤ 50 ms
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from served import p95, served
 
 from styrdok.registry import Registry
 
@@ -56,41 +58,6 @@ def routes(db: str) -> tuple[str, list[str]]:
         "/api/v1/fragor?urval=till-mig",
         "/api/v1/mig",
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def serve(db: str, port: int, threads: int) -> subprocess.Popen[bytes]:
-    """``styrdok-intranet`` on ``port``, once it answers."""
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "styrdok_intranet",
-            "--db",
-            db,
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=1)
-            return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start within 60 s")
 
 
 def measure(
@@ -133,34 +100,24 @@ def main() -> None:
     parser.add_argument("db", help="a register (path or URL), e.g. the 0.1-scale one")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=50, help="per client and route")
-    parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument("--threads", type=int, default=8, help="per server process")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     args = parser.parse_args()
     db = str(Path(args.db).resolve()) if "://" not in args.db else args.db
     secret, paths = routes(db)
-    port = free_port()
-    server = serve(db, port, args.threads)
-    try:
-        found = measure(
-            f"http://127.0.0.1:{port}",
-            secret,
-            paths,
-            clients=args.clients,
-            requests=args.requests,
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served(db, threads=args.threads, workers=args.workers) as base:
+        found = measure(base, secret, paths, clients=args.clients, requests=args.requests)
     print(
-        f"{args.clients} clients × {args.requests} requests per route; server threads "
-        f"{args.threads}; target p95 ≤ {TARGET_P95_MS:.0f} ms"
+        f"{args.clients} clients × {args.requests} requests per route; server "
+        f"{args.workers} processes × {args.threads} threads; target p95 ≤ "
+        f"{TARGET_P95_MS:.0f} ms"
     )
     print(f"{'route':<48} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'bytes':>9}")
     for path, (times, size) in found.items():
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        mark = "" if p95 <= TARGET_P95_MS else "  over"
+        high = p95(times)
+        mark = "" if high <= TARGET_P95_MS else "  over"
         print(
-            f"{path:<48} {statistics.median(times):>10.1f} {p95:>8.1f} "
+            f"{path:<48} {statistics.median(times):>10.1f} {high:>8.1f} "
             f"{times[-1]:>8.1f} {size:>9,}{mark}"
         )
 

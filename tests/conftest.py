@@ -24,10 +24,14 @@ from styrdok import (
 )
 from styrdok.cli import main
 from styrdok.registry import Registry
+from styrdok.store import rebuild
 from styrdok.testing.postgres import PostgresServer
 
 # Installed plugins must not change test results: tests register what they need.
 sys._styrdok_testing = True  # type: ignore[attr-defined]
+
+# Every record a test reads is rebuilt from its row both ways, and the two compared.
+rebuild.CHECK = True
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -137,7 +137,31 @@ def test_the_api_bench_runs_against_a_real_server(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "/api/v1/dispenser?urval=att-besluta" in done.stdout
+    assert "server 2 processes" in done.stdout  # two workers by default
     assert "p95" in done.stdout
+
+
+INTRANET = BENCH.parent / "intranet.py"
+
+
+def test_the_intranet_bench_serves_the_pages_for_real(tmp_path: Path) -> None:
+    """The intranet bench serves the demo with two workers and times each page over HTTP
+    as a logged-in reader."""
+    from styrdok.demo import build_demo
+    from styrdok.registry import Registry
+
+    db = tmp_path / "demo.db"
+    with Registry.open(db, create=True) as registry:
+        build_demo(registry, today=registry.today())
+    done = subprocess.run(
+        [sys.executable, str(INTRANET), str(db), "--clients", "2", "--requests", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "server 2 processes × 8 threads" in done.stdout
+    assert "/aktuellt" in done.stdout and "/dokument/" in done.stdout
 
 
 REMIND = BENCH.parent / "remind.py"

@@ -3,9 +3,14 @@ server in pure Python; put it behind the intranet's login proxy)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def _proxies(
@@ -68,7 +73,15 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
     default=8,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Requests served at once (waitress's worker threads; one registry connection each).",
+    help="Requests served at once per worker (waitress's threads; one registry connection each).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port (POSIX only): one per core lets readers use "
+    "every core, which one process cannot.",
 )
 @click.option(
     "--trusted-proxy",
@@ -118,6 +131,7 @@ def main(
     host: str,
     port: int,
     threads: int,
+    workers: int,
     proxies: tuple[str, ...],
     user_header: str,
     frame_ancestors: str,
@@ -129,16 +143,19 @@ def main(
     \b
     Example (the Mittköping demo on http://127.0.0.1:8000):
       styrdok-intranet --db mittkoping.db --demo
-    Behind the login proxy at 10.0.0.5, framed by the intranet portal:
-      styrdok-intranet --db register.db --trusted-proxy 10.0.0.5 \
+    Behind the login proxy at 10.0.0.5, framed by the intranet portal, on two cores:
+      styrdok-intranet --db register.db --trusted-proxy 10.0.0.5 --workers 2 \
         --frame-ancestors "https://intranet.kommun.se"
     """  # fmt: skip
-    import waitress  # type: ignore[import-untyped]
+    import secrets
 
     from styrdok.errors import StyrdokError
     from styrdok.registry import Registry
     from styrdok_intranet import create_app
+    from styrdok_intranet.serving import can_fork, serve
 
+    if workers > 1 and not can_fork():
+        raise click.UsageError("--workers above 1 needs a POSIX system (fork); use 1 here")
     try:
         if demo and "://" not in db and not Path(db).exists():
             from styrdok.demo import build_demo
@@ -161,18 +178,36 @@ def main(
             )
         else:
             click.echo(f"Believing {user_header} only from {', '.join(proxies)}.")
-        app = create_app(
-            db,
-            trusted_proxies=proxies,
-            user_header=user_header,
-            frame_ancestors=frame_ancestors,
-            statement_file=statement_file,
-            cors_origins=cors_origins,
-        )
+        # One secret for every worker: a form one worker shows, another accepts.
+        secret = os.environ.get("STYRDOK_INTRANET_SECRET", "").encode() or secrets.token_bytes(32)
+
+        def build_app() -> Flask:
+            return create_app(
+                db,
+                trusted_proxies=proxies,
+                user_header=user_header,
+                frame_ancestors=frame_ancestors,
+                statement_file=statement_file,
+                cors_origins=cors_origins,
+                secret=secret,
+            )
+
+        build_app()  # fail here, clearly, before any worker starts
     except (StyrdokError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="styrdok-intranet")
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    click.echo(f"Serving {db} on http://{host}:{port}/{processes} (Ctrl+C stops)")
+    try:
+        serve(
+            build_app,
+            host=host,
+            port=port,
+            threads=threads,
+            workers=workers,
+            ident="styrdok-intranet",
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 if __name__ == "__main__":

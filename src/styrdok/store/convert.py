@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from styrdok import fields, weblinks
 from styrdok.attachment import Attachment
 from styrdok.audit import time_text
@@ -29,6 +31,7 @@ from styrdok.model import (
     Unit,
 )
 from styrdok.serialize import from_data, to_data
+from styrdok.store.rebuild import rebuilt
 from styrdok.tokens import ApiToken
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
@@ -126,44 +129,59 @@ def document_to_row(doc: Document) -> dict[str, Any]:
 @fields.reads_stored
 def document_from_row(row: Row) -> Document:
     follow_up = row["follow_up"]
-    return Document(
-        ref=row["ref"],
-        title=row["title"],
-        doc_type=row["doc_type"],
-        status=row["status"],
-        version=row["version"],
-        adopted_by=row["adopted_by"],
-        decided_on=row["decided_on"],
-        effective_from=row.get("effective_from"),
-        in_force_from=row.get("in_force_from"),
-        minute_ref=row["minute_ref"],
-        registry_number=row["registry_number"],
-        owner=row["owner"],
-        guardian=row["guardian"],
-        purpose=row["purpose"],
-        intended_effects=row["intended_effects"],
-        audience=row["audience"],
-        applies_to=row["applies_to"],
-        limits=row["limits"],
-        follow_up=FollowUp(**follow_up) if follow_up else None,
-        review_interval_months=row["review_interval_months"],
-        next_review_on=row["next_review_on"],
-        valid_until=row["valid_until"],
-        non_compliance=row["non_compliance"],
-        dispensation_rules=from_data(row["dispensation_rules"], DispensationRules),
-        faq=tuple(FaqEntry(**entry) for entry in row["faq"]),
-        parent=row["parent"],
-        supersedes=row["supersedes"],
-        related=row["related"],
-        # Stored before URLs were checked: kept readable, never rendered as a link.
-        text_url=weblinks.stored_url(row["text_url"]),
-        text=row["text"],
-        word_count=row["word_count"],
-        reminder_offsets=row["reminder_offsets"],
-        ack_version=row.get("ack_version", 0),
-        draft=_draft(row.get("draft")),
-        revision=row["revision"],
+    # Rebuilt, not constructed: what the store holds was checked when it was written.
+    return rebuilt(
+        Document,
+        {
+            "ref": row["ref"],
+            "title": row["title"],
+            "doc_type": row["doc_type"],
+            "status": row["status"],
+            "version": row["version"],
+            "adopted_by": row["adopted_by"],
+            "decided_on": row["decided_on"],
+            "effective_from": row.get("effective_from"),
+            "in_force_from": row.get("in_force_from"),
+            "minute_ref": row["minute_ref"],
+            "registry_number": row["registry_number"],
+            "owner": row["owner"],
+            "guardian": row["guardian"],
+            "purpose": row["purpose"],
+            "intended_effects": row["intended_effects"],
+            "audience": row["audience"],
+            "applies_to": row["applies_to"],
+            "limits": row["limits"],
+            "follow_up": FollowUp(**follow_up) if follow_up else None,
+            "review_interval_months": row["review_interval_months"],
+            "next_review_on": row["next_review_on"],
+            "valid_until": row["valid_until"],
+            "non_compliance": row["non_compliance"],
+            "dispensation_rules": _rules(row["dispensation_rules"]),
+            "faq": tuple(FaqEntry(**entry) for entry in row["faq"]),
+            "parent": row["parent"],
+            "supersedes": row["supersedes"],
+            "related": row["related"],
+            # Stored before URLs were checked: kept readable, never rendered as a link.
+            "text_url": weblinks.stored_url(row["text_url"]),
+            "text": row["text"],
+            "word_count": row["word_count"],
+            "reminder_offsets": row["reminder_offsets"],
+            "ack_version": row.get("ack_version", 0),
+            "draft": _draft(row.get("draft")),
+            "revision": row["revision"],
+        },
     )
+
+
+_RULE_FIELDS = frozenset(field.name for field in attrs.fields(DispensationRules))
+
+
+def _rules(data: Any) -> DispensationRules:
+    """A document's stored dispensation rules (a JSON object): rebuilt when it names every
+    field, as every write since the column exists does; read in full otherwise."""
+    if isinstance(data, dict) and data.keys() == _RULE_FIELDS:
+        return rebuilt(DispensationRules, data)
+    return from_data(data, DispensationRules)
 
 
 def _draft(data: Any) -> Document | None:
@@ -275,35 +293,39 @@ def dispensation_from_row(row: Row) -> Dispensation:
             reported_to=row["reported_to"],
         )
     evaluation = row["evaluation"]
-    return Dispensation(
-        ref=row["ref"],
-        document_ref=row["document_ref"],
-        clause=row["clause"],
-        scope=row["scope"],
-        limits=row["limits"],
-        applies_to=row["applies_to"],
-        justification=row["justification"],
-        conditions=row["conditions"],
-        requested_by=row["requested_by"],
-        requested_on=row["requested_on"],
-        responsible=row["responsible"],
-        funding=Funding(
-            funded_by=row["funded_by"],
-            estimated_cost=row["estimated_cost"],
-            currency=row["currency"],
-            no_extra_cost=bool(row["no_extra_cost"]),
-            note=row["funding_note"],
-        ),
-        valid_from=row["valid_from"],
-        valid_until=row["valid_until"],
-        status=row["status"],
-        decision=decision,
-        renewal_of=row["renewal_of"],
-        ended_on=row["ended_on"],
-        end_reason=row["end_reason"],
-        evaluation=from_data(evaluation, Evaluation) if evaluation else None,
-        annulled=tuple(from_data(a, AnnulledDecision) for a in row["annulled"]),
-        revision=row["revision"],
+    # Rebuilt, not constructed: what the store holds was checked when it was written.
+    return rebuilt(
+        Dispensation,
+        {
+            "ref": row["ref"],
+            "document_ref": row["document_ref"],
+            "clause": row["clause"],
+            "scope": row["scope"],
+            "limits": row["limits"],
+            "applies_to": row["applies_to"],
+            "justification": row["justification"],
+            "conditions": row["conditions"],
+            "requested_by": row["requested_by"],
+            "requested_on": row["requested_on"],
+            "responsible": row["responsible"],
+            "funding": Funding(
+                funded_by=row["funded_by"],
+                estimated_cost=row["estimated_cost"],
+                currency=row["currency"],
+                no_extra_cost=bool(row["no_extra_cost"]),
+                note=row["funding_note"],
+            ),
+            "valid_from": row["valid_from"],
+            "valid_until": row["valid_until"],
+            "status": row["status"],
+            "decision": decision,
+            "renewal_of": row["renewal_of"],
+            "ended_on": row["ended_on"],
+            "end_reason": row["end_reason"],
+            "evaluation": from_data(evaluation, Evaluation) if evaluation else None,
+            "annulled": tuple(from_data(a, AnnulledDecision) for a in row["annulled"]),
+            "revision": row["revision"],
+        },
     )
 
 

@@ -1,0 +1,66 @@
+"""The intranet app served for a benchmark the way production serves it: ``styrdok-intranet``
+(waitress), in processes of its own on loopback, called over HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port on loopback nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextlib.contextmanager
+def served(db: str, *, threads: int, workers: int, extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """``styrdok-intranet`` over ``db`` while the block runs; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "styrdok_intranet",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--workers",
+            str(workers),
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/api/openapi.json", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start within 60 s") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def p95(times: list[float]) -> float:
+    """The 95th percentile of ``times`` (sorted in place), nearest rank."""
+    times.sort()
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
