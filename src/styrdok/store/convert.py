@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -33,6 +33,8 @@ from styrdok.model import (
 from styrdok.serialize import from_data, to_data
 from styrdok.store.rebuild import rebuilt
 from styrdok.tokens import ApiToken
+
+T = TypeVar("T")
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 
@@ -151,13 +153,13 @@ def document_from_row(row: Row) -> Document:
             "audience": row["audience"],
             "applies_to": row["applies_to"],
             "limits": row["limits"],
-            "follow_up": FollowUp(**follow_up) if follow_up else None,
+            "follow_up": _part(FollowUp, follow_up) if follow_up else None,
             "review_interval_months": row["review_interval_months"],
             "next_review_on": row["next_review_on"],
             "valid_until": row["valid_until"],
             "non_compliance": row["non_compliance"],
             "dispensation_rules": _rules(row["dispensation_rules"]),
-            "faq": tuple(FaqEntry(**entry) for entry in row["faq"]),
+            "faq": tuple(_part(FaqEntry, entry) for entry in row["faq"]),
             "parent": row["parent"],
             "supersedes": row["supersedes"],
             "related": row["related"],
@@ -173,13 +175,24 @@ def document_from_row(row: Row) -> Document:
     )
 
 
-_RULE_FIELDS = frozenset(field.name for field in attrs.fields(DispensationRules))
+_PART_FIELDS: dict[type, frozenset[str]] = {
+    cls: frozenset(field.name for field in attrs.fields(cls))
+    for cls in (DispensationRules, FaqEntry, FollowUp)
+}
+
+
+def _part(cls: type[T], data: dict[str, Any]) -> T:
+    """A part of a document stored as a JSON object (a FAQ entry, the follow-up): rebuilt
+    when it names every field, as every write does; constructed otherwise."""
+    if data.keys() == _PART_FIELDS[cls]:
+        return rebuilt(cls, data)
+    return cls(**data)
 
 
 def _rules(data: Any) -> DispensationRules:
     """A document's stored dispensation rules (a JSON object): rebuilt when it names every
     field, as every write since the column exists does; read in full otherwise."""
-    if isinstance(data, dict) and data.keys() == _RULE_FIELDS:
+    if isinstance(data, dict) and data.keys() == _PART_FIELDS[DispensationRules]:
         return rebuilt(DispensationRules, data)
     return from_data(data, DispensationRules)
 
