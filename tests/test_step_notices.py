@@ -272,12 +272,43 @@ def test_a_withdrawal_reaches_the_contact_it_was_escalated_to(seeded: Registry) 
     ref = seeded.request_dispensation(request(), actor="requester").ref
     channel = Recorder()
     _runs(seeded, channel, range(0, 20))
-    seeded.withdraw_dispensation(ref, actor="admin", on=day(20))
+    seeded.withdraw_dispensation(ref, actor="requester", on=day(20))
     _runs(seeded, channel, range(20, 25))
     withdrawn = [
         (when, who) for when, who, kind, _ in _steps(channel) if kind.endswith("withdrawn")
     ]
     assert withdrawn == [(day(20), "admin"), (day(20), "approver"), (day(20), "guardian")]
+
+
+def test_who_withdraws_a_request_for_someone_is_not_told_of_it(seeded: Registry) -> None:
+    """The administrator who withdrew the request (and had heard of it as the body's
+    contact) knows; the deciders hear that it needs no decision."""
+    ref = seeded.request_dispensation(request(), actor="requester").ref
+    channel = Recorder()
+    _runs(seeded, channel, range(0, 20))
+    seeded.withdraw_dispensation(ref, actor="admin", on=day(20))
+    assert seeded.get_dispensation(ref).ended_by == "admin"
+    _runs(seeded, channel, range(20, 25))
+    withdrawn = [
+        (when, who) for when, who, kind, _ in _steps(channel) if kind.endswith("withdrawn")
+    ]
+    assert withdrawn == [(day(20), "approver"), (day(20), "guardian")]
+
+
+def test_the_responsible_who_closes_their_own_dispensation_is_not_told_of_it(
+    approved: str, seeded: Registry
+) -> None:
+    """Closing early is a step the requester hears of; the one who closed it does not."""
+    seeded.close_dispensation(approved, actor="responsible", reason="Klart", on=day(30))
+    assert seeded.get_dispensation(approved).ended_by == "responsible"
+    channel = Recorder()
+    _runs(seeded, channel, range(30, 33))
+    # The approval, caught up by the first run, reaches both; the closing only the requester.
+    assert _steps(channel) == [
+        (day(30), "requester", "decision", approved),
+        (day(30), "requester", "decision", approved),
+        (day(30), "responsible", "decision", approved),
+    ]
 
 
 def test_a_request_withdrawn_before_anyone_was_told_is_not_announced(seeded: Registry) -> None:
@@ -320,3 +351,25 @@ def test_a_renewal_request_has_a_sentence_of_its_own(approved: str, seeded: Regi
     assert f"En förlängning av en dispens från POL-1 (Pilot av molntjänst), {renewal}, söktes" in (
         text
     )
+
+
+def test_migration_0014_keeps_who_ended_a_dispensation_unknown_before_it(
+    approved: str, seeded: Registry
+) -> None:
+    """A register from before ``ended_by``: its ended dispensations read, with nobody named,
+    and the next closing names its closer."""
+    from alembic import command
+    from alembic.config import Config
+
+    from styrdok import migrations
+
+    seeded.close_dispensation(approved, actor="responsible", reason="Klart", on=day(30))
+    alembic = Config()
+    alembic.set_main_option("script_location", migrations.SCRIPT_LOCATION)
+    alembic.attributes["url"] = seeded.store.url
+    seeded.close()
+    command.downgrade(alembic, "0013")
+    command.upgrade(alembic, "head")
+    with Registry.open(seeded.store.url) as again:
+        closed = again.get_dispensation(approved)
+        assert (closed.status, closed.ended_on, closed.ended_by) == ("closed", day(30), None)

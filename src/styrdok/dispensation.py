@@ -190,6 +190,11 @@ class Dispensation:
         default="", converter=fields.norm_text, validator=fields.text(2_000)
     )
     """Why it was revoked, closed or withdrawn."""
+    ended_by: str | None = attrs.field(
+        default=None, converter=fields.norm_opt, validator=fields.opt_ref
+    )
+    """Who revoked, closed or withdrew it (they are not told of their own step); ``None``
+    when it expired, or ended before styrdok recorded who ended it."""
     evaluation: Evaluation | None = None
     annulled: tuple[AnnulledDecision, ...] = attrs.field(default=(), validator=_annulled)
     """Decisions on it annulled as recorded by mistake, oldest first."""

@@ -401,6 +401,7 @@ def references(name: str, record: Any, where: str) -> Iterator[tuple[str, str, s
         yield from need("person", record.requested_by, "requested_by")
         yield from need("person", record.responsible, "responsible")
         yield from need("dispensation", record.renewal_of, "renewal_of")
+        yield from need("person", record.ended_by, "ended_by")
         if record.decision is not None:
             yield from need("person", record.decision.by, "decision.by")
             yield from need("body", record.decision.reported_to, "decision.reported_to")

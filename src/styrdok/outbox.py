@@ -88,6 +88,8 @@ class RequestStep:
     decided_by: str | None
     decided_on: dt.date | None
     ended_on: dt.date | None
+    ended_by: str | None
+    """Who revoked, closed or withdrew it (``None`` when unknown or it expired)."""
     guardian: str | None
     """The document's guardian (who may decide, with ``approvers``)."""
     approvers: tuple[str, ...]

@@ -6,7 +6,8 @@
   person. It is withdrawn → everyone the ledger says was told of it, that no decision is
   needed (on the day withdrawn: ``ended_on``).
 * It is approved or rejected → the requester and the responsible person, not the one who
-  decided; revoked or closed → the requester and the responsible person, on the day it ends.
+  decided; revoked or closed → the requester and the responsible person, on the day it ends,
+  not the one who ended it (``ended_by``).
 * A question is asked → the document's guardian (its owner where there is none); it is
   answered → the one who asked, unless they answered it themselves.
 * A request or a question still waiting after ``waiting_after_working_days`` working days →
@@ -164,7 +165,8 @@ def _request(
         on = step.ended_on
         key = f"{on}/{status.value}"
         title = step.title
-        _add(by_person, parties, item, NoticeKind.DECISION, key, on, on, title, status.value, today)
+        told = parties - {step.ended_by}  # who ended it knows
+        _add(by_person, told, item, NoticeKind.DECISION, key, on, on, title, status.value, today)
 
 
 def _withdrawn(
@@ -192,7 +194,7 @@ def _withdrawn(
         on = step.ended_on
         _add(
             by_person,
-            told[f"request:{step.ref}"],
+            told[f"request:{step.ref}"] - {step.ended_by},  # who withdrew it knows
             f"withdrawn:{step.ref}",
             NoticeKind.REQUEST_WITHDRAWN,
             f"{on}/withdrawn",

@@ -44,6 +44,7 @@ class Steps:
                     decided_by=x.decision.by if x.decision else None,
                     decided_on=decided_on,
                     ended_on=x.ended_on,
+                    ended_by=x.ended_by,
                     guardian=document.guardian,
                     approvers=document.dispensation_rules.approvers,
                     contact=self._contact(document),

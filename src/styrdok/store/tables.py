@@ -273,6 +273,7 @@ class DispensationRow(SQLModel, table=True):
     renewal_of: str | None = _ref_fk("dispensation.ref", nullable=True, index=True)
     ended_on: dt.date | None = None
     end_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    ended_by: str | None = _ref_fk("person.ref", nullable=True)
     evaluation: dict[str, Any] | None = _json(nullable=True)
     # Decisions annulled as recorded by mistake (migration 0006): a list, usually empty.
     annulled: list[dict[str, Any]] = Field(

@@ -39,6 +39,7 @@ class StepContract:
             decided_by="guardian",
             decided_on=day(-5),
             ended_on=None,
+            ended_by=None,
             guardian="guardian",
             approvers=("approver",),
             contact="admin",

@@ -66,7 +66,13 @@ def withdraw_dispensation(
         rules.require_not_before(on, "withdraw", ("it was requested", before.requested_on))
         return work.save_dispensation(
             before,
-            evolve(before, status=DispStatus.WITHDRAWN, ended_on=on, end_reason=reason),
+            evolve(
+                before,
+                status=DispStatus.WITHDRAWN,
+                ended_on=on,
+                end_reason=reason,
+                ended_by=work.actor.ref,
+            ),
             events.DispensationWithdrawn,
             expected_revision=expected_revision,
         )

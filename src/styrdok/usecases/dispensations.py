@@ -307,7 +307,7 @@ def _end(
         rules.require_end_date(before, on)
         return work.save_dispensation(
             before,
-            evolve(before, status=status, ended_on=on, end_reason=reason),
+            evolve(before, status=status, ended_on=on, end_reason=reason, ended_by=work.actor.ref),
             event,
             expected_revision=expected_revision,
         )

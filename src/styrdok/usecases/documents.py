@@ -269,6 +269,7 @@ def settle_dispensations(
                 status=DispStatus.CLOSED,
                 ended_on=max(on, disp.valid_from),
                 end_reason=f"The document was {why}.",
+                ended_by=work.actor.ref,
             )
             event = events.DispensationClosed
         work.save_dispensation(disp, after, event)
