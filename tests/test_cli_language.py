@@ -54,15 +54,15 @@ def test_codes_are_shown_by_their_labels_in_tables(
 
 
 def test_a_record_shows_labels_and_ja_or_nej(seeded: Registry, approved: str, cli: Run) -> None:
-    """`doc show` and `disp show`: status and yes/no in the reader's language."""
+    """`doc show` and `disp show`: field names, status and yes/no in the reader's language."""
     shown = dict(_cells(line) for line in cli("doc", "show", "POL-1").output.splitlines()[:30]
                  if len(_cells(line)) == 2)  # fmt: skip
     assert shown["status"] == "gällande"
-    assert shown["doc_type"] == "policy"
-    assert shown["dispensation_rules.allowed"] == "ja"
+    assert shown["typ"] == "policy"
+    assert shown["dispens möjlig"] == "ja"
     english = cli("--lang", "en", "doc", "show", "POL-1").output
     assert re.search(r"^status +in force$", english, re.M)
-    assert re.search(r"^dispensation_rules\.allowed +yes$", english, re.M)
+    assert re.search(r"^dispensations allowed +yes$", english, re.M)
     assert re.search(r"^status +beviljad$", cli("disp", "show", approved).output, re.M)
 
 

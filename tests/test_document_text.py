@@ -134,7 +134,7 @@ def test_doc_show_shows_a_past_version_with_its_text(two_versions: Registry, cli
 def test_doc_show_names_the_versions_there_are(two_versions: Registry, cli: Run) -> None:
     result = cli("doc", "show", "POL-1", "--version", "9")
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: POL-1 has no version 9 (adopted versions: 1, 2, 3)"
+    assert result.output.strip() == "Error: POL-1 har ingen version 9 (antagna versioner: 1, 2, 3)"
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -206,5 +206,5 @@ def test_doc_show_says_when_no_version_was_in_force(two_versions: Registry, cli:
     result = cli("doc", "show", "POL-1", "--on", day(-200).isoformat())
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"Error: POL-1 has no version in force on {day(-200)} (adopted versions: 1, 2, 3)"
+        f"Error: POL-1 har ingen version som gällde {day(-200)} (antagna versioner: 1, 2, 3)"
     )

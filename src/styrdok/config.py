@@ -52,6 +52,7 @@ or one value at a time (``section.get_int("port", 587, min=1, max=65535)``).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -306,11 +307,35 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise InvalidValue(f"{target}: larger than {MAX_FILE_BYTES:,} bytes; not a settings file")
     try:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidValue(f"{target}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        # Where the mistake is, in styrdok's words (translated); what it is, in tomllib's.
+        reason, line, column = _toml_mistake(exc)
+        if line is None:
+            raise InvalidValue(
+                f"{target}: not valid TOML at the end of the file ({reason})"
+            ) from None
+        raise InvalidValue(
+            f"{target}, line {line}, column {column}: not valid TOML ({reason})"
+        ) from None
+    except UnicodeDecodeError as exc:
+        at = exc.start + 1
+        raise InvalidValue(f"{target}: not UTF-8 text (byte {at}); save it as UTF-8") from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise InvalidValue(f"{target}: arrays or tables nested too deeply") from None
     return parse_config(data, path=target)
+
+
+#: Where tomllib says a mistake is: ``Invalid value (at line 3, column 9)``.
+_TOML_AT = re.compile(r"(?P<reason>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)", re.S)
+
+
+def _toml_mistake(exc: tomllib.TOMLDecodeError) -> tuple[str, str | None, str | None]:
+    """What tomllib says is wrong, and the line and column (``None`` at the file's end)."""
+    message = str(exc)
+    at = _TOML_AT.fullmatch(message)
+    if at is None:
+        return message.removesuffix(" (at end of document)"), None, None
+    return at["reason"], at["line"], at["column"]
 
 
 def _depth(value: Any) -> int:

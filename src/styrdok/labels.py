@@ -1,9 +1,12 @@
-"""What the registry's codes are called in the language people read (the glossary of
-DESIGN.md backwards): ``action_plan`` is *handlingsplan* in Swedish, *action plan* in
-English. Used by the command line's tables, the HTML report and intranet pages; every value
-of every enumeration has a label (a test checks)."""
+"""What the registry's codes and fields are called in the language people read (the
+glossary of DESIGN.md backwards): ``action_plan`` is *handlingsplan* in Swedish, *action
+plan* in English; ``next_review_on`` is *nästa aktualitetsprövning*, *next review*. Used by
+the command line's tables and records, the HTML report and intranet pages; every value of
+every enumeration has a label (a test checks)."""
 
 from __future__ import annotations
+
+import re
 
 from styrdok.i18n import translations
 
@@ -147,17 +150,23 @@ _ACTIONS = {
 }
 
 
-#: The catalog context of :data:`FIELDS` ("title" is a person's job title elsewhere).
-FIELD_CONTEXT = "document field"
+#: The catalog context of :data:`FIELDS`: a word may be translated otherwise elsewhere.
+FIELD_CONTEXT = "field"
 
-#: A document's fields by name, as a version comparison names them (nested ones dotted);
-#: taken into the catalog under :data:`FIELD_CONTEXT` by ``python -m styrdok.i18n``.
+#: A record's fields by name, as a record's lines (``doc show``, ``disp show``, ``person
+#: show`` …) and a version comparison name them: nested ones dotted, an entry of a list as
+#: ``name[].field`` (``{number}`` is its place in the list) and a list's entries as a whole
+#: as ``name[]``. Taken into the catalog under :data:`FIELD_CONTEXT` by
+#: ``python -m styrdok.i18n``.
 FIELDS = {
+    # Document
+    "ref": "reference",
     "title": "title",
     "doc_type": "type",
     "owner": "owner",
     "guardian": "guardian",
     "status": "status",
+    "version": "version",
     "adopted_by": "adopted by",
     "decided_on": "decision date",
     "effective_from": "effective from",
@@ -176,26 +185,132 @@ FIELDS = {
     "valid_until": "valid until",
     "non_compliance": "if the rule is not followed",
     "faq": "FAQ",
+    "faq[].question": "question {number}",
+    "faq[].answer": "answer {number}",
     "parent": "parent document",
     "supersedes": "supersedes",
     "related": "related documents",
     "text_url": "link to the full text",
     "text": "text",
     "word_count": "word count",
+    "ack_version": "read confirmation of version",
+    "draft": "draft revision",
+    "revision": "revision",
     "dispensation_rules.allowed": "dispensations allowed",
     "dispensation_rules.requirements": "requirements for a dispensation",
     "dispensation_rules.approvers": "may approve dispensations",
     "dispensation_rules.max_duration_days": "longest dispensation (days)",
     "dispensation_rules.max_renewals": "renewals allowed",
     "reminder_offsets": "reminders (days before)",
+    # DocumentVersion (its snapshot's fields are the document's)
+    "document_ref": "document",
+    "in_force_until": "no longer in force from",
+    "annulled.by": "adoption annulled by",
+    "annulled.on": "adoption annulled on",
+    "annulled.reason": "why the adoption was annulled",
+    # Dispensation
+    "scope": "scope",
+    "requested_by": "requested by",
+    "requested_on": "requested on",
+    "responsible": "responsible",
+    "valid_from": "valid from",
+    "funding.funded_by": "funded by",
+    "funding.estimated_cost": "estimated cost",
+    "funding.currency": "currency",
+    "funding.no_extra_cost": "no extra cost",
+    "funding.note": "funding, note",
+    "clause": "clause",
+    "justification": "justification",
+    "conditions": "conditions",
+    "decision.by": "decided by",
+    "decision.on": "decision date",
+    "decision.reasoning": "reasons for the decision",
+    "decision.delegated": "decided under delegation",
+    "decision.reported_to": "reported to",
+    "renewal_of": "renews",
+    "ended_on": "ended on",
+    "end_reason": "why it ended",
+    "ended_by": "ended by",
+    "evaluation.by": "evaluated by",
+    "evaluation.on": "evaluated on",
+    "evaluation.outcome": "outcome",
+    "evaluation.lessons": "lessons learned",
+    "evaluation.rule_change_suggested": "rule change suggested",
+    "annulled[]": "annulled decision {number}",
+    "annulment.by": "annulled by",
+    "annulment.on": "annulled on",
+    "annulment.reason": "why it was annulled",
+    # Person, Body
+    "name": "name",
+    "email": "e-mail",
+    "unit": "unit",
+    "is_admin": "administrator",
+    "active": "active",
+    "unit_since": "in the unit since",
+    "level": "level",
+    "contact": "contact",
+    # A unit as `unit show` shows it
+    "kind": "kind",
+    "path": "place in the organisation",
+    "manager": "manager",
+    "units_under": "units under it",
+    "staff": "staff",
+    "staff_with_units_under": "staff with the units under it",
 }
 
+#: Fields named otherwise in one kind of record, by the record's class: a person's title
+#: is a job title; a version's dates are the version's, not the document's.
+FIELDS_OF = {
+    "Person": {"title": "job title"},
+    "DocumentVersion": {
+        "in_force_from": "version in force from",
+        "in_force_until": "version no longer in force from",
+    },
+}
 
-def field_label(name: str, language: str = "sv") -> str:
-    """A document field's name as people read it (``next_review_on``: *nästa
-    aktualitetsprövning*); a field not listed (a list entry, ``faq[0].answer``) as it is."""
-    english = FIELDS.get(name)
-    return name if english is None else translations(language).pgettext(FIELD_CONTEXT, english)
+#: Nested records whose fields are named as the record's own: a version's
+#: ``snapshot.title`` is the document's title.
+_SHOWN_AS_OWN = ("snapshot.",)
+
+#: An entry of a list among flattened names: ``faq[2].answer``.
+_ENTRY = re.compile(r"(?P<head>[^\[\]]+)\[(?P<number>\d+)\]\.(?P<tail>.+)")
+
+
+def field_label(name: str, language: str = "sv", *, record: str | None = None) -> str:
+    """A record's field as people read it (``next_review_on``: *nästa
+    aktualitetsprövning*; ``faq[2].answer``: *svar 2*); ``record``, the record's class name,
+    for a field it names otherwise (a ``Person``'s title is a job title). A field not
+    listed (a plugin's) as it is."""
+    english = FIELDS_OF.get(record or "", {}).get(name) or FIELDS.get(name)
+    if english is not None:
+        return _field(english, language)
+    for prefix in _SHOWN_AS_OWN:
+        if name.startswith(prefix):
+            return field_label(name.removeprefix(prefix), language)
+    entry = _ENTRY.fullmatch(name)
+    if entry is None:
+        return name
+    head, number, tail = entry["head"], entry["number"], entry["tail"]
+    whole = FIELDS.get(f"{head}[].{tail}")
+    if whole is not None:
+        return _field(whole, language).format(number=number)
+    entries = FIELDS.get(f"{head}[]")
+    if entries is None:
+        return name
+    shown = _field(entries, language).format(number=number)
+    return f"{shown}, {field_label(tail, language, record=record)}"
+
+
+def _field(english: str, language: str) -> str:
+    return translations(language).pgettext(FIELD_CONTEXT, english)
+
+
+def field_names() -> list[str]:
+    """Every field name of :data:`FIELDS` and :data:`FIELDS_OF`, in English: the catalog's."""
+    names = [*FIELDS.values()]
+    for fields in FIELDS_OF.values():
+        names += fields.values()
+    return list(dict.fromkeys(names))
 
 
 def action_label(action: str, language: str = "sv") -> str:

@@ -24,7 +24,39 @@ MAX_OFFSET_DAYS = 180
 MAX_TEXT = 1_000
 
 
-# --- how a value is shown in a message -----------------------------------------------------
+# --- how a message says what a setting must be, and what it got ---------------------------
+#
+# Each kind of setting says what it must be with one of these phrases, its ``{…}`` filled in
+# from the setting: ``[smtp] port: expected a whole number 1–65535, got "25"``. They are
+# English here; ``styrdok.i18n.errors`` recognises a phrase filled in and translates it
+# (they are in the catalog with the context ``error``), so the message reads whole in the
+# reader's language.
+
+WHOLE_NUMBER = "a whole number {min}–{max}"
+NUMBER = "a number {min}–{max}"
+TRUE_OR_FALSE = "true or false (without quotes)"
+ONE_OF = "one of {choices}"
+ONE_LINE = "text on one line (1–{max} characters)"
+ANY_OF = "a list of any of {choices}"
+TEXTS = 'a list of texts, e.g. ["a", "b"] (at most {max})'
+DAYS = "a list of whole days 0–{max}, e.g. [60, 30, 7, 0]"
+WEB_ADDRESS = "a web address, e.g. https://intranat.mittkoping.se/styrdok"
+#: What a message says was given where a table was not expected.
+A_TABLE = "a table"
+
+#: Every phrase above.
+PHRASES = (
+    WHOLE_NUMBER,
+    NUMBER,
+    TRUE_OR_FALSE,
+    ONE_OF,
+    ONE_LINE,
+    ANY_OF,
+    TEXTS,
+    DAYS,
+    WEB_ADDRESS,
+    A_TABLE,
+)
 
 
 def shown(value: Any, *, limit: int = 60) -> str:
@@ -43,7 +75,7 @@ def _toml(value: Any, depth: int) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return "a table"
+        return A_TABLE
     if isinstance(value, list | tuple):
         if depth >= 2:
             return "[…]"
@@ -99,7 +131,7 @@ class Int(Setting):
     @property
     def expected(self) -> str:
         """``a whole number MIN–MAX``."""
-        return f"a whole number {self.min}–{self.max}"
+        return WHOLE_NUMBER.format(min=self.min, max=self.max)
 
     def convert(self, value: Any) -> int:
         """The whole number, if it is one from ``min`` to ``max``."""
@@ -118,7 +150,7 @@ class Float(Setting):
     @property
     def expected(self) -> str:
         """``a number MIN–MAX``."""
-        return f"a number {self.min:g}–{self.max:g}"
+        return NUMBER.format(min=f"{self.min:g}", max=f"{self.max:g}")
 
     def convert(self, value: Any) -> float:
         """The number as a ``float``, if it is finite and from ``min`` to ``max``."""
@@ -137,7 +169,7 @@ class Bool(Setting):
     @property
     def expected(self) -> str:
         """``true or false (without quotes)``."""
-        return "true or false (without quotes)"
+        return TRUE_OR_FALSE
 
     def convert(self, value: Any) -> bool:
         """The boolean, if it is one (not text)."""
@@ -160,8 +192,8 @@ class Str(Setting):
     def expected(self) -> str:
         """The choices, or ``text on one line (1–N characters)``."""
         if self.choices:
-            return "one of " + ", ".join(json.dumps(c) for c in self.choices)
-        return f"text on one line (1–{MAX_TEXT} characters)"
+            return ONE_OF.format(choices=", ".join(json.dumps(c) for c in self.choices))
+        return ONE_LINE.format(max=MAX_TEXT)
 
     def convert(self, value: Any) -> str:
         """The text, if it is a clean line (and one of ``choices`` when given)."""
@@ -182,8 +214,8 @@ class StrList(Setting):
     def expected(self) -> str:
         """The choices, or ``a list of texts, e.g. ["a", "b"] (at most N)``."""
         if self.choices:
-            return "a list of any of " + ", ".join(json.dumps(c) for c in self.choices)
-        return f'a list of texts, e.g. ["a", "b"] (at most {self.max_items})'
+            return ANY_OF.format(choices=", ".join(json.dumps(c) for c in self.choices))
+        return TEXTS.format(max=self.max_items)
 
     def convert(self, value: Any) -> tuple[str, ...]:
         """The texts as a tuple, if it is a list of at most ``max_items`` clean lines (each
@@ -207,7 +239,7 @@ class Days(Setting):
     @property
     def expected(self) -> str:
         """``a list of whole days 0–MAX, e.g. [60, 30, 7, 0]``."""
-        return f"a list of whole days 0–{self.max}, e.g. [60, 30, 7, 0]"
+        return DAYS.format(max=self.max)
 
     def convert(self, value: Any) -> tuple[int, ...]:
         """The days, largest first, each once, if it is a non-empty list of whole days from
@@ -227,7 +259,7 @@ class WebUrl(Setting):
     @property
     def expected(self) -> str:
         """``a web address, e.g. https://…``."""
-        return "a web address, e.g. https://intranat.mittkoping.se/styrdok"
+        return WEB_ADDRESS
 
     def convert(self, value: Any) -> str:
         """The address without its trailing ``/``, if it is a web address."""

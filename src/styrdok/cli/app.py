@@ -253,6 +253,13 @@ def _global_option(args: Sequence[str], params: Sequence[click.Parameter], name:
     return None
 
 
+def error_line(message: str) -> str:
+    """``Error: message``: the line a failed command ends with. The prefix comes from the
+    catalog, as click's own (``Error: {message}``), and stays ``Error:`` in every language
+    so that scripts and logs find it; what follows is in the reader's language."""
+    return translations(current_language()).gettext("Error: {message}").format(message=message)
+
+
 class StyrdokGroup(TranslatedHelp, click.Group):
     """A group that turns every error into one line, ``Error: …``, and an exit code:
     1 for a refused or failed operation, 2 for a usage mistake. Never a traceback.
@@ -303,15 +310,15 @@ class StyrdokGroup(TranslatedHelp, click.Group):
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.Abort:
-            click.echo("Error: aborted", err=True)
+            click.echo(error_line(translations(current_language()).gettext("aborted")), err=True)
             sys.exit(1)
         except click.UsageError as exc:
             see = translations(current_language()).gettext("see '{command} --help'")
             hint = f" ({see.format(command=exc.ctx.command_path)})" if exc.ctx else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            click.echo(error_line(f"{exc.format_message()}{hint}"), err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(error_line(exc.format_message()), err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # Output piped into `head` and the like: stop quietly, as Unix tools do.

@@ -138,7 +138,8 @@ def _print_diff(diff: VersionDiff, *, color: bool) -> None:
     language = reader_language()
     for change in diff.fields:
         name = field_label(change.field, language)
-        click.echo(f"  {name}: {_shown(change.before)} → {_shown(change.after)}")
+        before, after = (_shown(v, change.field, language) for v in (change.before, change.after))
+        click.echo(f"  {name}: {before} → {after}")
     if not diff.text_changed:
         return
     click.echo(said("Text:"))
@@ -155,9 +156,22 @@ def _print_diff(diff: VersionDiff, *, color: bool) -> None:
     click.echo("".join(out).rstrip("\n"))
 
 
-def _shown(value: object) -> str:
+#: A document's fields whose values are codes (``guideline``), shown by their labels.
+_CODED = frozenset({"doc_type", "status"})
+
+
+def _shown(value: object, field: str, language: str) -> str:
+    """A compared value as people read it: a code by its label, yes/no in ``language``."""
+    from styrdok.i18n import translations
+    from styrdok.labels import label
+
     if value is None or value == "" or value == []:
         return "–"
+    if isinstance(value, bool):
+        gettext = translations(language).gettext
+        return gettext("yes") if value else gettext("no")
+    if field in _CODED and isinstance(value, str):
+        return label(value, language)
     if isinstance(value, list):
         return ", ".join(
             json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value

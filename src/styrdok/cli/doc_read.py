@@ -90,9 +90,22 @@ def doc_show(app: App, ref: str, version: int | None, on: dt.date | None) -> Non
         )
     ]
     if not chosen:
-        known = ", ".join(str(v.version) for v in versions) or "none"
-        what = f"no version {version}" if version is not None else f"no version in force on {on}"
-        raise click.ClickException(f"{ref} has {what} (adopted versions: {known})")
+        known = ", ".join(str(v.version) for v in versions) or said("none")
+        if version is not None:
+            message = said(
+                "{ref} has no version {version} (adopted versions: {known})",
+                ref=ref,
+                version=version,
+                known=known,
+            )
+        else:
+            message = said(
+                "{ref} has no version in force on {on} (adopted versions: {known})",
+                ref=ref,
+                on=on,
+                known=known,
+            )
+        raise click.ClickException(message)
     emit_object(chosen[0], app.fmt)
 
 

@@ -153,7 +153,7 @@ def doc_detach(app: App, ref: str, file: str) -> None:
       styrdok --as maria.nystrom doc detach RIKT-SOC-01 1
     """
     attachment = app.registry().detach_file(ref, file, actor=app.actor, config=app.config())
-    done(f"Detached {attachment.label} from {ref}.", attachment, app.fmt)
+    done(said("Detached {label} from {ref}.", label=attachment.label, ref=ref), attachment, app.fmt)
 
 
 @click.command("file")

@@ -173,9 +173,13 @@ def emit_rows(
 
 
 def emit_object(obj: Any, fmt: str, *, language: str | None = None) -> None:
-    """Print one record: ``field: value`` lines, or JSON, or a one-row CSV. In the lines, a
-    code is shown by its label and a bool as yes or no in ``language`` (default: the
-    reader's); JSON and CSV keep the codes."""
+    """Print one record: ``field: value`` lines, or JSON, or a one-row CSV.
+
+    The lines are for people, in ``language`` (default: the reader's): each field by its
+    name (:func:`styrdok.labels.field_label`: *nästa aktualitetsprövning*, not
+    ``next_review_on``), a code by its label and a bool as yes or no; a field without a
+    value, or a line that says again what one above said, is left out. JSON and CSV keep
+    every field under its code, with its code."""
     data = _plain(obj)
     flat = _flatten(data)
     if fmt == "json":
@@ -185,16 +189,47 @@ def emit_object(obj: Any, fmt: str, *, language: str | None = None) -> None:
             sheet.writerow(list(flat))
             sheet.writerow([_csv_cell(v) for v in flat.values()])
     else:
-        language = reader_language(language)
-        codes = _codes(obj)
-        width = max((len(k) for k in flat), default=0)
-        for key, value in flat.items():
-            value = codes.get(key, value)
-            text = value if type(value) is str else _shown(value, language)
-            lines = text.splitlines() or [""]
-            click.echo(f"{key.ljust(width)}  {lines[0]}")
-            for more in lines[1:]:
-                click.echo(f"{'':{width}}  {more}")
+        lines = _lines(obj, flat, reader_language(language))
+        width = max((len(name) for name, _ in lines), default=0)
+        for name, text in lines:
+            first, *more = text.splitlines()
+            click.echo(f"{name.ljust(width)}  {first}".rstrip())
+            for line in more:
+                click.echo(f"{'':{width}}  {line}".rstrip())
+
+
+def _lines(obj: Any, flat: dict[str, Any], language: str) -> list[tuple[str, str]]:
+    """A record's (name, value) lines as people read them: see :func:`emit_object`."""
+    import attrs
+
+    from styrdok.labels import field_label
+
+    codes = _codes(obj)
+    record = type(obj).__name__ if attrs.has(type(obj)) else None
+    flat = _with_money(obj, flat, language)
+    lines: dict[tuple[str, str], None] = {}
+    for key, value in flat.items():
+        value = codes.get(key, value)
+        text = value if type(value) is str else _shown(value, language)
+        if text.strip():
+            lines[(field_label(key, language, record=record), text)] = None
+    return list(lines)
+
+
+def _with_money(obj: Any, flat: dict[str, Any], language: str) -> dict[str, Any]:
+    """A dispensation's estimated cost as an amount people read (``18 500 kr``), its
+    currency in it rather than on a line of its own."""
+    from styrdok.dispensation import Dispensation
+    from styrdok.i18n import money
+
+    if not isinstance(obj, Dispensation) or obj.funding.estimated_cost is None:
+        return flat
+    shown = money(obj.funding.estimated_cost, obj.funding.currency, language)
+    return {
+        key: shown if key == "funding.estimated_cost" else value
+        for key, value in flat.items()
+        if key != "funding.currency"
+    }
 
 
 def _codes(obj: Any) -> dict[str, enum.Enum]:

@@ -94,7 +94,8 @@ def person_anonymise(app: App, ref: str, yes: bool) -> None:
     """
     if not yes:
         click.confirm(
-            f"Replace {ref} with a pseudonym everywhere? This cannot be undone", abort=True
+            said("Replace {ref} with a pseudonym everywhere? This cannot be undone", ref=ref),
+            abort=True,
         )
     anonymous = app.registry().anonymise_person(ref, actor=app.actor)
     done(

@@ -40,11 +40,11 @@ def extract() -> Catalog:
         template.add(message)
     for message in errors.messages():
         template.add(message, auto_comments=["error"])
-    for word in errors.WORDS:
+    for word in (*errors.WORDS, *errors.phrases()):
         template.add(word, context=errors.WORD_CONTEXT)
     from styrdok import labels
 
-    for field in labels.FIELDS.values():
+    for field in labels.field_names():
         template.add(field, context=labels.FIELD_CONTEXT)
     return template
 

@@ -5,42 +5,47 @@ the library's callers and its tests read them. They are translated where people 
 — the command line's ``Error: …``, the intranet's pages and its API's problem ``detail`` —
 by recognising the message again: every f-string in a ``raise <StyrdokError>(…)`` of the
 package is a *template* (``{actor_ref} may not {action}: only an administrator may``)
-found by reading the source (:func:`raise_sites`), its ``{…}`` fields turned into named
-placeholders. A message that fits a template is rebuilt from the template's translation
+found by reading the source (:mod:`styrdok.i18n.templates`), its ``{…}`` fields turned into
+named placeholders. A message that fits a template is rebuilt from the template's translation
 with the same parts; one that fits none (a plugin's own, say) is shown as it is.
 
 A part that is itself an error (``{exc}`` in ``f"{attribute.name}: {exc}"``) is
 translated in turn; a state (``{document.status.value}``) is shown by its label; a verb
-or noun the core passes in (``may not {action}``) is looked up among :data:`WORDS`.
+or noun the core passes in (``may not {action}``) is looked up among :data:`WORDS`; a part
+that is one of :func:`phrases` filled in (what a setting must be: ``expected a whole number
+1–65535``) is translated whole. When several templates fit a message, the first that can
+say every part in the reader's language is used.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
-
-import attrs
 
 from styrdok.i18n import translations
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-#: The exceptions whose messages are shown to people (``styrdok.errors``).
-ERRORS = frozenset(
-    {
-        "StyrdokError",
-        "InvalidValue",
-        "NotFound",
-        "AlreadyExists",
-        "PermissionDenied",
-        "RuleViolation",
-        "Conflict",
-        "RegistryUnavailable",
-    }
+from styrdok.i18n.templates import (
+    TEMPLATES_FILE,
+    Template,
+    found_templates,
+    parsed,
+    raise_sites,
+    templates,
 )
+
+__all__ = [
+    "TEMPLATES_FILE",
+    "WORDS",
+    "WORD_CONTEXT",
+    "found_templates",
+    "messages",
+    "os_error",
+    "phrases",
+    "placeholders",
+    "raise_sites",
+    "translate_error",
+    "untranslated",
+    "word",
+]
 
 #: The catalog context of :data:`WORDS`.
 WORD_CONTEXT = "error"
@@ -110,185 +115,11 @@ WORDS = (
 
 #: Placeholders whose part is one of :data:`WORDS` or a state's code.
 _WORD_PARTS = frozenset({"action", "role", "what", "wanted", "table", "kind"})
+#: Placeholders whose part says what a value must be: one of :func:`phrases` filled in, one
+#: of :data:`WORDS`, or a type's name (``readable``: ``date | None``), never English prose.
+_EXPECTED_PARTS = ("expected", "readable")
 _OR = "or"  # among WORDS; a variable, so that the extraction does not take it without context
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-@attrs.frozen
-class Template:
-    """One message the core raises, with ``{name}`` where its f-string has a field."""
-
-    text: str
-    """The English message with named placeholders: the catalog's msgid."""
-    pattern: re.Pattern[str]
-    """Matches a message formatted from it, a group for each placeholder."""
-    errors: frozenset[str]
-    """Placeholders whose part is an error message in its own right (``{exc}``)."""
-    literal: int
-    """How many fixed characters (not spaces) it has: the more, the surer a match."""
-
-
-def _name(expr: ast.expr) -> str:
-    """A placeholder's name, from the expression the f-string formats."""
-    parts: list[str] = []
-    node = expr
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return "_".join([node.id, *reversed(parts)])
-    words = re.sub(r"\W+", "_", ast.unparse(expr)).strip("_")
-    words = re.sub(r"_+", "_", words)[:30].strip("_")
-    return words if words and not words[0].isdigit() else "value"
-
-
-def _constants(tree: ast.Module) -> dict[str, object]:
-    """A module's top-level constants (``INVALID = "…"``, ``MAX_DAYS = 365``)."""
-    found: dict[str, object] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            value = node.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str | int):
-                for target in targets:
-                    if isinstance(target, ast.Name) and target.id.isupper():
-                        found[target.id] = value.value
-    return found
-
-
-#: A template's pieces: fixed text, or a field as (name, is an error).
-_Piece = str | tuple[str, bool]
-
-
-def _pieces(expr: ast.expr, constants: dict[str, object]) -> Iterator[list[_Piece]]:
-    """The templates one message expression can give (one for each branch of an ``if``)."""
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        yield [expr.value]
-    elif isinstance(expr, ast.Name) and isinstance(constants.get(expr.id), str):
-        yield [str(constants[expr.id])]
-    elif isinstance(expr, ast.IfExp):
-        yield from _pieces(expr.body, constants)
-        yield from _pieces(expr.orelse, constants)
-    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        for left in _pieces(expr.left, constants):
-            for right in _pieces(expr.right, constants):
-                yield left + right
-    elif isinstance(expr, ast.JoinedStr):
-        pieces: list[_Piece] = []
-        for value in expr.values:
-            if isinstance(value, ast.Constant):
-                pieces.append(str(value.value))
-            elif isinstance(value, ast.FormattedValue):
-                pieces.append(_field(value, constants))
-        yield pieces
-    else:
-        yield [(_name(expr), _is_error(expr))]
-
-
-def _field(value: ast.FormattedValue, constants: dict[str, object]) -> _Piece:
-    inner = value.value
-    if isinstance(inner, ast.Name) and inner.id in constants:
-        # A module's constant is the same in every message: part of the fixed text.
-        shown = constants[inner.id]
-        if value.conversion == ord("r"):
-            shown = repr(shown)
-        spec = value.format_spec
-        if spec is None:
-            return str(shown)
-        if isinstance(spec, ast.JoinedStr) and all(
-            isinstance(v, ast.Constant) for v in spec.values
-        ):
-            return format(shown, "".join(str(v.value) for v in spec.values))  # type: ignore[attr-defined]
-    return (_name(inner), _is_error(inner))
-
-
-def _is_error(expr: ast.expr) -> bool:
-    """Whether a field formats a caught exception (``{exc}``, ``str(exc)``)."""
-    return any(isinstance(node, ast.Name) and node.id == "exc" for node in ast.walk(expr))
-
-
-def _template(pieces: list[_Piece]) -> Template | None:
-    text, regex, errors, literal = [], [], set(), 0
-    seen: set[str] = set()
-    for piece in pieces:
-        if isinstance(piece, str):
-            text.append(piece.replace("{", "{{").replace("}", "}}"))
-            regex.append(re.escape(piece))
-            literal += sum(not char.isspace() for char in piece)
-            continue
-        name, is_error = piece
-        text.append("{" + name + "}")
-        regex.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
-        seen.add(name)
-        if is_error:
-            errors.add(name)
-    if literal == 0:
-        return None  # ``raise InvalidValue(str(exc))``: the message is another one's
-    return Template(
-        text="".join(text),
-        pattern=re.compile(r"\A" + "".join(regex) + r"\Z", re.DOTALL),
-        errors=frozenset(errors),
-        literal=literal,
-    )
-
-
-def raise_sites(package: Path = PACKAGE_DIR) -> Iterator[tuple[Path, int, Template]]:
-    """Every template of a ``raise <StyrdokError>(…)`` in ``package``, with where it is."""
-    for path in sorted(package.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = _constants(tree)
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
-                continue
-            func = node.exc.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name not in ERRORS or not node.exc.args:
-                continue
-            for pieces in _pieces(node.exc.args[0], constants):
-                template = _template(pieces)
-                if template is not None:
-                    yield path, node.lineno, template
-
-
-#: The templates as ``python -m styrdok.i18n`` last found them: reading them from there
-#: rather than from the source keeps a refusal on the command line quick.
-TEMPLATES_FILE = Path(__file__).parent / "locale" / "error_templates.json"
-
-
-def found_templates() -> list[dict[str, object]]:
-    """Every template in the source, as :data:`TEMPLATES_FILE` lists them."""
-    unique = {template.text: template for _path, _line, template in raise_sites()}
-    return [{"text": text, "errors": sorted(unique[text].errors)} for text in sorted(unique)]
-
-
-@cache
-def templates() -> tuple[Template, ...]:
-    """The package's templates, most specific first."""
-    import json
-
-    try:
-        listed = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        listed = found_templates()
-    unique = [_parsed(entry["text"], frozenset(entry["errors"])) for entry in listed]
-    found = [template for template in unique if template is not None]
-    return tuple(sorted(found, key=lambda t: (-t.literal, t.text)))
-
-
-_TEXT_PIECE = re.compile(r"(\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\})")
-
-
-def _parsed(text: str, errors: frozenset[str]) -> Template | None:
-    """A template from its text: fixed text, ``{{``/``}}`` for braces, ``{name}`` fields."""
-    pieces: list[_Piece] = []
-    for piece in _TEXT_PIECE.split(text):
-        if piece in ("{{", "}}"):
-            pieces.append(piece[0])
-        elif piece.startswith("{") and piece.endswith("}"):
-            pieces.append((piece[1:-1], piece[1:-1] in errors))
-        elif piece:
-            pieces.append(piece)
-    return _template(pieces)
 
 
 def messages() -> list[str]:
@@ -318,7 +149,9 @@ def translate_error(message: str, language: str) -> str:
             }
             return translated.format(**parts)
         except _EnglishPhrase:
-            return message  # all English beats a Swedish sentence around an English phrase
+            # All English beats a Swedish sentence around an English phrase; but another
+            # template that fits the same message may say it whole.
+            continue
         except (KeyError, IndexError, ValueError):
             return message
     where = _WHERE.match(message)
@@ -334,7 +167,7 @@ class _EnglishPhrase(Exception):
 
 
 #: English prose: it starts with two words of letters (a ref, a code or a date does not).
-_PROSE = re.compile(r"[A-Za-z]+ [A-Za-z(]")
+_PROSE = re.compile(r"[A-Za-z]+[,;]? [A-Za-z(]")
 
 
 def _part(name: str, value: str, template: Template, language: str) -> str:
@@ -342,11 +175,43 @@ def _part(name: str, value: str, template: Template, language: str) -> str:
         return translate_error(value, language)
     if name == "wanted" or name.endswith("status_value"):
         return word(value, language, code=True)
-    if name in _WORD_PARTS or name.endswith("expected"):
+    expected = name in _WORD_PARTS or name.endswith(_EXPECTED_PARTS)
+    # What a value must be, or what was given instead (``got {shown(value)}``, ``got
+    # {type(value).__name__}``): never a person's free text, which could start "one of".
+    if expected or "shown" in name or name.startswith("type_"):
+        phrase = _phrase(value, language)
+        if phrase is not None:
+            return phrase
+    if expected:
         if _PROSE.match(value) and not _known(value, language):
             raise _EnglishPhrase(value)
         return word(value, language)
     return value
+
+
+def phrases() -> tuple[str, ...]:
+    """Phrases the core fills in and puts into its messages: what a setting must be
+    (``expected a whole number {min}–{max}``), what it got instead (``a table``). In the
+    catalog with the context :data:`WORD_CONTEXT`."""
+    from styrdok.settings_schema import PHRASES
+
+    return PHRASES
+
+
+@cache
+def _phrase_templates() -> tuple[Template, ...]:
+    found = (parsed(text, frozenset()) for text in phrases())
+    return tuple(template for template in found if template is not None)
+
+
+def _phrase(value: str, language: str) -> str | None:
+    """``value`` in ``language`` if it is one of :func:`phrases` filled in; else ``None``."""
+    for template in _phrase_templates():
+        found = template.pattern.match(value)
+        if found is not None:
+            said = translations(language).pgettext(WORD_CONTEXT, template.text)
+            return said.format(**found.groupdict())
+    return None
 
 
 def _known(value: str, language: str) -> bool:
