@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,8 +26,30 @@ def test_the_migrated_schema_equals_the_models(db_path: Path) -> None:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "include_name": include_name}
         )
-        assert compare_metadata(context, metadata) == []
+        differences = compare_metadata(context, metadata)
+        table_sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'dispensation'"
+        ).scalar_one()
     engine.dispose()
+    assert _without_inline_deferral(differences) == []
+    # Added in place by 0014, the reference is a column constraint, whose deferral SQLite
+    # keeps but SQLAlchemy does not read back: it is in the table's own definition.
+    assert "ended_by VARCHAR(64) REFERENCES person (ref) DEFERRABLE INITIALLY DEFERRED" in (
+        table_sql
+    )
+
+
+def _without_inline_deferral(differences: list[Any]) -> list[Any]:
+    """The differences, less a reference reflected without its ``DEFERRABLE INITIALLY
+    DEFERRED`` (SQLite's reflection reads it only from a table constraint) and its twin."""
+
+    def key(fk: sa.ForeignKeyConstraint) -> tuple[str, tuple[str, ...], str]:
+        return fk.parent.name, tuple(c.name for c in fk.columns), fk.referred_table.name
+
+    removed = {key(d[1]) for d in differences if d[0] == "remove_fk" and d[1].deferrable is None}
+    added = {key(d[1]) for d in differences if d[0] == "add_fk" and d[1].deferrable}
+    twins = removed & added
+    return [d for d in differences if not (d[0] in ("remove_fk", "add_fk") and key(d[1]) in twins)]
 
 
 def test_head_constant_matches_the_newest_migration() -> None:
