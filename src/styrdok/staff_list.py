@@ -12,7 +12,10 @@ cell reads as its column's kind, the username is a valid ref, not reserved and o
 only, a unit's name is not shared by two units — and leaves the field rules to
 :func:`person`, which the sync calls only for rows that create or change someone: in a list
 of 57,000 that HR exports every night nearly every row is unchanged, and building and
-checking a person for each cost more than everything else the sync does.
+checking a person for each cost more than everything else the sync does. When a sync does
+create or change thousands (the first one creates every person),
+:class:`styrdok.staff_persons.Persons` makes them: a row is already normalised, so only
+the field validators run, once each.
 """
 
 from __future__ import annotations
@@ -123,15 +126,15 @@ def read(
     shown = headings.shown
     rows: dict[str, StaffRow] = {}
     unknown: dict[str, tuple[int, str]] = {}
-    # Memory grows with the list (about half a kilobyte a row): a title most rows share
-    # is kept once, and a ref already in lower case is its own key.
-    titles: dict[str, str] = {}
+    # Memory grows with the list (about half a kilobyte a row): a unit or title most rows
+    # share is kept once (_Cells), and a ref already in lower case is its own key.
+    exact = units.exact or {}  # the common unit: one of the organisation's, by its ref
     pending = 0
     for number, values in source:
         ref, name, email, unit, title, active = cells.read(number, values)
-        resolved = None if unit is None else units.resolve(unit, number, shown)
-        if title is not None:
-            title = titles.setdefault(title, title)
+        resolved = exact.get(unit)  # an empty cell's None is no key
+        if resolved is None and unit is not None:
+            resolved = units.resolve(unit, number, shown)
         row = StaffRow(number, ref, name, email, resolved or unit, title, active)
         if ref is None or not REF_PATTERN.fullmatch(ref):
             person(row, shown, unit_since=None)  # the username's own error, as any import's
@@ -203,8 +206,13 @@ class _Cells:
         self.width = len(headings.columns)
         where = {column.key: i for i, column in enumerate(headings.columns) if column is not None}
         self.ref = where["ref"]
-        # (position in the result, cell index) of each other text column the list has.
-        self.text = [(n, where[key]) for n, key in enumerate(_TEXT_FIELDS) if key in where][1:]
+        # (position in the result, cell index) of each other text column the list has:
+        # name and e-mail, different on each row, and unit and title, a few hundred values
+        # on 57,000 rows, each read once (and kept once) in ``seen``.
+        columns = [(n, where[key]) for n, key in enumerate(_TEXT_FIELDS) if key in where]
+        self.text = [(n, i) for n, i in columns if _TEXT_FIELDS[n] in ("name", "email")]
+        self.shared = [(n, i) for n, i in columns if _TEXT_FIELDS[n] in ("unit", "title")]
+        self.seen: dict[str, str | None] = {}
         self.active = where.get("active")
         self.boolean, self.bad = sheet_cells.BOOLEAN.read, sheet_cells.BadCell
         self.strays = [
@@ -231,6 +239,16 @@ class _Cells:
                 values[n] = (value.strip() if value.isascii() else normalise(value)) or None
             elif value is not None:
                 return self._imported(number, cells)
+        seen = self.seen
+        for n, i in self.shared:
+            value = cells[i]
+            if type(value) is str:
+                text = seen.get(value, _UNSEEN)
+                if text is _UNSEEN:
+                    text = seen[value] = normalise(value) or None
+                values[n] = text
+            elif value is not None:
+                return self._imported(number, cells)
         if self.active is not None:
             try:
                 active = self.boolean(cells[self.active])
@@ -249,6 +267,10 @@ class _Cells:
             if values[n] is not None:
                 values[n] = normalise(values[n]) or None
         return [*values, data.get("active", True)]
+
+
+#: What :attr:`_Cells.seen` gives for a cell not yet read.
+_UNSEEN: Any = object()
 
 
 def _filled(cell: Any) -> bool:

@@ -47,6 +47,7 @@ from styrdok.model import Dispensation, DispStatus, DocStatus, Document, Person
 from styrdok.organisation import StaffRecord
 from styrdok.staff_list import LEFT_OUT, StaffList, StaffRow
 from styrdok.staff_list import heading_map as heading_map  # the command line checks [staff]
+from styrdok.staff_persons import Persons
 from styrdok.text import ref_key
 from styrdok.usecases.arguments import use_case
 from styrdok.usecases.work import SYSTEM_ACTOR, Work, evolve
@@ -210,6 +211,7 @@ class _Plan:
         self.work = work
         self.staff = staff
         self.today = today
+        self.persons = Persons(staff.shown)
         self.created: list[StaffChange] = []
         self.updated: list[StaffChange] = []
         self.reactivated: list[StaffChange] = []
@@ -225,7 +227,7 @@ class _Plan:
         # The compared fields of a row and of a record, as tuples compared in one step.
         incoming = operator.itemgetter(*(StaffRow._fields.index(f) for f in compared))
         holding = operator.itemgetter(*(StaffRecord._fields.index(f) for f in compared))
-        differing: list[tuple[StaffRow, StaffRecord | None]] = []
+        differing: list[tuple[int, StaffRow, StaffRecord | None]] = []
         leavers: list[StaffRecord] = []
         for stored in self.work.store.staff_records():
             key = ref_key(stored.ref)
@@ -239,14 +241,22 @@ class _Plan:
             if incoming(row) != holding(stored) and any(
                 map(_differs, incoming(row), holding(stored))
             ):
-                differing.append((row, stored))
+                differing.append((row.number, row, stored))
         # Every stored person has been met (refs regardless of case): the rest is new.
-        differing.extend((row, None) for row in rows.values())
+        differing.extend((row.number, row, None) for row in rows.values())
         rows.clear()
         # In the file's order: people are created in it, and the first bad row is reported.
-        differing.sort(key=lambda pair: pair[0].number)
-        for row, record in differing:
-            self._change(row, record)
+        # Row numbers are unique, so the sort compares nothing else.
+        differing.sort()
+        person, today, created = self.persons.person, self.today, self.created
+        for number, row, record in differing:
+            if record is not None:
+                self._change(row, record)
+                continue
+            since = today if row.unit is not None else None
+            new = person(row, unit_since=since)
+            if new.active:  # someone who has left and was never registered: nothing
+                created.append(StaffChange(number, new))
         for record in leavers:
             self.deactivated.append(StaffChange(None, evolve(_person(record), active=False)))
         if unknown:
@@ -256,15 +266,11 @@ class _Plan:
                 row=number, column=self.staff.shown["unit"], value=repr(unit),
             )  # fmt: skip
 
-    def _change(self, row: StaffRow, record: StaffRecord | None) -> None:
-        """A new row (``record`` is ``None``) or one that differs from what is stored, as a
-        checked person and the change it makes."""
+    def _change(self, row: StaffRow, record: StaffRecord) -> None:
+        """A row that differs from what is stored, as a checked person and the change it
+        makes."""
         since = self.today if row.unit is not None else None  # as a new person gets it
-        incoming = staff_list.person(row, self.staff.shown, unit_since=since)
-        if record is None:
-            if incoming.active:  # someone who has left and was never registered: nothing
-                self.created.append(StaffChange(row.number, incoming))
-            return
+        incoming = self.persons.person(row, unit_since=since)
         stored = _person(record)
         changes: dict[str, Any] = {
             field: getattr(incoming, field)
