@@ -1,13 +1,14 @@
 """What a dispensation's page offers the person reading it: decide, withdraw, renew,
-evaluate — each form shown only to those the core's rules let do it, and a sentence
-saying why to those it does not (the requester learns why they cannot decide their own
-request, rather than meeting a refusal after filling in a form).
+revoke, close early, evaluate — each form shown only to those the core's rules let do it,
+and a sentence saying why to those it does not (the requester learns why they cannot
+decide their own request, rather than meeting a refusal after filling in a form).
 
 Every answer comes from :mod:`styrdok.rules` — :func:`~styrdok.rules.require_decider`,
-:func:`~styrdok.rules.require_may_withdraw`, :func:`~styrdok.rules.require_evaluator`,
-:func:`~styrdok.rules.require_dispensable` and the document's renewal limit — so the page
-cannot offer what the registry would refuse. The registry checks again when the form is
-sent: what is offered here is a courtesy, not the guard.
+:func:`~styrdok.rules.require_may_withdraw`, :func:`~styrdok.rules.require_may_end`,
+:func:`~styrdok.rules.require_evaluator`, :func:`~styrdok.rules.require_dispensable` and
+the document's renewal limit — so the page cannot offer what the registry would refuse.
+The registry checks again when the form is sent: what is offered here is a courtesy, not
+the guard.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class Offers:
     withdraw: bool = False
     """The form to withdraw a pending request."""
     renewal: Renewal = Renewal()
+    revoke: bool = False
+    """The form to revoke an approved dispensation that has not run out (a sanction: its
+    deciders, the document's owner, administrators; never a party to it)."""
+    close: bool = False
+    """The form to close it early (also its requester and its responsible person)."""
     evaluate: bool = False
     """The evaluation form: it has ended, has none, and the reader may give it."""
 
@@ -95,18 +101,29 @@ def offers(reg: Registry, disp: Dispensation, doc: Document, person: Person | No
             "eller ansvarar för den beslutar aldrig själv om den (åtskillnad mellan roller)."
         )
     mine = person.is_admin or person.ref in parties
+    # Ending one that has already run out would only say what its expiry says.
+    running = disp.status is DispStatus.APPROVED and reg.today() <= disp.valid_until
     return Offers(
         decide=pending and _allowed(lambda: rules.require_decider(person, doc, disp)),
         party=party,
         deciders=deciders,
         withdraw=pending and _allowed(lambda: rules.require_may_withdraw(person, disp)),
         renewal=renewal(reg, disp, doc) if mine and disp.status in RENEWABLE else Renewal(),
+        revoke=running and _allowed(lambda: rules.require_may_end(person, doc, disp, "revoke")),
+        close=running and _allowed(lambda: rules.require_may_end(person, doc, disp, "close")),
         evaluate=(
             disp.status in ENDED
             and disp.evaluation is None
             and _allowed(lambda: rules.require_evaluator(person, doc, disp))
         ),
     )
+
+
+def end_days(disp: Dispensation) -> tuple[dt.date, dt.date]:
+    """The first and the last day ``disp`` may be revoked or closed from — the first day
+    it no longer applies: from its first day to the day after its last
+    (:func:`styrdok.rules.require_end_date`)."""
+    return disp.valid_from, disp.valid_until + dt.timedelta(days=1)
 
 
 def renewal(reg: Registry, disp: Dispensation, doc: Document) -> Renewal:

@@ -6,17 +6,20 @@ Each list is read a page at a time by the registry
 (:meth:`~styrdok.Registry.browse_dispensations`, :meth:`~styrdok.Registry.browse_questions`),
 which decides who may decide what (:func:`styrdok.rules.require_decider`) and who may see
 a question about a draft; pages are numbered as the register's (``?sida=N``,
-:func:`.listing.pager`).
+:func:`.listing.pager`). "Mina ärenden" has two lists, each paged on its own: the requests
+waiting by ``?vantar=N``, the rest by ``?sida=N``.
 """
 
 from __future__ import annotations
 
 import time
 
+import attrs
 from flask import Blueprint, g, render_template, request
 
 from styrdok.enums import DispStatus
 from styrdok.model import Person
+from styrdok.usecases.browsing import Paging
 from styrdok_intranet import listing
 from styrdok_intranet.api.context import registry
 
@@ -28,6 +31,39 @@ SETTLED = frozenset(DispStatus) - WAITING
 #: that nationally): on every page it would slow every page. The list itself is always
 #: read fresh and refreshes the count; a form the person sends drops it.
 COUNT_FOR = 60.0
+#: The query parameter of the page of one's requests waiting on a decision ("Mina ärenden").
+WAITING_PAGE = "vantar"
+
+
+@attrs.frozen
+class SectionPager(listing.Pager):
+    """A :class:`~.listing.Pager` for the second list on a page: its pages numbered by
+    the query parameter ``name``, the first list's page (in ``params``) kept."""
+
+    name: str = WAITING_PAGE
+
+    def args(self, page: int) -> dict[str, str]:
+        """The query parameters of ``page`` (page 1 without ``name``)."""
+        kept = {key: value for key, value in self.params.items() if value and key != self.name}
+        if page > 1:
+            kept[self.name] = str(page)
+        return kept
+
+
+def _kept(name: str, page: int) -> dict[str, str]:
+    """The query parameter ``name`` of another list's ``page`` (none for its first)."""
+    return {name: str(page)} if page > 1 else {}
+
+
+def mine_pagers(waiting: Paging, settled: Paging) -> tuple[SectionPager, listing.Pager]:
+    """The links between the pages of "Mina ärenden"'s two lists: each keeps the page
+    the other shows."""
+    first = listing.pager(waiting, "selfservice.mine", {})
+    paged = SectionPager(**attrs.asdict(first, recurse=False))
+    return (
+        attrs.evolve(paged, params=_kept("sida", settled.page)),
+        listing.pager(settled, "selfservice.mine", _kept(WAITING_PAGE, waiting.page)),
+    )
 
 
 def register(bp: Blueprint) -> None:
@@ -65,21 +101,28 @@ def register(bp: Blueprint) -> None:
 
     @bp.get("/mina-dispenser")
     def mine() -> str:
-        """The signed-in person's requests waiting on a decision, and (a page at a time,
-        ``?sida=N``) their other dispensations: those they requested or are responsible for."""
+        """The signed-in person's requests waiting on a decision (a page at a time,
+        ``?vantar=N``), and their other dispensations (``?sida=N``): those they requested
+        or are responsible for."""
         person: Person | None = g.get("person")
         if person is None:
             return render_template("my_dispensations.html", waiting=None, settled=None)
         reg = registry()
-        waiting = reg.browse_dispensations(person=person.ref, statuses=WAITING)
+        waiting = reg.browse_dispensations(
+            person=person.ref,
+            statuses=WAITING,
+            page=listing.page_number(request.args, WAITING_PAGE),
+        )
         settled = reg.browse_dispensations(
             person=person.ref, statuses=SETTLED, page=listing.page_number(request.args)
         )
+        waiting_pager, pager = mine_pagers(waiting, settled)
         return render_template(
             "my_dispensations.html",
             waiting=waiting,
             settled=settled,
-            pager=listing.pager(settled, "selfservice.mine", {}),
+            waiting_pager=waiting_pager,
+            pager=pager,
         )
 
     @bp.get("/att-besluta")

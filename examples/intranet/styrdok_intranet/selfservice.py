@@ -1,13 +1,15 @@
 """Self-service for dispensations and questions: request a dispensation, follow one's own
-requests and questions, decide what waits on oneself, withdraw, renew, evaluate.
+requests and questions, decide what waits on oneself, withdraw, renew, revoke or close
+early, evaluate.
 
 Each page that changes something calls exactly one registry method, which applies every
-rule of the core — separation of duties, the longest allowed duration, renewals, funding —
-exactly as for the command line and the API; this module decides nothing. It checks each
-form first by the same rules to say, in Swedish and next to the field, what the registry
-would refuse (:mod:`.disp_forms`, :mod:`.step_forms`), offers each form only to those the
-rules let use it (:mod:`.disp_steps`), and shows what the registry still refuses with its
-own reason. One's own lists are in :mod:`.mylists`.
+rule of the core — separation of duties, the longest allowed duration, renewals, funding,
+who may end a dispensation — exactly as for the command line and the API; this module
+decides nothing. It checks each form first by the same rules to say, in Swedish and next
+to the field, what the registry would refuse (:mod:`.disp_forms`, :mod:`.step_forms`),
+offers each form only to those the rules let use it (:mod:`.disp_steps`), and shows what
+the registry still refuses with its own reason. The dispensation's page, and how a form
+sent from it is answered, are in :mod:`.disp_page`; one's own lists in :mod:`.mylists`.
 
 A change to a dispensation carries the revision the page showed: if someone else changed
 it in between (another decider was quicker), nothing is written and the page says so and
@@ -18,26 +20,31 @@ dispensation's page with a confirmation in a ``role="status"`` region (Post/Redi
 
 from __future__ import annotations
 
-import attrs
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from styrdok import rules
-from styrdok.dispensation import Dispensation
 from styrdok.enums import DispStatus
-from styrdok.errors import Conflict, InvalidValue, NotFound, PermissionDenied, RuleViolation
+from styrdok.errors import Conflict, PermissionDenied, RuleViolation
 from styrdok.model import Document, Person
 from styrdok_intranet import disp_forms, disp_steps, mylists, step_forms
 from styrdok_intranet.api.context import registry, visible
 from styrdok_intranet.disp_forms import Form
+from styrdok_intranet.disp_page import (
+    REFUSALS,
+    Problem,
+    changed,
+    dispensation_page,
+    refusal,
+    sent_revision,
+    shown,
+)
 from styrdok_intranet.errors import Back, registry_reason
-from styrdok_intranet.forms import REFUSED, Field
+from styrdok_intranet.forms import Field
 from styrdok_intranet.guard import require_form_user
 
 #: Said (403) to someone who sends a dispensation form without being signed in.
 LOGIN = "Logga in via intranätet för att ansöka om, besluta om eller följa upp dispenser."
-#: The registry's refusals a form shows next to itself (a Conflict has a page of its own).
-REFUSALS = (InvalidValue, NotFound, PermissionDenied, RuleViolation)
 #: Said in Swedish before the registry's reason when it says the person may not.
 NOT_DECIDER = (
     "Du får inte besluta om den här ansökan: det gör dokumentets väktare eller en "
@@ -47,141 +54,26 @@ NOT_WITHDRAWER = "Bara den som ansökte, eller en administratör, får återta a
 NOT_EVALUATOR = (
     "Bara den ansvariga, dokumentets väktare eller en administratör får utvärdera dispensen."
 )
-#: What a dispensation's page confirms after a form (``?klart=…#kvitto``): its title's
-#: first words, the message, and when it is true (the page says it only then).
-NOTICES = {
-    "ansokan": (
-        "Ansökan är skickad",
-        "Tack! Din ansökan om dispens är skickad och väntar nu på beslut.",
+#: Said, by the action the rules name, to someone who may not end a dispensation early.
+NOT_ENDER = {
+    "revoke": (
+        "Bara den som får besluta om dispenser från dokumentet, dokumentets ägare eller en "
+        "administratör får återkalla dispensen."
     ),
-    "fornyelse": (
-        "Ansökan är skickad",
-        "Tack! Din ansökan om förlängning är skickad och väntar nu på beslut.",
+    "close": (
+        "Bara den ansvariga, den som ansökte, den som får besluta om dispenser från "
+        "dokumentet, dokumentets ägare eller en administratör får avsluta dispensen."
     ),
-    "beviljad": ("Beslutet är sparat", "Beslutet är sparat: ansökan är beviljad."),
-    "avslagen": ("Beslutet är sparat", "Beslutet är sparat: ansökan är avslagen."),
-    "atertagen": ("Ansökan är återtagen", "Ansökan är återtagen. Ingen behöver besluta om den."),
-    "utvarderad": ("Utvärderingen är sparad", "Tack! Utvärderingen är sparad."),
 }
-
-#: Said on the page when a dispensation changed after the page showed it.
-CHANGED = (
-    "Dispensen har ändrats sedan du öppnade sidan: någon annan kan ha fattat beslut om den "
-    "eller ändrat den. Inget av det du skickade har sparats. Så här ser den ut nu; gör om "
-    "det du ville göra om det fortfarande behövs."
+#: Said to a party to the dispensation who tries to revoke it (separation of duties).
+PARTY_REVOKES = (
+    "Du kan inte återkalla dispensen, eftersom du själv har ansökt om den eller ansvarar "
+    "för den: att återkalla är ett beslut om den, och den som har en dispens beslutar "
+    "aldrig själv om den (åtskillnad mellan roller). Behövs den inte längre kan du "
+    "avsluta den i förtid."
 )
-
-
-@attrs.frozen
-class Problem:
-    """Something said at the top of a dispensation's page: a change that did not go through."""
-
-    message: str
-    """In Swedish."""
-    detail: str | None = None
-    """The registry's own reason, in English."""
-
-
-def _said(notice: str | None, disp: Dispensation, user: str | None) -> bool:
-    """Whether the confirmation ``notice`` is true of ``disp`` for ``user``: a made-up
-    address confirms nothing."""
-    decided_by = disp.decision.by if disp.decision else None
-    return user is not None and {
-        "ansokan": disp.status is DispStatus.REQUESTED and disp.requested_by == user,
-        "fornyelse": disp.renewal_of is not None and disp.requested_by == user,
-        "beviljad": decided_by == user and disp.status is not DispStatus.REJECTED,
-        "avslagen": decided_by == user and disp.status is DispStatus.REJECTED,
-        "atertagen": disp.status is DispStatus.WITHDRAWN,
-        "utvarderad": disp.evaluation is not None and disp.evaluation.by == user,
-    }.get(notice or "", False)
-
-
-def _shown(ref: str) -> tuple[Dispensation, Document]:
-    """Dispensation ``ref`` and its document, if the reader may see the document."""
-    reg = registry()
-    disp = reg.get_dispensation(ref)
-    return disp, visible(reg.get_document(disp.document_ref))
-
-
-def dispensation_page(
-    ref: str,
-    *,
-    notice: str | None = None,
-    forms: dict[str, Form] | None = None,
-    problem: Problem | None = None,
-) -> str:
-    """A dispensation's page, with the forms its reader may use: ``forms`` are forms
-    shown again with what was typed and what is wrong with it (by their prefix),
-    ``problem`` a change that did not go through, ``notice`` a key of :data:`NOTICES`."""
-    reg = registry()
-    disp, doc = _shown(ref)
-    person: Person | None = g.get("person")
-    offers = disp_steps.offers(reg, disp, doc, person)
-    decider = disp.decision.by if disp.decision else None
-    evaluator = disp.evaluation.by if disp.evaluation else None
-    named = (disp.responsible, disp.requested_by, decider, evaluator, *offers.deciders)
-    shown = {
-        "beslut": offers.decide,
-        "ater": offers.withdraw,
-        "forny": offers.renewal.offered,
-        "utv": offers.evaluate,
-    }
-    forms = forms or {}
-    for name, form in forms.items():
-        if form.failed and not shown[name] and problem is None:
-            # A form sent from a page the reader no longer gets (the step is not theirs,
-            # or no longer open): what went wrong is said at the top instead.
-            problem = Problem(form.message, form.refused)
-    title_note, message = NOTICES.get(notice or "", (None, None))
-    if not _said(notice, disp, g.get("user")):
-        title_note, message = None, None
-    failed = problem is not None or any(f.failed for f in forms.values())
-    tree = reg.unit_tree()
-    return render_template(
-        "dispensation.html",
-        disp=disp,
-        doc=doc,
-        # Whom it applies to by name, where that is a unit of the organisation.
-        applies_to=[tree.get(u).name if u in tree else u for u in disp.applies_to],
-        people=reg.persons_by_ref(r for r in named if r),
-        active=disp.active_on(reg.today()),
-        offers=offers,
-        forms={
-            name: forms.get(name, Form(prefix=f"{name}-"))
-            for name in ("beslut", "ater", "forny", "utv")
-        },
-        bodies=reg.body_names() if offers.decide else [],
-        problem=problem,
-        notice=message,
-        title_note="Fel" if failed else title_note,
-        limits=disp_forms.LIMITS,
-    )
-
-
-def _revision() -> int:
-    """The revision of the dispensation the form was sent from (a hidden field); 400 in
-    the app's layout if the form carries none."""
-    revision = step_forms.form_revision(request.form)
-    if revision is None:
-        abort(
-            400,
-            "Formuläret säger inte vilken version av dispensen du såg. Gå tillbaka, ladda "
-            "om sidan och försök igen.",
-        )
-    return revision
-
-
-def _changed(ref: str, form: Form, detail: str | None = None) -> ResponseReturnValue:
-    """The page as it is now (409), saying the change did not go through; what was typed
-    into ``form`` is kept, without the mistakes of a form that no longer applies."""
-    kept = attrs.evolve(
-        form,
-        fields={n: Field(f.value, checked=f.checked) for n, f in form.fields.items()},
-        refused=None,
-    )
-    return dispensation_page(
-        ref, forms={form.prefix.rstrip("-"): kept}, problem=Problem(CHANGED, detail)
-    ), 409
+#: What a dispensation's page confirms after it was ended, by the action.
+ENDED = {"revoke": "aterkallad", "close": "avslutad"}
 
 
 def blueprint() -> Blueprint:
@@ -219,7 +111,7 @@ def blueprint() -> Blueprint:
             try:
                 disp = reg.request_dispensation(wanted, actor=user)
             except REFUSALS as exc:
-                form, status = _refusal(form, exc, "Registret tar inte emot ansökningar från dig.")
+                form, status = refusal(form, exc, "Registret tar inte emot ansökningar från dig.")
             else:
                 target = url_for(".dispensation", ref=disp.ref, klart="ansokan")
                 return redirect(target + "#kvitto")
@@ -257,13 +149,13 @@ def blueprint() -> Blueprint:
         g.back = Back("selfservice.dispensation", {"ref": ref}, "Tillbaka till dispensen")
         user = require_form_user(LOGIN)
         reg = registry()
-        disp, doc = _shown(ref)
+        disp, doc = shown(ref)
         form, wanted = step_forms.decision_form(
             request.form, dict(reg.body_names()), last_day=disp.valid_until, today=reg.today()
         )
-        revision = _revision()
+        revision = sent_revision()
         if revision != disp.revision:
-            return _changed(ref, form)
+            return changed(ref, form)
         person = _person()
         try:  # separation of duties first: a party is told so, whatever the form says
             rules.require_decider(person, doc, disp)
@@ -288,9 +180,9 @@ def blueprint() -> Blueprint:
                         ref, actor=user, reasoning=wanted.reasoning, expected_revision=revision
                     )
             except Conflict as exc:
-                return _changed(ref, form, registry_reason(exc))
+                return changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
-                form, status = _refusal(form, exc, NOT_DECIDER)
+                form, status = refusal(form, exc, NOT_DECIDER)
             else:
                 done = "avslagen" if after.status is DispStatus.REJECTED else "beviljad"
                 return redirect(url_for(".dispensation", ref=ref, klart=done) + "#kvitto")
@@ -301,11 +193,11 @@ def blueprint() -> Blueprint:
         """Withdraw a request not yet decided (the requester, or an administrator)."""
         g.back = Back("selfservice.dispensation", {"ref": ref}, "Tillbaka till dispensen")
         user = require_form_user(LOGIN)
-        disp, _doc = _shown(ref)
+        disp, _doc = shown(ref)
         form, reason = step_forms.withdraw_form(request.form)
-        revision = _revision()
+        revision = sent_revision()
         if revision != disp.revision:
-            return _changed(ref, form)
+            return changed(ref, form)
         status = 400
         if reason is not None:
             try:
@@ -313,9 +205,9 @@ def blueprint() -> Blueprint:
                     ref, actor=user, reason=reason, expected_revision=revision
                 )
             except Conflict as exc:
-                return _changed(ref, form, registry_reason(exc))
+                return changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
-                form, status = _refusal(form, exc, NOT_WITHDRAWER)
+                form, status = refusal(form, exc, NOT_WITHDRAWER)
             else:
                 return redirect(url_for(".dispensation", ref=ref, klart="atertagen") + "#kvitto")
         return dispensation_page(ref, forms={"ater": form}), status
@@ -325,7 +217,7 @@ def blueprint() -> Blueprint:
         """Request a renewal: a new request that starts the day after this one ends."""
         g.back = Back("selfservice.dispensation", {"ref": ref}, "Tillbaka till dispensen")
         user = require_form_user(LOGIN)
-        disp, doc = _shown(ref)
+        disp, doc = shown(ref)
         form, wanted = step_forms.renewal_form(
             request.form, starts=disp_steps.renewal_start(disp), rules=doc.dispensation_rules
         )
@@ -339,7 +231,7 @@ def blueprint() -> Blueprint:
                     justification=wanted.justification,
                 )
             except REFUSALS as exc:
-                form, status = _refusal(form, exc, "Registret tar inte emot ansökningar från dig.")
+                form, status = refusal(form, exc, "Registret tar inte emot ansökningar från dig.")
             else:
                 target = url_for(".dispensation", ref=renewal.ref, klart="fornyelse")
                 return redirect(target + "#kvitto")
@@ -351,11 +243,11 @@ def blueprint() -> Blueprint:
         document's guardian, or an administrator)."""
         g.back = Back("selfservice.dispensation", {"ref": ref}, "Tillbaka till dispensen")
         user = require_form_user(LOGIN)
-        disp, _doc = _shown(ref)
+        disp, _doc = shown(ref)
         form, wanted = step_forms.evaluation_form(request.form)
-        revision = _revision()
+        revision = sent_revision()
         if revision != disp.revision:
-            return _changed(ref, form)
+            return changed(ref, form)
         status = 400
         if wanted is not None:
             try:
@@ -368,12 +260,56 @@ def blueprint() -> Blueprint:
                     expected_revision=revision,
                 )
             except Conflict as exc:
-                return _changed(ref, form, registry_reason(exc))
+                return changed(ref, form, registry_reason(exc))
             except REFUSALS as exc:
-                form, status = _refusal(form, exc, NOT_EVALUATOR)
+                form, status = refusal(form, exc, NOT_EVALUATOR)
             else:
                 return redirect(url_for(".dispensation", ref=ref, klart="utvarderad") + "#kvitto")
         return dispensation_page(ref, forms={"utv": form}), status
+
+    @bp.post("/dispens/<ref>/aterkallelse")
+    def revoke(ref: str) -> ResponseReturnValue:
+        """Revoke an approved dispensation: a sanction, for those who could approve it,
+        the document's owner and administrators — never a party to it."""
+        return _end(ref, "revoke")
+
+    @bp.post("/dispens/<ref>/avslut")
+    def close(ref: str) -> ResponseReturnValue:
+        """Close an approved dispensation early, no longer needed: also for its requester
+        and its responsible person."""
+        return _end(ref, "close")
+
+    def _end(ref: str, action: str) -> ResponseReturnValue:
+        """End ``ref`` early by ``action`` ("revoke", "close"): why, and from which day."""
+        g.back = Back("selfservice.dispensation", {"ref": ref}, "Tillbaka till dispensen")
+        user = require_form_user(LOGIN)
+        reg = registry()
+        disp, doc = shown(ref)
+        first, last = disp_steps.end_days(disp)
+        form, wanted = step_forms.end_form(request.form, action, first=first, last=last)
+        revision = sent_revision()
+        if revision != disp.revision:
+            return changed(ref, form)
+        person = _person()
+        try:  # who may first: a party is told so, whatever the form says
+            rules.require_may_end(person, doc, disp, action)
+        except PermissionDenied as exc:
+            party = action == "revoke" and person.ref in (disp.requested_by, disp.responsible)
+            why = PARTY_REVOKES if party else NOT_ENDER[action]
+            return dispensation_page(ref, problem=Problem(why, registry_reason(exc))), 403
+        status = 400
+        if wanted is not None:
+            end = reg.revoke_dispensation if action == "revoke" else reg.close_dispensation
+            try:
+                end(ref, actor=user, reason=wanted.reason, on=wanted.on, expected_revision=revision)
+            except Conflict as exc:
+                return changed(ref, form, registry_reason(exc))
+            except REFUSALS as exc:
+                form, status = refusal(form, exc, NOT_ENDER[action])
+            else:
+                done = url_for(".dispensation", ref=ref, klart=ENDED[action])
+                return redirect(done + "#kvitto")
+        return dispensation_page(ref, forms={form.prefix.rstrip("-"): form}), status
 
     mylists.register(bp)
     return bp
@@ -394,12 +330,3 @@ def _dispensable(doc: Document) -> bool:
     except RuleViolation:
         return False
     return True
-
-
-def _refusal(form: Form, exc: Exception, forbidden: str) -> tuple[Form, int]:
-    """``form`` with the registry's reason for refusing it, and the page's status: 403
-    with ``forbidden`` said in Swedish when the registry says the person may not, 400
-    with the general words (:data:`.forms.REFUSED`) otherwise."""
-    if isinstance(exc, PermissionDenied):
-        return form.refuse(registry_reason(exc), forbidden), 403
-    return form.refuse(registry_reason(exc), REFUSED), 400

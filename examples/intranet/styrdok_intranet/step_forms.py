@@ -1,6 +1,6 @@
 """The forms for the steps on a dispensation that exists — decide, withdraw, renew,
-evaluate — read and checked in Swedish by the registry's rules, as :mod:`.disp_forms`
-does for a request (see there for why).
+revoke, close early, evaluate — read and checked in Swedish by the registry's rules, as
+:mod:`.disp_forms` does for a request (see there for why).
 
 Each form that changes a dispensation also carries, hidden, the revision the page showed
 (:func:`form_revision`): the registry refuses a change based on an older one, so two
@@ -108,6 +108,46 @@ def renewal_form(
     if form.errors or until is None:
         return form, None
     return form, RenewalInput(until, justification or None)
+
+
+@attrs.frozen
+class EndInput:
+    """A revocation or an early close as the form asks for it."""
+
+    reason: str
+    on: dt.date
+    """The first day the dispensation no longer applies."""
+
+
+#: The forms that end an approved dispensation early, by the action the rules name
+#: (:func:`styrdok.rules.require_may_end`): the prefix of their fields, the label of the
+#: reason, and what is said when none is given (the registry requires one).
+ENDINGS = {
+    "revoke": ("aterkalla-", "Varför dispensen återkallas", "Skriv varför dispensen återkallas."),
+    "close": ("avsluta-", "Varför dispensen avslutas", "Skriv varför dispensen avslutas."),
+}
+
+
+def end_form(
+    data: MultiDict[str, str], action: str, *, first: dt.date, last: dt.date
+) -> tuple[Form, EndInput | None]:
+    """The form that revokes or closes (``action``) an approved dispensation, as posted:
+    why, and the first day it no longer applies, from ``first`` to ``last``
+    (:func:`.disp_steps.end_days`, by :func:`styrdok.rules.require_end_date`)."""
+    prefix, label, empty = ENDINGS[action]
+    read = Reader(data, prefix)
+    reason = read.text("anledning", label, LIMITS["end_reason"], empty=empty)
+    on = read.day("upphor", "första dagen dispensen inte gäller")
+    if on is not None and not first <= on <= last:
+        read.fail(
+            "upphor",
+            f"Dispensen gäller {first} till och med {last - dt.timedelta(days=1)}. Välj en dag "
+            f"från {first} till och med {last} som första dag den inte gäller.",
+        )
+    form = read.form()
+    if form.errors or on is None:
+        return form, None
+    return form, EndInput(reason, on)
 
 
 @attrs.frozen

@@ -289,6 +289,14 @@ def evaluated(site: Site, width: int) -> Page:
     return page
 
 
+def revoked_without_a_reason(site: Site, width: int) -> Page:
+    """Erik, the guardian, sends the revoke form of a new approved dispensation empty."""
+    page = fresh("erik.makinen", approve=True)(site, width)
+    page.get_by_role("button", name="Återkalla dispensen").click()
+    expect(page.locator("#aterkalla-anledning-fel")).to_contain_text("Skriv varför")
+    return page
+
+
 def confirm_link(*, press: bool) -> Callable[[Site, int], Page]:
     """The page of a reminder's confirmation link, opened on a phone outside the login (a
     new reader each time: a confirmation is made once); with ``press``, after its button."""
@@ -362,6 +370,8 @@ STATES: dict[str, Callable[[Site, int], Page]] = {
     "dispensation, renewal with a mistake": renewal_with_a_mistake,
     "dispensation, renewal requested": renewal_sent,
     "dispensation, no renewal allowed": visit("/dispens/D-2026-0009", user="olle.strand"),
+    "dispensation, its guardian (revoke, close)": fresh("erik.makinen", approve=True),
+    "dispensation, revoked without a reason": revoked_without_a_reason,
     "dispensation, evaluation form": visit("/dispens/D-2026-0008", user="hanna.persson"),
     "dispensation evaluated": evaluated,
     "my cases": visit("/mina-dispenser", user="amir.yusuf"),

@@ -524,6 +524,27 @@ def test_my_cases_are_paged(demo_db: Path) -> None:
     assert get_as(web, "sara.jansson", "/mina-dispenser?sida=noll").status_code == 400
 
 
+def test_my_waiting_requests_are_paged_on_their_own(demo_db: Path) -> None:
+    """51 waiting requests and 51 withdrawn: each list has two pages, by its own number
+    in the address (``vantar``, ``sida``), and paging one keeps the other's page."""
+    add_requests(demo_db, 51)
+    add_requests(demo_db, 51, withdraw=True)
+    web = client(demo_db)
+    first = page(get_as(web, "sara.jansson", "/mina-dispenser"))
+    waiting, settled = first.split('id="dispenser"')
+    assert "51 ansökningar · visar 1–50" in waiting and "Sida 1 av 2" in waiting
+    assert 'href="/mina-dispenser?vantar=2"' in waiting
+    assert 'href="/mina-dispenser?sida=2"' in settled
+    second = page(get_as(web, "sara.jansson", "/mina-dispenser?vantar=2&sida=2"))
+    waiting, settled = second.split('id="dispenser"')
+    assert waiting.count("ansökt</td>") == 1 and "visar 51–51" in waiting
+    assert 'href="/mina-dispenser?sida=2" rel="prev"' in waiting  # settled's page kept
+    assert 'href="/mina-dispenser?vantar=2" rel="prev"' in settled  # and the other way
+    beyond = page(get_as(web, "sara.jansson", "/mina-dispenser?vantar=9"))
+    assert "Sidan 9 finns inte: listan har 2 sidor." in beyond.split('id="dispenser"')[0]
+    assert get_as(web, "sara.jansson", "/mina-dispenser?vantar=noll").status_code == 400
+
+
 def test_to_decide_lists_and_counts_what_waits_on_the_decider(demo_db: Path) -> None:
     """Gustav's menu says "Att besluta (1)"; Sara's has no such link; the list is paged."""
     web = client(demo_db)
