@@ -535,6 +535,9 @@ def test_my_waiting_requests_are_paged_on_their_own(demo_db: Path) -> None:
     assert "51 ansökningar · visar 1–50" in waiting and "Sida 1 av 2" in waiting
     assert 'href="/mina-dispenser?vantar=2"' in waiting
     assert 'href="/mina-dispenser?sida=2"' in settled
+    # Two page navigations, each named for its list (a screen reader lists landmarks).
+    assert 'aria-label="Sidor, väntande ansökningar"' in waiting
+    assert 'aria-label="Sidor, mina dispenser"' in settled
     second = page(get_as(web, "sara.jansson", "/mina-dispenser?vantar=2&sida=2"))
     waiting, settled = second.split('id="dispenser"')
     assert waiting.count("ansökt</td>") == 1 and "visar 51–51" in waiting
