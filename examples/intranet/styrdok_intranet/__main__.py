@@ -1,16 +1,133 @@
 """``styrdok-intranet``: serve the register on the intranet (waitress, a production WSGI
-server in pure Python; put it behind the intranet's login proxy)."""
+server in pure Python; put it behind the intranet's login proxy).
+
+What it says on the console — its help, what it does at start-up, why it cannot start — is
+in the reader's language, as on styrdok's command line: ``--lang``, else the settings file's
+(``styrdok.toml``, ``$STYRDOK_CONFIG``), else Swedish. The texts are English in the code and
+translated from styrdok's catalog (``python -m styrdok.i18n`` extracts them from this file
+too); the help through styrdok's translating command class, the registry's refusals through
+:mod:`styrdok.i18n.errors`. The pages are Swedish whatever the console speaks.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from styrdok.cli.app import CLICK_METAVARS, TranslatedHelp, current_language, reading
+from styrdok.cli.output import said
+from styrdok.i18n import translations
+
 if TYPE_CHECKING:
     from flask import Flask
+
+#: The languages the console speaks.
+LANGUAGES = ("sv", "en")
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalog without translating it yet."""
+    return message
+
+
+#: Why the intranet's own checks refuse a setting (``identity.proxy_network``,
+#: ``security.check_frame_ancestors``, ``api.access.check_cors_origins``), as they say it in
+#: English, ``{name}`` where their f-strings have a field. The reason is recognised by these
+#: and shown in the reader's language; one that fits none is shown as it is.
+REASONS = (
+    N_("{text} is not an IP address or network"),
+    N_(
+        "{text} has host bits set: write {address} for that one address, or {network} for "
+        "the whole /{prefix} network"
+    ),
+    N_("give 'self', 'none' or the origins that may frame the pages"),
+    N_(
+        "{source} is not an origin: write 'self', 'none' or an address such as "
+        "https://intranet.kommun.se (no path, no ';')"
+    ),
+    N_("'none' cannot be combined with other sources"),
+    N_(
+        "{value} is not an origin: write one address such as https://intranet.kommun.se "
+        "(scheme and host, optionally a port; no path, no wildcard)"
+    ),
+)
+
+#: Why the server could not take its address, for the failures people meet: the system
+#: says them in English.
+LISTEN_REASONS = {
+    errno.EADDRINUSE: N_("Address already in use"),
+    errno.EADDRNOTAVAIL: N_("Cannot assign requested address"),
+    errno.EACCES: N_("Permission denied"),  # a port below 1024
+}
+
+
+def reason(message: str) -> str:
+    """One of :data:`REASONS` filled in, in the reader's language; else ``message``."""
+    from styrdok.i18n.templates import parsed
+
+    for text in REASONS:
+        template = parsed(text, frozenset())
+        found = template.pattern.match(message) if template is not None else None
+        if found is not None:
+            return said(text, **found.groupdict())
+    return message
+
+
+def _chosen_language(words: Sequence[str]) -> str | None:
+    """The ``--lang`` among the words of the command line, if one was given."""
+    chosen = None
+    for at, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and at + 1 < len(words):
+            chosen = words[at + 1]
+        elif word.startswith("--lang="):
+            chosen = word.partition("=")[2]
+    return chosen if chosen in LANGUAGES else None
+
+
+def reader_language(words: Sequence[str]) -> str:
+    """The language the console speaks: ``--lang``, else the settings file's (as styrdok's
+    command line finds it), else Swedish."""
+    chosen = _chosen_language(words)
+    if chosen is not None:
+        return chosen
+    from styrdok.config import load_config
+    from styrdok.errors import StyrdokError
+
+    try:
+        return load_config(None).language
+    except (StyrdokError, OSError):
+        return "sv"  # a bad settings file is not the console's to report
+
+
+class IntranetCommand(TranslatedHelp):
+    """``styrdok-intranet``: its help, its messages and click's in the reader's language,
+    chosen before the command line is parsed so that a usage error is in it too."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        words = [str(word) for word in (sys.argv[1:] if args is None else args)]
+        with reading(lambda: reader_language(words)):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        # The usage line above a usage error, as well as the help's: ``[FLAGGOR]``.
+        gettext = translations(current_language()).gettext
+        pieces = super().collect_usage_pieces(ctx)
+        return [gettext(piece) if piece in CLICK_METAVARS else piece for piece in pieces]
 
 
 def _proxies(
@@ -23,7 +140,7 @@ def _proxies(
         try:
             proxy_network(value)
         except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise click.BadParameter(reason(str(exc))) from None
     return values
 
 
@@ -34,7 +151,7 @@ def _ancestors(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     try:
         return check_frame_ancestors(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(reason(str(exc))) from None
 
 
 def _origins(
@@ -46,14 +163,33 @@ def _origins(
     try:
         return check_cors_origins(values)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(reason(str(exc))) from None
+
+
+def _failure(exc: Exception) -> str:
+    """Why the server cannot start, in the reader's language: the registry's refusal, a
+    file that failed or a setting refused."""
+    from styrdok.errors import StyrdokError
+    from styrdok.i18n.errors import os_error, translate_error
+
+    if isinstance(exc, StyrdokError):
+        return translate_error(str(exc), current_language())
+    if isinstance(exc, OSError):
+        return os_error(exc, current_language())
+    return reason(str(exc))
+
+
+def _listen_failure(exc: OSError) -> str:
+    """Why the server could not take its address, in the reader's language."""
+    known = LISTEN_REASONS.get(exc.errno or 0)
+    return said(known) if known is not None else exc.strerror or str(exc)
 
 
 #: Whom ``--demo`` trusts without ``--trusted-proxy``: this machine.
 DEMO_PROXIES = ("127.0.0.1", "::1")
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=IntranetCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     envvar="STYRDOK_DB",
@@ -67,7 +203,13 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
     help="Build the Mittköping demo register into --db first if it does not exist.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--threads",
     default=8,
@@ -125,6 +267,12 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
     help="A site whose pages may call the API from the browser, such as "
     '"https://intranet.kommun.se" (repeatable; default: none).',
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of this help and of the messages on the console (the pages are in "
+    "Swedish) [default: from the settings file, else sv].",
+)
 def main(
     db: str,
     demo: bool,
@@ -137,6 +285,7 @@ def main(
     frame_ancestors: str,
     statement_file: Path | None,
     cors_origins: tuple[str, ...],
+    lang: str | None,
 ) -> None:
     """Serve the styrdok register as intranet pages, a JSON API and a calendar feed.
 
@@ -144,9 +293,12 @@ def main(
     Example (the Mittköping demo on http://127.0.0.1:8000):
       styrdok-intranet --db mittkoping.db --demo
     Behind the login proxy at 10.0.0.5, framed by the intranet portal, on two cores:
-      styrdok-intranet --db register.db --trusted-proxy 10.0.0.5 --workers 2 \
+      styrdok-intranet --db register.db --trusted-proxy 10.0.0.5 --workers 2 \\
         --frame-ancestors "https://intranet.kommun.se"
     """  # fmt: skip
+    # ``lang`` was read before the command line was parsed (IntranetCommand.main): every
+    # message from here on, and click's own, are already in it.
+    del lang
     import secrets
 
     from styrdok.errors import StyrdokError
@@ -155,29 +307,42 @@ def main(
     from styrdok_intranet.serving import can_fork, serve
 
     if workers > 1 and not can_fork():
-        raise click.UsageError("--workers above 1 needs a POSIX system (fork); use 1 here")
+        raise click.UsageError(said("--workers above 1 needs a POSIX system (fork); use 1 here"))
     try:
         if demo and "://" not in db and not Path(db).exists():
             from styrdok.demo import build_demo
 
             with Registry.open(db, create=True) as registry:
                 build_demo(registry, today=registry.today())
-            click.echo(f"Built the Mittköping demo register in {db}.")
+            click.echo(said("Built the Mittköping demo register in {db}.", db=db))
         Registry.open(db).close()  # fail here, clearly, rather than on the first request
         if demo and not proxies:
             proxies = DEMO_PROXIES
             click.echo(
-                f"Demo: believing {user_header} from this machine ({', '.join(proxies)}), so "
-                "any program here can claim to be anyone. Never use --demo in production."
+                said(
+                    "Demo: believing {header} from this machine ({addresses}), so any program "
+                    "here can claim to be anyone. Never use --demo in production.",
+                    header=user_header,
+                    addresses=", ".join(proxies),
+                )
             )
         elif not proxies:
             click.echo(
-                "No --trusted-proxy: nobody is logged in; everyone may read, no one may ask "
-                "or answer. Give the login proxy's address to believe its "
-                f"{user_header} header."
+                said(
+                    "No --trusted-proxy: nobody is logged in; everyone may read, no one may "
+                    "ask or answer. Give the login proxy's address to believe its {header} "
+                    "header.",
+                    header=user_header,
+                )
             )
         else:
-            click.echo(f"Believing {user_header} only from {', '.join(proxies)}.")
+            click.echo(
+                said(
+                    "Believing {header} only from {addresses}.",
+                    header=user_header,
+                    addresses=", ".join(proxies),
+                )
+            )
         # One secret for every worker: a form one worker shows, another accepts.
         secret = os.environ.get("STYRDOK_INTRANET_SECRET", "").encode() or secrets.token_bytes(32)
 
@@ -194,9 +359,19 @@ def main(
 
         build_app()  # fail here, clearly, before any worker starts
     except (StyrdokError, ValueError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
-    processes = f", {workers} worker processes" if workers > 1 else ""
-    click.echo(f"Serving {db} on http://{host}:{port}/{processes} (Ctrl+C stops)")
+        raise click.ClickException(_failure(exc)) from None
+    address = f"http://{host}:{port}/"
+    if workers > 1:
+        click.echo(
+            said(
+                "Serving {db} on {address}, {workers} worker processes (Ctrl+C stops)",
+                db=db,
+                address=address,
+                workers=workers,
+            )
+        )
+    else:
+        click.echo(said("Serving {db} on {address} (Ctrl+C stops)", db=db, address=address))
     try:
         serve(
             build_app,
@@ -207,7 +382,14 @@ def main(
             ident="styrdok-intranet",
         )
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise click.ClickException(
+            said(
+                "cannot listen on {host}:{port}: {reason}",
+                host=host,
+                port=port,
+                reason=_listen_failure(exc),
+            )
+        ) from None
 
 
 if __name__ == "__main__":

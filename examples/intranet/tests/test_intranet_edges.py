@@ -140,8 +140,11 @@ def test_a_proxy_network_with_host_bits_is_refused_not_widened(demo_db: Path) ->
     ],
 )
 def test_a_bad_trusted_proxy_is_a_usage_error(demo_db: Path, value: str, message: str) -> None:
-    """Exit 2 with one line naming the option, before the database or server is touched."""
-    result = CliRunner().invoke(main, ["--db", str(demo_db), "--trusted-proxy", value])
+    """Exit 2 with one line naming the option, before the database or server is touched
+    (in English here, the check's own words; Swedish by default: test_intranet_command)."""
+    result = CliRunner().invoke(
+        main, ["--db", str(demo_db), "--trusted-proxy", value, "--lang", "en"]
+    )
     assert result.exit_code == 2
     assert f"Invalid value for '--trusted-proxy': {message}" in result.output
     assert "Traceback" not in result.output

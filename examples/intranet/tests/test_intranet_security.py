@@ -177,7 +177,7 @@ def test_a_bad_frame_ancestors_is_refused(demo_db: Path, value: str) -> None:
         create_app(str(demo_db), frame_ancestors=value)
     result = CliRunner().invoke(main, ["--db", str(demo_db), "--frame-ancestors", value])
     assert result.exit_code == 2
-    assert "Invalid value for '--frame-ancestors'" in result.output
+    assert "Ogiltigt värde för '--frame-ancestors'" in result.output
 
 
 def test_frame_ancestors_accepts_origins_and_keywords() -> None:
@@ -227,15 +227,15 @@ def test_the_server_says_at_start_up_that_nobody_is_logged_in(
 ) -> None:
     result = CliRunner().invoke(main, ["--db", str(demo_db)])
     assert result.exit_code == 0, result.output
-    assert "No --trusted-proxy: nobody is logged in" in result.output
+    assert "Ingen --trusted-proxy: ingen är inloggad" in result.output
     assert served["trusted_proxies"] == ()
 
 
 def test_demo_trusts_this_machine_and_says_so(demo_db: Path, served: dict[str, Any]) -> None:
     result = CliRunner().invoke(main, ["--db", str(demo_db), "--demo"])
     assert result.exit_code == 0, result.output
-    assert "Demo: believing X-Remote-User from this machine (127.0.0.1, ::1)" in result.output
-    assert "Never use --demo in production" in result.output
+    assert "Demo: litar på X-Remote-User från den här datorn (127.0.0.1, ::1)" in result.output
+    assert "Använd aldrig --demo i produktion" in result.output
     assert served["trusted_proxies"] == ("127.0.0.1", "::1")
 
 
@@ -245,7 +245,7 @@ def test_a_configured_proxy_is_named_at_start_up(demo_db: Path, served: dict[str
         ["--db", str(demo_db), "--trusted-proxy", "10.0.0.5", "--frame-ancestors", "self"],
     )
     assert result.exit_code == 0, result.output
-    assert "Believing X-Remote-User only from 10.0.0.5." in result.output
+    assert "Litar på X-Remote-User bara från 10.0.0.5." in result.output
     assert served["trusted_proxies"] == ("10.0.0.5",)
     assert served["frame_ancestors"] == "'self'"
 

@@ -21,12 +21,18 @@ LANGUAGES = ("sv",)
 #: gettext's names, and the command line's ``said(message, **parts)`` and ``said_n``.
 KEYWORDS = {**DEFAULT_KEYWORDS, "said": None, "said_n": (1, 2)}
 STABLE_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+#: The intranet example's command, ``styrdok-intranet``, which speaks through this catalog
+#: too; not there when styrdok is installed without its examples.
+INTRANET_COMMAND = (
+    PACKAGE_DIR.parent.parent / "examples" / "intranet" / "styrdok_intranet" / "__main__.py"
+)
 
 
 def extract() -> Catalog:
     """Every translatable string in the package: its gettext calls, the help of every
-    built-in command, click's own messages, which styrdok shows in the reader's language
-    too, and the messages of the errors the core raises (``styrdok.i18n.errors``)."""
+    built-in command, what ``styrdok-intranet`` says on the console, click's own messages,
+    which styrdok shows in the reader's language too, and the messages of the errors the
+    core raises (``styrdok.i18n.errors``)."""
     from styrdok.i18n import errors
 
     template = Catalog(domain=DOMAIN, project="styrdok")
@@ -35,6 +41,8 @@ def extract() -> Catalog:
     ):
         template.add(message, auto_comments=comments, context=context)
     for message in help_messages():
+        template.add(message)
+    for message in intranet_messages():
         template.add(message)
     for message in click_messages():
         template.add(message)
@@ -58,6 +66,28 @@ def help_messages() -> Iterator[str]:
     yield from command_messages(main)
     for name in COMMANDS:
         yield from command_messages(builtin_command(name))
+
+
+def intranet_messages() -> Iterator[str | tuple[str, ...]]:
+    """What ``styrdok-intranet`` (examples/intranet) says on the console: its messages and
+    the help of its command; nothing when the example is not beside the package."""
+    import importlib.util
+
+    from styrdok.i18n.help import command_messages
+
+    if not INTRANET_COMMAND.is_file():
+        return
+    for _line, message, _comments, _context in extract_from_file(
+        "python", str(INTRANET_COMMAND), keywords=KEYWORDS
+    ):
+        yield message
+    # Loaded from its file, so that the catalog does not depend on the example's being
+    # installed; it imports nothing of the intranet's until it runs.
+    spec = importlib.util.spec_from_file_location("styrdok_intranet_command", INTRANET_COMMAND)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield from command_messages(module.main)
 
 
 def click_messages() -> Iterator[str | tuple[str, ...]]:
