@@ -7,11 +7,13 @@
 
 The app is served the way ``docs/deployment.md`` recommends for production — the
 ``styrdok-intranet`` command, i.e. waitress, a real WSGI server, in a process of its own on
-loopback — and called over HTTP with keep-alive connections (httpx), ``--clients`` at once.
+loopback — and called over HTTP with keep-alive connections (httpx), ``--clients`` at once,
+each client a process of its own (as separate browsers and programs are).
 Each client asks for every route in turn, ``--requests`` times: lists (one page of 50),
 records, and "to decide" for a guardian, as a program with a personal API token
 (``Authorization: Bearer``, created in the register first), so authentication is timed
-too. One request per route first warms the caches. Prints per route: median, p95 and max in
+too. Each client asks for every route twice first, unmeasured, to warm every worker's
+caches. Prints per route: median, p95 and max in
 milliseconds, and the size of the answer; the target (issue 16) is p95 ≤ 50 ms.
 """
 
@@ -20,15 +22,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import threading
-import time
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from served import p95, served
+from served import p95, run_clients, served
 
 from styrdok.registry import Registry
 
@@ -71,25 +71,9 @@ def measure(
             response = warm.get(path)
             assert response.status_code == 200, (path, response.status_code, response.text)
             sizes[path] = len(response.content)
-    times: dict[str, list[float]] = {path: [] for path in paths}
-    lock = threading.Lock()
-
-    def client() -> None:
-        with httpx.Client(base_url=base, headers=headers, timeout=60) as web:
-            for _ in range(requests):
-                for path in paths:
-                    start = time.perf_counter()
-                    response = web.get(path)
-                    elapsed = (time.perf_counter() - start) * 1000
-                    assert response.status_code == 200, (path, response.status_code)
-                    with lock:
-                        times[path].append(elapsed)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Every worker warmed too (each keeps its own caches), then the clock starts.
+    run_clients(base, headers, paths, clients=clients, requests=2)
+    times = run_clients(base, headers, paths, clients=clients, requests=requests)
     return {path: (times[path], sizes[path]) for path in paths}
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import socket
 import subprocess
 import sys
@@ -64,3 +65,33 @@ def p95(times: list[float]) -> float:
     """The 95th percentile of ``times`` (sorted in place), nearest rank."""
     times.sort()
     return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def _client(args: tuple[str, dict[str, str], list[str], int]) -> dict[str, list[float]]:
+    """One client: every path in turn, ``requests`` times, over one keep-alive connection;
+    each request's time in milliseconds, per path."""
+    base, headers, paths, requests = args
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as web:
+        for _ in range(requests):
+            for path in paths:
+                start = time.perf_counter()
+                response = web.get(path)
+                elapsed = (time.perf_counter() - start) * 1000
+                assert response.status_code == 200, (path, response.status_code)
+                times[path].append(elapsed)
+    return times
+
+
+def run_clients(
+    base: str, headers: dict[str, str], paths: list[str], *, clients: int, requests: int
+) -> dict[str, list[float]]:
+    """``clients`` clients at once, each a process of its own — as many browsers or
+    programs are, so that no client waits for another's interpreter — asking for every path
+    in turn ``requests`` times; every request's time in milliseconds, per path."""
+    found: dict[str, list[float]] = {path: [] for path in paths}
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        for times in pool.map(_client, [(base, headers, paths, requests)] * clients):
+            for path, measured in times.items():
+                found[path].extend(measured)
+    return found
