@@ -121,7 +121,21 @@ class IntranetCommand(TranslatedHelp):
     ) -> Any:
         words = [str(word) for word in (sys.argv[1:] if args is None else args)]
         with reading(lambda: reader_language(words)):
+            self._name_paths()
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+
+    def _name_paths(self) -> None:
+        """A file option's kind (``Filen '…' finns inte``) in the reader's language: click
+        names it when the option is declared, before any language is chosen."""
+        gettext = translations(current_language()).gettext
+        for param in self.params:
+            kind = param.type
+            if isinstance(kind, click.Path):
+                # click's own words for the kinds, as click.Path names them (in the catalog).
+                word = "path" if kind.file_okay == kind.dir_okay else "file"
+                if not kind.file_okay:
+                    word = "directory"
+                kind.name = gettext(word)
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         # The usage line above a usage error, as well as the help's: ``[FLAGGOR]``.

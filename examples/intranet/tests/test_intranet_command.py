@@ -255,3 +255,14 @@ def test_an_address_in_use_is_one_swedish_line(
     assert result.output.splitlines()[-1] == (
         "Error: kan inte lyssna på 127.0.0.1:8123: Adressen används redan"
     )
+
+
+def test_a_missing_statement_file_is_named_wholly_in_each_language(tmp_path: Path) -> None:
+    """click names the kind of path when the option is declared; it is named again in the
+    reader's language: ``Filen '…' finns inte``, not ``File '…' finns inte``."""
+    missing = str(tmp_path / "saknas.md")
+    swedish = run("--db", str(tmp_path / "x.db"), "--statement", missing)
+    assert swedish.exit_code == 2
+    assert f"Filen '{missing}' finns inte." in swedish.output
+    english = run("--lang", "en", "--db", str(tmp_path / "x.db"), "--statement", missing)
+    assert f"File '{missing}' does not exist." in english.output

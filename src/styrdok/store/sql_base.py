@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -98,7 +98,7 @@ class SqlBase:
         except IntegrityError:
             raise  # a broken reference at commit: the caller's to explain
         except DatabaseError as exc:  # locked, gone, full, or not a database at all
-            raise _unavailable(exc) from None
+            _unavailable(exc)
 
     @property
     def conn(self) -> sa.Connection:
@@ -203,10 +203,12 @@ def mentions(table: sa.Table, needles: Sequence[str]) -> sa.ColumnElement[bool]:
     return sa.or_(sa.false(), *tests)
 
 
-def _unavailable(exc: DatabaseError) -> RegistryUnavailable:
+def _unavailable(exc: DatabaseError) -> NoReturn:
+    """Raise what went wrong with the database as one line. Raised here, not returned:
+    the message translation reads its templates off ``raise`` statements."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in message or "busy" in message:
-        return RegistryUnavailable(
+        raise RegistryUnavailable(
             "the database is locked by another styrdok process; try again in a moment"
-        )
-    return RegistryUnavailable(f"database error: {message.splitlines()[0]}")
+        ) from None
+    raise RegistryUnavailable(f"database error: {message.splitlines()[0]}") from None
