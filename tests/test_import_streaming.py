@@ -192,3 +192,21 @@ def test_characters_split_between_reads_are_read_whole(
     monkeypatch.setattr(jsonstream, "READ_CHUNK", read_size)
     registry.import_json(io.BytesIO(text.encode()), actor=None)
     assert _export(registry) == text
+
+
+def test_problems_are_told_in_the_files_order_though_reading_runs_ahead(
+    registry: Registry, demo_export: str
+) -> None:
+    """The file is read and rebuilt in a thread a chunk or two ahead of the inserts: a
+    duplicate the inserts find in an early chunk is still the problem told, not a bad
+    value the reader met further on; and the reader stops with the import."""
+    import threading
+
+    data = json.loads(demo_export)
+    first = data["persons"][0]
+    data["persons"].insert(1, dict(first))  # found by the inserts' checks, chunk 1
+    data["acknowledgements"][-1]["version"] = "three"  # found by the reader, far later
+    with pytest.raises(AlreadyExists, match=rf"{first['ref']} appears twice @ \$\.persons\[1\]"):
+        registry.import_json(io.StringIO(json.dumps(data)), actor=None)
+    assert _nothing_written(registry)
+    assert not [t for t in threading.enumerate() if t.name == "styrdok-restore"]

@@ -150,7 +150,7 @@ def _print_table(report: Report, language: str) -> None:
             "table",
         )  # fmt: skip
     click.echo(f"\n{_('Documents without a guardian')}")
-    click.echo(", ".join(report.without_guardian) or "None.")
+    click.echo(", ".join(report.without_guardian) or _("None."))
     click.echo(f"\n{_('Documents in force per type and level')}")
     emit_rows(
         ({"type": label(c.doc_type, language), "level": label(c.level, language),
@@ -202,9 +202,11 @@ def _print_table(report: Report, language: str) -> None:
         )  # fmt: skip
     _print_long_overdue(report, language)
     if report.audit is not None:
-        chain = "keyed, HMAC-SHA256" if report.audit.keyed else "plain SHA-256"
-        click.echo("\nAudit log (record the head outside the database; see `styrdok audit verify`)")
-        click.echo(f"{report.audit.events} events, last hash {report.audit.hash} ({chain})")
+        chain = _("keyed, HMAC-SHA256") if report.audit.keyed else _("plain SHA-256")
+        heading = _("Audit log (record the head outside the database; see `styrdok audit verify`)")
+        click.echo(f"\n{heading}")
+        line = _("{events} events, last hash {hash} ({chain})")
+        click.echo(line.format(events=report.audit.events, hash=report.audit.hash, chain=chain))
 
 
 def _print_long_overdue(report: Report, language: str) -> None:

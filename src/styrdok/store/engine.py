@@ -50,6 +50,10 @@ def make_engine(url: str) -> sa.Engine:
     return engine
 
 
+#: Set on a connection that committed a write (see ``on_close``).
+_WROTE = "styrdok_committed_write"
+
+
 def _configure_sqlite(engine: sa.Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -65,14 +69,23 @@ def _configure_sqlite(engine: sa.Engine, *, wal: bool) -> None:
 
     if wal:  # a file, not a throw-away in-memory database
 
+        @event.listens_for(engine, "commit")
+        def on_commit(connection: sa.Connection) -> None:
+            if connection.get_execution_options().get("styrdok_write", False):
+                connection.info[_WROTE] = True
+
         @event.listens_for(engine, "close")
-        def on_close(dbapi_connection: Any, _record: Any) -> None:
+        def on_close(dbapi_connection: Any, record: Any) -> None:
             # What SQLite recommends before a connection closes: statistics for the tables
             # its planner used (sqlite_stat1), sampled (analysis_limit) so it stays quick.
             # Without them it read every requested dispensation for "what waits for my
             # decision" instead of the person's few documents: 4.7 ms against 0.05 ms on
-            # the 0.1-scale register. Never a reason to fail: a busy or read-only
-            # database simply keeps the statistics it has.
+            # the 0.1-scale register. Only after a write was committed (the data the
+            # statistics describe changed): a refused import, rolled back, leaves the
+            # file as it was. Never a reason to fail: a busy or read-only database simply
+            # keeps the statistics it has.
+            if not record.info.get(_WROTE):
+                return
             try:
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA analysis_limit=400")
