@@ -8,10 +8,7 @@ chunk, not the register.
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import IO, Any
 
 from styrdok.errors import AlreadyExists, NotFound
@@ -44,111 +41,34 @@ def restore(
     Call inside a transaction: on any problem it raises, naming the record, and the caller
     rolls back. Returns how many records of each kind, and the file's SHA-256.
 
-    Memory holds a few chunks of records, not the file: the rows already inserted answer
+    Memory holds a chunk of records, not the file: the rows already inserted answer
     whether a ref is taken or a reference resolves (:meth:`~styrdok.store.base.BulkStore.
     existing_refs`); only references to records later in the file, and the keys of records
-    without a ref (versions, numbered records, acknowledgements, files), are kept.
+    without a ref (versions, numbered records, acknowledgements, files), are kept."""
+    from styrdok.jsonstream import ExportReader
 
-    Reading and rebuilding run in a thread of their own (:class:`_Reader`) a chunk or two
-    ahead of the inserts, which stay in the caller's thread and transaction: while the
-    database driver stores a chunk it lets go of the interpreter, and the next chunk is
-    rebuilt meanwhile on the other core. Problems are still raised in the file's order."""
-    reader = _Reader(source)
+    reader = ExportReader(source)
     checks = _RestoreChecks(store)
     counts = dict.fromkeys((section.name for section in SECTIONS), 0)
-    try:
-        for step in reader.steps():
-            if isinstance(step, str):  # a section read to its end
-                checks.read(step)
-                continue
-            section, first, chunk = step
-            counts[section.name] += checks.add(section, first, chunk)
+    by_name = {section.name: section for section in SECTIONS}
+    for name, records in reader.sections():
+        section = by_name[name]
+        chunk: list[Any] = []
+        first = 0
+        for i, data in records:
+            chunk.append(from_data(data, section.cls, where=f"$.{name}[{i}]"))
+            if len(chunk) == RESTORE_CHUNK:
+                counts[name] += checks.add(section, first, chunk)
+                if progress is not None:
+                    progress(len(chunk))
+                first, chunk = i + 1, []
+        if chunk:
+            counts[name] += checks.add(section, first, chunk)
             if progress is not None:
                 progress(len(chunk))
-    finally:
-        reader.stop()
+        checks.read(name)
     checks.finish()
     return counts, reader.sha256
-
-
-#: A step of :meth:`_Reader.steps`: a chunk of rebuilt records, or a section's end.
-Step = tuple[Section, int, list[Any]] | str
-
-
-class _Reader:
-    """The export read and its records rebuilt in a thread of its own, a bounded number of
-    chunks ahead of the caller: :meth:`steps` hands them over in the file's order, and a
-    problem the thread met is raised where it is reached, after every chunk before it."""
-
-    #: How many chunks may wait, rebuilt, for the caller.
-    AHEAD = 2
-
-    def __init__(self, source: IO[str] | IO[bytes]) -> None:
-        from styrdok.jsonstream import ExportReader
-
-        self._export = ExportReader(source)
-        self._ready: queue.Queue[Step | BaseException | None] = queue.Queue(self.AHEAD)
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="styrdok-restore", daemon=True)
-        self._thread.start()
-
-    @property
-    def sha256(self) -> str:
-        """The file's SHA-256, once it is read to its end."""
-        return self._export.sha256
-
-    def steps(self) -> Iterator[Step]:
-        """Each chunk and section end, in the file's order."""
-        while True:
-            step = self._ready.get()
-            if step is None:
-                return
-            if isinstance(step, BaseException):
-                raise step
-            yield step
-
-    def stop(self) -> None:
-        """Stop the thread (the caller is done or gave up) and wait for it: the file is not
-        read after this returns."""
-        self._stopping.set()
-        while self._thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                self._ready.get_nowait()  # free a place, should it wait to put one
-            self._thread.join(0.05)
-
-    def _run(self) -> None:
-        try:
-            by_name = {section.name: section for section in SECTIONS}
-            for name, records in self._export.sections():
-                section = by_name[name]
-                chunk: list[Any] = []
-                first = 0
-                for i, data in records:
-                    chunk.append(from_data(data, section.cls, where=f"$.{name}[{i}]"))
-                    if len(chunk) == RESTORE_CHUNK:
-                        self._put((section, first, chunk))
-                        first, chunk = i + 1, []
-                if chunk:
-                    self._put((section, first, chunk))
-                self._put(name)
-            self._put(None)
-        except _Stopped:
-            return
-        except BaseException as exc:  # raised in the caller's thread, in the file's order
-            with contextlib.suppress(_Stopped):
-                self._put(exc)
-
-    def _put(self, step: Step | BaseException | None) -> None:
-        while True:
-            if self._stopping.is_set():
-                raise _Stopped
-            with contextlib.suppress(queue.Full):
-                self._ready.put(step, timeout=0.05)
-                return
-
-
-class _Stopped(Exception):
-    """The caller stopped reading."""
 
 
 class _RestoreChecks:
