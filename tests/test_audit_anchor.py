@@ -173,10 +173,15 @@ def test_the_report_publishes_the_head_in_every_format(
 ) -> None:
     """Table, JSON, CSV and HTML all carry the count and the full head."""
     head = seeded.audit_head().hash
-    table = cli("report", "--today", str(day(400))).stdout
+    table = cli("--lang", "en", "report", "--today", str(day(400))).stdout
     assert table.endswith(
         "\nAudit log (record the head outside the database; see `styrdok audit verify`)\n"
         f"10 events, last hash {head} (plain SHA-256)\n"
+    )
+    swedish = cli("report", "--today", str(day(400))).stdout
+    assert swedish.endswith(
+        "\nGranskningsloggen (anteckna huvudet utanför databasen; se `styrdok audit verify`)\n"
+        f"10 händelser, sista hash {head} (vanlig SHA-256)\n"
     )
     data = json.loads(cli("--format", "json", "report").stdout)
     assert data["audit_log"] == {"events": 10, "head": head, "chain": "sha256"}
