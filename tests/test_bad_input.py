@@ -595,7 +595,8 @@ def test_a_file_that_is_not_a_database_is_one_clear_line(tmp_path: Path) -> None
     before = other.read_bytes()
     result = CliRunner().invoke(main, ["--db", str(other), "due"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.stderr == "Error: database error: file is not a database\n"
+    # Swedish around the database's own words.
+    assert result.stderr == "Error: databasfel: file is not a database\n"
     assert other.read_bytes() == before
 
 

@@ -64,7 +64,7 @@ def test_an_import_onto_a_full_disk_writes_nothing(
     before = dump(target)
     result = CliRunner().invoke(main, ["--db", str(target), "import", str(export)])
     assert result.exit_code == 1
-    assert result.output == "Error: database error: database or disk is full\n"
+    assert result.output == "Error: databasfel: database or disk is full\n"
     assert dump(target) == before
 
 
@@ -87,7 +87,7 @@ def test_a_change_on_a_full_disk_is_refused_whole(demo: Path, disk_full: None) -
         ],
     )
     assert result.exit_code == 1
-    assert result.output == "Error: database error: database or disk is full\n"
+    assert result.output == "Error: databasfel: database or disk is full\n"
     assert dump(demo) == before
 
 
@@ -105,7 +105,7 @@ def test_a_locked_database_is_one_clear_line(demo: Path, monkeypatch: pytest.Mon
         blocker.close()
     assert result.exit_code == 1
     assert result.output == (
-        "Error: the database is locked by another styrdok process; try again in a moment\n"
+        "Error: databasen är låst av en annan styrdok-process; försök igen om en stund\n"
     )
     with Registry.open(demo) as registry:
         assert registry.get_document("POL-IS-01").title == "Informationssäkerhetspolicy"

@@ -164,6 +164,7 @@ _DISPENSATION_COLUMNS = (
     _c("renewal_of", "Förlänger", "Renews", cells.REF, width=14),
     _c("ended_on", "Upphörde", "Ended on", cells.DATE, width=12),
     _c("end_reason", "Skäl för upphörande", "End reason", width=24),
+    _c("ended_by", "Avslutad av", "Ended by", cells.REF),
     _c("evaluation.by", "Utvärderad av", "Evaluated by", cells.REF),
     _c("evaluation.on", "Utvärderad den", "Evaluated on", cells.DATE, width=12),
     _c("evaluation.outcome", "Utfall", "Outcome", width=30),
