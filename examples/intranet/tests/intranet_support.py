@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from styrdok_intranet import create_app
 
 from styrdok.demo import build_demo
@@ -18,6 +19,8 @@ from styrdok.registry import Registry
 #: The demo's "today"; the app runs on the same clock so dates on the pages are stable.
 DEMO_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 SECRET = b"test-secret"
+#: The login proxy the test apps believe (see :func:`make_app`).
+PROXY = {"REMOTE_ADDR": "127.0.0.1"}
 
 
 @pytest.fixture(scope="session")
@@ -400,3 +403,35 @@ def by_id(page: str, element_id: str) -> Element:
 def title(page: str) -> str:
     """The page's <title> text."""
     return next(e.text for e in parse(page) if e.tag == "title")
+
+
+def client(db: Path) -> FlaskClient:
+    """The app over ``db`` behind a login proxy on this machine."""
+    return make_app(db).test_client()
+
+
+def get_as(web: FlaskClient, user: str | None, path: str) -> Any:
+    """GET ``path`` as ``user`` (``None``: nobody signed in) through the proxy."""
+    headers = {"X-Remote-User": user} if user else {}
+    return web.get(path, headers=headers, environ_base=PROXY)
+
+
+def post_as(
+    web: FlaskClient, user: str, path: str, data: dict[str, Any], *, token: bool = True
+) -> Any:
+    """POST a form as ``user``, with their form token unless ``token`` is false."""
+    from styrdok_intranet.identity import form_token
+
+    sent = {**data, "token": form_token(SECRET, user)} if token else data
+    return web.post(path, data=sent, headers={"X-Remote-User": user}, environ_base=PROXY)
+
+
+def page(response: Any) -> str:
+    """The response's HTML."""
+    text: str = response.get_data(as_text=True)
+    return text
+
+
+def words(text: str) -> str:
+    """``text`` with its white space collapsed, as a reader hears it."""
+    return " ".join(text.split())

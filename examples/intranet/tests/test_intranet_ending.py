@@ -13,11 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from intranet_support import SECRET, by_id, demo_db, demo_template, make_app, parse, title
+from intranet_support import (
+    PROXY,
+    SECRET,
+    by_id,
+    client,
+    demo_db,
+    demo_template,
+    get_as,
+    page,
+    parse,
+    post_as,
+    title,
+    words,
+)
 from styrdok_intranet import selfservice
 from styrdok_intranet.disp_page import CHANGED
 from styrdok_intranet.identity import form_token
@@ -28,7 +39,6 @@ from styrdok.registry import Registry
 
 __all__ = ["demo_db", "demo_template"]  # fixtures used below
 
-PROXY = {"REMOTE_ADDR": "127.0.0.1"}
 #: lisa.holm's (requester and responsible) from RIKT-MOLN-SKOLA: guardian erik.makinen,
 #: owner and approver per.ahmadi; 2026-09-23 – 2026-12-12, the demo's today 2026-11-22.
 APPROVED = "D-2026-0001"
@@ -44,36 +54,6 @@ NO_REASON = {
 }
 REVOKE = f"/dispens/{APPROVED}/aterkallelse"
 CLOSE = f"/dispens/{APPROVED}/avslut"
-
-
-def client(db: Path) -> FlaskClient:
-    """The app over ``db`` behind a login proxy on this machine."""
-    return make_app(db).test_client()
-
-
-def get_as(web: FlaskClient, user: str | None, path: str) -> Any:
-    """GET ``path`` as ``user`` (``None``: nobody signed in) through the proxy."""
-    headers = {"X-Remote-User": user} if user else {}
-    return web.get(path, headers=headers, environ_base=PROXY)
-
-
-def post_as(
-    web: FlaskClient, user: str, path: str, data: dict[str, Any], *, token: bool = True
-) -> Any:
-    """POST a form as ``user``, with their form token unless ``token`` is false."""
-    sent = {**data, "token": form_token(SECRET, user)} if token else data
-    return web.post(path, data=sent, headers={"X-Remote-User": user}, environ_base=PROXY)
-
-
-def page(response: Any) -> str:
-    """The response's HTML."""
-    text: str = response.get_data(as_text=True)
-    return text
-
-
-def words(text: str) -> str:
-    """``text`` with its white space collapsed, as a reader hears it."""
-    return " ".join(text.split())
 
 
 def disp(db: Path, ref: str) -> Dispensation:

@@ -17,8 +17,21 @@ from typing import Any
 
 import attrs
 import pytest
-from flask.testing import FlaskClient
-from intranet_support import DEMO_NOW, SECRET, by_id, demo_db, demo_template, make_app, parse, title
+from intranet_support import (
+    DEMO_NOW,
+    PROXY,
+    SECRET,
+    by_id,
+    client,
+    demo_db,
+    demo_template,
+    get_as,
+    page,
+    parse,
+    post_as,
+    title,
+    words,
+)
 from styrdok_intranet import disp_forms, step_forms
 from styrdok_intranet.identity import form_token
 from werkzeug.datastructures import MultiDict
@@ -30,7 +43,6 @@ from styrdok.registry import Registry
 
 __all__ = ["demo_db", "demo_template"]  # fixtures used below
 
-PROXY = {"REMOTE_ADDR": "127.0.0.1"}
 SCHOOL = (
     "RIKT-MOLN-SKOLA"  # at most 200 days, one renewal; guardian erik.makinen, approver per.ahmadi
 )
@@ -40,36 +52,6 @@ TWO_DECIDERS = (
 )
 APPROVED = "D-2026-0001"  # lisa.holm's, from SCHOOL, ends 2026-12-12, never renewed
 CLOSED = "D-2026-0008"  # closed early, not evaluated; responsible hanna.persson
-
-
-def client(db: Path) -> FlaskClient:
-    """The app over ``db`` behind a login proxy on this machine."""
-    return make_app(db).test_client()
-
-
-def get_as(web: FlaskClient, user: str | None, path: str) -> Any:
-    """GET ``path`` as ``user`` (``None``: nobody signed in) through the proxy."""
-    headers = {"X-Remote-User": user} if user else {}
-    return web.get(path, headers=headers, environ_base=PROXY)
-
-
-def post_as(
-    web: FlaskClient, user: str, path: str, data: dict[str, Any], *, token: bool = True
-) -> Any:
-    """POST a form as ``user``, with their form token unless ``token`` is false."""
-    sent = {**data, "token": form_token(SECRET, user)} if token else data
-    return web.post(path, data=sent, headers={"X-Remote-User": user}, environ_base=PROXY)
-
-
-def page(response: Any) -> str:
-    """The response's HTML."""
-    text: str = response.get_data(as_text=True)
-    return text
-
-
-def words(text: str) -> str:
-    """``text`` with its white space collapsed, as a reader hears it."""
-    return " ".join(text.split())
 
 
 def said(html: str) -> str:

@@ -45,10 +45,6 @@ def _tuple(values: Any) -> Any:
     return () if values is None else tuple(values)
 
 
-def _url(value: Any) -> Any:
-    return None if value == "" else value
-
-
 #: A converter → what it still has to do to a value it once converted and the store kept.
 #: Normalising text (Unicode NFC, stripping) was done before the value was stored.
 _STORED_FORM: dict[Callable[[Any], Any], Callable[[Any], Any]] = {
@@ -56,7 +52,7 @@ _STORED_FORM: dict[Callable[[Any], Any], Callable[[Any], Any]] = {
     fields.norm_text: _text,
     fields.norm_opt: _optional,
     fields.norm_tuple: _tuple,
-    weblinks.norm_url: _url,
+    weblinks.norm_url: _optional,  # norm_opt, keeping a StoredUrl as it is
 }
 
 
