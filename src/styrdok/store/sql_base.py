@@ -7,7 +7,7 @@ bulk) is a class on top of :class:`SqlBase`; they share one connection per trans
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -55,6 +55,13 @@ TABLES: dict[str, sa.Table] = {
 #: The range of a SQL BIGINT (SQLite's INTEGER, PostgreSQL's BIGINT): a number outside
 #: it names no row, and the driver would raise OverflowError on it.
 ID_RANGE = range(-(2**63), 2**63)
+
+
+#: Where a connection keeps its remembered counts (see :meth:`SqlBase._counted`).
+_COUNTS = "styrdok_counts"
+#: Distinct filters a connection remembers counts for until the database changes: the
+#: register's usual lists, not every search anyone typed.
+MAX_COUNTS_KEPT = 256
 
 
 class SqlBase:
@@ -111,6 +118,35 @@ class SqlBase:
 
     def _one(self, statement: sa.Executable) -> sa.RowMapping | None:
         return self.conn.execute(statement).mappings().first()
+
+    def _counted(self, key: Hashable, query: sa.Executable) -> int:
+        """The number ``query`` (a ``SELECT count(*)``) gives, remembered under ``key`` on
+        SQLite while the database is unchanged.
+
+        A page of the register counts what matches before it reads the page: 28,657
+        documents in force took 1.1 ms of the API's 5 ms for one page at 0.1 scale, the
+        same count for every reader. SQLite says when anything changed: ``PRAGMA
+        data_version`` moves when another connection (or process) commits, and the
+        connection's own ``total_changes`` when it writes. Read inside the transaction
+        that counts, the pragma also fixes the snapshot the count and the page are read
+        from — so a remembered count is always the count of the rows the page is read
+        from. ``key`` must name everything the count depends on (the filter). Other
+        databases count every time."""
+        if self.conn.dialect.name != "sqlite":
+            return int(self.conn.execute(query).scalar_one())
+        raw = self.conn.connection.dbapi_connection
+        assert raw is not None  # an open transaction has its connection
+        state = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
+        kept = self.conn.info.get(_COUNTS)
+        if kept is None or kept[0] != state:
+            kept = self.conn.info[_COUNTS] = (state, {})
+        counts: dict[Hashable, int] = kept[1]
+        found = counts.get(key)
+        if found is None:
+            found = int(self.conn.execute(query).scalar_one())
+            if len(counts) < MAX_COUNTS_KEPT:
+                counts[key] = found
+        return found
 
     def _insert(self, table: sa.Table, row: Mapping[str, Any], what: str) -> Any:
         try:

@@ -5,6 +5,7 @@ lists that must not read the whole register (see :class:`styrdok.store.base.Brow
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 import sqlalchemy as sa
@@ -133,10 +134,8 @@ class SqlBrowse(SqlBase):
     ) -> tuple[list[Document], int]:
         d = tables.document
         conditions = _conditions(where)
-        total = int(
-            self.conn.execute(
-                sa.select(sa.func.count()).select_from(d).where(*conditions)
-            ).scalar_one()
+        total = self._counted(
+            ("document", where), sa.select(sa.func.count()).select_from(d).where(*conditions)
         )
         if limit <= 0 or offset >= total:
             return [], total
@@ -160,7 +159,7 @@ class SqlBrowse(SqlBase):
     ) -> tuple[list[Dispensation], int]:
         x = tables.dispensation
         conditions = _dispensation_conditions(where)
-        total = self._count(x, conditions)
+        total = self._count(("dispensation", where), x, conditions)
         if limit <= 0 or offset >= total:
             return [], total
         newest = (x.c.requested_on.desc(), x.c.ref.desc())
@@ -182,7 +181,7 @@ class SqlBrowse(SqlBase):
     ) -> tuple[list[Question], int]:
         q = tables.question
         conditions = _question_conditions(where, self.conn.dialect.name)
-        total = self._count(q, conditions)
+        total = self._count(("question", where), q, conditions)
         if limit <= 0 or offset >= total:
             return [], total
         newest = (q.c.asked_on.desc(), q.c.id.desc())
@@ -197,9 +196,11 @@ class SqlBrowse(SqlBase):
         rows = self._rows(sa.select(q).join(page, page.c.id == q.c.id).order_by(*newest))
         return [convert.question_from_row(r) for r in rows], total
 
-    def _count(self, table: sa.Table, conditions: list[sa.ColumnElement[bool]]) -> int:
+    def _count(
+        self, key: Hashable, table: sa.Table, conditions: list[sa.ColumnElement[bool]]
+    ) -> int:
         query = sa.select(sa.func.count()).select_from(table).where(*conditions)
-        return int(self.conn.execute(query).scalar_one())
+        return self._counted(key, query)
 
     def document_types(self) -> list[str]:
         d = tables.document
@@ -228,13 +229,10 @@ class SqlBrowse(SqlBase):
             until=until, document_status=document_status, dispensation_status=dispensation_status
         )
         # Three counts, each from its own (status, date) index, not a count of the union.
+        key = ("dated", until, document_status, dispensation_status)
         total = sum(
-            int(
-                self.conn.execute(
-                    sa.select(sa.func.count()).select_from(part.subquery())
-                ).scalar_one()
-            )
-            for part in parts
+            self._counted((*key, n), sa.select(sa.func.count()).select_from(part.subquery()))
+            for n, part in enumerate(parts)
         )
         if limit <= 0 or offset >= total:
             return [], total

@@ -86,8 +86,9 @@ class DocumentRow(SQLModel, table=True):
         sa.Index("ix_document_status_review", "status", "next_review_on"),
         # due: documents whose validity ends
         sa.Index("ix_document_status_valid_until", "status", "valid_until"),
-        # the register a page at a time: documents of a status in title order (0007)
-        sa.Index("ix_document_status_title", "status", "title", "ref"),
+        # the register a page at a time: documents of a status in title order (0007),
+        # whether each is in force yet read from the index too (0015)
+        sa.Index("ix_document_status_title", "status", "title", "ref", "in_force_from"),
         # the register's type filter: the types in use, SELECT DISTINCT (0007)
         sa.Index("ix_document_doc_type", "doc_type"),
         # in force today: a count of the register's pages reads only the index (0013)
