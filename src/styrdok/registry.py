@@ -212,6 +212,7 @@ class Registry:
     # --- time passing and reminders (usecases/dates.py, usecases/reminding.py) ----------
     expire = dates.expire
     due = dates.due
+    iter_due = dates.iter_due
     remind = reminding.remind
 
     # --- insight (usecases/insight.py) ---------------------------------------------------

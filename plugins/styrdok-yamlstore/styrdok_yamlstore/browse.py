@@ -5,10 +5,17 @@ in memory, where the folder's register already is."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from styrdok.model import Dispensation, DispStatus, DocStatus, Document, Question
-from styrdok.store.base import DatedRow, DispensationFilter, DocumentFilter, QuestionFilter
+from styrdok.store.base import (
+    DatedRow,
+    DispensationFilter,
+    DocumentFilter,
+    QuestionFilter,
+    in_chunks,
+)
 from styrdok_yamlstore.folder import State, in_order
 
 
@@ -146,3 +153,18 @@ class Browse:
             until=until, document_status=document_status, dispensation_status=dispensation_status
         )
         return rows[offset : offset + max(limit, 0)], len(rows)
+
+    def stream_dated_items(
+        self,
+        *,
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+        chunk: int = 1_000,
+    ) -> Iterator[Sequence[DatedRow]]:
+        """What falls due, ``chunk`` rows at a time: sliced from :meth:`dated_items`, the
+        folder's register being in memory already."""
+        rows = self.dated_items(
+            until=until, document_status=document_status, dispensation_status=dispensation_status
+        )
+        return in_chunks(rows, chunk)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import click
@@ -17,25 +18,37 @@ if TYPE_CHECKING:
     from styrdok.model import DueItem
 
 
-def render_due(items: Sequence[DueItem], fmt: str) -> None:
+#: A table of what is due is fitted to its first this many rows and printed this many at a
+#: time, so the first page is on screen while the rest is still being read.
+TABLE_BLOCK = 100
+
+
+def render_due(items: Iterable[DueItem], fmt: str, *, within_days: int | None = None) -> None:
     """What is due: a table in the reader's language, or the codes and the days left in
-    JSON and CSV (whose ``when`` stays English, as before: machines read it)."""
+    JSON and CSV (whose ``when`` stays English, as before: machines read it). Every format
+    prints the items as they come; ``within_days``, the horizon they were read for, keeps
+    room in the table for the furthest "in … d" when its columns are fitted before the
+    last item has come."""
+    from styrdok.enums import DueKind
     from styrdok.i18n import translations
 
     _ = translations(reader_language() if fmt == "table" else "en").gettext
 
-    def when(item: DueItem) -> str:
-        if item.days_left < 0:
-            return _("{days} d overdue").format(days=-item.days_left)
-        if item.days_left == 0:
+    def when(days_left: int) -> str:
+        if days_left < 0:
+            return _("{days} d overdue").format(days=-days_left)
+        if days_left == 0:
             return _("today")
-        return _("in {days} d").format(days=item.days_left)
+        return _("in {days} d").format(days=days_left)
 
+    # Sorted by date, the most overdue come first: the rows after the first block are less
+    # overdue, due today, or due within the horizon; their kinds are known in advance.
+    furthest = [when(0), *([when(within_days)] if within_days is not None else [])]
     emit_rows(
         (
             {
                 "due_on": i.due_on,
-                "when": when(i),
+                "when": when(i.days_left),
                 "kind": i.kind,
                 "days_left": i.days_left,
                 "ref": i.ref,
@@ -63,6 +76,8 @@ def render_due(items: Sequence[DueItem], fmt: str) -> None:
         ],
         fmt,
         empty=N_("Nothing is due."),
+        block=TABLE_BLOCK,
+        room={"when": furthest, "kind": list(DueKind)},
     )
 
 
@@ -85,7 +100,9 @@ def due(app: App, within_days: int, today: dt.date | None) -> None:
       styrdok due
       styrdok --format csv due --within 90d > due.csv
     """
-    render_due(app.registry().due(within_days=within_days, today=today), app.fmt)
+    due_items = app.registry().iter_due(within_days=within_days, today=today)
+    with contextlib.closing(due_items):  # its read transaction ends here, whatever happens
+        render_due(due_items, app.fmt, within_days=within_days)
 
 
 @click.command()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import enum
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import click
@@ -123,13 +124,22 @@ def emit_rows(
     *,
     empty: str = NOTHING_TO_SHOW,
     language: str | None = None,
+    block: int | None = None,
+    room: Mapping[str, Iterable[Any]] | None = None,
 ) -> None:
     """Print rows (dicts) with ``columns`` as (key, heading) pairs.
 
     In a table, each heading is translated into ``language`` (default: the reader's, see
     :func:`reader_language`; mark headings with ``N_`` for the catalog), an enum value is
     shown by its label and a bool as yes or no in that language. JSON and CSV keep the codes
-    and use the keys as headings."""
+    and use the keys as headings. Every format writes the rows as they come.
+
+    A table fits its columns (at most 60 characters wide) to the headings and to every row,
+    so it reads all of them before it prints. With ``block``, it prints as the rows come
+    instead: the columns are fitted to the first ``block`` rows and kept, and the rows are
+    printed ``block`` at a time. If there are more rows than that, each column also makes
+    ``room`` for the values listed under its key (those later rows may hold); a longer cell
+    further down is cut with "…", as any cell over 60 characters is."""
     if fmt == "json":
         out = sys.stdout
         out.write("[")
@@ -147,29 +157,54 @@ def emit_rows(
             for row in rows:
                 sheet.writerow([cell(row.get(key)) for key, _ in columns])
         return
+    _emit_table(
+        rows, columns, empty=empty, language=reader_language(language), block=block, room=room or {}
+    )
+
+
+def _emit_table(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    empty: str,
+    language: str,
+    block: int | None,
+    room: Mapping[str, Iterable[Any]],
+) -> None:
+    """The table of :func:`emit_rows`: fitted to the first ``block`` rows (all of them
+    when ``None``), then printed a block at a time."""
     from styrdok.i18n import translations
 
-    language = reader_language(language)
-    table = [[_shown(row.get(key), language) for key, _ in columns] for row in rows]
+    keys = [key for key, _ in columns]
+    cells = ([_shown(row.get(key), language) for key in keys] for row in rows)
+    first = list(itertools.islice(cells, block) if block is not None else cells)
     gettext = translations(language).gettext
-    if not table:
+    if not first:
         click.echo(gettext(empty))
         return
     headings = [gettext(heading) for _, heading in columns]
-    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(headings)]
-    widths = [min(w, 60) for w in widths]
+    following = next(cells, None) if block is not None else None
+    widths = []
+    for i, key in enumerate(keys):
+        texts = [headings[i], *(row[i] for row in first)]
+        if following is not None:  # more rows than the first block: room for what may come
+            texts += [following[i], *(_shown(v, language) for v in room.get(key, ()))]
+        widths.append(min(max(len(text) for text in texts), 60))
 
-    def line(cells: Sequence[str]) -> str:
+    def line(row: Sequence[str]) -> str:
         parts = [
             (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
-            for c, w in zip(cells, widths, strict=True)
+            for c, w in zip(row, widths, strict=True)
         ]
         return "  ".join(parts).rstrip()
 
-    click.echo(line(headings))
-    click.echo(line(["-" * w for w in widths]))
-    for cells in table:
-        click.echo(line(cells))
+    rule = ["-" * w for w in widths]
+    click.echo("\n".join(line(row) for row in (headings, rule, *first)))
+    if following is None:
+        return
+    rest = itertools.chain((following,), cells)
+    while chunk := list(itertools.islice(rest, block)):
+        click.echo("\n".join(line(row) for row in chunk))
 
 
 def emit_object(obj: Any, fmt: str, *, language: str | None = None) -> None:

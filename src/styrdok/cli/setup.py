@@ -88,4 +88,5 @@ def demo(ctx: click.Context, today: dt.date | None, within_days: int, force: boo
         click.echo(f"\n{due}\n", err=to_stderr)
         from styrdok.cli.due import render_due
 
-        render_due(registry.due(today=today, within_days=within_days), app.fmt)
+        due_items = registry.due(today=today, within_days=within_days)
+        render_due(due_items, app.fmt, within_days=within_days)

@@ -83,6 +83,15 @@ class DatedRow(NamedTuple):
     status: str
 
 
+def in_chunks(rows: Sequence[DatedRow], size: int) -> Iterator[Sequence[DatedRow]]:
+    """``rows`` at most ``size`` at a time, in order: :meth:`RecordStore.stream_dated_items`
+    for a store whose :meth:`~RecordStore.dated_items` has the rows in memory already."""
+    if size < 1:
+        raise ValueError("a chunk holds at least one row")
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 class RecordStore(Protocol):
     """Registry records — people, bodies, documents and their versions and reviews,
     dispensations, questions — and the queries the use cases run over them."""
@@ -311,6 +320,21 @@ class RecordStore(Protocol):
         """Review dates and valid-until dates of documents of ``document_status``, and
         valid-until dates of dispensations of ``dispensation_status``, up to ``until``;
         sorted by date, kind, ref."""
+        ...
+
+    def stream_dated_items(
+        self,
+        *,
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+        chunk: int = 1_000,
+    ) -> Iterator[Sequence[DatedRow]]:
+        """The rows of :meth:`dated_items`, the same rows in the same order, at most
+        ``chunk`` at a time, each chunk read only when it is asked for: a list of a million
+        dates is shown while it is read rather than held whole. Consumed inside one
+        :meth:`transaction`. A store that holds its register in memory may slice
+        :meth:`dated_items` (:func:`in_chunks`)."""
         ...
 
     def review_candidates(

@@ -5,6 +5,7 @@ passed, and reminder candidates (see :class:`styrdok.store.base.RecordStore`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,12 +32,8 @@ class SqlDueQueries(SqlBase):
     def dated_items(
         self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
     ) -> list[DatedRow]:
-        reviews, doc_ends, disp_ends = dated_union(
+        query = _dated_query(
             until=until, document_status=document_status, dispensation_status=dispensation_status
-        )
-        # Ordered as a compound select, not through a subquery SQLite would materialise.
-        query = sa.union_all(reviews, doc_ends, disp_ends).order_by(
-            sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
         )
         # This runs over the whole register: fetch in one call from the driver's own cursor
         # (SQLAlchemy's result rows were a sixth of `due`'s time, issue 19 item 4) and parse
@@ -49,6 +46,34 @@ class SqlDueQueries(SqlBase):
             make(DatedRow, (kind, ref, text, days[day], person, status))
             for kind, ref, text, day, person, status in rows
         ]
+
+    def stream_dated_items(
+        self,
+        *,
+        until: dt.date,
+        document_status: DocStatus,
+        dispensation_status: DispStatus,
+        chunk: int = 1_000,
+    ) -> Iterator[list[DatedRow]]:
+        query = _dated_query(
+            until=until, document_status=document_status, dispensation_status=dispensation_status
+        ).execution_options(stream_results=True, yield_per=chunk)
+        # Read as the chunks are asked for: PostgreSQL through a server-side cursor, SQLite
+        # by stepping its statement, whose plan merges the three parts from their (status,
+        # date) indexes without sorting the whole. Options on this statement only (see
+        # SqlBulk.iter_table).
+        result = self.conn.execute(query)
+        from_iso, make = dt.date.fromisoformat, tuple.__new__
+        try:
+            for part in result.partitions():
+                # A union's column loses its Date type on SQLite: each distinct date once.
+                days = {d: from_iso(d) if type(d) is str else d for d in {r[3] for r in part}}
+                yield [
+                    make(DatedRow, (kind, ref, text, days[day], person, status))
+                    for kind, ref, text, day, person, status in part
+                ]
+        finally:
+            result.close()
 
     def _fetch_all(self, query: sa.CompoundSelect[Any]) -> list[tuple[Any, ...]]:
         """Every row of ``query`` as the driver's plain tuples, in this transaction."""
@@ -154,6 +179,19 @@ class SqlDueQueries(SqlBase):
 
 def _offsets(value: Any) -> tuple[int, ...] | None:
     return tuple(value) if value else None
+
+
+def _dated_query(
+    *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+) -> sa.CompoundSelect[Any]:
+    """The rows of :meth:`SqlDueQueries.dated_items`, sorted by date, kind, ref."""
+    parts = dated_union(
+        until=until, document_status=document_status, dispensation_status=dispensation_status
+    )
+    # Ordered as a compound select, not through a subquery SQLite would materialise.
+    return sa.union_all(*parts).order_by(
+        sa.literal_column("due_on"), sa.literal_column("kind"), sa.literal_column("ref")
+    )
 
 
 def dated_union(

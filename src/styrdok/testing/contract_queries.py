@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 
+from styrdok.errors import InvalidValue
 from styrdok.model import (
     GRANTED_STATUSES,
     DispStatus,
@@ -20,6 +22,7 @@ from styrdok.testing.contract_data import (
     complete_request,
     day,
 )
+from styrdok.usecases import dates
 
 
 class QueryContract:
@@ -86,6 +89,47 @@ class QueryContract:
                     "responsible", "requested",
                 ),
             ]  # fmt: skip
+
+    def test_dated_items_stream_in_chunks(self, seeded: Registry) -> None:
+        """``stream_dated_items`` gives the rows of ``dated_items`` — the same rows in the
+        same order, ties on a date included — at most ``chunk`` at a time; nothing when
+        nothing falls due."""
+        _eight_dates(seeded)
+        store = seeded.store
+        in_force, approved = DocStatus.IN_FORCE, DispStatus.APPROVED
+        with store.transaction(write=False):
+            rows = store.dated_items(
+                until=day(265), document_status=in_force, dispensation_status=approved
+            )
+            chunks = [
+                list(chunk)
+                for chunk in store.stream_dated_items(
+                    until=day(265), document_status=in_force, dispensation_status=approved, chunk=3
+                )
+            ]
+            assert len(rows) == 8
+            assert [len(chunk) for chunk in chunks] == [3, 3, 2]
+            assert [row for chunk in chunks for row in chunk] == rows
+            assert all(type(row.due_on) is dt.date for chunk in chunks for row in chunk)
+            nothing = store.stream_dated_items(
+                until=day(0), document_status=in_force, dispensation_status=approved, chunk=3
+            )
+            assert [list(chunk) for chunk in nothing] == []
+
+    def test_iter_due_yields_what_due_returns(
+        self, seeded: Registry, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``Registry.iter_due`` yields the items ``Registry.due`` returns, the same items in
+        the same order, however many chunks the store reads them in; a negative horizon
+        is refused when it is asked for, not when the first item is."""
+        _eight_dates(seeded)
+        monkeypatch.setattr(dates, "DUE_CHUNK", 3)
+        for today, within in ((day(0), 0), (day(0), 265), (day(300), 0), (day(-200), 30)):
+            due = seeded.due(today=today, within_days=within)
+            assert list(seeded.iter_due(today=today, within_days=within)) == due
+        assert len(seeded.due(today=day(0), within_days=265)) == 8
+        with pytest.raises(InvalidValue, match="horizon"):
+            seeded.iter_due(within_days=-1)
 
     def test_what_ends_before_a_day(self, seeded: Registry) -> None:
         """Documents and dispensations of a status whose valid-until date is before a
@@ -176,3 +220,13 @@ class QueryContract:
                 expired
             ]
             assert list(store.dispensation_candidates(until=day(0), ended_since=day(102))) == []
+
+
+def _eight_dates(seeded: Registry) -> None:
+    """An approved dispensation ending on day 100 and three more documents in force:
+    eight dates up to day 265, four of them on that day (four reviews, one end)."""
+    ref = seeded.request_dispensation(complete_request(), actor="requester").ref
+    seeded.approve_dispensation(ref, actor="guardian")
+    for ref, ends in (("POL-2", day(265)), ("POL-3", day(50)), ("POL-4", day(50))):
+        seeded.add_document(complete_document(ref, valid_until=ends), actor="owner")
+        seeded.adopt_document(ref, actor="owner", body="KS", on=day(-100))
