@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from styrdok.store import tables
 from styrdok.store.sql_base import TABLE_ORDER, TABLES, SqlBase
@@ -44,7 +45,7 @@ class SqlBulk(SqlBase):
     ) -> int:
         """``executemany`` in batches; returns the number of rows written."""
         table = TABLES[name]
-        insert = self._driver_insert(table) if self.conn.dialect.name == "sqlite" else None
+        insert = self._driver_insert(table)
         count, chunk = 0, []
         for row in rows:
             chunk.append(row)
@@ -102,7 +103,10 @@ class SqlBulk(SqlBase):
         ``executemany``: the values stored are the same, without SQLAlchemy's per-row
         bookkeeping, which costs more than SQLite's insert itself on a bulk import."""
         return {
-            column.name: column.type.bind_processor(self.conn.dialect) for column in table.columns
+            column.name: column.type.dialect_impl(self.conn.dialect).bind_processor(
+                self.conn.dialect
+            )
+            for column in table.columns
         }
 
     def _insert_chunk(
@@ -114,9 +118,9 @@ class SqlBulk(SqlBase):
         # The columns these rows carry (an autoincrement id may be left out).
         names = [name for name in processors if name in chunk[0]]
         convert = [(i, processors[name]) for i, name in enumerate(names) if processors[name]]
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        )
+        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"  # the driver's paramstyle
+        marks = ", ".join([mark] * len(names))
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
         pick = operator.itemgetter(*names)
         values = []
         for row in chunk:
@@ -125,6 +129,14 @@ class SqlBulk(SqlBase):
                 value[i] = process(value[i])
             values.append(tuple(value))
         self.conn.exec_driver_sql(sql, values)
+
+    def _any_of(self, column: sa.ColumnElement[Any], keys: Sequence[str]) -> Any:
+        """``column IN keys``; on PostgreSQL ``column = ANY(array)``: one parameter, not
+        500, which it binds and plans 2.6x faster (2.6 -> 1.0 ms per 500 refs at 0.1
+        scale) — a restore asks hundreds of times."""
+        if self.conn.dialect.name == "postgresql":
+            return column == sa.any_(sa.bindparam("keys", list(keys), type_=ARRAY(sa.String)))
+        return column.in_(keys)
 
     def existing_refs(self, name: str, refs: Sequence[str]) -> list[str]:
         """The stored refs of ``name`` that equal one of ``refs`` regardless of case, as
@@ -143,7 +155,6 @@ class SqlBulk(SqlBase):
             for start in range(0, len(refs), 500):
                 part = refs[start : start + 500]
                 keys = sorted({ref.lower() for ref in part}) if folded else part
-                found.extend(
-                    self.conn.execute(sa.select(table.c.ref).where(column.in_(keys))).scalars()
-                )
+                query = sa.select(table.c.ref).where(self._any_of(column, keys))
+                found.extend(self.conn.execute(query).scalars())
         return found
