@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
@@ -67,12 +68,28 @@ def p95(times: list[float]) -> float:
     return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
 
+#: Set in each client process before it starts (see :func:`run_clients`).
+_start_together: Any = None
+
+
+def _ready_all(barrier: Any) -> None:
+    global _start_together
+    _start_together = barrier
+
+
 def _client(args: tuple[str, dict[str, str], list[str], int]) -> dict[str, list[float]]:
     """One client: every path in turn, ``requests`` times, over one keep-alive connection;
-    each request's time in milliseconds, per path."""
+    each request's time in milliseconds, per path. The connection is opened and every path
+    asked for once before the clock starts, and the clock starts when every client is
+    ready: a client process starting up (forking, building its HTTP client) must not be
+    timed as the server's latency, nor slow the first requests of the others."""
     base, headers, paths, requests = args
     times: dict[str, list[float]] = {path: [] for path in paths}
     with httpx.Client(base_url=base, headers=headers, timeout=60) as web:
+        for path in paths:
+            assert web.get(path).status_code == 200, path
+        if _start_together is not None:
+            _start_together.wait(timeout=120)
         for _ in range(requests):
             for path in paths:
                 start = time.perf_counter()
@@ -88,9 +105,12 @@ def run_clients(
 ) -> dict[str, list[float]]:
     """``clients`` clients at once, each a process of its own — as many browsers or
     programs are, so that no client waits for another's interpreter — asking for every path
-    in turn ``requests`` times; every request's time in milliseconds, per path."""
+    in turn ``requests`` times, all starting together; every request's time in
+    milliseconds, per path."""
     found: dict[str, list[float]] = {path: [] for path in paths}
-    with multiprocessing.get_context("fork").Pool(clients) as pool:
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients)
+    with context.Pool(clients, initializer=_ready_all, initargs=(barrier,)) as pool:
         for times in pool.map(_client, [(base, headers, paths, requests)] * clients):
             for path, measured in times.items():
                 found[path].extend(measured)
