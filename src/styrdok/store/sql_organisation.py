@@ -248,7 +248,11 @@ class SqlOrganisation(SqlBase):
             )
             .where(
                 d.c.ref.in_(targeted),
-                d.c.status == DocStatus.IN_FORCE.value,
+                # Checked on each document the person's units name, not used to pick them:
+                # SQLite otherwise read every document in force by its status index and
+                # looked each up in the list — 1.9 ms on every intranet page at 0.1 scale
+                # (the menu counts what to read), 0.05 ms from the units' few documents.
+                d.c.status.concat("") == DocStatus.IN_FORCE.value,
                 d.c.ack_version > 0,
                 ~read,
             )
