@@ -3,7 +3,7 @@
     python bench/generate.py --scale 0.1 /tmp/r01.json
     styrdok --db /tmp/r01.db init && styrdok --db /tmp/r01.db import /tmp/r01.json
     python bench/api.py /tmp/r01.db                       # 10 clients, 50 requests each
-    python bench/api.py /tmp/r01.db --clients 10 --requests 100 --threads 8
+    python bench/api.py /tmp/r01.db --clients 10 --requests 100 --threads 4
 
 The app is served the way ``docs/deployment.md`` recommends for production — the
 ``styrdok-intranet`` command, i.e. waitress, a real WSGI server, in a process of its own on
@@ -13,8 +13,9 @@ Each client asks for every route in turn, ``--requests`` times: lists (one page 
 records, and "to decide" for a guardian, as a program with a personal API token
 (``Authorization: Bearer``, created in the register first), so authentication is timed
 too. Each client asks for every route twice first, unmeasured, to warm every worker's
-caches. Prints per route: median, p95 and max in
-milliseconds, and the size of the answer; the target (issue 16) is p95 ≤ 50 ms.
+caches; then the clients, each with its connection open, start together. Prints per
+route: median, p95 and max in milliseconds, and the size of the answer; the target
+(issue 16) is p95 ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def main() -> None:
     parser.add_argument("db", help="a register (path or URL), e.g. the 0.1-scale one")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=50, help="per client and route")
-    parser.add_argument("--threads", type=int, default=8, help="per server process")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="per server process (as styrdok-intranet)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     args = parser.parse_args()
     db = str(Path(args.db).resolve()) if "://" not in args.db else args.db
@@ -93,7 +96,7 @@ def main() -> None:
         found = measure(base, secret, paths, clients=args.clients, requests=args.requests)
     print(
         f"{args.clients} clients × {args.requests} requests per route; server "
-        f"{args.workers} processes × {args.threads} threads; target p95 ≤ "
+        f"{args.workers} processes × {args.threads} thread(s); target p95 ≤ "
         f"{TARGET_P95_MS:.0f} ms"
     )
     print(f"{'route':<48} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'bytes':>9}")

@@ -4,14 +4,15 @@
     styrdok --db /tmp/r01.db init && styrdok --db /tmp/r01.db import /tmp/r01.json
     python bench/intranet.py /tmp/r01.db                  # 20 requests per page, one client
     python bench/intranet.py /tmp/r01.db --clients 10     # ten clients at once
-    python bench/intranet.py /tmp/r01.db --clients 10 --workers 1 --threads 8
+    python bench/intranet.py /tmp/r01.db --clients 10 --workers 1 --threads 4
 
 The app is served as production serves it (``styrdok-intranet``: waitress, ``--workers``
 processes of ``--threads`` threads, on loopback, believing this machine's login header) and
 called over HTTP with keep-alive connections, each client a process of its own, by a
 logged-in reader (the owner of the first document, so drafts are filtered as for a real
 person), on the real today. Each client asks for a page twice first, unmeasured, to warm
-every worker's caches; then each client asks ``--requests`` times. Prints, per page:
+every worker's caches; then the clients, each with its connection open, start together and
+each asks ``--requests`` times. Prints, per page:
 median, p95 and max in milliseconds, and the size of the HTML or JSON sent; the targets
 (issue 19) are p95 ≤ 100 ms for the lists and ≤ 50 ms for a document's page.
 """
@@ -76,7 +77,9 @@ def main() -> None:
     parser.add_argument("db", help="a register (path or URL), e.g. the 0.1-scale one")
     parser.add_argument("--requests", type=int, default=20, help="per client and page")
     parser.add_argument("--clients", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=8, help="per server process")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="per server process (as styrdok-intranet)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     args = parser.parse_args()
     db = str(Path(args.db).resolve()) if "://" not in args.db else args.db
@@ -86,7 +89,7 @@ def main() -> None:
         found = measure(base, reader, paths, requests=args.requests, clients=args.clients)
     print(
         f"{args.clients} clients × {args.requests} requests per page; server "
-        f"{args.workers} processes × {args.threads} threads"
+        f"{args.workers} processes × {args.threads} thread(s)"
     )
     print(f"{'page':<32} {'median ms':>10} {'p95 ms':>10} {'max ms':>10} {'bytes':>10}")
     for path, (times, size) in found.items():

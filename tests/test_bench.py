@@ -160,7 +160,7 @@ def test_the_intranet_bench_serves_the_pages_for_real(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "server 2 processes × 8 threads" in done.stdout
+    assert "server 2 processes × 1 thread(s)" in done.stdout
     assert "/aktuellt" in done.stdout and "/dokument/" in done.stdout
 
 

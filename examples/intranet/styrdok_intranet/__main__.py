@@ -226,10 +226,12 @@ DEMO_PROXIES = ("127.0.0.1", "::1")
 )
 @click.option(
     "--threads",
-    default=8,
+    default=1,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Requests served at once per worker (waitress's threads; one registry connection each).",
+    help="Requests computed at once per worker (waitress's threads; one registry connection "
+    "each). One process computes one at a time anyway; raise it when the database is across "
+    "a network.",
 )
 @click.option(
     "--workers",
