@@ -40,7 +40,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from styrdok import rules
-from styrdok.enums import AckChannel, DocStatus
+from styrdok.enums import AckChannel
 from styrdok.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from styrdok.i18n import money
 from styrdok.labels import label
@@ -532,12 +532,11 @@ def create_app(
 
     @app.get("/kalender.ics")
     def ical() -> Response:
-        reg = registry()
-        body = calendar.feed(
-            reg.list_documents(status=DocStatus.IN_FORCE),
-            reg.dispensations_active_on(),
-            base_url=request.host_url.rstrip("/"),
-            domain=calendar_domain,
+        """The annual cycle as an iCalendar feed (:mod:`.calendar`), written as it is
+        read. The body needs neither the request nor ``g``: it reads this thread's
+        registry, which serves no other request until the body is sent."""
+        body = calendar.registry_feed(
+            registry(), base_url=request.host_url.rstrip("/"), domain=calendar_domain
         )
         return Response(body, mimetype="text/calendar; charset=utf-8")
 
