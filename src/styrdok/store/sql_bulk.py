@@ -121,9 +121,6 @@ class SqlBulk(SqlBase):
         # The columns these rows carry (an autoincrement id may be left out).
         names = [name for name in processors if name in chunk[0]]
         convert = [(i, processors[name]) for i, name in enumerate(names) if processors[name]]
-        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"  # the driver's paramstyle
-        marks = ", ".join([mark] * len(names))
-        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
         pick = operator.itemgetter(*names)
         values = []
         for row in chunk:
@@ -131,7 +128,30 @@ class SqlBulk(SqlBase):
             for i, process in convert:
                 value[i] = process(value[i])
             values.append(tuple(value))
+        if self.conn.dialect.name == "postgresql":
+            self._copy(table, names, values)
+            return
+        marks = ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
         self.conn.exec_driver_sql(sql, values)
+
+    def _copy(self, table: sa.Table, names: list[str], values: list[tuple[Any, ...]]) -> None:
+        """Rows into ``table`` on PostgreSQL with ``COPY … FROM STDIN``, its bulk-load path
+        (what pg_restore uses), in this transaction. A refused row fails the whole COPY, and
+        the caller's transaction with it, as a refused INSERT would: the driver's error is
+        raised as SQLAlchemy's, so callers handle both engines alike."""
+        import psycopg
+
+        sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        raw: Any = self.conn.connection.dbapi_connection
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for value in values:
+                    copy.write_row(value)
+        except psycopg.IntegrityError as exc:
+            raise sa.exc.IntegrityError(sql, None, exc) from exc
+        except psycopg.Error as exc:
+            raise sa.exc.DatabaseError(sql, None, exc) from exc
 
     def _any_of(self, column: sa.ColumnElement[Any], keys: Sequence[str]) -> Any:
         """``column IN keys``; on PostgreSQL ``column = ANY(array)``: one parameter, not
