@@ -15,7 +15,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
 
 def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
-    """Every measure (a)–(f) runs and reports; the generated register has its size."""
+    """Every measure (a)–(h) runs and reports; the generated register has its size."""
     results = tmp_path / "results.json"
     done = subprocess.run(
         [
@@ -47,9 +47,11 @@ def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
         ("(d)", "-"),
         ("(e)", "sqlite"),
         ("(g)", "sqlite"),
+        ("(h)", "sqlite"),
         ("(a)", "postgresql"),
         ("(b)", "postgresql"),
         ("(c)", "postgresql"),
+        ("(h)", "postgresql"),
     }
     assert all(r["styrdok_s"] > 0 for r in report["results"])
 

@@ -14,26 +14,17 @@ computed from domain objects, so every storage backend gets the same numbers; re
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from styrdok.audit import AuditHead
-from styrdok.enums import DocStatus
-from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS, LongOverdue, long_overdue, long_overdue_rows
-from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
+from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS, LongOverdue, long_overdue_rows
+from styrdok.model import Body, Dispensation, Document, Person
 from styrdok.organisation import UnitAcceptance, UnitTree
 from styrdok.outbox import ReadCandidate
-
-#: The group name for documents whose owner has no unit, or that no body adopted yet.
-NONE_GROUP = "–"
-#: The funder group of dispensations stated to cause no extra cost.
-NO_EXTRA_COST = "no extra cost"
-#: The funder group of granted dispensations whose cost nobody stated (older data, imports).
-UNSTATED = "not stated"
+from styrdok.report_tally import NO_EXTRA_COST, NONE_GROUP, UNSTATED, ReportTallies, tally
 
 
 @attrs.frozen
@@ -164,11 +155,7 @@ class Report:
         return self.overdue_reviews / self.documents_in_force if self.documents_in_force else 0.0
 
 
-def _is_overdue(document: Document, today: dt.date) -> bool:
-    return document.next_review_on is not None and document.next_review_on < today
-
-
-def _shares(groups: Mapping[str, list[int]]) -> tuple[ReviewShare, ...]:
+def _shares(groups: Mapping[str, tuple[int, int]]) -> tuple[ReviewShare, ...]:
     """``groups`` maps a group to ``[documents in force, of them overdue]``."""
     shares = [ReviewShare(group, total, overdue) for group, (total, overdue) in groups.items()]
     # Worst first: that is where attention goes; ties by name for a stable report.
@@ -215,100 +202,75 @@ def build(
     acceptance: Iterable[tuple[ReadCandidate, Sequence[UnitAcceptance]]] = (),
     long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
 ) -> Report:
-    """Compute the report. Reviews count documents in force; a document belongs to its
-    owner's unit and to the body that adopted its current version. ``audit`` is passed
-    through. ``acceptance`` is each document asking to be read with its acceptance per
-    unit of ``units`` (rolled up to the förvaltningar); it is consumed as a stream.
-    Reviews ``long_overdue_after_days`` or more overdue are listed per body."""
-    persons, bodies = list(persons), list(bodies)
-    unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
-    level_of = {b.ref: b.level.value for b in bodies}
+    """Compute the report from records. Reviews count documents in force; a document
+    belongs to its owner's unit and to the body that adopted its current version. ``audit``
+    is passed through. ``acceptance`` is each document asking to be read with its
+    acceptance per unit of ``units`` (rolled up to the förvaltningar); it is consumed as a
+    stream. Reviews ``long_overdue_after_days`` or more overdue are listed per body."""
+    tallies = tally(
+        today=today,
+        documents=documents,
+        dispensations=dispensations,
+        persons=persons,
+        bodies=bodies,
+        long_overdue_after_days=long_overdue_after_days,
+    )
+    return assemble(
+        tallies,
+        today=today,
+        audit=audit,
+        units=units,
+        acceptance=acceptance,
+        long_overdue_after_days=long_overdue_after_days,
+    )
 
-    # Counts, not documents, are kept: the register streams through (only the documents
-    # long overdue, which the report lists, are held).
-    in_force, overdue = 0, 0
-    late_ones: list[Document] = []
-    without_guardian: list[str] = []
-    type_level: Counter[tuple[str, str]] = Counter()
-    by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_body: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for document in documents:
-        if document.status in (DocStatus.DRAFT, DocStatus.IN_FORCE) and not document.guardian:
-            without_guardian.append(document.ref)
-        if not document.in_force_on(today):  # adopted to take effect later: not yet
-            continue
-        is_late = _is_overdue(document, today)
-        in_force += 1
-        overdue += is_late
-        for group in (
-            by_unit[unit_of.get(document.owner, NONE_GROUP)],
-            by_body[document.adopted_by or NONE_GROUP],
-        ):
-            group[0] += 1
-            group[1] += is_late
-        level = level_of.get(document.adopted_by or "", NONE_GROUP)
-        type_level[(document.doc_type.value, level)] += 1
-        due = document.next_review_on
-        if due is not None and (today - due).days >= long_overdue_after_days:
-            late_ones.append(document)
 
-    active: Counter[str] = Counter()
-    renewed: Counter[str] = Counter()
-    costs: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-    for disp in dispensations:
-        if disp.status not in GRANTED_STATUSES:
-            continue
-        if disp.active_on(today):
-            active[disp.document_ref] += 1
-        if disp.renewal_of is not None:
-            renewed[disp.document_ref] += 1
-        funding = disp.funding
-        if funding.funded_by:
-            funder = funding.funded_by
-        elif funding.no_extra_cost:
-            funder = NO_EXTRA_COST
-        else:
-            funder = UNSTATED
-        cost = costs[(funder, funding.currency)]
-        cost[0] += 1
-        cost[1] += funding.estimated_cost or Decimal(0)
-
+def assemble(
+    tallies: ReportTallies,
+    *,
+    today: dt.date,
+    audit: AuditHead | None = None,
+    units: UnitTree | None = None,
+    acceptance: Iterable[tuple[ReadCandidate, Sequence[UnitAcceptance]]] = (),
+    long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
+) -> Report:
+    """The report from its counts (:func:`styrdok.report_tally.tally`, or a store's own
+    :meth:`~styrdok.store.base.ReportStore.report_tallies`): sorted worst first, named."""
     by_document = sorted(
         (
-            DocumentDispensations(ref, active[ref], renewed[ref])
-            for ref in set(active) | set(renewed)
+            DocumentDispensations(ref, active, renewed)
+            for ref, (active, renewed) in tallies.dispensations.items()
         ),
         key=lambda d: (-d.active, -d.renewals, d.document_ref),
     )
     cost_by_funder = sorted(
         (
             FunderCost(funder, currency, count, total)
-            for (funder, currency), (count, total) in costs.items()
+            for (funder, currency), (count, total) in tallies.costs.items()
         ),
         key=lambda f: (-f.estimated_cost, -f.dispensations, f.funder, f.currency),
     )
     reading, reading_units = _reading(acceptance, units) if units else ((), ())
-    late = long_overdue(late_ones, persons, bodies, today=today, after_days=long_overdue_after_days)
     return Report(
         today=today,
-        documents_in_force=in_force,
-        overdue_reviews=overdue,
-        by_unit=_shares(by_unit),
-        by_body=_shares(by_body),
-        without_guardian=tuple(sorted(without_guardian)),
+        documents_in_force=tallies.in_force,
+        overdue_reviews=tallies.overdue,
+        by_unit=_shares(tallies.by_unit),
+        by_body=_shares(tallies.by_body),
+        without_guardian=tallies.without_guardian,
         per_type_and_level=tuple(
             TypeLevelCount(doc_type, level, count)
-            for (doc_type, level), count in sorted(type_level.items())
+            for (doc_type, level), count in sorted(tallies.type_level.items())
         ),
-        active_dispensations=sum(active.values()),
-        renewals=sum(renewed.values()),
+        active_dispensations=sum(active for active, _ in tallies.dispensations.values()),
+        renewals=sum(renewed for _, renewed in tallies.dispensations.values()),
         by_document=tuple(by_document),
         cost_by_funder=tuple(cost_by_funder),
         audit=audit,
         organisation=bool(units),
         reading=reading,
         reading_units=reading_units,
-        long_overdue=late,
+        long_overdue=tallies.long_overdue,
         long_overdue_after_days=long_overdue_after_days,
     )
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from styrdok.attachment import Attachment
 from styrdok.model import (
@@ -65,6 +65,9 @@ from styrdok.outbox import (
 )
 from styrdok.search import SearchHit
 from styrdok.tokens import ApiToken
+
+if TYPE_CHECKING:
+    from styrdok.report_tally import ReportTallies
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
 
@@ -779,6 +782,18 @@ class PreferenceStore(Protocol):
 
     def set_muted(self, person: str, kinds: Iterable[NoticeKind]) -> None:
         """Replace ``person``'s opt-outs with ``kinds`` (none: they hear everything)."""
+        ...
+
+
+@runtime_checkable
+class ReportStore(Protocol):
+    """Optional: the governance report's counts from the database itself (issue 19). A
+    store without it is counted record by record (:func:`styrdok.report_tally.tally`);
+    the contract suite holds the two to the same numbers."""
+
+    def report_tallies(self, *, today: dt.date, long_overdue_after_days: int) -> ReportTallies:
+        """What :func:`styrdok.report_tally.tally` counts over every document and
+        dispensation, counted in the store. Call inside a :meth:`transaction`."""
         ...
 
 

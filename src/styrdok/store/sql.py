@@ -18,6 +18,7 @@ from styrdok.store.sql_organisation import SqlOrganisation
 from styrdok.store.sql_outbox import SqlOutbox
 from styrdok.store.sql_preferences import SqlPreferences
 from styrdok.store.sql_records import SqlRecords
+from styrdok.store.sql_report import SqlReport
 from styrdok.store.sql_search import SqlSearch
 from styrdok.store.sql_secrets import SqlSecrets
 from styrdok.store.sql_steps import SqlSteps
@@ -38,6 +39,7 @@ class SqlStore(
     SqlSecrets,
     SqlPreferences,
     SqlAudit,
+    SqlReport,
     SqlOutbox,
     SqlBulk,
 ):

@@ -36,6 +36,7 @@ from styrdok.testing.contract_outbox import OutboxContract
 from styrdok.testing.contract_preferences import PreferenceContract
 from styrdok.testing.contract_queries import QueryContract
 from styrdok.testing.contract_records import RecordContract
+from styrdok.testing.contract_report import ReportContract
 from styrdok.testing.contract_search import SearchContract
 from styrdok.testing.contract_secrets import SecretContract
 from styrdok.testing.contract_steps import StepContract
@@ -44,6 +45,7 @@ from styrdok.testing.contract_tokens import TokenContract
 
 class StoreContract(
     RecordContract,
+    ReportContract,
     QueryContract,
     BrowseContract,
     RecordBrowseContract,

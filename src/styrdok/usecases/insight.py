@@ -47,6 +47,8 @@ def report(
     from styrdok import exchange
     from styrdok import report as reporting
     from styrdok.organisation import UnitTree
+    from styrdok.report_tally import tally
+    from styrdok.store.base import ReportStore
 
     if long_overdue_after_days < 1:
         raise InvalidValue(
@@ -59,13 +61,23 @@ def report(
             if units
             else ()
         )
-        return reporting.build(
-            today=today or registry.today(),
-            # Streamed from the store: the report keeps counts, not the register.
-            documents=exchange.records(store, "documents"),
-            dispensations=exchange.records(store, "dispensations"),
-            persons=store.list_persons(),
-            bodies=store.list_bodies(),
+        day = today or registry.today()
+        if isinstance(store, ReportStore):  # counted in the database
+            tallies = store.report_tallies(
+                today=day, long_overdue_after_days=long_overdue_after_days
+            )
+        else:  # streamed from the store: the report keeps counts, not the register
+            tallies = tally(
+                today=day,
+                documents=exchange.records(store, "documents"),
+                dispensations=exchange.records(store, "dispensations"),
+                persons=store.list_persons(),
+                bodies=store.list_bodies(),
+                long_overdue_after_days=long_overdue_after_days,
+            )
+        return reporting.assemble(
+            tallies,
+            today=day,
             audit=read_head(store),
             units=units,
             acceptance=acceptance,
