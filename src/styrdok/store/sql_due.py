@@ -40,7 +40,10 @@ class SqlDueQueries(SqlBase):
         # dates with the C ISO parser (a union's column loses its Date type on SQLite:
         # dates arrive as text), each distinct date once.
         rows = self._fetch_all(query)
-        from_iso, make = dt.date.fromisoformat, tuple.__new__
+        make = tuple.__new__
+        if self.conn.dialect.name != "sqlite":  # the driver's dates are dates already
+            return [make(DatedRow, row) for row in rows]
+        from_iso = dt.date.fromisoformat
         days = {day: from_iso(day) if type(day) is str else day for day in {r[3] for r in rows}}
         return [
             make(DatedRow, (kind, ref, text, days[day], person, status))
