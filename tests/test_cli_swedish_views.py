@@ -106,6 +106,19 @@ def test_doc_show_leaves_out_fields_without_a_value(demo: Path) -> None:
     )
 
 
+def test_a_draft_never_adopted_is_not_shown_as_version_0(demo: Path) -> None:
+    """A draft's version reads "ännu inte antagen" ("not adopted yet" in English), while
+    JSON keeps the number 0."""
+    assert lines(styrdok(demo, "doc", "show", "RIKT-AI-01").output)["version"] == (
+        "ännu inte antagen"
+    )
+    english = styrdok(demo, "--lang", "en", "doc", "show", "RIKT-AI-01").output
+    assert lines(english)["version"] == "not adopted yet"
+    assert stored(demo, "doc", "show", "RIKT-AI-01")["version"] == 0
+    adopted = stored(demo, "doc", "show", "RIKT-SOC-01")["version"]
+    assert lines(styrdok(demo, "doc", "show", "RIKT-SOC-01").output)["version"] == str(adopted)
+
+
 def test_json_keeps_the_codes(demo: Path) -> None:
     """--format json is unchanged by the language: field codes as keys, codes as values,
     empty fields included."""

@@ -249,6 +249,7 @@ def _lines(obj: Any, flat: dict[str, Any], language: str) -> list[tuple[str, str
     codes = _codes(obj)
     record = type(obj).__name__ if attrs.has(type(obj)) else None
     flat = _with_money(obj, flat, language)
+    flat = _with_version(obj, flat, language)
     lines: dict[tuple[str, str], None] = {}
     for key, value in flat.items():
         value = codes.get(key, value)
@@ -272,6 +273,18 @@ def _with_money(obj: Any, flat: dict[str, Any], language: str) -> dict[str, Any]
         for key, value in flat.items()
         if key != "funding.currency"
     }
+
+
+def _with_version(obj: Any, flat: dict[str, Any], language: str) -> dict[str, Any]:
+    """A document never adopted has version 0 in the data; people read that it is not
+    adopted yet, not a version number."""
+    from styrdok.i18n import translations
+    from styrdok.model import Document
+
+    if not isinstance(obj, Document) or obj.version != 0:
+        return flat
+    not_yet = translations(language).gettext(N_("not adopted yet"))
+    return {key: not_yet if key == "version" else value for key, value in flat.items()}
 
 
 def _codes(obj: Any) -> dict[str, enum.Enum]:
