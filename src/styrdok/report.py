@@ -6,9 +6,10 @@ bodies let reviews lapse, which documents nobody referees, whether plans are mul
 who pays for them, whether the rules have reached the people they apply to (who has
 confirmed reading each document, per förvaltning), and — for each adopting body's next
 meeting — which documents' reviews are long overdue. It also carries the audit log's head
-(event count and last hash), so a report archived with the minutes anchors the log. It is
-computed from domain objects, so every storage backend gets the same numbers; rendering
-(table, JSON, CSV, HTML) lives at the edges.
+(event count and last hash), so a report archived with the minutes anchors the log. Its raw
+counts come from the store's database or from its records (:mod:`styrdok.report_tally`,
+held to the same numbers by the contract suite); this module sorts and names them;
+rendering (table, JSON, CSV, HTML) lives at the edges.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ class Report:
 
 
 def _shares(groups: Mapping[str, tuple[int, int]]) -> tuple[ReviewShare, ...]:
-    """``groups`` maps a group to ``[documents in force, of them overdue]``."""
+    """``groups`` maps a group to ``(documents in force, of them overdue)``."""
     shares = [ReviewShare(group, total, overdue) for group, (total, overdue) in groups.items()]
     # Worst first: that is where attention goes; ties by name for a stable report.
     return tuple(sorted(shares, key=lambda s: (-s.share, -s.overdue, s.group)))

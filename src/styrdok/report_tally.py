@@ -14,12 +14,16 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from styrdok.enums import DocStatus
 from styrdok.escalation import LongOverdue, long_overdue
 from styrdok.model import GRANTED_STATUSES, Body, Dispensation, Document, Person
+
+if TYPE_CHECKING:
+    from styrdok.store.base import Store
 
 #: The group name for documents whose owner has no unit, or that no body adopted yet.
 NONE_GROUP = "–"
@@ -134,4 +138,19 @@ def tally(
         long_overdue=long_overdue(
             late_ones, persons, bodies, today=today, after_days=long_overdue_after_days
         ),
+    )
+
+
+def tally_records(store: Store, *, today: dt.date, long_overdue_after_days: int) -> ReportTallies:
+    """:func:`tally` over everything ``store`` holds, its documents and dispensations
+    streamed from it (:func:`styrdok.exchange.records`). Call inside a transaction."""
+    from styrdok import exchange
+
+    return tally(
+        today=today,
+        documents=exchange.records(store, "documents"),
+        dispensations=exchange.records(store, "dispensations"),
+        persons=store.list_persons(),
+        bodies=store.list_bodies(),
+        long_overdue_after_days=long_overdue_after_days,
     )

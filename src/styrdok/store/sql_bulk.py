@@ -43,17 +43,17 @@ class SqlBulk(SqlBase):
     def bulk_insert(
         self, name: str, rows: Iterable[Mapping[str, Any]], *, batch: int = 5_000
     ) -> int:
-        """``executemany`` in batches; returns the number of rows written."""
+        """The rows in batches (``COPY`` on PostgreSQL, the driver's ``executemany`` on
+        SQLite); returns the number of rows written."""
         table = TABLES[name]
-        insert = self._driver_insert(table)
         count, chunk = 0, []
         for row in rows:
             chunk.append(row)
             if len(chunk) >= batch:
-                self._insert_rows(table, chunk, insert)
+                self._insert_rows(table, chunk)
                 count, chunk = count + len(chunk), []
         if chunk:
-            self._insert_rows(table, chunk, insert)
+            self._insert_rows(table, chunk)
             count += len(chunk)
         if count and self.conn.dialect.name == "postgresql" and "id" in table.c:
             # Rows came with their own ids (a restore): move the id sequence past them.
@@ -65,10 +65,8 @@ class SqlBulk(SqlBase):
             )
         return count
 
-    def _insert_rows(
-        self, table: sa.Table, chunk: list[Mapping[str, Any]], processors: dict[str, Any] | None
-    ) -> None:
-        self._insert_chunk(table, chunk, processors)
+    def _insert_rows(self, table: sa.Table, chunk: list[Mapping[str, Any]]) -> None:
+        self._insert_chunk(table, chunk)
         if table is tables.document:  # what each applies to, as rows (document_target)
             targets: list[Mapping[str, Any]] = [
                 {"document_ref": row["ref"], "target": target}
@@ -76,11 +74,7 @@ class SqlBulk(SqlBase):
                 for target in dict.fromkeys(row.get("applies_to") or ())
             ]
             if targets:
-                self._insert_chunk(
-                    tables.document_target,
-                    targets,
-                    self._driver_insert(tables.document_target) if processors is not None else None,
-                )
+                self._insert_chunk(tables.document_target, targets)
             # Whom each names among its approvers, as rows (document_approver).
             approvers: list[Mapping[str, Any]] = [
                 {"document_ref": row["ref"], "person": person}
@@ -90,34 +84,23 @@ class SqlBulk(SqlBase):
                 )
             ]
             if approvers:
-                self._insert_chunk(
-                    tables.document_approver,
-                    approvers,
-                    self._driver_insert(tables.document_approver)
-                    if processors is not None
-                    else None,
-                )
+                self._insert_chunk(tables.document_approver, approvers)
 
-    def _driver_insert(self, table: sa.Table) -> dict[str, Any]:
-        """Each column's bind processor as SQLAlchemy would apply it, for the driver's own
-        ``executemany``: the values stored are the same, without SQLAlchemy's per-row
-        bookkeeping, which costs more than SQLite's insert itself on a bulk import (on
-        PostgreSQL psycopg pipelines the rows, as the bench's raw baseline does). The
-        dialect's own type (``_PGJSON``, say) gives the processor: the generic one would
-        leave a JSON value a dict the driver cannot send."""
-        return {
-            column.name: column.type.dialect_impl(self.conn.dialect).bind_processor(
-                self.conn.dialect
-            )
-            for column in table.columns
-        }
-
-    def _insert_chunk(
-        self, table: sa.Table, chunk: list[Mapping[str, Any]], processors: dict[str, Any] | None
-    ) -> None:
-        if processors is None:
+    def _insert_chunk(self, table: sa.Table, chunk: list[Mapping[str, Any]]) -> None:
+        """One chunk of rows into ``table`` through the driver's own bulk path, each value
+        through its column's bind processor as SQLAlchemy would apply it: the values stored
+        are the same, without SQLAlchemy's per-row bookkeeping, which costs more than
+        SQLite's insert itself. The dialect's own type (``_PGJSON``, say) gives the
+        processor: the generic one would leave a JSON value a dict the driver cannot send.
+        Another engine gets SQLAlchemy's own ``executemany``."""
+        dialect = self.conn.dialect
+        if dialect.name not in ("sqlite", "postgresql"):
             self.conn.execute(table.insert(), chunk)
             return
+        processors: dict[str, Any] = {
+            column.name: column.type.dialect_impl(dialect).bind_processor(dialect)
+            for column in table.columns
+        }
         # The columns these rows carry (an autoincrement id may be left out).
         names = [name for name in processors if name in chunk[0]]
         convert = [(i, processors[name]) for i, name in enumerate(names) if processors[name]]
@@ -128,7 +111,7 @@ class SqlBulk(SqlBase):
             for i, process in convert:
                 value[i] = process(value[i])
             values.append(tuple(value))
-        if self.conn.dialect.name == "postgresql":
+        if dialect.name == "postgresql":
             self._copy(table, names, values)
             return
         marks = ", ".join("?" * len(names))

@@ -44,10 +44,9 @@ def report(
     Reviews ``long_overdue_after_days`` or more overdue (``[reminders]
     escalate_after_days``) are listed per adopting body.
     """
-    from styrdok import exchange
     from styrdok import report as reporting
     from styrdok.organisation import UnitTree
-    from styrdok.report_tally import tally
+    from styrdok.report_tally import tally_records
     from styrdok.store.base import ReportStore
 
     if long_overdue_after_days < 1:
@@ -67,13 +66,8 @@ def report(
                 today=day, long_overdue_after_days=long_overdue_after_days
             )
         else:  # streamed from the store: the report keeps counts, not the register
-            tallies = tally(
-                today=day,
-                documents=exchange.records(store, "documents"),
-                dispensations=exchange.records(store, "dispensations"),
-                persons=store.list_persons(),
-                bodies=store.list_bodies(),
-                long_overdue_after_days=long_overdue_after_days,
+            tallies = tally_records(
+                store, today=day, long_overdue_after_days=long_overdue_after_days
             )
         return reporting.assemble(
             tallies,
