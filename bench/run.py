@@ -227,7 +227,7 @@ def due_sql(engine: str) -> str:
 
 
 #: (b) is cheap: always the best of at least this many runs, after one unmeasured run each.
-DUE_RUNS = 3
+DUE_RUNS = 7
 
 
 def measure_due_apart(engine: str, target: str, repeat: int) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from styrdok.model import Dispensation, DispStatus, DocStatus, Document, Question
 from styrdok.store.base import (
     DatedRow,
+    DatedTuple,
     DispensationFilter,
     DocumentFilter,
     QuestionFilter,
@@ -161,7 +162,7 @@ class Browse:
         document_status: DocStatus,
         dispensation_status: DispStatus,
         chunk: int = 1_000,
-    ) -> Iterator[Sequence[DatedRow]]:
+    ) -> Iterator[Sequence[DatedTuple]]:
         """What falls due, ``chunk`` rows at a time: sliced from :meth:`dated_items`, the
         folder's register being in memory already."""
         rows = self.dated_items(

@@ -5,8 +5,9 @@ passed, and reminder candidates (see :class:`styrdok.store.base.RecordStore`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -20,7 +21,7 @@ from styrdok.model import (
 )
 from styrdok.outbox import DispensationCandidate, ReviewCandidate
 from styrdok.store import convert, tables
-from styrdok.store.base import DatedRow
+from styrdok.store.base import DatedTuple
 from styrdok.store.sql_base import SqlBase
 
 
@@ -31,22 +32,25 @@ class SqlDueQueries(SqlBase):
 
     def dated_items(
         self, *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
-    ) -> list[DatedRow]:
-        query = _dated_query(
-            until=until, document_status=document_status, dispensation_status=dispensation_status
-        )
+    ) -> Sequence[DatedTuple]:
         # This runs over the whole register: fetch in one call from the driver's own cursor
-        # (SQLAlchemy's result rows were a sixth of `due`'s time, issue 19 item 4) and parse
-        # dates with the C ISO parser (a union's column loses its Date type on SQLite:
-        # dates arrive as text), each distinct date once.
-        rows = self._fetch_all(query)
-        make = tuple.__new__
-        if self.conn.dialect.name != "sqlite":  # the driver's dates are dates already
-            return [make(DatedRow, row) for row in rows]
+        # (SQLAlchemy's result rows were a sixth of `due`'s time, issue 19 item 4), the
+        # statement compiled once per dialect and statuses.
+        sql, names, params = _compiled_dated(
+            self.conn.dialect, document_status, dispensation_status
+        )
+        params = {**params, "until": until}
+        rows = self._fetch_all(sql, [params[name] for name in names] if names else params)
+        if self.conn.dialect.name != "sqlite":
+            # The driver's tuples are rows of the right shape, dates already dates: handed
+            # over as they are.
+            return cast("list[DatedTuple]", rows)
+        # A union's column loses its Date type on SQLite: dates arrive as text, parsed with
+        # the C ISO parser, each distinct date once.
         from_iso = dt.date.fromisoformat
         days = {day: from_iso(day) if type(day) is str else day for day in {r[3] for r in rows}}
         return [
-            make(DatedRow, (kind, ref, text, days[day], person, status))
+            (kind, ref, text, days[day], person, status)
             for kind, ref, text, day, person, status in rows
         ]
 
@@ -57,7 +61,7 @@ class SqlDueQueries(SqlBase):
         document_status: DocStatus,
         dispensation_status: DispStatus,
         chunk: int = 1_000,
-    ) -> Iterator[list[DatedRow]]:
+    ) -> Iterator[list[DatedTuple]]:
         query = _dated_query(
             until=until, document_status=document_status, dispensation_status=dispensation_status
         ).execution_options(stream_results=True, yield_per=chunk)
@@ -66,30 +70,26 @@ class SqlDueQueries(SqlBase):
         # date) indexes without sorting the whole. Options on this statement only (see
         # SqlBulk.iter_table).
         result = self.conn.execute(query)
-        from_iso, make = dt.date.fromisoformat, tuple.__new__
+        from_iso = dt.date.fromisoformat
         try:
             for part in result.partitions():
                 # A union's column loses its Date type on SQLite: each distinct date once.
                 days = {d: from_iso(d) if type(d) is str else d for d in {r[3] for r in part}}
                 yield [
-                    make(DatedRow, (kind, ref, text, days[day], person, status))
+                    (kind, ref, text, days[day], person, status)
                     for kind, ref, text, day, person, status in part
                 ]
         finally:
             result.close()
 
-    def _fetch_all(self, query: sa.CompoundSelect[Any]) -> list[tuple[Any, ...]]:
-        """Every row of ``query`` as the driver's plain tuples, in this transaction."""
-        compiled = query.compile(dialect=self.conn.dialect)
-        params = compiled.construct_params()
-        args: Any = (
-            [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
-        )
+    def _fetch_all(self, sql: str, args: Any) -> list[tuple[Any, ...]]:
+        """Every row of the compiled ``sql`` as the driver's plain tuples, in this
+        transaction."""
         if self.conn.dialect.name == "sqlite":  # stored as ISO text, as SQLAlchemy binds them
             args = [v.isoformat() if isinstance(v, dt.date) else v for v in args]
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(str(compiled), args)
+            cursor.execute(sql, args)
             return list(cursor.fetchall())
         finally:
             cursor.close()
@@ -184,8 +184,28 @@ def _offsets(value: Any) -> tuple[int, ...] | None:
     return tuple(value) if value else None
 
 
+@functools.lru_cache(maxsize=32)
+def _compiled_dated(
+    dialect: sa.Dialect, document_status: DocStatus, dispensation_status: DispStatus
+) -> tuple[str, tuple[str, ...], Mapping[str, Any]]:
+    """The statement of :meth:`SqlDueQueries.dated_items` compiled for ``dialect`` with the
+    day as the parameter ``until``: its SQL, its parameters' names in order (empty for a
+    driver with named parameters) and their values but the day's."""
+    query = _dated_query(
+        until=sa.bindparam("until", type_=sa.Date(), required=False),
+        document_status=document_status,
+        dispensation_status=dispensation_status,
+    )
+    compiled = query.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ()) if compiled.positional else ()
+    return str(compiled), names, dict(compiled.construct_params())
+
+
 def _dated_query(
-    *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+    *,
+    until: dt.date | sa.BindParameter[dt.date],
+    document_status: DocStatus,
+    dispensation_status: DispStatus,
 ) -> sa.CompoundSelect[Any]:
     """The rows of :meth:`SqlDueQueries.dated_items`, sorted by date, kind, ref."""
     parts = dated_union(
@@ -198,7 +218,10 @@ def _dated_query(
 
 
 def dated_union(
-    *, until: dt.date, document_status: DocStatus, dispensation_status: DispStatus
+    *,
+    until: dt.date | sa.BindParameter[dt.date],
+    document_status: DocStatus,
+    dispensation_status: DispStatus,
 ) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
     """The three parts of :meth:`SqlDueQueries.dated_items` (reviews, documents' ends,
     dispensations' ends), each with the columns of a :class:`DatedRow`."""

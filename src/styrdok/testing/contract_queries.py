@@ -69,7 +69,7 @@ class QueryContract:
                 DatedRow("review", "POL-1", title, day(265), "owner", "in_force"),
                 DatedRow("review", "POL-2", title, day(265), "owner", "in_force"),
             ]
-            assert all(type(row.kind) is str and type(row.status) is str for row in rows)
+            assert all(type(row[0]) is str and type(row[5]) is str for row in rows)
             assert (
                 store.dated_items(
                     until=day(264),
@@ -110,7 +110,7 @@ class QueryContract:
             assert len(rows) == 8
             assert [len(chunk) for chunk in chunks] == [3, 3, 2]
             assert [row for chunk in chunks for row in chunk] == rows
-            assert all(type(row.due_on) is dt.date for chunk in chunks for row in chunk)
+            assert all(type(row[3]) is dt.date for chunk in chunks for row in chunk)
             nothing = store.stream_dated_items(
                 until=day(0), document_status=in_force, dispensation_status=approved, chunk=3
             )

@@ -19,7 +19,7 @@ from styrdok.usecases.work import SYSTEM_ACTOR, evolve
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
-    from styrdok.store.base import DatedRow
+    from styrdok.store.base import DatedTuple
 
 
 @use_case
@@ -113,7 +113,7 @@ def _horizon(
 _KINDS = {kind.value: kind for kind in DueKind}
 
 
-def _due_items(rows: Iterable[DatedRow], today: dt.date) -> list[DueItem]:
+def _due_items(rows: Iterable[DatedTuple], today: dt.date) -> list[DueItem]:
     """``rows`` as due items: titled and counted here, not in the store, so every backend
     titles and counts days alike."""
     # This runs over the whole register: kinds are looked up in a dict, days left are
