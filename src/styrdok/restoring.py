@@ -22,6 +22,7 @@ from styrdok.exchange import (
     check_files_once,
     references,
 )
+from styrdok.gcpause import paused_gc
 from styrdok.serialize import from_data
 from styrdok.store.base import Store
 from styrdok.text import ref_key
@@ -45,6 +46,17 @@ def restore(
     whether a ref is taken or a reference resolves (:meth:`~styrdok.store.base.BulkStore.
     existing_refs`); only references to records later in the file, and the keys of records
     without a ref (versions, numbered records, acknowledgements, files), are kept."""
+    # Every record becomes a few acyclic objects that reference counting frees with their
+    # chunk; the cyclic collector would walk the young ones every 700 allocations and find
+    # nothing (see styrdok.gcpause).
+    with paused_gc():
+        return _restore(store, source, progress)
+
+
+def _restore(
+    store: Store, source: IO[str] | IO[bytes], progress: Progress | None
+) -> tuple[dict[str, int], str]:
+    """:func:`restore`, with the collector paused."""
     from styrdok.jsonstream import ExportReader
 
     reader = ExportReader(source)
