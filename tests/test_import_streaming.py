@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import DEMO_TODAY
-from styrdok import AlreadyExists, InvalidValue, NotFound, Person, jsonstream, restoring
+from styrdok import AlreadyExists, InvalidValue, NotFound, Person, jsonstream, restore_chunks
 from styrdok.demo import build_demo
 from styrdok.registry import Registry
 
@@ -33,7 +33,7 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks, so the demo register is many of them, and its file many reads."""
-    monkeypatch.setattr(restoring, "RESTORE_CHUNK", CHUNK)
+    monkeypatch.setattr(restore_chunks, "RESTORE_CHUNK", CHUNK)
     monkeypatch.setattr(jsonstream, "READ_CHUNK", 4096)
 
 

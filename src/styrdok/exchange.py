@@ -368,10 +368,16 @@ def check_files_once(
 
 def references(name: str, record: Any, where: str) -> Iterator[tuple[str, str, str]]:
     """``(table, ref, where)`` for each reference a record of section ``name`` makes."""
+    for table, ref, field in reference_fields(name, record):
+        yield table, ref, f"{where}.{field}"
+
+
+def reference_fields(name: str, record: Any) -> Iterator[tuple[str, str, str]]:
+    """``(table, ref, field)`` for each reference a record of section ``name`` makes."""
 
     def need(table: str, ref: str | None, field: str) -> Iterator[tuple[str, str, str]]:
         if ref is not None:
-            yield table, ref, f"{where}.{field}"
+            yield table, ref, field
 
     if name == "bodies":
         yield from need("person", record.contact, "contact")

@@ -157,8 +157,16 @@ SECTIONS = {
     is_flag=True,
     help="For a spreadsheet: check every row and show what would be added; write nothing.",
 )
+@click.option(
+    "--parallel",
+    is_flag=True,
+    help="For a restore: check the records in a second process while this one stores them "
+    "(about a quarter faster with two cores; the second process needs its own memory).",
+)
 @pass_app
-def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool) -> None:
+def import_(
+    app: App, source: str, merge: bool, kind: str | None, dry_run: bool, parallel: bool
+) -> None:
     """Import a JSON export, or rows of a spreadsheet. All or nothing: on any problem
     nothing is written.
 
@@ -174,6 +182,7 @@ def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool)
     \b
     Examples:
       styrdok --db new.db init && styrdok --db new.db import register.json
+      styrdok --db big.db init && styrdok --db big.db import --parallel register.json
       styrdok --as eva.ek import --merge other-unit.json
       styrdok --db ny.db init && styrdok --db ny.db import register.xlsx --kind persons
       styrdok --db ny.db --as eva.ek import register.xlsx --kind bodies --dry-run
@@ -190,16 +199,24 @@ def import_(app: App, source: str, merge: bool, kind: str | None, dry_run: bool)
                 "--merge is for a JSON export; a spreadsheet's rows are always added as "
                 "new, checked records"
             )
+        if parallel:
+            raise click.UsageError(said("--parallel is for a JSON export"))
         from styrdok.cli.sheets import import_sheet
 
         import_sheet(app, source, kind, dry_run)
         return
     if kind is not None or dry_run:
         raise click.UsageError(said("--kind and --dry-run are for a spreadsheet (.xlsx or .csv)"))
+    if parallel and merge:
+        raise click.UsageError(
+            said("--parallel is for a restore into an empty registry; a merge is read whole")
+        )
     from styrdok.cli.progress import progress
 
     with click.open_file(source, "rb") as handle, progress("Importerar") as step:
-        counts = app.registry().import_json(handle, actor=app.actor, merge=merge, progress=step)
+        counts = app.registry().import_json(
+            handle, actor=app.actor, merge=merge, progress=step, parallel=parallel
+        )
     imported = ", ".join(f"{n} {said(SECTIONS.get(name, name))}" for name, n in counts.items() if n)
     click.echo(said("Imported {counts}.", counts=imported))
 

@@ -26,6 +26,7 @@ def import_json(
     actor: str | None,
     merge: bool = False,
     progress: Callable[[int], None] | None = None,
+    parallel: bool = False,
 ) -> dict[str, int]:
     """Load an export. All or nothing: any problem names the record and writes nothing.
 
@@ -37,7 +38,9 @@ def import_json(
     reference may clash with one already present, every record must pass the rules a
     change made by hand would (:func:`styrdok.exchange.check_rules`), and each record gets
     its own audit event naming the file. ``progress`` is called with the number of records
-    stored since its last call."""
+    stored since its last call. With ``parallel`` a restore builds the records in a worker
+    process while this one stores them (:mod:`styrdok.restore_worker`; a merge is read
+    whole first and ignores it)."""
     from styrdok import exchange, restoring
 
     # A merge is small and is held to the rules with the whole file in view: it is read
@@ -54,7 +57,9 @@ def import_json(
                 )
             acting = work.actor.ref
         if export is None:
-            counts, sha256 = restoring.restore(work.store, source, progress=progress)
+            counts, sha256 = restoring.restore(
+                work.store, source, progress=progress, parallel=parallel
+            )
         else:
             sha256 = export.sha256
             parsed = exchange.parse(export.data)
