@@ -137,3 +137,32 @@ def test_parallel_is_refused_where_it_does_not_apply(
     done = runner.invoke(main, ["--db", db, "import", "--parallel", *extra, str(source)])
     assert done.exit_code == 2, done.output
     assert "--parallel" in done.output
+
+
+def test_a_worker_that_cannot_start_is_told_in_one_line(
+    registry: Registry, demo_export: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No Python to start the worker with: one line saying so, nothing written."""
+    monkeypatch.setattr(restore_worker.sys, "executable", str(tmp_path / "no-such-python"))
+    with pytest.raises(StyrdokError, match=r"^the import's worker process could not start: "):
+        registry.import_json(io.StringIO(demo_export), actor=None)
+    assert registry.list_persons() == []
+
+
+class _FailingSource(io.BytesIO):
+    """A file whose reading fails half-way (a disk or network error)."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() > len(self.getvalue()) // 2:
+            raise OSError(5, "Input/output error")
+        return super().read(min(size or 4096, 4096) if size and size > 0 else 4096)
+
+
+def test_a_source_that_fails_to_read_fails_the_restore_with_its_error(
+    registry: Registry, demo_export: str
+) -> None:
+    """The cause is told — the reading's error — not the worker's view of a file cut
+    short; nothing written."""
+    with pytest.raises(OSError, match="Input/output error"):
+        registry.import_json(_FailingSource(demo_export.encode()), actor=None)
+    assert registry.list_persons() == []

@@ -58,20 +58,29 @@ class WorkerChunks:
         self._digest = hashlib.sha256()
         # The worker's own output, for a crash; closed in __exit__.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "styrdok.restore_worker",
-                str(restore_chunks.RESTORE_CHUNK),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=_environment(),
-        )
+        try:
+            self._process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "styrdok.restore_worker",
+                    str(restore_chunks.RESTORE_CHUNK),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._log,
+                env=_environment(),
+            )
+        except OSError as exc:
+            self._log.close()
+            reason = exc.strerror or str(exc)
+            raise errors.StyrdokError(
+                f"the import's worker process could not start: {reason}"
+            ) from None
         self._feed_error: BaseException | None = None
-        self._feeder = threading.Thread(target=self._feed, name="styrdok-restore-feed")
+        # A daemon: after a problem nobody waits for a source that is slow to read
+        # (standard input), and the thread ends with the process.
+        self._feeder = threading.Thread(target=self._feed, name="styrdok-restore-feed", daemon=True)
         self._feeder.start()
 
     @property
@@ -107,13 +116,14 @@ class WorkerChunks:
                 # One pickle per message, each with its own memo (a pickler that kept one
                 # across messages would keep every record sent alive).
                 message = pickle.load(out)
-            except EOFError:
+            except (EOFError, pickle.UnpicklingError):
                 self._stopped()
             kind = message[0]
             if kind == "built":
                 yield message[1]
             elif kind == "problem":
-                self._feeder.join()
+                # A source that failed to read was noted before the pipe closed, and the
+                # worker's problem (a file cut short) follows from it: the cause is told.
                 if self._feed_error is not None:
                     raise self._feed_error
                 raise _problem(message[1], message[2])
@@ -127,7 +137,7 @@ class WorkerChunks:
 
     def _stopped(self) -> None:
         """The worker's output ended without its last word: say so, with its last line."""
-        self._feeder.join()
+        self._feeder.join(timeout=1.0)  # a dead worker's pipe stops it writing at once
         if self._feed_error is not None:
             raise self._feed_error
         code = self._process.wait()
@@ -150,7 +160,8 @@ class WorkerChunks:
             self._process.kill()
         if self._process.stdout is not None:
             self._process.stdout.close()
-        self._feeder.join()
+        if kind is None:
+            self._feeder.join()
         self._process.wait()
         self._log.close()
 
