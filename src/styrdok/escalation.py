@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -188,13 +188,13 @@ def long_overdue(
     return tuple(found)
 
 
-def long_overdue_rows(items: Iterable[LongOverdue], no_body: str) -> list[dict[str, object]]:
+def long_overdue_rows(items: Iterable[LongOverdue], no_body: str) -> Iterator[dict[str, object]]:
     """The list in the report's long format (section, group, measure, value), grouped by
-    ``BODY/REF`` (``no_body`` for a document without a body)."""
-    out: list[dict[str, object]] = []
+    ``BODY/REF`` (``no_body`` for a document without a body), yielded as ``items`` are
+    read."""
     for item in items:
         group = f"{item.body or no_body}/{item.ref}"
-        out += [
+        rows: list[dict[str, object]] = [
             {"section": "long_overdue", "group": group, "measure": "days_overdue",
              "value": item.days_overdue},
             {"section": "long_overdue", "group": group, "measure": "next_review_on",
@@ -202,4 +202,4 @@ def long_overdue_rows(items: Iterable[LongOverdue], no_body: str) -> list[dict[s
             {"section": "long_overdue", "group": group, "measure": "owner",
              "value": item.owner},
         ]  # fmt: skip
-    return out
+        yield from rows

@@ -217,6 +217,7 @@ class Registry:
 
     # --- insight (usecases/insight.py) ---------------------------------------------------
     report = insight.report
+    streamed_report = insight.streamed_report
     verify_audit = insight.verify_audit
     audit_head = insight.audit_head
     rekey_audit = insight.rekey_audit

@@ -10,6 +10,12 @@ meeting — which documents' reviews are long overdue. It also carries the audit
 counts come from the store's database or from its records (:mod:`styrdok.report_tally`,
 held to the same numbers by the contract suite); this module sorts and names them;
 rendering (table, JSON, CSV, HTML) lives at the edges.
+
+Three of its lists grow with the register: the documents without a guardian, the
+dispensations per document and the long-overdue reviews. :class:`Report` holds them, for
+code that embeds styrdok; :class:`StreamedReport` is the same report with those lists read
+from the store as they are written out, which is how ``styrdok report`` writes every format
+in memory that does not grow with the register (issue 19).
 """
 
 from __future__ import annotations
@@ -21,11 +27,19 @@ from decimal import Decimal
 import attrs
 
 from styrdok.audit import AuditHead
-from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS, LongOverdue, long_overdue_rows
+from styrdok.escalation import LONG_OVERDUE_AFTER_DAYS, LongOverdue
 from styrdok.model import Body, Dispensation, Document, Person
 from styrdok.organisation import UnitAcceptance, UnitTree
 from styrdok.outbox import ReadCandidate
-from styrdok.report_tally import NO_EXTRA_COST, NONE_GROUP, UNSTATED, ReportTallies, tally
+from styrdok.report_rows import iter_rows
+from styrdok.report_tally import (
+    NO_EXTRA_COST,
+    NONE_GROUP,
+    UNSTATED,
+    DocumentDispensations,
+    ReportTallies,
+    tally,
+)
 
 
 @attrs.frozen
@@ -46,15 +60,6 @@ class TypeLevelCount:
     doc_type: str
     level: str
     documents: int
-
-
-@attrs.frozen
-class DocumentDispensations:
-    """Dispensations from one document: how many apply today, how many were renewals."""
-
-    document_ref: str
-    active: int
-    renewals: int
 
 
 @attrs.frozen
@@ -156,6 +161,51 @@ class Report:
         return self.overdue_reviews / self.documents_in_force if self.documents_in_force else 0.0
 
 
+@attrs.frozen
+class StreamedReport:
+    """The governance report with its three long lists read as they are written out: what
+    ``styrdok report`` writes every format from, in memory that does not grow with the
+    register (issue 19).
+
+    From :meth:`~styrdok.registry.Registry.streamed_report`, each list is read from the
+    store every time it is iterated — sorted by the database, a few thousand rows at a
+    time — within the read transaction its ``with`` block holds open, so read them there.
+    :meth:`of` makes one from a :class:`Report`; :meth:`held` reads one into a
+    :class:`Report`."""
+
+    summary: Report
+    """Everything but the three long lists: the counts, the groups, acceptance, the audit
+    log's head. Its own long lists are not read here (they may be left empty)."""
+    without_guardian_count: int
+    """How many refs :attr:`without_guardian` holds."""
+    without_guardian: Iterable[str]
+    """:attr:`Report.without_guardian`, read afresh each time it is iterated."""
+    by_document: Iterable[DocumentDispensations]
+    """:attr:`Report.by_document`, read afresh each time it is iterated."""
+    long_overdue: Iterable[LongOverdue]
+    """:attr:`Report.long_overdue`, read afresh each time it is iterated."""
+
+    @classmethod
+    def of(cls, report: Report) -> StreamedReport:
+        """``report`` as a streamed report whose lists are the ones it holds."""
+        return cls(
+            report,
+            len(report.without_guardian),
+            report.without_guardian,
+            report.by_document,
+            report.long_overdue,
+        )
+
+    def held(self) -> Report:
+        """The report with its long lists read into memory."""
+        return attrs.evolve(
+            self.summary,
+            without_guardian=tuple(self.without_guardian),
+            by_document=tuple(self.by_document),
+            long_overdue=tuple(self.long_overdue),
+        )
+
+
 def _shares(groups: Mapping[str, tuple[int, int]]) -> tuple[ReviewShare, ...]:
     """``groups`` maps a group to ``(documents in force, of them overdue)``."""
     shares = [ReviewShare(group, total, overdue) for group, (total, overdue) in groups.items()]
@@ -208,7 +258,7 @@ def build(
     is passed through. ``acceptance`` is each document asking to be read with its
     acceptance per unit of ``units`` (rolled up to the förvaltningar); it is consumed as a
     stream. Reviews ``long_overdue_after_days`` or more overdue are listed per body."""
-    tallies = tally(
+    tallies, lists = tally(
         today=today,
         documents=documents,
         dispensations=dispensations,
@@ -216,13 +266,19 @@ def build(
         bodies=bodies,
         long_overdue_after_days=long_overdue_after_days,
     )
-    return assemble(
+    summary = assemble(
         tallies,
         today=today,
         audit=audit,
         units=units,
         acceptance=acceptance,
         long_overdue_after_days=long_overdue_after_days,
+    )
+    return attrs.evolve(
+        summary,
+        without_guardian=lists.without_guardian,
+        by_document=lists.by_document,
+        long_overdue=lists.long_overdue,
     )
 
 
@@ -236,14 +292,9 @@ def assemble(
     long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
 ) -> Report:
     """The report from its counts (:func:`styrdok.report_tally.tally`, or a store's own
-    :meth:`~styrdok.store.base.ReportStore.report_tallies`): sorted worst first, named."""
-    by_document = sorted(
-        (
-            DocumentDispensations(ref, active, renewed)
-            for ref, (active, renewed) in tallies.dispensations.items()
-        ),
-        key=lambda d: (-d.active, -d.renewals, d.document_ref),
-    )
+    :meth:`~styrdok.store.base.ReportStore.report_tallies`): sorted worst first, named. Its
+    three long lists are left empty: they come sorted from the count (:func:`build`) or
+    from the store (:class:`StreamedReport`)."""
     cost_by_funder = sorted(
         (
             FunderCost(funder, currency, count, total)
@@ -258,111 +309,29 @@ def assemble(
         overdue_reviews=tallies.overdue,
         by_unit=_shares(tallies.by_unit),
         by_body=_shares(tallies.by_body),
-        without_guardian=tallies.without_guardian,
+        without_guardian=(),
         per_type_and_level=tuple(
             TypeLevelCount(doc_type, level, count)
             for (doc_type, level), count in sorted(tallies.type_level.items())
         ),
-        active_dispensations=sum(active for active, _ in tallies.dispensations.values()),
-        renewals=sum(renewed for _, renewed in tallies.dispensations.values()),
-        by_document=tuple(by_document),
+        active_dispensations=tallies.active_dispensations,
+        renewals=tallies.renewals,
+        by_document=(),
         cost_by_funder=tuple(cost_by_funder),
         audit=audit,
         organisation=bool(units),
         reading=reading,
         reading_units=reading_units,
-        long_overdue=tallies.long_overdue,
+        long_overdue=(),
         long_overdue_after_days=long_overdue_after_days,
     )
 
 
-def _rounded(share: float | None) -> float | str:
-    """A share for the long format: four decimals, or empty when nobody was asked."""
-    return "" if share is None else round(share, 4)
-
-
 def rows(report: Report) -> list[dict[str, object]]:
     """The report as long-format rows (section, group, measure, value): one CSV that a
-    spreadsheet pivots, and the same shape for every section."""
-    out: list[dict[str, object]] = [
-        {"section": "summary", "group": "", "measure": "documents_in_force",
-         "value": report.documents_in_force},
-        {"section": "summary", "group": "", "measure": "overdue_reviews",
-         "value": report.overdue_reviews},
-        {"section": "summary", "group": "", "measure": "overdue_share",
-         "value": round(report.overdue_share, 4)},
-        {"section": "summary", "group": "", "measure": "without_guardian",
-         "value": len(report.without_guardian)},
-        {"section": "summary", "group": "", "measure": "active_dispensations",
-         "value": report.active_dispensations},
-        {"section": "summary", "group": "", "measure": "renewals", "value": report.renewals},
-    ]  # fmt: skip
-    for section, shares in (("review_by_unit", report.by_unit), ("review_by_body", report.by_body)):
-        for share in shares:
-            out += [
-                {"section": section, "group": share.group, "measure": "in_force",
-                 "value": share.in_force},
-                {"section": section, "group": share.group, "measure": "overdue",
-                 "value": share.overdue},
-                {"section": section, "group": share.group, "measure": "overdue_share",
-                 "value": round(share.share, 4)},
-            ]  # fmt: skip
-    out += [
-        {"section": "without_guardian", "group": ref, "measure": "document", "value": 1}
-        for ref in report.without_guardian
-    ]
-    out += [
-        {"section": "documents_by_type_and_level", "group": f"{c.doc_type}/{c.level}",
-         "measure": "documents", "value": c.documents}
-        for c in report.per_type_and_level
-    ]  # fmt: skip
-    for d in report.by_document:
-        out += [
-            {"section": "dispensations_by_document", "group": d.document_ref,
-             "measure": "active", "value": d.active},
-            {"section": "dispensations_by_document", "group": d.document_ref,
-             "measure": "renewals", "value": d.renewals},
-        ]  # fmt: skip
-    for f in report.cost_by_funder:
-        group = f"{f.funder} ({f.currency})"
-        out += [
-            {"section": "cost_by_funder", "group": group, "measure": "dispensations",
-             "value": f.dispensations},
-            {"section": "cost_by_funder", "group": group, "measure": "estimated_cost",
-             "value": str(f.estimated_cost)},
-        ]  # fmt: skip
-    if report.organisation:
-        out.append(
-            {"section": "summary", "group": "", "measure": "acceptance_share",
-             "value": _rounded(report.reading_share)}
-        )  # fmt: skip
-    for reading in report.reading:
-        out += [
-            {"section": "acceptance", "group": reading.document_ref, "measure": "asked",
-             "value": reading.asked},
-            {"section": "acceptance", "group": reading.document_ref, "measure": "read",
-             "value": reading.read},
-            {"section": "acceptance", "group": reading.document_ref, "measure": "share",
-             "value": _rounded(reading.share)},
-        ]  # fmt: skip
-        for u in reading.units:
-            group = f"{reading.document_ref}/{u.unit}"
-            out += [
-                {"section": "acceptance_by_unit", "group": group, "measure": "asked",
-                 "value": u.asked},
-                {"section": "acceptance_by_unit", "group": group, "measure": "read",
-                 "value": u.read},
-            ]  # fmt: skip
-    out += long_overdue_rows(report.long_overdue, NONE_GROUP)
-    if report.audit is not None:
-        out += [
-            {"section": "audit_log", "group": "", "measure": "events",
-             "value": report.audit.events},
-            {"section": "audit_log", "group": "", "measure": "head", "value": report.audit.hash},
-            {"section": "audit_log", "group": "", "measure": "chain",
-             "value": report.audit.chain},
-        ]  # fmt: skip
-    return out
+    spreadsheet pivots, and the same shape for every section
+    (:func:`styrdok.report_rows.iter_rows` yields them one at a time)."""
+    return list(iter_rows(StreamedReport.of(report)))
 
 
 __all__ = [
@@ -374,6 +343,7 @@ __all__ = [
     "FunderCost",
     "Report",
     "ReviewShare",
+    "StreamedReport",
     "TypeLevelCount",
     "UnitReading",
     "build",

@@ -3,19 +3,27 @@
 Plain HTML and inline SVG: no JavaScript, no external files, so the page can be mailed,
 archived with the minutes or put on the intranet as it is. Every chart is followed by the
 same numbers as a table, for screen readers and for copying into a spreadsheet.
+
+:func:`write` hands the page over a piece at a time, the long lists as they are read from
+the store (a national register's page is 23 MB); :func:`render` returns it whole.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import itertools
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from html import escape
-from itertools import groupby
+from typing import TypeVar
 
 from styrdok.i18n import long_date, money, translations
 from styrdok.labels import label
-from styrdok.report import NO_EXTRA_COST, NONE_GROUP, UNSTATED, Report
+from styrdok.report import NO_EXTRA_COST, NONE_GROUP, UNSTATED, Report, StreamedReport
+
+T = TypeVar("T")
 
 _BAR_HEIGHT = 22
 _LABEL_WIDTH = 250
@@ -72,14 +80,52 @@ def _bars(
     return "\n".join(parts)
 
 
-def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    def cell(value: object, tag: str) -> str:
-        numeric = isinstance(value, int | float | Decimal)
-        return f"<{tag}{' class=n' if numeric else ''}>{escape(str(value))}</{tag}>"
+def _cell(value: object, tag: str) -> str:
+    numeric = isinstance(value, int | float | Decimal)
+    return f"<{tag}{' class=n' if numeric else ''}>{escape(str(value))}</{tag}>"
 
+
+def _table_pieces(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """A table in pieces, a row at a time as ``rows`` are read."""
     head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headings)
-    body = "".join("<tr>" + "".join(cell(v, "td") for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    yield f"<table><thead><tr>{head}</tr></thead><tbody>"
+    for row in rows:
+        yield "<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>"
+    yield "</tbody></table>"
+
+
+def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    return "".join(_table_pieces(headings, rows))
+
+
+def _peeked(items: Iterable[T]) -> Iterator[T] | None:
+    """``items`` as an iterator, or ``None`` when there are none: a streamed list says
+    whether it is empty only once it is read."""
+    iterator = iter(items)
+    for first in iterator:
+        return itertools.chain((first,), iterator)
+    return None
+
+
+class _Page:
+    """The page's parts handed to ``write`` as they are made, a line break between two."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._started = False
+
+    def add(self, *parts: str) -> None:
+        """Each of ``parts`` as a part of its own."""
+        for part in parts:
+            self.add_pieces((part,))
+
+    def add_pieces(self, pieces: Iterable[str]) -> None:
+        """One part, written a piece at a time."""
+        if self._started:
+            self._write("\n")
+        self._started = True
+        for piece in pieces:
+            self._write(piece)
 
 
 def _reading_table(report: Report, _: Callable[[str], str]) -> str:
@@ -130,50 +176,75 @@ def _tag(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>"
 
 
-def _long_overdue(report: Report, language: str) -> list[str]:
+def _long_overdue(page: _Page, report: StreamedReport, language: str) -> None:
     """Per adopting body, its documents whose review is long overdue: a heading and a table
     each, so one body's list can go into the papers for its next meeting as it is."""
     _ = translations(language).gettext
-    out = [_tag("h2", _("Long-overdue reviews per body"))]
-    if not report.long_overdue:
-        return [*out, _tag("p", _("No review is that long overdue."))]
+    page.add(_tag("h2", _("Long-overdue reviews per body")))
+    found = _peeked(report.long_overdue)
+    if found is None:
+        page.add(_tag("p", _("No review is that long overdue.")))
+        return
     intro = _(
         "Documents in force whose review is {days} days or more overdue: the body's contact "
         "has been told. For each body's next meeting, the most overdue first."
     )
-    out.append(_tag("p", intro.format(days=report.long_overdue_after_days)))
-    for _body, found in groupby(report.long_overdue, key=lambda d: d.body):
-        items = list(found)
-        first = items[0]
+    page.add(_tag("p", intro.format(days=report.summary.long_overdue_after_days)))
+    headings = [_("Document"), _("Title"), _("Owner"), _("Review date"), _("Days overdue")]
+    # Each review date written out once: a national list has 120,000 rows and a few
+    # thousand dates, and Babel takes microseconds a date.
+    dates: dict[dt.date, str] = {}
+
+    def long(day: dt.date) -> str:
+        if day not in dates:
+            dates[day] = long_date(day, language)
+        return dates[day]
+
+    for _body, items in itertools.groupby(found, key=lambda d: d.body):
+        first = next(items)
         name = f"{first.body_name} ({first.body})" if first.body else NONE_GROUP
-        out.append(_tag("h3", name))
-        rows = [
-            (d.ref, d.title, d.owner_name, long_date(d.next_review_on, language), d.days_overdue)
-            for d in items
-        ]
-        headings = [_("Document"), _("Title"), _("Owner"), _("Review date"), _("Days overdue")]
-        out.append(_table(headings, rows))
-    return out
+        page.add(_tag("h3", name))
+        rows = (
+            (d.ref, d.title, d.owner_name, long(d.next_review_on), d.days_overdue)
+            for d in itertools.chain((first,), items)
+        )
+        page.add_pieces(_table_pieces(headings, rows))
 
 
 def render(report: Report, *, organisation: str = "", language: str = "sv") -> str:
     """The whole page."""
+    out = io.StringIO()
+    write(StreamedReport.of(report), out.write, organisation=organisation, language=language)
+    return out.getvalue()
+
+
+def write(
+    streamed: StreamedReport,
+    sink: Callable[[str], object],
+    *,
+    organisation: str = "",
+    language: str = "sv",
+) -> None:
+    """The whole page, handed to ``sink`` (a file's ``write``) a piece at a time: the long
+    lists are read as they are written."""
+    report = streamed.summary
+    page = _Page(sink)
     _ = translations(language).gettext
     pct = "{:.0%}".format
     title = _("Governance report")
     heading = f"{title} – {organisation}" if organisation else title
-    out = [
+    page.add(
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(heading)}</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>{escape(heading)}</h1>",
         f'<p class="date">{escape(long_date(report.today, language))}</p>',
         '<ul class="tiles">',
-    ]
+    )
     for value, caption in (
         (report.documents_in_force, _("documents in force")),
         (pct(report.overdue_share), _("of reviews overdue")),
-        (len(report.without_guardian), _("documents without a guardian")),
+        (streamed.without_guardian_count, _("documents without a guardian")),
         (report.active_dispensations, _("dispensations in effect")),
         (report.renewals, _("renewals")),
         *(
@@ -182,18 +253,18 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
             else []
         ),
     ):
-        out.append(f"<li><strong>{escape(str(value))}</strong>{escape(caption)}</li>")
-    out.append("</ul>")
+        page.add(f"<li><strong>{escape(str(value))}</strong>{escape(caption)}</li>")
+    page.add("</ul>")
 
     for section, shares in (
         (_("Overdue reviews per unit"), report.by_unit),
         (_("Overdue reviews per body"), report.by_body),
     ):
-        out.append(f"<h2>{escape(section)}</h2>")
+        page.add(f"<h2>{escape(section)}</h2>")
         if not shares:
-            out.append(_tag("p", _("No documents in force.")))
+            page.add(_tag("p", _("No documents in force.")))
             continue
-        out.append(
+        page.add(
             _bars(
                 section,
                 [(s.group, s.share, f"{pct(s.share)} ({s.overdue}/{s.in_force})") for s in shares],
@@ -201,7 +272,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                 bad=0.25,
             )
         )
-        out.append(
+        page.add(
             _table(
                 [_("Group"), _("In force"), _("Overdue"), _("Share")],
                 [(s.group, s.in_force, s.overdue, pct(s.share)) for s in shares],
@@ -209,9 +280,9 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
         )
 
     section = _("Documents in force per type and level")
-    out.append(f"<h2>{escape(section)}</h2>")
+    page.add(f"<h2>{escape(section)}</h2>")
     counts = report.per_type_and_level
-    out.append(
+    page.add(
         _bars(
             section,
             [
@@ -226,36 +297,40 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
             bad=None,
         )
     )
-    out.append(
+    page.add(
         _table(
             [_("Type"), _("Level"), _("Documents")],
             [(label(c.doc_type, language), label(c.level, language), c.documents) for c in counts],
         )
     )
 
-    out.append(_tag("h2", _("Documents without a guardian")))
-    if report.without_guardian:
-        items = "".join(f"<li>{escape(ref)}</li>" for ref in report.without_guardian)
-        out.append(f"<ul>{items}</ul>")
-    else:
-        out.append(_tag("p", _("Every document has a guardian.")))
-
-    out.append(_tag("h2", _("Dispensations per document")))
-    out.append(
-        _table(
-            [_("Document"), _("In effect"), _("Renewals")],
-            [(d.document_ref, d.active, d.renewals) for d in report.by_document],
+    page.add(_tag("h2", _("Documents without a guardian")))
+    unguarded = _peeked(streamed.without_guardian)
+    if unguarded is not None:
+        page.add_pieces(
+            itertools.chain(("<ul>",), (f"<li>{escape(ref)}</li>" for ref in unguarded), ("</ul>",))
         )
-        if report.by_document
-        else _tag("p", _("No dispensations granted."))
-    )
+    else:
+        page.add(_tag("p", _("Every document has a guardian.")))
+
+    page.add(_tag("h2", _("Dispensations per document")))
+    by_document = _peeked(streamed.by_document)
+    if by_document is not None:
+        page.add_pieces(
+            _table_pieces(
+                [_("Document"), _("In effect"), _("Renewals")],
+                ((d.document_ref, d.active, d.renewals) for d in by_document),
+            )
+        )
+    else:
+        page.add(_tag("p", _("No dispensations granted.")))
 
     section = _("Estimated cost of dispensations by funder")
-    out.append(f"<h2>{escape(section)}</h2>")
+    page.add(f"<h2>{escape(section)}</h2>")
     funders = report.cost_by_funder
     funder_name = {NO_EXTRA_COST: _("no extra cost"), UNSTATED: _("not stated")}
     if funders:
-        out.append(
+        page.add(
             _bars(
                 section,
                 [
@@ -270,7 +345,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                 bad=None,
             )
         )
-        out.append(
+        page.add(
             _table(
                 [_("Funder"), _("Dispensations"), _("Estimated cost")],
                 [
@@ -284,11 +359,11 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
             )
         )
     else:
-        out.append(_tag("p", _("No dispensations granted.")))
+        page.add(_tag("p", _("No dispensations granted.")))
 
-    out.append(_tag("h2", _("Acceptance per document and administration")))
+    page.add(_tag("h2", _("Acceptance per document and administration")))
     if not report.organisation:
-        out.append(
+        page.add(
             _tag(
                 "p",
                 _(
@@ -298,7 +373,7 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
             )
         )
     elif report.reading:
-        out.append(
+        page.add(
             _tag(
                 "p",
                 _(
@@ -310,20 +385,20 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                 ),
             )
         )
-        out.append(_reading_table(report, _))
+        page.add(_reading_table(report, _))
     else:
-        out.append(_tag("p", _("No document in force asks to be read.")))
+        page.add(_tag("p", _("No document in force asks to be read.")))
 
-    out += _long_overdue(report, language)
+    _long_overdue(page, streamed, language)
     if report.audit is not None:
         # The head in full, so a page archived with the minutes anchors the audit log.
         audit = report.audit
         chain = _("keyed (HMAC-SHA256)") if audit.keyed else _("plain (SHA-256)")
-        out.append(_tag("h2", _("Audit log")))
-        out.append(
+        page.add(_tag("h2", _("Audit log")))
+        page.add(
             _table([_("Events"), _("Last hash"), _("Chain")], [(audit.events, audit.hash, chain)])
         )
-        out.append(
+        page.add(
             _tag(
                 "p",
                 _(
@@ -333,5 +408,4 @@ def render(report: Report, *, organisation: str = "", language: str = "sv") -> s
                 ),
             )
         )
-    out.append("</main></body></html>\n")
-    return "\n".join(out)
+    page.add("</main></body></html>\n")

@@ -1,11 +1,13 @@
 """The governance report's raw numbers: counts per group, before they are sorted and shaped
-into :class:`styrdok.report.Report`.
+into :class:`styrdok.report.Report`, and its three long lists.
 
 A register of a million records must not pass through Python to be counted. A store that
-can count in its database offers :class:`~styrdok.store.base.ReportStore` and answers with
-:class:`ReportTallies` from set-based queries; for any other store :func:`tally` counts the
-same numbers from its records as they stream past. The contract suite holds the two to the
-same answer on the same register (:mod:`styrdok.testing.contract_report`).
+can count in its database offers :class:`~styrdok.store.base.ReportStore`: it answers with
+:class:`ReportTallies` from set-based queries and streams each long list sorted as the
+report shows it, so neither is held in memory whole. For any other store :func:`tally`
+counts the same numbers and lists from its records as they stream past. The contract suite
+holds the two to the same answer on the same register
+(:mod:`styrdok.testing.contract_report`).
 """
 
 from __future__ import annotations
@@ -34,8 +36,24 @@ UNSTATED = "not stated"
 
 
 @attrs.frozen
+class DocumentDispensations:
+    """Dispensations from one document: how many apply today, how many were renewals."""
+
+    document_ref: str
+    active: int
+    renewals: int
+
+
+def by_document_order(d: DocumentDispensations) -> tuple[int, int, str]:
+    """How the dispensations per document are sorted: the most in effect first, then the
+    most renewed, then by ref."""
+    return (-d.active, -d.renewals, d.document_ref)
+
+
+@attrs.frozen
 class ReportTallies:
-    """What the report counts, by group; the report sorts and names it.
+    """What the report counts, by group; the report sorts and names it. Every value is
+    bounded by the number of groups (units, bodies, types, funders), not by the register.
 
     "In force" means in force on the report's day (adopted, and its date of effect
     reached); "overdue" a review date before that day."""
@@ -44,8 +62,8 @@ class ReportTallies:
     """Documents in force."""
     overdue: int
     """Of them, those whose review is overdue."""
-    without_guardian: tuple[str, ...]
-    """Refs of drafts and documents in force without a guardian, sorted."""
+    without_guardian: int
+    """How many drafts and documents in force have no guardian."""
     by_unit: Mapping[str, tuple[int, int]]
     """The owner's unit (:data:`NONE_GROUP`: none, or an owner not registered) →
     (documents in force, of them overdue)."""
@@ -54,12 +72,26 @@ class ReportTallies:
     type_level: Mapping[tuple[str, str], int]
     """(document type, the adopting body's level or :data:`NONE_GROUP`) → documents in
     force."""
-    dispensations: Mapping[str, tuple[int, int]]
-    """A document's ref → (its granted dispensations active on the day, its granted
-    renewals); only documents with at least one of either."""
+    active_dispensations: int
+    """Granted dispensations active on the day."""
+    renewals: int
+    """Granted dispensations that renew an earlier one."""
     costs: Mapping[tuple[str, str], tuple[int, Decimal]]
     """(funder — :data:`NO_EXTRA_COST`, :data:`UNSTATED` or who pays —, currency) →
     (granted dispensations, their estimated cost in all)."""
+
+
+@attrs.frozen
+class ReportLists:
+    """The report's three long lists, each sorted as the report shows it, as the
+    record-by-record count keeps them (a :class:`~styrdok.store.base.ReportStore` streams
+    the same lists in the same order instead)."""
+
+    without_guardian: tuple[str, ...]
+    """Refs of drafts and documents in force without a guardian, sorted by code point."""
+    by_document: tuple[DocumentDispensations, ...]
+    """Each document with a granted dispensation active on the day or a granted renewal,
+    sorted by :func:`by_document_order`."""
     long_overdue: tuple[LongOverdue, ...]
     """Documents in force whose review is the given number of days or more overdue, as
     :func:`styrdok.escalation.long_overdue` lists them."""
@@ -81,9 +113,9 @@ def tally(
     persons: Iterable[Person],
     bodies: Iterable[Body],
     long_overdue_after_days: int,
-) -> ReportTallies:
-    """Count :class:`ReportTallies` from records as they stream past: counts are kept, not
-    the register (only the documents long overdue, which the report lists)."""
+) -> tuple[ReportTallies, ReportLists]:
+    """Count :class:`ReportTallies` from records as they stream past, and gather the
+    :class:`ReportLists`: counts are kept, not the register (only what the lists hold)."""
     persons, bodies = list(persons), list(bodies)
     unit_of = {p.ref: p.unit or NONE_GROUP for p in persons}
     level_of = {b.ref: b.level.value for b in bodies}
@@ -126,22 +158,38 @@ def tally(
         key = (funder_of(disp), disp.funding.currency)
         granted[key] += 1
         estimated[key] += disp.funding.estimated_cost or Decimal(0)
-    return ReportTallies(
+    tallies = ReportTallies(
         in_force=in_force,
         overdue=overdue,
-        without_guardian=tuple(sorted(without_guardian)),
+        without_guardian=len(without_guardian),
         by_unit={group: (total, late) for group, (total, late) in by_unit.items()},
         by_body={group: (total, late) for group, (total, late) in by_body.items()},
         type_level=dict(type_level),
-        dispensations={ref: (active, renewed) for ref, (active, renewed) in per_document.items()},
+        active_dispensations=sum(active for active, _ in per_document.values()),
+        renewals=sum(renewed for _, renewed in per_document.values()),
         costs={key: (count, estimated[key]) for key, count in granted.items()},
+    )
+    lists = ReportLists(
+        without_guardian=tuple(sorted(without_guardian)),
+        by_document=tuple(
+            sorted(
+                (
+                    DocumentDispensations(ref, active, renewed)
+                    for ref, (active, renewed) in per_document.items()
+                ),
+                key=by_document_order,
+            )
+        ),
         long_overdue=long_overdue(
             late_ones, persons, bodies, today=today, after_days=long_overdue_after_days
         ),
     )
+    return tallies, lists
 
 
-def tally_records(store: Store, *, today: dt.date, long_overdue_after_days: int) -> ReportTallies:
+def tally_records(
+    store: Store, *, today: dt.date, long_overdue_after_days: int
+) -> tuple[ReportTallies, ReportLists]:
     """:func:`tally` over everything ``store`` holds, its documents and dispensations
     streamed from it (:func:`styrdok.exchange.records`). Call inside a transaction."""
     from styrdok import exchange

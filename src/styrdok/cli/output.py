@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -122,6 +123,8 @@ def _csv_sheet(fmt: str) -> Iterator[SafeWriter]:
 
 #: What an empty table says unless told otherwise.
 NOTHING_TO_SHOW = N_("Nothing to show.")
+#: The widest a table's column grows; a longer cell is cut with "…".
+_WIDEST = 60
 
 
 def emit_rows(
@@ -196,22 +199,60 @@ def _emit_table(
         texts = [headings[i], *(row[i] for row in first)]
         if following is not None:  # more rows than the first block: room for what may come
             texts += [following[i], *(_shown(v, language) for v in room.get(key, ()))]
-        widths.append(min(max(len(text) for text in texts), 60))
-
-    def line(row: Sequence[str]) -> str:
-        parts = [
-            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
-            for c, w in zip(row, widths, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
-
+        widths.append(min(max(len(text) for text in texts), _WIDEST))
     rule = ["-" * w for w in widths]
-    click.echo("\n".join(line(row) for row in (headings, rule, *first)))
+    click.echo("\n".join(_line(row, widths) for row in (headings, rule, *first)))
     if following is None:
         return
     rest = itertools.chain((following,), cells)
     while chunk := list(itertools.islice(rest, block)):
-        click.echo("\n".join(line(row) for row in chunk))
+        click.echo("\n".join(_line(row, widths) for row in chunk))
+
+
+def _line(row: Sequence[str], widths: Sequence[int]) -> str:
+    """One line of a table: each cell padded (or cut) to its column's width."""
+    parts = [
+        (c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)
+    ]
+    return "  ".join(parts).rstrip()
+
+
+def emit_fitted(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    empty: str = NOTHING_TO_SHOW,
+    language: str | None = None,
+    block: int = 1_000,
+) -> None:
+    """The table :func:`emit_rows` prints — its columns fitted to every row, line for line
+    the same — for rows too many to hold: each row's cells wait in a temporary file, not
+    in memory, until the last row has given the widths; then they are printed ``block``
+    rows at a time."""
+    from styrdok.i18n import translations
+
+    language = reader_language(language)
+    gettext = translations(language).gettext
+    keys = [key for key, _ in columns]
+    headings = [gettext(heading) for _, heading in columns]
+    widths = [len(heading) for heading in headings]
+    # Reading the rows twice instead would read the store twice; JSON keeps any cell intact.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        seen = False
+        for row in rows:
+            cells = [_shown(row.get(key), language) for key in keys]
+            widths = [max(width, len(cell)) for width, cell in zip(widths, cells, strict=True)]
+            spool.write(json.dumps(cells, ensure_ascii=False) + "\n")
+            seen = True
+        if not seen:
+            click.echo(gettext(empty))
+            return
+        widths = [min(width, _WIDEST) for width in widths]
+        click.echo("\n".join(_line(row, widths) for row in (headings, ["-" * w for w in widths])))
+        spool.seek(0)
+        lines = (json.loads(line) for line in spool)
+        while chunk := list(itertools.islice(lines, block)):
+            click.echo("\n".join(_line(row, widths) for row in chunk))
 
 
 def emit_object(obj: Any, fmt: str, *, language: str | None = None) -> None:

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import itertools
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from styrdok.cli.app import App, pass_app
-from styrdok.cli.output import emit_rows, said
+from styrdok.cli.output import emit_fitted, emit_rows, said
 from styrdok.cli.params import DATE
 from styrdok.i18n import money, translations
 from styrdok.labels import N_, label
 
 if TYPE_CHECKING:
-    from styrdok.report import DocumentReading, Report
-
-
-def _share(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+    from styrdok.report import DocumentReading, StreamedReport
 
 
 def _lowest(reading: DocumentReading) -> str:
@@ -32,92 +29,20 @@ def _lowest(reading: DocumentReading) -> str:
     return f"{unit.name} {unit.share:.0%}"
 
 
-def _as_json(report: Report) -> dict[str, Any]:
-    def shares(items: Any) -> list[dict[str, Any]]:
-        return [
-            {"group": s.group, "in_force": s.in_force, "overdue": s.overdue,
-             "overdue_share": round(s.share, 4)}
-            for s in items
-        ]  # fmt: skip
-
-    return {
-        "today": report.today.isoformat(),
-        "documents_in_force": report.documents_in_force,
-        "overdue_reviews": report.overdue_reviews,
-        "overdue_share": round(report.overdue_share, 4),
-        "review_by_unit": shares(report.by_unit),
-        "review_by_body": shares(report.by_body),
-        "without_guardian": list(report.without_guardian),
-        "documents_by_type_and_level": [
-            {"doc_type": c.doc_type, "level": c.level, "documents": c.documents}
-            for c in report.per_type_and_level
-        ],
-        "active_dispensations": report.active_dispensations,
-        "renewals": report.renewals,
-        "dispensations_by_document": [
-            {"document": d.document_ref, "active": d.active, "renewals": d.renewals}
-            for d in report.by_document
-        ],
-        "cost_by_funder": [
-            {
-                "funder": f.funder,
-                "currency": f.currency,
-                "dispensations": f.dispensations,
-                "estimated_cost": str(f.estimated_cost),
-            }
-            for f in report.cost_by_funder
-        ],
-        # None without an organisation: nothing is counted per unit then.
-        "acceptance": [
-            {
-                "document": d.document_ref,
-                "title": d.title,
-                "version": d.version,
-                "asked": d.asked,
-                "read": d.read,
-                "share": _share(d.share),
-                "units": [
-                    {
-                        "unit": u.unit,
-                        "name": u.name,
-                        "asked": u.asked,
-                        "read": u.read,
-                        "share": _share(u.share),
-                    }
-                    for u in d.units
-                ],
-            }
-            for d in report.reading
-        ]
-        if report.organisation
-        else None,
-        "long_overdue_after_days": report.long_overdue_after_days,
-        "long_overdue": [
-            {
-                "body": d.body,
-                "body_name": d.body_name,
-                "document": d.ref,
-                "title": d.title,
-                "owner": d.owner,
-                "owner_name": d.owner_name,
-                "next_review_on": d.next_review_on.isoformat(),
-                "days_overdue": d.days_overdue,
-            }
-            for d in report.long_overdue
-        ],
-        "audit_log": None
-        if report.audit is None
-        else {
-            "events": report.audit.events,
-            "head": report.audit.hash,
-            "chain": report.audit.chain,
-        },
-    }
+def _echo_joined(items: Iterable[str], otherwise: str) -> None:
+    """``", ".join(items) or otherwise`` as one line, echoed a thousand items at a time."""
+    iterator = iter(items)
+    written = False
+    while chunk := list(itertools.islice(iterator, 1_000)):
+        click.echo((", " if written else "") + ", ".join(chunk), nl=False)
+        written = True
+    click.echo("" if written else otherwise)
 
 
-def _print_table(report: Report, language: str) -> None:
+def _print_table(streamed: StreamedReport, language: str) -> None:
     from styrdok.report import NO_EXTRA_COST, UNSTATED
 
+    report = streamed.summary
     # Titles and the funder groups as in the HTML report.
     _ = translations(language).gettext
     click.echo(f"{_('Governance report')} {report.today}")
@@ -131,7 +56,7 @@ def _print_table(report: Report, language: str) -> None:
             overdue=report.overdue_reviews,
             # 36 % in Swedish, 36% in English, as each writes a share.
             percent=f"{report.overdue_share:.0%}".replace("%", " %" if language == "sv" else "%"),
-            unguarded=len(report.without_guardian),
+            unguarded=streamed.without_guardian_count,
             active=report.active_dispensations,
             renewals=report.renewals,
         )
@@ -150,7 +75,7 @@ def _print_table(report: Report, language: str) -> None:
             "table",
         )  # fmt: skip
     click.echo(f"\n{_('Documents without a guardian')}")
-    click.echo(", ".join(report.without_guardian) or _("None."))
+    _echo_joined(streamed.without_guardian, _("None."))
     click.echo(f"\n{_('Documents in force per type and level')}")
     emit_rows(
         ({"type": label(c.doc_type, language), "level": label(c.level, language),
@@ -161,11 +86,10 @@ def _print_table(report: Report, language: str) -> None:
         language=language,
     )  # fmt: skip
     click.echo(f"\n{_('Dispensations per document')}")
-    emit_rows(
+    emit_fitted(
         ({"ref": d.document_ref, "active": d.active, "renewals": d.renewals}
-         for d in report.by_document),
+         for d in streamed.by_document),
         [("ref", N_("DOCUMENT")), ("active", N_("IN EFFECT")), ("renewals", N_("RENEWALS"))],
-        "table",
         language=language,
         empty=N_("None granted."),
     )  # fmt: skip
@@ -200,7 +124,7 @@ def _print_table(report: Report, language: str) -> None:
             language=language,
             empty=_("No document in force asks to be read."),
         )  # fmt: skip
-    _print_long_overdue(report, language)
+    _print_long_overdue(streamed, language)
     if report.audit is not None:
         chain = _("keyed, HMAC-SHA256") if report.audit.keyed else _("plain SHA-256")
         heading = _("Audit log (record the head outside the database; see `styrdok audit verify`)")
@@ -209,19 +133,18 @@ def _print_table(report: Report, language: str) -> None:
         click.echo(line.format(events=report.audit.events, hash=report.audit.hash, chain=chain))
 
 
-def _print_long_overdue(report: Report, language: str) -> None:
+def _print_long_overdue(streamed: StreamedReport, language: str) -> None:
     from styrdok.report import NONE_GROUP
 
     _ = translations(language).gettext
     title = _("Long-overdue reviews per body, for its next meeting ({days} days or more)")
-    click.echo(f"\n{title.format(days=report.long_overdue_after_days)}")
-    emit_rows(
+    click.echo(f"\n{title.format(days=streamed.summary.long_overdue_after_days)}")
+    emit_fitted(
         ({"body": d.body or NONE_GROUP, "ref": d.ref, "title": d.title, "owner": d.owner_name,
           "due": d.next_review_on.isoformat(), "days": d.days_overdue}
-         for d in report.long_overdue),
+         for d in streamed.long_overdue),
         [("body", N_("BODY")), ("ref", N_("DOCUMENT")), ("title", N_("TITLE")),
          ("owner", N_("OWNER")), ("due", N_("REVIEW DATE")), ("days", N_("DAYS OVERDUE"))],
-        "table",
         language=language,
         empty=_("No review is that long overdue."),
     )  # fmt: skip
@@ -253,32 +176,38 @@ def report(app: App, today: dt.date | None, html_path: Path | None, organisation
       styrdok --format csv report > report.csv
       styrdok report --html report.html --organisation "Mittköpings kommun"
     """
-    from styrdok.report import rows
+    from styrdok.report_rows import iter_rows
 
     config = app.config()
-    result = app.registry().report(
-        today=today, long_overdue_after_days=config.reminders.escalate_after_days
-    )
     language = app.lang or config.language
-    if html_path is not None:
-        from styrdok.report_html import render
-
-        if not html_path.parent.is_dir():
-            raise click.UsageError(said("no such folder: {folder}", folder=html_path.parent))
-        from styrdok.files import write_atomically
-
-        page = render(result, organisation=organisation, language=language)
-        write_atomically(html_path, lambda handle: handle.write(page))
-    if app.fmt == "json":
-        click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
-    elif app.fmt in ("csv", "csv-excel"):
-        emit_rows(
-            rows(result),
-            [("section", "section"), ("group", "group"), ("measure", "measure"),
-             ("value", "value")],
-            app.fmt,
-        )  # fmt: skip
-    else:
-        _print_table(result, language)
+    with app.registry().streamed_report(
+        today=today, long_overdue_after_days=config.reminders.escalate_after_days
+    ) as result:
         if html_path is not None:
-            click.echo("\n" + said("Wrote {target}", target=html_path) + ".")
+            from styrdok import report_html
+
+            if not html_path.parent.is_dir():
+                raise click.UsageError(said("no such folder: {folder}", folder=html_path.parent))
+            from styrdok.files import write_atomically
+
+            write_atomically(
+                html_path,
+                lambda handle: report_html.write(
+                    result, handle.write, organisation=organisation, language=language
+                ),
+            )
+        if app.fmt == "json":
+            from styrdok.cli.report_json import write_json
+
+            write_json(result)
+        elif app.fmt in ("csv", "csv-excel"):
+            emit_rows(
+                iter_rows(result),
+                [("section", "section"), ("group", "group"), ("measure", "measure"),
+                 ("value", "value")],
+                app.fmt,
+            )  # fmt: skip
+        else:
+            _print_table(result, language)
+            if html_path is not None:
+                click.echo("\n" + said("Wrote {target}", target=html_path) + ".")

@@ -67,7 +67,8 @@ from styrdok.search import SearchHit
 from styrdok.tokens import ApiToken
 
 if TYPE_CHECKING:
-    from styrdok.report_tally import ReportTallies
+    from styrdok.escalation import LongOverdue
+    from styrdok.report_tally import DocumentDispensations, ReportTallies
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict keyed by column name
 
@@ -795,13 +796,30 @@ class PreferenceStore(Protocol):
 
 @runtime_checkable
 class ReportStore(Protocol):
-    """Optional: the governance report's counts from the database itself (issue 19). A
-    store without it is counted record by record (:func:`styrdok.report_tally.tally`);
-    the contract suite holds the two to the same numbers."""
+    """Optional: the governance report from the database itself (issue 19): its counts,
+    and its three long lists streamed in the order the report shows them, so that neither
+    is held in memory whole. A store without it is counted record by record
+    (:func:`styrdok.report_tally.tally`); the contract suite holds the two to the same
+    numbers and the same lists in the same order. Call each inside a :meth:`transaction`."""
 
-    def report_tallies(self, *, today: dt.date, long_overdue_after_days: int) -> ReportTallies:
+    def report_tallies(self, *, today: dt.date) -> ReportTallies:
         """What :func:`styrdok.report_tally.tally` counts over every document and
-        dispensation, counted in the store. Call inside a :meth:`transaction`."""
+        dispensation, counted in the store."""
+        ...
+
+    def report_without_guardian(self) -> Iterator[str]:
+        """Refs of drafts and documents in force without a guardian, by code point
+        (:attr:`~styrdok.report_tally.ReportLists.without_guardian`), streamed."""
+        ...
+
+    def report_by_document(self, *, today: dt.date) -> Iterator[DocumentDispensations]:
+        """Each document with a granted dispensation active on ``today`` or a granted
+        renewal, sorted by :func:`~styrdok.report_tally.by_document_order`, streamed."""
+        ...
+
+    def report_long_overdue(self, *, today: dt.date, after_days: int) -> Iterator[LongOverdue]:
+        """Documents in force ``after_days`` or more past their review date, named and
+        sorted as :func:`styrdok.escalation.long_overdue` names and sorts them, streamed."""
         ...
 
 

@@ -6,8 +6,9 @@ Each function is bound on :class:`~styrdok.registry.Registry` as a method of the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from styrdok import events
 from styrdok.audit import (
@@ -26,8 +27,12 @@ from styrdok.model import AuditEvent
 from styrdok.usecases.arguments import use_case
 
 if TYPE_CHECKING:
+    from styrdok.escalation import LongOverdue
     from styrdok.registry import Registry
-    from styrdok.report import Report
+    from styrdok.report import Report, StreamedReport
+    from styrdok.report_tally import DocumentDispensations
+
+T = TypeVar("T")
 
 
 @use_case
@@ -42,17 +47,62 @@ def report(
     each document's acceptance per förvaltning (:meth:`Registry.acceptance` with
     ``depth=1``, counted in the store and streamed into the report one document at a time).
     Reviews ``long_overdue_after_days`` or more overdue (``[reminders]
-    escalate_after_days``) are listed per adopting body.
+    escalate_after_days``) are listed per adopting body. Its long lists are held in
+    memory; :meth:`streamed_report` reads them as they are written out.
     """
-    from styrdok import report as reporting
-    from styrdok.organisation import UnitTree
-    from styrdok.report_tally import tally_records
-    from styrdok.store.base import ReportStore
+    with streamed_report(
+        registry, today=today, long_overdue_after_days=long_overdue_after_days
+    ) as streamed:
+        return streamed.held()
 
+
+@use_case
+def streamed_report(
+    registry: Registry,
+    *,
+    today: dt.date | None = None,
+    long_overdue_after_days: int = LONG_OVERDUE_AFTER_DAYS,
+) -> AbstractContextManager[StreamedReport]:
+    """:meth:`report`, with its three long lists — documents without a guardian,
+    dispensations per document, long-overdue reviews — read from the store each time they
+    are iterated, sorted there, instead of held: a report of any register written out in
+    memory that does not grow with it (``styrdok report``, issue 19). A store without its
+    own report queries is counted record by record, and its lists are held.
+
+    A context manager: the report is made on entering, in one read transaction that stays
+    open until the block ends; read the lists inside it::
+
+        with registry.streamed_report() as report:
+            for late in report.long_overdue:
+                ...
+    """
     if long_overdue_after_days < 1:
         raise InvalidValue(
             f"long_overdue_after_days: expected 1 or more days, got {long_overdue_after_days}"
         )
+    return _streamed_report(registry, today, long_overdue_after_days)
+
+
+class _Reread(Generic[T]):
+    """An iterable read afresh from ``read`` each time it is iterated."""
+
+    def __init__(self, read: Callable[[], Iterator[T]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[T]:
+        return self._read()
+
+
+@contextmanager
+def _streamed_report(
+    registry: Registry, today: dt.date | None, after_days: int
+) -> Iterator[StreamedReport]:
+    """The report of :func:`streamed_report`, its read transaction open while it is used."""
+    from styrdok.organisation import UnitTree
+    from styrdok.report import StreamedReport, assemble
+    from styrdok.report_tally import tally_records
+    from styrdok.store.base import ReportStore
+
     with registry.session.read() as store:
         units = UnitTree(store.list_units())
         acceptance = (
@@ -61,22 +111,26 @@ def report(
             else ()
         )
         day = today or registry.today()
-        if isinstance(store, ReportStore):  # counted in the database
-            tallies = store.report_tallies(
-                today=day, long_overdue_after_days=long_overdue_after_days
+        lists: tuple[Iterable[str], Iterable[DocumentDispensations], Iterable[LongOverdue]]
+        if isinstance(store, ReportStore):  # counted and sorted in the database
+            tallies = store.report_tallies(today=day)
+            lists = (
+                _Reread(store.report_without_guardian),
+                _Reread(lambda: store.report_by_document(today=day)),
+                _Reread(lambda: store.report_long_overdue(today=day, after_days=after_days)),
             )
-        else:  # streamed from the store: the report keeps counts, not the register
-            tallies = tally_records(
-                store, today=day, long_overdue_after_days=long_overdue_after_days
-            )
-        return reporting.assemble(
+        else:  # streamed from the store: the count keeps counts and the lists
+            tallies, held = tally_records(store, today=day, long_overdue_after_days=after_days)
+            lists = (held.without_guardian, held.by_document, held.long_overdue)
+        summary = assemble(
             tallies,
             today=day,
             audit=read_head(store),
             units=units,
             acceptance=acceptance,
-            long_overdue_after_days=long_overdue_after_days,
+            long_overdue_after_days=after_days,
         )
+        yield StreamedReport(summary, tallies.without_guardian, *lists)
 
 
 @use_case
