@@ -13,6 +13,7 @@ either in the restoring process or in a worker process beside it
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,8 +119,27 @@ def built(reader: ExportReader, *, chunk: int | None = None) -> Iterator[Built]:
             # Rebuilt as read: a record's own problem is named before anything after it.
             chunk_records.append(from_data(data, section.cls, where=f"$.{name}[{i}]"))
             if len(chunk_records) == chunk:
-                yield builder.build(section, first, chunk_records)
+                done = builder.build(section, first, chunk_records)
+                # The records are rows now: not held while the chunk is stored.
                 first, chunk_records = i + 1, []
+                yield done
+                del done
+                _collect_young()
         if chunk_records:
-            yield builder.build(section, first, chunk_records)
+            done = builder.build(section, first, chunk_records)
+            chunk_records = []
+            yield done
+            del done
+            _collect_young()
         yield SectionRead(name)
+
+
+def _collect_young() -> None:
+    """Collect the young generations once a chunk has been stored (or sent).
+
+    A restore runs with the cyclic collector paused (records are acyclic and freed with
+    their chunk), but storing a chunk leaves a few reference cycles behind (the database
+    library's statements for looking refs up): never collected while paused, they grew a
+    national restore from 148 to 280 MB. Collecting the young generations here frees them
+    at the cost of walking what one chunk left alive."""
+    gc.collect(1)

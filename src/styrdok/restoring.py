@@ -77,6 +77,7 @@ def _store_chunks(
         counts[item.section] += checks.add(item)
         if progress is not None:
             progress(len(item.rows))
+        del item  # stored: its rows are not held while the next chunk is built
     checks.finish()
     return counts
 
