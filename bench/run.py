@@ -225,9 +225,9 @@ def measure_import(
     )
     # The same restore with --parallel, into a fresh register beside it: its records built
     # in a worker process. Both processes' peaks are reported; the memory target is the
-    # default's (above), the sum is what a host must have for this one. On SQLite only: the
-    # worker builds the same rows for either engine, and the national run stays within its
-    # 15 minutes.
+    # default's (above), the sum is what a host must have for this one. Asked for
+    # (--parallel-import), on SQLite only: the worker builds the same rows for either
+    # engine, and the national run keeps within its 15 minutes without it.
     if target_c is None:
         return styrdok_s, peak_mb
     parallel_target = target_c()
@@ -505,6 +505,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--parallel-import",
+        action="store_true",
+        help="also measure (a) with --parallel on SQLite (both processes' peak memory)",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
         "--results",
@@ -542,7 +547,12 @@ def main() -> None:
     fresh(a)
     fresh(b)
     imported = measure_import(
-        "sqlite", export_path, a, b, rows, lambda: _new_file(work / "styrdok-parallel.db")
+        "sqlite",
+        export_path,
+        a,
+        b,
+        rows,
+        (lambda: _new_file(work / "styrdok-parallel.db")) if args.parallel_import else None,
     )
     measure_due_apart("sqlite", a, args.repeat)
     measure_reminders("sqlite", a)

@@ -26,6 +26,7 @@ def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
             "--repeat",
             "1",
             "--postgres",
+            "--parallel-import",
             "--workdir",
             str(tmp_path / "work"),
             "--results",
@@ -37,6 +38,7 @@ def test_the_benchmark_runs_at_one_percent(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(results.read_text())
+    assert any(r["measure"] == "(a) … with --parallel" for r in report["results"])
     assert report["counts"]["documents"] == 3110
     assert report["counts"]["dispensations"] == 10_000
     measured = {(r["measure"].split(" ")[0], r["engine"]) for r in report["results"]}
@@ -73,6 +75,7 @@ def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
             "--repeat",
             "1",
             "--postgres",
+            "--parallel-import",
             "--workdir",
             str(tmp_path / "work"),
             "--results",
@@ -84,6 +87,7 @@ def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(results.read_text())
+    assert any(r["measure"] == "(a) … with --parallel" for r in report["results"])
     counts = report["counts"]
     assert (counts["persons"], counts["units"], counts["documents"]) == (115, 12, 100)
     assert counts["acknowledgements"] > 0

@@ -393,11 +393,7 @@ class AuditEvent:
     hash: str
 
 
-# Immutable like every domain value, but kept in an instance dict rather than slots: a
-# frozen class's generated __init__ then stores fields straight into the dict instead of
-# calling object.__setattr__ once per field — 0.27 against 0.40 µs per item, and `due`
-# builds one per row of a national register (185,000 within 30 days).
-@attrs.frozen(slots=False)
+@attrs.frozen
 class DueItem:
     """Something that falls due: a review, a document's or a dispensation's end date."""
 

@@ -204,7 +204,7 @@ def _serve(source: BinaryIO, out: BinaryIO, chunk: int) -> None:
     """The worker: build ``source``'s chunks and send each to ``out``."""
     from styrdok.gcpause import paused_gc
     from styrdok.jsonstream import ExportReader
-    from styrdok.restore_chunks import built
+    from styrdok.restore_chunks import built, collect_young
 
     def send(message: tuple[Any, ...]) -> None:
         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -214,6 +214,8 @@ def _serve(source: BinaryIO, out: BinaryIO, chunk: int) -> None:
             for item in built(ExportReader(source), chunk=chunk):
                 send(("built", item))
                 out.flush()
+                del item
+                collect_young()
         except errors.StyrdokError as exc:
             send(("problem", type(exc).__name__, str(exc)))
         except Exception as exc:

@@ -20,7 +20,14 @@ from styrdok import restore_chunks
 from styrdok.errors import AlreadyExists, NotFound
 from styrdok.exchange import REF_TABLES, SECTIONS, Progress
 from styrdok.gcpause import paused_gc
-from styrdok.restore_chunks import SECTIONS_BY_NAME, Built, BuiltChunk, SectionRead, built
+from styrdok.restore_chunks import (
+    SECTIONS_BY_NAME,
+    Built,
+    BuiltChunk,
+    SectionRead,
+    built,
+    collect_young,
+)
 from styrdok.store.base import Store
 from styrdok.text import ref_key
 
@@ -78,6 +85,7 @@ def _store_chunks(
         if progress is not None:
             progress(len(item.rows))
         del item  # stored: its rows are not held while the next chunk is built
+        collect_young()
     checks.finish()
     return counts
 
