@@ -75,7 +75,6 @@ def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
             "--repeat",
             "1",
             "--postgres",
-            "--parallel-import",
             "--workdir",
             str(tmp_path / "work"),
             "--results",
@@ -87,7 +86,6 @@ def test_the_organisation_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(results.read_text())
-    assert any(r["measure"] == "(a) … with --parallel" for r in report["results"])
     counts = report["counts"]
     assert (counts["persons"], counts["units"], counts["documents"]) == (115, 12, 100)
     assert counts["acknowledgements"] > 0
