@@ -24,86 +24,72 @@ def _rounded(share: float | None) -> float | str:
     return "" if share is None else round(share, 4)
 
 
+def _measures(section: str, group: str, **values: object) -> Iterator[Row]:
+    """One row per measure of ``group`` in ``section``, in the order given."""
+    for measure, value in values.items():
+        yield {"section": section, "group": group, "measure": measure, "value": value}
+
+
 def iter_rows(streamed: StreamedReport) -> Iterator[Row]:
     """The report's rows, in the order :func:`styrdok.report.rows` lists them, reading each
     long list as it comes to it."""
     report = streamed.summary
-    rows: list[Row] = [
-        {"section": "summary", "group": "", "measure": "documents_in_force",
-         "value": report.documents_in_force},
-        {"section": "summary", "group": "", "measure": "overdue_reviews",
-         "value": report.overdue_reviews},
-        {"section": "summary", "group": "", "measure": "overdue_share",
-         "value": round(report.overdue_share, 4)},
-        {"section": "summary", "group": "", "measure": "without_guardian",
-         "value": streamed.without_guardian_count},
-        {"section": "summary", "group": "", "measure": "active_dispensations",
-         "value": report.active_dispensations},
-        {"section": "summary", "group": "", "measure": "renewals", "value": report.renewals},
-    ]  # fmt: skip
-    yield from rows
+    yield from _measures(
+        "summary",
+        "",
+        documents_in_force=report.documents_in_force,
+        overdue_reviews=report.overdue_reviews,
+        overdue_share=round(report.overdue_share, 4),
+        without_guardian=streamed.without_guardian_count,
+        active_dispensations=report.active_dispensations,
+        renewals=report.renewals,
+    )
     for section, shares in (("review_by_unit", report.by_unit), ("review_by_body", report.by_body)):
         for share in shares:
-            rows = [
-                {"section": section, "group": share.group, "measure": "in_force",
-                 "value": share.in_force},
-                {"section": section, "group": share.group, "measure": "overdue",
-                 "value": share.overdue},
-                {"section": section, "group": share.group, "measure": "overdue_share",
-                 "value": round(share.share, 4)},
-            ]  # fmt: skip
-            yield from rows
+            yield from _measures(
+                section,
+                share.group,
+                in_force=share.in_force,
+                overdue=share.overdue,
+                overdue_share=round(share.share, 4),
+            )
     for ref in streamed.without_guardian:
-        yield {"section": "without_guardian", "group": ref, "measure": "document", "value": 1}
+        yield from _measures("without_guardian", ref, document=1)
     for c in report.per_type_and_level:
-        yield {"section": "documents_by_type_and_level", "group": f"{c.doc_type}/{c.level}",
-               "measure": "documents", "value": c.documents}  # fmt: skip
+        yield from _measures(
+            "documents_by_type_and_level", f"{c.doc_type}/{c.level}", documents=c.documents
+        )
     for d in streamed.by_document:
-        rows = [
-            {"section": "dispensations_by_document", "group": d.document_ref,
-             "measure": "active", "value": d.active},
-            {"section": "dispensations_by_document", "group": d.document_ref,
-             "measure": "renewals", "value": d.renewals},
-        ]  # fmt: skip
-        yield from rows
+        yield from _measures(
+            "dispensations_by_document", d.document_ref, active=d.active, renewals=d.renewals
+        )
     for f in report.cost_by_funder:
-        group = f"{f.funder} ({f.currency})"
-        rows = [
-            {"section": "cost_by_funder", "group": group, "measure": "dispensations",
-             "value": f.dispensations},
-            {"section": "cost_by_funder", "group": group, "measure": "estimated_cost",
-             "value": str(f.estimated_cost)},
-        ]  # fmt: skip
-        yield from rows
+        yield from _measures(
+            "cost_by_funder",
+            f"{f.funder} ({f.currency})",
+            dispensations=f.dispensations,
+            estimated_cost=str(f.estimated_cost),
+        )
     if report.organisation:
-        yield {"section": "summary", "group": "", "measure": "acceptance_share",
-               "value": _rounded(report.reading_share)}  # fmt: skip
+        yield from _measures("summary", "", acceptance_share=_rounded(report.reading_share))
     for reading in report.reading:
-        rows = [
-            {"section": "acceptance", "group": reading.document_ref, "measure": "asked",
-             "value": reading.asked},
-            {"section": "acceptance", "group": reading.document_ref, "measure": "read",
-             "value": reading.read},
-            {"section": "acceptance", "group": reading.document_ref, "measure": "share",
-             "value": _rounded(reading.share)},
-        ]  # fmt: skip
-        yield from rows
+        yield from _measures(
+            "acceptance",
+            reading.document_ref,
+            asked=reading.asked,
+            read=reading.read,
+            share=_rounded(reading.share),
+        )
         for u in reading.units:
-            group = f"{reading.document_ref}/{u.unit}"
-            rows = [
-                {"section": "acceptance_by_unit", "group": group, "measure": "asked",
-                 "value": u.asked},
-                {"section": "acceptance_by_unit", "group": group, "measure": "read",
-                 "value": u.read},
-            ]  # fmt: skip
-            yield from rows
+            yield from _measures(
+                "acceptance_by_unit", f"{reading.document_ref}/{u.unit}", asked=u.asked, read=u.read
+            )
     yield from long_overdue_rows(streamed.long_overdue, NONE_GROUP)
     if report.audit is not None:
-        rows = [
-            {"section": "audit_log", "group": "", "measure": "events",
-             "value": report.audit.events},
-            {"section": "audit_log", "group": "", "measure": "head", "value": report.audit.hash},
-            {"section": "audit_log", "group": "", "measure": "chain",
-             "value": report.audit.chain},
-        ]  # fmt: skip
-        yield from rows
+        yield from _measures(
+            "audit_log",
+            "",
+            events=report.audit.events,
+            head=report.audit.hash,
+            chain=report.audit.chain,
+        )

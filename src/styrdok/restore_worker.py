@@ -216,9 +216,7 @@ def _serve(source: BinaryIO, out: BinaryIO, chunk: int) -> None:
                 out.flush()
                 del item
                 collect_young()
-        except errors.StyrdokError as exc:
-            send(("problem", type(exc).__name__, str(exc)))
-        except Exception as exc:
+        except Exception as exc:  # styrdok's own, or a bug: told either way, not lost
             send(("problem", type(exc).__name__, str(exc)))
         else:
             send(("done", _peak_kb()))
