@@ -79,7 +79,8 @@ def schema_text() -> str:
 
 
 def definitions(*classes: type, prefix: str = "#/$defs/") -> dict[str, Any]:
-    """The JSON Schemas of the attrs ``classes`` and of every class they hold, by class
+    """The JSON Schemas of the attrs ``classes`` (or named tuples, as
+    :class:`~styrdok.model.DueItem`) and of every class they hold, by class
     name, referring to each other as ``{prefix}Name`` — so another document (the intranet's
     OpenAPI description: ``prefix="#/components/schemas/"``) can describe the same records
     as the export without a copy of its own that could drift."""
@@ -135,21 +136,19 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
     if cls.__name__ in defs:
         return
     defs[cls.__name__] = {}  # a placeholder first: classes may refer to each other
-    attrs.resolve_types(cls)
     described: dict[str, str] = {}
     for base in reversed(cls.__mro__):  # a subclass's record describes inherited fields too
-        if attrs.has(base):
+        if attrs.has(base) or base is cls:
             described.update(_field_docs(base))
     properties: dict[str, Any] = {}
     required = []
-    for field in attrs.fields(cls):
-        is_ref = field.validator in _REF_VALIDATORS or field.validator is fields.refs
-        schema = _schema(field.type, defs, ref=is_ref)
-        if field.name in described:
-            schema = {"description": described[field.name], **schema}
-        properties[field.name] = schema
-        if field.default is attrs.NOTHING:
-            required.append(field.name)
+    for name, annotation, is_ref, has_default in _fields_of(cls):
+        schema = _schema(annotation, defs, ref=is_ref)
+        if name in described:
+            schema = {"description": described[name], **schema}
+        properties[name] = schema
+        if not has_default:
+            required.append(name)
     definition: dict[str, Any] = {"type": "object"}
     if cls.__doc__:
         definition["description"] = " ".join(inspect.cleandoc(cls.__doc__).split())
@@ -160,6 +159,26 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
 
 
 @cache
+def _fields_of(cls: type) -> list[tuple[str, Any, bool, bool]]:
+    """The fields of the attrs class or named tuple ``cls``, in order: name, type, whether
+    it holds references, whether it has a default."""
+    if attrs.has(cls):
+        attrs.resolve_types(cls)
+        return [
+            (
+                field.name,
+                field.type,
+                field.validator in _REF_VALIDATORS or field.validator is fields.refs,
+                field.default is not attrs.NOTHING,
+            )
+            for field in attrs.fields(cls)
+        ]
+    hints = typing.get_type_hints(cls)  # a named tuple (DueItem): no validators
+    defaults = getattr(cls, "_field_defaults", {})
+    names: tuple[str, ...] = cls._fields  # type: ignore[attr-defined]
+    return [(name, hints[name], False, name in defaults) for name in names]
+
+
 def _field_docs(cls: type) -> dict[str, str]:
     """The docstrings written under the fields of ``cls`` (``name: str`` then ``\"\"\"…\"\"\"``),
     read from its source; empty where the source is not at hand."""

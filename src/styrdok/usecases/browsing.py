@@ -23,11 +23,12 @@ import attrs
 
 from styrdok import rules
 from styrdok.errors import InvalidValue
-from styrdok.model import DispStatus, DocStatus, Document, DueItem, DueKind, Person, scope_title
+from styrdok.model import DispStatus, DocStatus, Document, DueItem, Person
 from styrdok.search import SnippetPart
 from styrdok.store.base import DocumentFilter, Store
 from styrdok.text import normalise_query
 from styrdok.usecases.arguments import use_case
+from styrdok.usecases.dates import due_items
 
 if TYPE_CHECKING:
     from styrdok.registry import Registry
@@ -234,21 +235,8 @@ def due_page(
             offset=offset,
             limit=per_page,
         )
-    # Titled and counted as Registry.due does (usecases/dates.py), for one page only.
-    items = []
-    for row in rows:
-        kind = DueKind(row.kind)
-        items.append(
-            DueItem(
-                kind=kind,
-                ref=row.ref,
-                title=scope_title(row.text) if kind is DueKind.DISPENSATION_EXPIRY else row.text,
-                due_on=row.due_on,
-                days_left=(row.due_on - today).days,
-                person=row.person,
-                status=row.status,
-            )
-        )
+    # Titled and counted by the same function as Registry.due, for one page only.
+    items = due_items(rows, today)
     return DuePage(items=tuple(items), total=total, page=page, per_page=per_page)
 
 

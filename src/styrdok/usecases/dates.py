@@ -62,7 +62,7 @@ def due(
             document_status=DocStatus.IN_FORCE,
             dispensation_status=DispStatus.APPROVED,
         )
-        return _due_items(rows, today)
+        return due_items(rows, today)
 
 
 #: :func:`iter_due` reads this many rows from the store at a time.
@@ -96,7 +96,7 @@ def _streamed(registry: Registry, until: dt.date, today: dt.date) -> Generator[D
         for rows in chunks:
             # The collector is paused while a chunk is built, not while the caller has it.
             with paused_gc():
-                items = _due_items(rows, today)
+                items = due_items(rows, today)
             yield from items
 
 
@@ -113,24 +113,30 @@ def _horizon(
 _KINDS = {kind.value: kind for kind in DueKind}
 
 
-def _due_items(rows: Iterable[DatedTuple], today: dt.date) -> list[DueItem]:
-    """``rows`` as due items: titled and counted here, not in the store, so every backend
-    titles and counts days alike."""
+def due_items(rows: Iterable[DatedTuple], today: dt.date) -> list[DueItem]:
+    """``rows`` (a store's :meth:`~styrdok.store.base.RecordStore.dated_items`) as due
+    items: titled and counted here, not in the store, so every backend titles and counts
+    days alike."""
     # This runs over the whole register: kinds are looked up in a dict, days left are
-    # counted once per distinct date, and the rows are unpacked positionally.
+    # counted once per distinct date, the rows are unpacked positionally, and each item is
+    # made by tuple.__new__ straight from its fields (DueItem's own __new__ is a Python
+    # function: twice the time).
     kinds = _KINDS
-    ending = DueKind.DISPENSATION_EXPIRY
+    ending = DueKind.DISPENSATION_EXPIRY.value
     left: dict[dt.date, int] = {}
+    new = tuple.__new__
     return [
-        DueItem(
-            kind,
-            ref,
-            scope_title(text) if kind is ending else text,
-            due_on,
-            left[due_on] if due_on in left else left.setdefault(due_on, (due_on - today).days),
-            person,
-            status,
+        new(
+            DueItem,
+            (
+                kinds[code],
+                ref,
+                scope_title(text) if code == ending else text,
+                due_on,
+                left[due_on] if due_on in left else left.setdefault(due_on, (due_on - today).days),
+                person,
+                status,
+            ),
         )
         for code, ref, text, due_on, person, status in rows
-        for kind in (kinds[code],)
     ]
