@@ -154,3 +154,30 @@ def test_workers_with_a_slow_channel_never_deliver_a_notice_twice(db_url: str) -
     delivered = Counter((d.recipient.ref, i.ref, i.kind) for d in channel.digests for i in d.items)
     assert delivered and set(delivered.values()) == {1}
     assert set(Counter(d.recipient.ref for d in channel.digests).values()) == {1}
+
+
+def test_a_backup_taken_while_others_write_is_the_register_at_one_moment(
+    seeded: Registry, db_url: str
+) -> None:
+    """``styrdok export`` reads table after table. Documents adopted and dispensations
+    requested from them meanwhile are in none of its sections — so it never holds a
+    dispensation without its document — and the file restores."""
+    from conftest import NOW, day, policy, request
+
+    before = io.StringIO()
+    seeded.export_json(before)
+    numbers = iter(range(2, 100))
+
+    with Registry.open(db_url, clock=lambda: NOW) as other:
+
+        def meanwhile(_done: int) -> None:  # after each section: another writer's step
+            ref = f"POL-{next(numbers)}"
+            other.add_document(policy(ref), actor="owner")
+            other.adopt_document(ref, actor="owner", body="KS", on=day(-10), minute_ref="§ 2")
+            other.request_dispensation(request(ref), actor="requester")
+
+        during = io.StringIO()
+        seeded.export_json(during, progress=meanwhile)
+
+    assert during.getvalue() == before.getvalue()
+    assert len(seeded.list_documents()) > 1  # the writer's steps did land
