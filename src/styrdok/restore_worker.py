@@ -33,7 +33,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from types import TracebackType
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, NoReturn
 
 from styrdok import errors
 from styrdok.restore_chunks import Built
@@ -126,7 +126,7 @@ class WorkerChunks:
                 # worker's problem (a file cut short) follows from it: the cause is told.
                 if self._feed_error is not None:
                     raise self._feed_error
-                raise _problem(message[1], message[2])
+                _raise_problem(message[1], message[2])
             else:  # "done", with the worker's peak resident memory
                 global last_peak_kb
                 last_peak_kb = message[1]
@@ -177,13 +177,14 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _problem(kind: str, message: str) -> Exception:
-    """The worker's problem as the exception it was there: one of styrdok's errors by
-    name, or a plain error naming the worker for anything else."""
+def _raise_problem(kind: str, message: str) -> NoReturn:
+    """Raise the worker's problem as the exception it was there: one of styrdok's errors by
+    name, or a plain error naming the worker for anything else (raised here, where the
+    message translation finds its words)."""
     found = getattr(errors, kind, None)
     if isinstance(found, type) and issubclass(found, errors.StyrdokError):
-        return found(message)
-    return errors.StyrdokError(f"the import's worker process failed: {kind}: {message}")
+        raise found(message)
+    raise errors.StyrdokError(f"the import's worker process failed: {kind}: {message}")
 
 
 def _peak_kb() -> int | None:
