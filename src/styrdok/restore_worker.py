@@ -228,8 +228,11 @@ def main() -> None:
     """``python -m styrdok.restore_worker CHUNK``: the export on standard input, the built
     chunks on standard output (see the module's description)."""
     chunk = int(sys.argv[1])
-    # Standard output carries the chunks: anything printed goes to the log instead.
+    # Standard output carries the chunks, through a copy of its descriptor: anything else
+    # printed — by Python or by a library writing to descriptor 1 itself — goes to the log.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
     try:
         _serve(sys.stdin.buffer, out, chunk)
