@@ -35,14 +35,11 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """An engine configured for styrdok: WAL and immediate write transactions on SQLite,
-    reads from one snapshot on PostgreSQL."""
+    """An engine configured for styrdok: WAL and immediate write transactions on SQLite
+    (a read on PostgreSQL is made one snapshot per transaction: ``sql_base._snapshot``)."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        engine = sa.create_engine(url, pool_pre_ping=True)
-        if parsed.get_backend_name() == "postgresql":
-            _configure_postgresql(engine)
-        return engine
+        return sa.create_engine(url, pool_pre_ping=True)
     in_memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     if in_memory:
@@ -56,19 +53,6 @@ def make_engine(url: str) -> sa.Engine:
 
 #: Set on a connection that committed a write (see ``on_close``).
 _WROTE = "styrdok_committed_write"
-
-
-def _configure_postgresql(engine: sa.Engine) -> None:
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: sa.Connection) -> None:
-        # A read sees the register at one moment, as a read on SQLite does: PostgreSQL's
-        # default (READ COMMITTED) gives each statement its own, so a backup streamed table
-        # by table while others wrote could hold a dispensation without its document and
-        # fail to restore, and a report's counts could disagree with its lists. Read-only
-        # too: a read path cannot write. Writers keep READ COMMITTED under their lock, and
-        # connections not opened for a store transaction (migrations) are left alone.
-        if connection.get_execution_options().get("styrdok_write") is False:
-            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 def _configure_sqlite(engine: sa.Engine, *, wal: bool) -> None:

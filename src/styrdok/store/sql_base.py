@@ -64,6 +64,21 @@ _COUNTS = "styrdok_counts"
 MAX_COUNTS_KEPT = 256
 
 
+def _snapshot(conn: sa.Connection, write: bool) -> dict[str, Any]:
+    """The options that make a read on PostgreSQL see the register at one moment.
+
+    A read on SQLite sees the database as of its first statement (WAL). PostgreSQL's
+    default, READ COMMITTED, gives each statement its own moment, so a backup streamed table
+    by table while others wrote could hold a dispensation without its document and fail to
+    restore, and a report's counts could disagree with its lists. A read is REPEATABLE READ
+    and read-only — a read path cannot write — which the driver puts into its BEGIN (no
+    extra round trip); the pool puts both back when the connection returns. Writers keep
+    READ COMMITTED: they are serialised by their lock and read what they change under it."""
+    if write or conn.dialect.name != "postgresql":
+        return {}
+    return {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+
+
 class SqlBase:
     """Connections and transactions for one SQL database."""
 
@@ -91,7 +106,7 @@ class SqlBase:
             return
         try:
             with self.engine.connect() as conn:
-                conn = conn.execution_options(styrdok_write=write)
+                conn = conn.execution_options(styrdok_write=write, **_snapshot(conn, write))
                 with conn.begin():
                     if write and exclusive and conn.dialect.name == "postgresql":
                         conn.execute(
