@@ -14,118 +14,13 @@ import datetime as dt
 import io
 import itertools
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
+from collections.abc import Callable
 from html import escape
-from typing import TypeVar
 
 from styrdok.i18n import long_date, money, translations
 from styrdok.labels import label
 from styrdok.report import NO_EXTRA_COST, NONE_GROUP, UNSTATED, Report, StreamedReport
-
-T = TypeVar("T")
-
-_BAR_HEIGHT = 22
-_LABEL_WIDTH = 250
-_CHART_WIDTH = 720
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 56rem;
-       color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }
-h1 { margin-bottom: .2rem; } .date { color: #555; margin-top: 0; }
-.tiles { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1.5rem 0; padding: 0; }
-.tiles li { list-style: none; border: 1px solid #ccc; border-radius: 6px;
-            padding: .6rem 1rem; min-width: 9rem; }
-.tiles strong { display: block; font-size: 1.7rem; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .25rem .8rem .25rem 0; text-align: left; }
-td.n, th.n { text-align: right; } td { overflow-wrap: anywhere; }
-svg text { font: 13px system-ui, sans-serif; fill: #1b1b1b; }
-.bar { fill: #1f6f8b; } .bar.bad { fill: #b3261e; } .track { fill: #eef2f4; }
-.scroll { overflow-x: auto; max-width: 100%; } .scroll:focus { outline: 3px solid #1b1b1b; }
-caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-td.none { color: #555; }
-"""
-
-
-def _bars(
-    title: str, items: Sequence[tuple[str, float, str]], *, maximum: float, bad: float | None
-) -> str:
-    """A horizontal bar chart: (label, value, text shown after the bar) per row. Bars whose
-    value reaches ``bad`` are drawn in red."""
-    if not items:
-        return ""
-    chart_id = f"c{zlib.crc32(title.encode()):x}"
-    height = len(items) * (_BAR_HEIGHT + 6) + 6
-    span = _CHART_WIDTH - _LABEL_WIDTH - 90
-    parts = [
-        f'<svg role="img" aria-labelledby="{chart_id}" width="{_CHART_WIDTH}" '
-        f'height="{height}" viewBox="0 0 {_CHART_WIDTH} {height}">',
-        f'<title id="{chart_id}">{escape(title)}</title>',
-    ]
-    for i, (name, value, shown) in enumerate(items):
-        y = 6 + i * (_BAR_HEIGHT + 6)
-        width = 0 if maximum <= 0 else max(value / maximum * span, 0)
-        css = "bar bad" if bad is not None and value >= bad and value > 0 else "bar"
-        short = name if len(name) <= 30 else name[:29] + "…"
-        parts += [
-            f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>',
-            f'<rect class="track" x="{_LABEL_WIDTH}" y="{y}" width="{span}" '
-            f'height="{_BAR_HEIGHT}"/>',
-            f'<rect class="{css}" x="{_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
-            f'height="{_BAR_HEIGHT}"/>',
-            f'<text x="{_LABEL_WIDTH + span + 8}" y="{y + 15}">{escape(shown)}</text>',
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _cell(value: object, tag: str) -> str:
-    numeric = isinstance(value, int | float | Decimal)
-    return f"<{tag}{' class=n' if numeric else ''}>{escape(str(value))}</{tag}>"
-
-
-def _table_pieces(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """A table in pieces, a row at a time as ``rows`` are read."""
-    head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headings)
-    yield f"<table><thead><tr>{head}</tr></thead><tbody>"
-    for row in rows:
-        yield "<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>"
-    yield "</tbody></table>"
-
-
-def _table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    return "".join(_table_pieces(headings, rows))
-
-
-def _peeked(items: Iterable[T]) -> Iterator[T] | None:
-    """``items`` as an iterator, or ``None`` when there are none: a streamed list says
-    whether it is empty only once it is read."""
-    iterator = iter(items)
-    for first in iterator:
-        return itertools.chain((first,), iterator)
-    return None
-
-
-class _Page:
-    """The page's parts handed to ``write`` as they are made, a line break between two."""
-
-    def __init__(self, write: Callable[[str], object]) -> None:
-        self._write = write
-        self._started = False
-
-    def add(self, *parts: str) -> None:
-        """Each of ``parts`` as a part of its own."""
-        for part in parts:
-            self.add_pieces((part,))
-
-    def add_pieces(self, pieces: Iterable[str]) -> None:
-        """One part, written a piece at a time."""
-        if self._started:
-            self._write("\n")
-        self._started = True
-        for piece in pieces:
-            self._write(piece)
+from styrdok.report_html_parts import STYLE, Page, bars, peeked, table, table_pieces
 
 
 def _reading_table(report: Report, _: Callable[[str], str]) -> str:
@@ -176,12 +71,12 @@ def _tag(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>"
 
 
-def _long_overdue(page: _Page, report: StreamedReport, language: str) -> None:
+def _long_overdue(page: Page, report: StreamedReport, language: str) -> None:
     """Per adopting body, its documents whose review is long overdue: a heading and a table
     each, so one body's list can go into the papers for its next meeting as it is."""
     _ = translations(language).gettext
     page.add(_tag("h2", _("Long-overdue reviews per body")))
-    found = _peeked(report.long_overdue)
+    found = peeked(report.long_overdue)
     if found is None:
         page.add(_tag("p", _("No review is that long overdue.")))
         return
@@ -208,7 +103,7 @@ def _long_overdue(page: _Page, report: StreamedReport, language: str) -> None:
             (d.ref, d.title, d.owner_name, long(d.next_review_on), d.days_overdue)
             for d in itertools.chain((first,), items)
         )
-        page.add_pieces(_table_pieces(headings, rows))
+        page.add_pieces(table_pieces(headings, rows))
 
 
 def render(report: Report, *, organisation: str = "", language: str = "sv") -> str:
@@ -228,7 +123,7 @@ def write(
     """The whole page, handed to ``sink`` (a file's ``write``) a piece at a time: the long
     lists are read as they are written."""
     report = streamed.summary
-    page = _Page(sink)
+    page = Page(sink)
     _ = translations(language).gettext
     pct = "{:.0%}".format
     title = _("Governance report")
@@ -236,7 +131,7 @@ def write(
     page.add(
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(heading)}</title><style>{_STYLE}</style></head><body><main>",
+        f"<title>{escape(heading)}</title><style>{STYLE}</style></head><body><main>",
         f"<h1>{escape(heading)}</h1>",
         f'<p class="date">{escape(long_date(report.today, language))}</p>',
         '<ul class="tiles">',
@@ -265,7 +160,7 @@ def write(
             page.add(_tag("p", _("No documents in force.")))
             continue
         page.add(
-            _bars(
+            bars(
                 section,
                 [(s.group, s.share, f"{pct(s.share)} ({s.overdue}/{s.in_force})") for s in shares],
                 maximum=1.0,
@@ -273,7 +168,7 @@ def write(
             )
         )
         page.add(
-            _table(
+            table(
                 [_("Group"), _("In force"), _("Overdue"), _("Share")],
                 [(s.group, s.in_force, s.overdue, pct(s.share)) for s in shares],
             )
@@ -283,7 +178,7 @@ def write(
     page.add(f"<h2>{escape(section)}</h2>")
     counts = report.per_type_and_level
     page.add(
-        _bars(
+        bars(
             section,
             [
                 (
@@ -298,14 +193,14 @@ def write(
         )
     )
     page.add(
-        _table(
+        table(
             [_("Type"), _("Level"), _("Documents")],
             [(label(c.doc_type, language), label(c.level, language), c.documents) for c in counts],
         )
     )
 
     page.add(_tag("h2", _("Documents without a guardian")))
-    unguarded = _peeked(streamed.without_guardian)
+    unguarded = peeked(streamed.without_guardian)
     if unguarded is not None:
         page.add_pieces(
             itertools.chain(("<ul>",), (f"<li>{escape(ref)}</li>" for ref in unguarded), ("</ul>",))
@@ -314,10 +209,10 @@ def write(
         page.add(_tag("p", _("Every document has a guardian.")))
 
     page.add(_tag("h2", _("Dispensations per document")))
-    by_document = _peeked(streamed.by_document)
+    by_document = peeked(streamed.by_document)
     if by_document is not None:
         page.add_pieces(
-            _table_pieces(
+            table_pieces(
                 [_("Document"), _("In effect"), _("Renewals")],
                 ((d.document_ref, d.active, d.renewals) for d in by_document),
             )
@@ -331,7 +226,7 @@ def write(
     funder_name = {NO_EXTRA_COST: _("no extra cost"), UNSTATED: _("not stated")}
     if funders:
         page.add(
-            _bars(
+            bars(
                 section,
                 [
                     (
@@ -346,7 +241,7 @@ def write(
             )
         )
         page.add(
-            _table(
+            table(
                 [_("Funder"), _("Dispensations"), _("Estimated cost")],
                 [
                     (
@@ -396,7 +291,7 @@ def write(
         chain = _("keyed (HMAC-SHA256)") if audit.keyed else _("plain (SHA-256)")
         page.add(_tag("h2", _("Audit log")))
         page.add(
-            _table([_("Events"), _("Last hash"), _("Chain")], [(audit.events, audit.hash, chain)])
+            table([_("Events"), _("Last hash"), _("Chain")], [(audit.events, audit.hash, chain)])
         )
         page.add(
             _tag(
