@@ -158,7 +158,6 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
     defs[cls.__name__] = definition
 
 
-@cache
 def _fields_of(cls: type) -> list[tuple[str, Any, bool, bool]]:
     """The fields of the attrs class or named tuple ``cls``, in order: name, type, whether
     it holds references, whether it has a default."""
@@ -179,6 +178,7 @@ def _fields_of(cls: type) -> list[tuple[str, Any, bool, bool]]:
     return [(name, hints[name], False, name in defaults) for name in names]
 
 
+@cache
 def _field_docs(cls: type) -> dict[str, str]:
     """The docstrings written under the fields of ``cls`` (``name: str`` then ``\"\"\"…\"\"\"``),
     read from its source; empty where the source is not at hand."""
