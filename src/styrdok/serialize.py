@@ -87,7 +87,7 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    # A due item is a named tuple (for speed, see its docstring) but a record to a reader:
+    # A due item is a named tuple (for speed: see above its class) but a record to a reader:
     # an object with its field names, as it was when it was an attrs class.
     # (Only written, never read: nothing structures a due item.)
     from cattrs.cols import namedtuple_dict_unstructure_factory
