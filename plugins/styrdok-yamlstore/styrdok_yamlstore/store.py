@@ -62,7 +62,7 @@ from styrdok.model import (
 from styrdok.outbox import DispensationCandidate, ReviewCandidate
 from styrdok.search import SearchHit
 from styrdok.store import convert
-from styrdok.store.base import DatedRow, Row
+from styrdok.store.base import WRITE_IN_READ, DatedRow, Row
 from styrdok_yamlstore.attachments import Attachments
 from styrdok_yamlstore.browse import Browse
 from styrdok_yamlstore.folder import FORMAT, Folder, State, in_order, number, review_order
@@ -123,6 +123,7 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
         self._generation: int | None = None
         """The folder's change counter when last read or written (``None``: read it)."""
         self._open = False
+        self._open_for_write = False
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -134,8 +135,11 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
     def transaction(self, *, write: bool = True, exclusive: bool = True) -> Iterator[None]:
         """One unit of work; nested calls join the outer one. Every write holds the
         folder's exclusive lock (so ``exclusive`` changes nothing), works on a copy of the
-        register in memory and writes the files it changed when it commits."""
+        register in memory and writes the files it changed when it commits. A write cannot
+        join a read (:data:`styrdok.store.base.WRITE_IN_READ`): the read would drop it."""
         if self._open:
+            if write and not self._open_for_write:
+                raise RuntimeError(WRITE_IN_READ)
             yield
             return
         with self._files.locked(write=write):
@@ -143,6 +147,7 @@ class YamlStore(Attachments, Ledger, Browse, Organisation, Steps, Tokens, Secret
             if generation is None or generation != self._generation:
                 self._state, self._generation = self._files.load(), generation
             before, self._state, self._open = self._state, self._state.copy(), True
+            self._open_for_write = write
             saving = False
             try:
                 yield

@@ -103,6 +103,15 @@ def in_chunks(rows: Sequence[DatedTuple], size: int) -> Iterator[Sequence[DatedT
         yield rows[start : start + size]
 
 
+#: Why a write inside a read transaction is refused by every store: joined to the read it
+#: would go without the writers' lock (and number audit events and dispensations from
+#: what it read unlocked), fail on a read-only snapshot, or be dropped with the read.
+WRITE_IN_READ = (
+    "a write cannot join a read transaction: finish reading before writing "
+    "(e.g. close an iter_due or streamed_report first)"
+)
+
+
 class RecordStore(Protocol):
     """Registry records — people, bodies, documents and their versions and reviews,
     dispensations, questions — and the queries the use cases run over them."""
@@ -115,9 +124,10 @@ class RecordStore(Protocol):
     def transaction(
         self, *, write: bool = True, exclusive: bool = True
     ) -> AbstractContextManager[None]:
-        """One unit of work. Nested calls join the outer one. An *exclusive* write runs
-        alone (it may number things from what it reads); ``exclusive=False`` writes touch
-        only the outbox rows a worker has claimed."""
+        """One unit of work. Nested calls join the outer one, except that a write cannot
+        join a read: it raises ``RuntimeError`` with :data:`WRITE_IN_READ`, and nothing is
+        written. An *exclusive* write runs alone (it may number things from what it reads);
+        ``exclusive=False`` writes touch only the outbox rows a worker has claimed."""
         ...
 
     def schema_revision(self) -> str | None:

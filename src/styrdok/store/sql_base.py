@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from styrdok.errors import AlreadyExists, RegistryUnavailable
 from styrdok.store import tables
+from styrdok.store.base import WRITE_IN_READ
 from styrdok.store.engine import make_engine, sqlite_path
 
 #: PostgreSQL advisory-lock key that serialises styrdok's numbering writers ("styrdok").
@@ -100,8 +101,11 @@ class SqlBase:
         events, ``D-YYYY-NNNN``) from what it reads: SQLite takes its write lock up front
         (``BEGIN IMMEDIATE``), PostgreSQL a transaction-scoped advisory lock. The outbox
         delivery bookkeeping passes ``exclusive=False`` and relies on row locks instead.
+        A write cannot join a read (:data:`styrdok.store.base.WRITE_IN_READ`).
         """
         if self._conn is not None:
+            if write and not self._conn.get_execution_options().get("styrdok_write"):
+                raise RuntimeError(WRITE_IN_READ)
             yield
             return
         try:

@@ -104,6 +104,20 @@ class RecordContract:
             assert seeded.store.get_person("ghost") is None
         assert len(list(seeded.audit_events())) == before
 
+    def test_a_write_cannot_join_a_read(self, seeded: Registry) -> None:
+        """A change begun while a read transaction is open (an ``iter_due`` not yet closed,
+        say) is refused, and nothing is written: joined to the read it would go without the
+        writers' lock, or be dropped with the read."""
+        with (
+            pytest.raises(RuntimeError, match="a write cannot join a read transaction"),
+            seeded.store.transaction(write=False),
+        ):
+            seeded.add_person(Person("ghost", "Ghost"), actor="admin")
+        with seeded.store.transaction(write=False):
+            assert seeded.store.get_person("ghost") is None
+        seeded.add_person(Person("ghost", "Ghost"), actor="admin")  # once the read is over
+        assert seeded.get_person("ghost").name == "Ghost"
+
     # --- history ---------------------------------------------------------------------------
 
     def test_versions_and_what_was_in_force(self, seeded: Registry) -> None:
