@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -186,20 +186,3 @@ def long_overdue(
         )
     found.sort(key=lambda d: (d.body is None, d.body or "", -d.days_overdue, d.ref))
     return tuple(found)
-
-
-def long_overdue_rows(items: Iterable[LongOverdue], no_body: str) -> Iterator[dict[str, object]]:
-    """The list in the report's long format (section, group, measure, value), grouped by
-    ``BODY/REF`` (``no_body`` for a document without a body), yielded as ``items`` are
-    read."""
-    for item in items:
-        group = f"{item.body or no_body}/{item.ref}"
-        rows: list[dict[str, object]] = [
-            {"section": "long_overdue", "group": group, "measure": "days_overdue",
-             "value": item.days_overdue},
-            {"section": "long_overdue", "group": group, "measure": "next_review_on",
-             "value": item.next_review_on.isoformat()},
-            {"section": "long_overdue", "group": group, "measure": "owner",
-             "value": item.owner},
-        ]  # fmt: skip
-        yield from rows

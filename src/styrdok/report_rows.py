@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from styrdok.escalation import long_overdue_rows
 from styrdok.report_tally import NONE_GROUP
 
 if TYPE_CHECKING:
@@ -84,7 +83,14 @@ def iter_rows(streamed: StreamedReport) -> Iterator[Row]:
             yield from _measures(
                 "acceptance_by_unit", f"{reading.document_ref}/{u.unit}", asked=u.asked, read=u.read
             )
-    yield from long_overdue_rows(streamed.long_overdue, NONE_GROUP)
+    for late in streamed.long_overdue:
+        yield from _measures(
+            "long_overdue",
+            f"{late.body or NONE_GROUP}/{late.ref}",
+            days_overdue=late.days_overdue,
+            next_review_on=late.next_review_on.isoformat(),
+            owner=late.owner,
+        )
     if report.audit is not None:
         yield from _measures(
             "audit_log",

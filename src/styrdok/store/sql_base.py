@@ -258,6 +258,18 @@ def mentions(table: sa.Table, needles: Sequence[str]) -> sa.ColumnElement[bool]:
     return sa.or_(sa.false(), *tests)
 
 
+def dispensation_active_on(day: Any) -> sa.ColumnElement[bool]:
+    """Dispensations in effect on ``day`` (a date or a bound parameter), as
+    :meth:`~styrdok.dispensation.Dispensation.active_on` says: begun, not past their end,
+    not ended early by then."""
+    x = tables.dispensation
+    return sa.and_(
+        x.c.valid_from <= day,
+        x.c.valid_until >= day,
+        sa.or_(x.c.ended_on.is_(None), x.c.ended_on > day),
+    )
+
+
 def _unavailable(exc: DatabaseError) -> NoReturn:
     """Raise what went wrong with the database as one line. Raised here, not returned:
     the message translation reads its templates off ``raise`` statements."""

@@ -23,7 +23,15 @@ from styrdok.model import (
     Review,
 )
 from styrdok.store import convert, tables
-from styrdok.store.sql_base import ID_RANGE, TABLE_ORDER, TABLES, SqlBase, mentions, without_key
+from styrdok.store.sql_base import (
+    ID_RANGE,
+    TABLE_ORDER,
+    TABLES,
+    SqlBase,
+    dispensation_active_on,
+    mentions,
+    without_key,
+)
 
 
 class SqlRecords(SqlBase):
@@ -304,9 +312,7 @@ class SqlRecords(SqlBase):
             sa.select(d)
             .where(
                 d.c.status.in_(sorted(s.value for s in statuses)),
-                d.c.valid_from <= on,
-                d.c.valid_until >= on,
-                sa.or_(d.c.ended_on.is_(None), d.c.ended_on > on),
+                dispensation_active_on(on),
             )
             .order_by(d.c.ref)
         )
