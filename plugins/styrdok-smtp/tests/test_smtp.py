@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
+import shlex
 import smtplib
 import socket
 import ssl
@@ -509,6 +511,40 @@ def test_good_settings_send_through_styrdok_remind(
     rows = outbox(demo_db)
     assert rows and {r.channel for r in rows} == {"smtp"} and {r.state for r in rows} == {"sent"}
     assert len(inbox.messages) == len({r.recipient for r in rows})
+
+
+@pytest.mark.usefixtures("smtp_plugin")
+def test_the_help_example_that_sends_mail_sends_it(
+    demo_db: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """``styrdok remind --help``'s example that sends mail, run as written there — its
+    settings file made in the test's folder, the register and the reminders' day added —
+    delivers every digest through a real server, in English as it asks
+    (tests/test_examples.py leaves this one example to this test)."""
+    from click.testing import CliRunner
+
+    from styrdok.cli import main
+    from styrdok.cli.remind import remind as remind_command
+
+    inbox, port = smtp_server
+    config = tmp_path / "styrdok.toml"
+    config.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n{SENDER}',
+        encoding="utf-8",
+    )
+    lines = (remind_command.help or "").splitlines()
+    example = next(line.strip() for line in lines if "--channel smtp" in line)
+    words = shlex.split(example.replace("/etc/styrdok.toml", str(config)))
+    assert words[0] == "styrdok" and "--config" in words
+    result = CliRunner().invoke(main, ["--db", str(demo_db), *words[1:], "--today", REMIND_DAY])
+    assert result.exit_code == 0, result.output
+    rows = outbox(demo_db)
+    assert rows and {(r.channel, r.state) for r in rows} == {("smtp", "sent")}
+    assert len(inbox.messages) == len({r.recipient for r in rows})
+    assert all(
+        re.fullmatch(r"styrdok: \d+ items? needs? your attention", message["Subject"])
+        for message in inbox.messages
+    )
 
 
 @pytest.mark.usefixtures("smtp_plugin")
